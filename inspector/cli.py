@@ -1,0 +1,161 @@
+"""The `inspector` command. Exit codes: 0 done, 2 bad input (registry, rules, options)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from inspector.registry import RegistryError, load_registry, select_sites
+from inspector.rules import ProfileError, load_profile
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _as_of(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
+    return None
+
+
+def _load_sites(registry: str, site_ids: tuple[str, ...] = ()):
+    try:
+        return select_sites(load_registry(registry), site_ids)
+    except RegistryError as exc:
+        _fail(str(exc))
+
+
+def _session(db_url: str | None):
+    from inspector.db import SchemaError, ensure_schema, get_engine, session_factory
+
+    engine = get_engine(db_url)
+    try:
+        ensure_schema(engine)
+    except SchemaError as exc:
+        _fail(str(exc))
+    return session_factory(engine)()
+
+
+@click.group()
+@click.version_option(package_name="inspector")
+def main() -> None:
+    """Inspect government websites the way the national census does."""
+
+
+@main.command()
+@click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV (seeds/*.csv).")
+def sites(registry: str) -> None:
+    """Validate a registry and list its sites."""
+    rows = _load_sites(registry)
+    counts: dict[str, int] = {}
+    for s in rows:
+        counts[s.status] = counts.get(s.status, 0) + 1
+        click.echo(f"{s.site_id}\t{s.status}\t{s.kind}\t{s.url}\t{s.name}")
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    click.echo(f"{len(rows)} sites ({summary})", err=True)
+
+
+@main.command()
+@click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
+@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
+@click.option("--db", "db_url", default=None, help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).")
+@click.option("--as-of", "as_of", default=None, help="As-of date T for freshness rules (default: today).")
+@click.option("--rules", default=None, help="Rules profile name (checks/rules/NAME.toml) or path.")
+@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or INSPECTOR_* setting (repeatable).")
+def crawl(registry: str, site_ids: tuple[str, ...], db_url: str | None, as_of: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
+    """Crawl the registered sites, store what was seen, run the checks."""
+    from inspector.crawl import build_settings, crawl_sites, parse_set_options
+
+    chosen = _load_sites(registry, site_ids)
+    try:
+        overrides = parse_set_options(set_options)
+    except ValueError as exc:
+        _fail(str(exc))
+    if rules:
+        overrides["INSPECTOR_RULES"] = rules
+    settings = build_settings(overrides, db_url=db_url)
+    try:
+        load_profile(settings.get("INSPECTOR_RULES"))
+    except ProfileError as exc:
+        _fail(str(exc))
+    _session(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check before crawling
+    result = crawl_sites(chosen, settings, as_of=_as_of(as_of))
+    _print_summary(settings.get("INSPECTOR_DB_URL") or None, list(result.run_ids.values()))
+
+
+def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
+    from sqlalchemy import func, select
+
+    from inspector.models import FindingRow, RunRow
+
+    with _session(db_url) as s:
+        for run in s.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).order_by(RunRow.site_id)):
+            n = s.scalar(select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run.id))
+            click.echo(
+                f"{run.site_id}: run {run.id} {run.status}, {run.pages_crawled} pages, "
+                f"{run.targets_checked} URLs checked, {n} findings, verdict {run.verdict or '-'}"
+            )
+
+
+@main.command()
+@click.option("--run", "run_id", required=True, type=int, help="Stored run id.")
+@click.option("--db", "db_url", default=None)
+@click.option("--rules", default=None, help="Use this profile instead of the one recorded on the run.")
+@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
+def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
+    """Re-run the checks (and scoring) on a stored run, without crawling."""
+    from inspector.checking import CheckConfig, check_run
+    from inspector.crawl import build_settings, parse_set_options
+    from inspector.models import RunRow
+
+    settings = build_settings(parse_set_options(set_options), db_url=db_url)
+    with _session(db_url) as s:
+        run = s.get(RunRow, run_id)
+        if run is None:
+            _fail(f"no run {run_id} in the database")
+        try:
+            profile = load_profile(rules or run.rules)
+        except ProfileError as exc:
+            _fail(str(exc))
+        if rules:
+            run.rules = rules
+        findings = check_run(s, run_id, CheckConfig.from_settings(settings), profile)
+        counts: dict[str, int] = {}
+        for f in findings:
+            counts[f.check] = counts.get(f.check, 0) + 1
+        click.echo(f"run {run_id} ({run.site_id}): {len(findings)} findings " + json.dumps(counts, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--db", "db_url", default=None)
+@click.option("--out", "out", default="-", type=click.Path(dir_okay=False, allow_dash=True), help="File to write (default: stdout).")
+@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
+def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) -> None:
+    """Export the latest run of every site."""
+    from inspector.export import export_csv, export_json
+
+    with _session(db_url) as s:
+        text = export_json(s, list(site_ids)) if fmt == "json" else export_csv(s, list(site_ids))
+    if out == "-":
+        click.echo(text)
+    else:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Engine, sessions and the one dialect-aware upsert helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from inspector.models import SCHEMA_VERSION, Base, MetaRow
+
+DEFAULT_DB_URL = "sqlite:///var/inspector.db"
+
+
+class SchemaError(RuntimeError):
+    pass
+
+
+def resolve_db_url(url: str | None = None) -> str:
+    """CLI flag > INSPECTOR_DB_URL > the SQLite file in var/."""
+    return url or os.environ.get("INSPECTOR_DB_URL") or DEFAULT_DB_URL
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets report/export read while a crawl writes; NORMAL sync is safe with WAL.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+_engines: dict[str, Engine] = {}
+
+
+def get_engine(url: str | None = None) -> Engine:
+    url = resolve_db_url(url)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url in _engines:
+        return _engines[url]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    _engines[url] = engine
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table (fresh database) and record the schema version."""
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        s.merge(MetaRow(key="schema_version", value=SCHEMA_VERSION))
+        s.commit()
+
+
+def schema_version(engine: Engine) -> str | None:
+    if not inspect(engine).has_table(MetaRow.__tablename__):
+        return None
+    with Session(engine) as s:
+        row = s.get(MetaRow, "schema_version")
+        return row.value if row else None
+
+
+def ensure_schema(engine: Engine, *, create: bool = True) -> None:
+    """Refuse to write into a database of another schema version.
+
+    A fresh database is created on the spot (the common case: first run on a laptop); an old
+    one must be migrated explicitly with `inspector db upgrade`.
+    """
+    version = schema_version(engine)
+    if version is None and create and not inspect(engine).has_table("run"):
+        create_schema(engine)
+        return
+    if version != SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database {engine.url.render_as_string(hide_password=True)} has schema version "
+            f"{version or 'unknown'}, this inspector needs {SCHEMA_VERSION}: "
+            f"run `inspector db upgrade` first"
+        )
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    keys: Iterable[str],
+    update: Iterable[str] | None = None,
+) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE/NOTHING, for SQLite and PostgreSQL alike."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - other dialects are not supported for writing
+        raise SchemaError(f"unsupported database dialect {dialect}")
+    stmt = insert(model)
+    keys = list(keys)
+    update = list(update) if update is not None else [c for c in rows[0] if c not in keys]
+    if update:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: getattr(stmt.excluded, c) for c in update}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    session.execute(stmt, list(rows))

@@ -1,0 +1,165 @@
+"""Plain records that flow between the phases: what the crawl extracted, what checks read.
+
+Nothing here touches the network or the database, so `checks/` can import it freely.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+class Severity(enum.StrEnum):
+    VETO = "veto"
+    MAJOR = "major"
+    MINOR = "minor"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: str  # stable code used in exports: "broken_link", "column_stale", ...
+    severity: Severity
+    url: str  # what the finding is about (target, column list page, site)
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    # What makes this finding "the same problem" in the next run (tracking). Defaults to url.
+    key: str = ""
+
+    def identity(self, site_id: str) -> str:
+        return f"{self.check}|{site_id}|{self.key or self.url}"
+
+
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    """One date-looking string on a page and what the extractor decided about it."""
+
+    text: str  # the matched text, as on the page
+    date: date | None  # parsed value (None when it could not be parsed)
+    rule: str  # which rule matched: "label", "meta:PubDate", "list_item", "url", ...
+    accepted: bool
+    reason: str = ""  # why it was rejected ("clock", "copyright", "future", "title_year", ...)
+
+
+@dataclass(frozen=True, slots=True)
+class PageDates:
+    """Result of date extraction on one page."""
+
+    kind: str  # "article" | "list" | "home" | "not_found" | "other"
+    pub_date: date | None  # publication date (article pages)
+    newest_item_date: date | None  # newest dated item (list and home pages)
+    item_dates: Sequence[date]  # dates of the list items, page order
+    meta_date: date | None  # date from <meta name=PubDate ...> and the like, kept when it disagrees
+    candidates: Sequence[DateCandidate]
+
+    @property
+    def date(self) -> date | None:
+        """The date a census reader would take from this page."""
+        return self.pub_date if self.kind == "article" else (self.newest_item_date or self.pub_date)
+
+
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """One fetched HTML page of a run, as stored."""
+
+    url: str
+    final_url: str
+    status: int | None
+    content_type: str
+    size: int
+    depth: int
+    title: str
+    elapsed_ms: int | None
+    is_home: bool = False
+    kind: str = "other"
+    pub_date: date | None = None
+    newest_item_date: date | None = None
+    meta_date: date | None = None
+    encoding_declared: str = ""
+    encoding_used: str = ""
+    not_found_hint: str = ""  # why the page looks like an error page ("" when it does not)
+    fingerprint: str = ""  # body fingerprint used for soft-404 detection
+    elements: Mapping[str, Any] = field(default_factory=dict)  # page elements found (footer etc.)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFacts:
+    """One unique URL fetched during a run, with its outcome."""
+
+    url: str
+    internal: bool
+    kind: str  # "page" (internal HTML crawled), "resource" (internal non-HTML), "external"
+    method: str  # HEAD | GET
+    status: int | None
+    reason: str  # "" when fine; else http_404, timeout, dns, soft_404, error_link, ...
+    final_url: str = ""
+    redirects: Sequence[str] = ()
+    content_type: str = ""
+    size: int | None = None
+    elapsed_ms: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFacts:
+    """One link occurrence: a source page pointing at a target URL."""
+
+    source_url: str
+    target_url: str  # absolute, without fragment
+    element: str  # a, img, script, link, iframe, ...
+    attribute: str  # href, src, srcset, content, ...
+    text: str = ""  # anchor text or alt
+    fragment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnFacts:
+    """A column (栏目) of a site: a list page found from the home page or the site map."""
+
+    name: str  # as shown on the site
+    canonical: str  # canonical name from the rules' synonym tables ("" when unknown)
+    category: str  # news | notice | policy | personnel | planning | other
+    url: str  # list page URL
+    parent: str = ""  # parent column name, for sub-columns
+    source: str = "nav"  # nav | more | sitemap | sub
+    newest_date: date | None = None
+    item_count: int | None = None  # items on page one; None when the list page was not fetched
+    empty_marker: bool = False  # the list page says 暂无信息 / 正在建设中
+    external: bool = False  # the link leaves the site (counts as present for missing_column)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    site_id: str
+    name: str
+    url: str
+    kind: str
+    status: str
+    organizer: str = ""
+    site_code: str = ""
+
+
+@dataclass(slots=True)
+class SiteSnapshot:
+    """One stored run of one site, as the checks see it.
+
+    `links` holds the links that checks need, not every occurrence of a 20,000-page crawl:
+    every link on the home page and every link to a target that has a problem.
+    """
+
+    site: SiteInfo
+    run_id: int
+    as_of: date
+    started_at: datetime | None
+    finish_reason: str
+    home: PageFacts | None
+    home_error: str  # why the home page could not be fetched ("" when it was)
+    pages: Sequence[PageFacts]
+    targets: Mapping[str, TargetFacts]
+    links: Sequence[LinkFacts]
+    columns: Sequence[ColumnFacts]
+    bounds_tripped: Mapping[str, Any] = field(default_factory=dict)
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    probes: Sequence[Mapping[str, Any]] = ()  # availability samples in the 7 days before as_of

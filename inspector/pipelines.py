@@ -1,0 +1,199 @@
+"""The storage pipeline: the crawl's only writer.
+
+Rows are buffered and written in batches (INSPECTOR_BATCH_SIZE rows or INSPECTOR_FLUSH_SECONDS,
+whichever comes first), so a crash loses at most the last batch. When a site's crawl is done
+its buffers are flushed and the checks run over the stored run; a run that never reaches that
+point stays `running` (or becomes `interrupted` on a clean shutdown), never silently complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from inspector.checking import CheckConfig, check_run
+from inspector.db import ensure_schema, get_engine, resolve_db_url, session_factory, upsert
+from inspector.items import PageItem, SiteEventItem, TargetItem
+from inspector.models import LinkRow, PageRow, RunRow, SiteRow, TargetRow
+from inspector.registry import Site
+from inspector.rules import load_profile
+
+logger = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def upsert_sites(session: Session, sites: list[Site]) -> None:
+    now = utcnow()
+    rows = [
+        {
+            "site_id": s.site_id,
+            "name": s.name,
+            "url": s.url,
+            "kind": s.kind,
+            "status": s.status,
+            "organizer": s.organizer,
+            "site_code": s.site_code,
+            "updated_at": now,
+        }
+        for s in sites
+    ]
+    for i in range(0, len(rows), 500):
+        upsert(session, SiteRow, rows[i : i + 500], ["site_id"])
+
+
+def start_runs(
+    session: Session, sites: list[Site], as_of: date, rules: str, batch: str
+) -> dict[str, int]:
+    """One run per site; sites that are not crawled get a finished run right away."""
+    upsert_sites(session, sites)
+    now = utcnow()
+    run_ids: dict[str, int] = {}
+    for s in sites:
+        status = {"active": "running", "exception": "skipped", "closed": "closed"}[s.status]
+        run = RunRow(
+            site_id=s.site_id,
+            batch=batch,
+            as_of=as_of,
+            rules=rules,
+            started_at=now,
+            status=status,
+            finished_at=None if status == "running" else now,
+            finish_reason="" if status == "running" else f"not crawled: registered {s.status}",
+            bounds_tripped={},
+            stats={},
+            home_evidence={},
+            check_errors={},
+            verdict_detail={},
+        )
+        session.add(run)
+        session.flush()
+        run_ids[s.site_id] = run.id
+    session.commit()
+    return run_ids
+
+
+class StoragePipeline:
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self.db_url = resolve_db_url(settings.get("INSPECTOR_DB_URL") or None)
+        self.batch_size = settings.getint("INSPECTOR_BATCH_SIZE")
+        self.flush_seconds = settings.getfloat("INSPECTOR_FLUSH_SECONDS")
+        self.rules = settings.get("INSPECTOR_RULES")
+        self.check_config = CheckConfig.from_settings(settings)
+        self.pages: list[dict[str, Any]] = []
+        self.targets: list[dict[str, Any]] = []
+        self.links: list[dict[str, Any]] = []
+        self.buffered = 0
+        self.last_flush = time.monotonic()
+        self.run_ids: dict[str, int] = {}
+        self.finished: set[str] = set()
+        self.home_errors: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
+        pipeline = cls(crawler.settings)
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.engine = get_engine(self.db_url)
+        ensure_schema(self.engine)
+        self.Session = session_factory(self.engine)
+        self.profile = load_profile(self.rules)
+        with self.Session() as s:
+            self.run_ids = start_runs(s, spider.sites, spider.as_of, self.rules, spider.batch)
+            for site in spider.sites:
+                if site.status != "active":
+                    check_run(s, self.run_ids[site.site_id], self.check_config, self.profile)
+                    self.finished.add(site.site_id)
+        spider.run_ids = self.run_ids
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, PageItem):
+            run_id = self.run_ids[item.site_id]
+            item.page["run_id"] = run_id
+            item.target["run_id"] = run_id
+            self.pages.append(item.page)
+            self.targets.append(item.target)
+            source = item.page["url"]
+            self.links.extend(
+                {
+                    "run_id": run_id,
+                    "source_url": source,
+                    "target_url": t,
+                    "element": e,
+                    "attribute": a,
+                    "text": x,
+                    "fragment": f,
+                }
+                for t, e, a, x, f in item.links
+            )
+            self.buffered += 2 + len(item.links)
+        elif isinstance(item, TargetItem):
+            item.row["run_id"] = self.run_ids[item.site_id]
+            self.targets.append(item.row)
+            self.buffered += 1
+        elif isinstance(item, SiteEventItem):
+            self.on_event(item)
+            return item
+        if self.buffered >= self.batch_size or time.monotonic() - self.last_flush > self.flush_seconds:
+            self.flush()
+        return item
+
+    def on_event(self, item: SiteEventItem) -> None:
+        if item.event == "home_error":
+            self.home_errors[item.site_id] = item.data.get("error") or item.data.get("reason", "")
+        elif item.event == "done":
+            self.flush()
+            self.finish_site(item.site_id, item.data)
+
+    def flush(self) -> None:
+        self.last_flush = time.monotonic()
+        if not self.buffered:
+            return
+        with self.Session() as s:
+            upsert(s, PageRow, self.pages, ["run_id", "url"])
+            upsert(s, TargetRow, self.targets, ["run_id", "url"])
+            if self.links:
+                s.execute(LinkRow.__table__.insert(), self.links)
+            s.commit()
+        self.pages, self.targets, self.links = [], [], []
+        self.buffered = 0
+
+    def finish_site(self, site_id: str, data: dict[str, Any]) -> None:
+        run_id = self.run_ids[site_id]
+        with self.Session() as s:
+            run = s.get(RunRow, run_id)
+            run.pages_crawled = s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id)) or 0
+            run.targets_checked = s.scalar(select(func.count()).select_from(TargetRow).where(TargetRow.run_id == run_id)) or 0
+            run.bounds_tripped = data.get("bounds", {})
+            run.stats = {k: v for k, v in data.items() if k != "bounds"}
+            run.home_error = self.home_errors.get(site_id, "")
+            run.status = "unreachable" if run.home_error else "finished"
+            run.finish_reason = "crawl complete"
+            run.finished_at = utcnow()
+            s.commit()
+            check_run(s, run_id, self.check_config, self.profile)
+        self.finished.add(site_id)
+        logger.info("site %s done: run %s", site_id, run_id)
+
+    def close_spider(self) -> None:
+        self.flush()
+        unfinished = [self.run_ids[s] for s in self.run_ids if s not in self.finished]
+        if unfinished:
+            with self.Session() as s:
+                s.execute(
+                    update(RunRow)
+                    .where(RunRow.id.in_(unfinished))
+                    .values(status="interrupted", finish_reason="crawl stopped before the site was done")
+                )
+                s.commit()

@@ -1,0 +1,81 @@
+"""Scrapy settings and the inspector's own (INSPECTOR_*), one by one.
+
+Precedence: `inspector crawl --set NAME=VALUE` / `scrapy crawl -s` > environment > this file.
+Every INSPECTOR_* setting is documented in README.md ("Settings").
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "inspector"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- the inspector's own settings -------------------------------------------------------------
+INSPECTOR_DB_URL = ""  # empty: INSPECTOR_DB_URL env var, else sqlite:///var/inspector.db
+INSPECTOR_REGISTRY = "seeds/demo.csv"
+INSPECTOR_RULES = "census2015"  # a profile name under checks/rules/ or a path to a TOML file
+INSPECTOR_AS_OF = ""  # YYYY-MM-DD; empty: the crawl's date
+INSPECTOR_CONTACT_URL = "https://github.com/inspector-gov/inspector"
+# Requests at once to one site (its download slot). Government servers are often small: stay polite.
+INSPECTOR_SITE_CONCURRENCY = 4
+INSPECTOR_SITE_DELAY = 0.0
+# Requests at once to one external host (national portals are linked from every site).
+INSPECTOR_EXTERNAL_HOST_CONCURRENCY = 2
+INSPECTOR_MAX_PAGES = 50_000  # HTML pages per site
+INSPECTOR_MAX_DEPTH = 50
+INSPECTOR_MAX_QUERY_VARIANTS = 50  # distinct query strings per path (calendar and search traps)
+INSPECTOR_MAX_REDIRECTS = 10
+INSPECTOR_BATCH_SIZE = 500  # rows buffered before a write; a crash loses at most this many
+INSPECTOR_FLUSH_SECONDS = 5.0
+INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
+INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not found" page
+# Host timeouts in a row after which the host's remaining targets are not fetched any more.
+INSPECTOR_HOST_TIMEOUT_LIMIT = 3
+INSPECTOR_RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is not waited for
+INSPECTOR_RETRY_AFTER_TRIES = 2
+INSPECTOR_CHECKS_BASE = {
+    "checks.availability.SiteUnreachable": 100,
+    "checks.links.BrokenLinks": 200,
+}
+INSPECTOR_CHECKS: dict[str, int | None] = {}
+
+# --- Scrapy ---------------------------------------------------------------------------------
+USER_AGENT = f"Mozilla/5.0 (compatible; inspector/0.1; +{INSPECTOR_CONTACT_URL})"
+ROBOTSTXT_OBEY = False  # we inspect registered sites on their owners' behalf; see README
+DOWNLOAD_TIMEOUT = 15  # the census timeout
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = INSPECTOR_SITE_CONCURRENCY
+CONCURRENT_ITEMS = 4  # Scrapy starts this many tasks per callback; items here are cheap
+DOWNLOAD_DELAY = 0
+DOWNLOAD_DELAY_JITTER = 0
+# The spider deduplicates URL strings per site itself, before any Request is built.
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+# Pick requests from the least busy download slot so that one slow site never stalls the rest.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+REDIRECT_ENABLED = False  # redirects are followed by the spider, which keeps the chain
+METAREFRESH_ENABLED = False  # a meta refresh is a link like any other
+RETRY_ENABLED = False  # the spider retries what deserves it (home page, Retry-After)
+HTTPERROR_ALLOW_ALL = True
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+DNS_TIMEOUT = 15
+REACTOR_THREADPOOL_MAXSIZE = 20
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 60.0
+SPIDER_MIDDLEWARES = {
+    # The spider already limits depth and scope; these would only cost time per request.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+}
+ITEM_PIPELINES = {"inspector.pipelines.StoragePipeline": 300}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,1 @@
+"""Scrapy spiders: `site` crawls registered sites, `probe` samples their availability."""
