@@ -22,6 +22,7 @@ from inspector.items import PageItem, SiteEventItem, TargetItem
 from inspector.models import LinkRow, PageRow, RunRow, SiteRow, TargetRow
 from inspector.registry import Site
 from inspector.rules import load_profile
+from inspector.scope import same_page
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,44 @@ def start_runs(
     return run_ids
 
 
+def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]]) -> int:
+    """Mark the pages that are the site's "not found" page in disguise; returns how many.
+
+    The site answered a URL that cannot exist with 2xx (its fingerprint is learnt) or by
+    redirecting to the home page; targets that look the same are not-found pages too.
+    """
+    fingerprints = {p["fingerprint"] for p in probes if p.get("fingerprint") and 200 <= p.get("status", 0) < 300}
+    marked = 0
+    if fingerprints:
+        urls = select(PageRow.url).where(
+            PageRow.run_id == run_id, PageRow.fingerprint.in_(fingerprints), PageRow.is_home.is_(False)
+        )
+        marked += session.execute(
+            update(TargetRow)
+            .where(TargetRow.run_id == run_id, TargetRow.reason == "", TargetRow.url.in_(urls))
+            .values(reason="soft_404", note="same page as the site's answer to a URL that cannot exist")
+        ).rowcount
+    home = next((p for p in probes if p.get("redirect_home")), None)
+    if home:
+        home_url = home["final_url"]
+        rows = session.execute(
+            select(TargetRow.id, TargetRow.url, TargetRow.redirects).where(
+                TargetRow.run_id == run_id,
+                TargetRow.reason == "",
+                TargetRow.internal.is_(True),
+                TargetRow.final_url == home_url,
+            )
+        ).all()
+        ids = [i for i, url, redirects in rows if redirects and not same_page(url, home_url)]
+        if ids:
+            marked += session.execute(
+                update(TargetRow)
+                .where(TargetRow.id.in_(ids))
+                .values(reason="soft_404", note="redirected to the home page, as every unknown URL is")
+            ).rowcount
+    return marked
+
+
 class StoragePipeline:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
@@ -96,6 +135,7 @@ class StoragePipeline:
         self.run_ids: dict[str, int] = {}
         self.finished: set[str] = set()
         self.home_errors: dict[str, str] = {}
+        self.site_stats: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -150,8 +190,13 @@ class StoragePipeline:
         return item
 
     def on_event(self, item: SiteEventItem) -> None:
+        stats = self.site_stats.setdefault(item.site_id, {})
         if item.event == "home_error":
             self.home_errors[item.site_id] = item.data.get("error") or item.data.get("reason", "")
+        elif item.event == "robots":
+            stats["robots"] = item.data
+        elif item.event == "not_found_probe":
+            stats.setdefault("not_found_probes", []).append(item.data)
         elif item.event == "done":
             self.flush()
             self.finish_site(item.site_id, item.data)
@@ -176,7 +221,10 @@ class StoragePipeline:
             run.pages_crawled = s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id)) or 0
             run.targets_checked = s.scalar(select(func.count()).select_from(TargetRow).where(TargetRow.run_id == run_id)) or 0
             run.bounds_tripped = data.get("bounds", {})
-            run.stats = {k: v for k, v in data.items() if k != "bounds"}
+            stats = {k: v for k, v in data.items() if k != "bounds"}
+            stats.update(self.site_stats.pop(site_id, {}))
+            run.stats = stats
+            classify_soft_404(s, run_id, stats.get("not_found_probes", []))
             run.home_error = self.home_errors.get(site_id, "")
             run.status = "unreachable" if run.home_error else "finished"
             run.finish_reason = "crawl complete"

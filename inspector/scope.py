@@ -38,3 +38,18 @@ def site_scope(site: Site) -> set[str]:
     for host in site.extra_hosts:
         keys.add(scope_key(host if "://" in host else f"http://{host}"))
     return keys
+
+
+_INDEX_FILES = ("index.html", "index.htm", "index.shtml", "index.jsp", "index.php", "default.aspx", "default.htm")
+
+
+def same_page(a: str, b: str) -> bool:
+    """Do two URLs name the same page, ignoring `www.`, query, fragment and index file names?"""
+
+    def norm(url: str) -> str:
+        url = url.partition("#")[0].partition("?")[0]
+        for name in _INDEX_FILES:
+            url = url.removesuffix(name)
+        return scope_key(url) + "/" + url.split("://", 1)[-1].partition("/")[2].strip("/")
+
+    return norm(a) == norm(b)

@@ -33,6 +33,8 @@ INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not f
 INSPECTOR_HOST_TIMEOUT_LIMIT = 3
 INSPECTOR_RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is not waited for
 INSPECTOR_RETRY_AFTER_TRIES = 2
+# host -> IP address ("" = does not resolve), consulted before DNS; see inspector/resolver.py.
+INSPECTOR_STATIC_HOSTS: dict[str, str] = {}
 INSPECTOR_CHECKS_BASE = {
     "checks.availability.SiteUnreachable": 100,
     "checks.links.BrokenLinks": 200,
@@ -62,6 +64,7 @@ COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 DNS_TIMEOUT = 15
+TWISTED_DNS_RESOLVER = "inspector.resolver.StaticHostsResolver"
 REACTOR_THREADPOOL_MAXSIZE = 20
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 60.0
@@ -72,6 +75,7 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "inspector.middlewares.RetryAfterDelay": 50,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,

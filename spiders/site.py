@@ -1,8 +1,10 @@
 """The crawl spider: every selected site at once, each in its own download slot.
 
 Per site it crawls internal HTML pages, checks every other link target once (HEAD first), and
-records facts; it judges nothing (checks run over the stored run). URL strings are deduplicated
-in a per-site set before any Request exists, which is what keeps a 20,000-page site cheap.
+records facts; it judges nothing that needs the whole site (checks run over the stored run).
+URL strings are deduplicated in a per-site set before any Request exists, which is what keeps
+a 20,000-page site cheap. External URLs are checked once per crawl for all sites linking to
+them, through a per-host queue that gives up on a host that keeps timing out.
 
     scrapy crawl site -a site_id=ID [-a registry=FILE]
     scrapy crawl site -a url=https://www.example.gov.cn/
@@ -11,41 +13,46 @@ in a per-site set before any Request exists, which is what keeps a 20,000-page s
 from __future__ import annotations
 
 import logging
+import secrets
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-import lxml.html
-from lxml import etree
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from inspector.extract.encoding import decode_html
+from inspector.extract.encoding import decode_html, parse_html
 from inspector.extract.links import extract_links, title_of
-from inspector.extract.page import page_facts
+from inspector.extract.page import fingerprint, page_facts
 from inspector.items import PageItem, SiteEventItem, TargetItem
 from inspector.outcomes import failure_reason, http_reason
+from inspector.parking import parked_hint
 from inspector.registry import Site, load_registry, select_sites
-from inspector.scope import scope_key, site_scope
+from inspector.scope import same_page, scope_key, site_scope
 
 logger = logging.getLogger(__name__)
 
+# Attachments: a link to one of these that answers with an HTML page or nothing is an 错链.
+ATTACHMENT_EXTENSIONS = frozenset(
+    ".pdf .doc .docx .xls .xlsx .ppt .pptx .wps .et .dps .ofd .zip .rar .7z .txt .csv .ceb .caj".split()
+)
 # Internal links with these extensions are resources to check, never pages to parse.
-RESOURCE_EXTENSIONS = frozenset(
+RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
     (
-        ".pdf .doc .docx .xls .xlsx .ppt .pptx .wps .et .dps .ofd .zip .rar .7z .gz .tar .txt .csv "
-        ".jpg .jpeg .png .gif .bmp .webp .svg .ico .tif .tiff .mp3 .mp4 .avi .wmv .flv .mov .swf "
-        ".css .js .exe .apk .dmg .iso .xml .json .woff .woff2 .ttf .eot .ceb .caj"
+        ".gz .tar .jpg .jpeg .png .gif .bmp .webp .svg .ico .tif .tiff .mp3 .mp4 .avi .wmv .flv "
+        ".mov .swf .css .js .exe .apk .dmg .iso .xml .json .woff .woff2 .ttf .eot"
     ).split()
 )
-# A HEAD answered with one of these may be the server refusing HEAD: ask again with GET.
-HEAD_RETRY_STATUSES = frozenset(range(400, 600))
 HTML_TYPES = ("text/html", "application/xhtml")
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+# Bytes of an external page read to recognise a parked domain.
+PARKED_SNIFF_BYTES = 32 * 1024
 
 
 def url_extension(url: str) -> str:
@@ -79,10 +86,22 @@ class SiteCrawl:
 
 @dataclass(slots=True)
 class SharedCheck:
-    """An external URL checked once for every site of the run that links to it."""
+    """An external URL checked once for every site of the crawl that links to it."""
 
+    url: str
+    depth: int
     waiting: list[SiteCrawl]
     outcome: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class HostQueue:
+    """External checks of one host: a few at a time, and none after repeated timeouts."""
+
+    inflight: int = 0
+    queued: deque[SharedCheck] = field(default_factory=deque)
+    timeouts_in_row: int = 0
+    gave_up: bool = False
 
 
 class SiteSpider(Spider):
@@ -106,6 +125,7 @@ class SiteSpider(Spider):
         self.batch = batch
         self.crawls: dict[str, SiteCrawl] = {}
         self.shared: dict[str, SharedCheck] = {}
+        self.hosts: dict[str, HostQueue] = {}
         self.site_by_scope: dict[str, SiteCrawl] = {}
 
     @staticmethod
@@ -127,26 +147,17 @@ class SiteSpider(Spider):
         spider.max_variants = s.getint("INSPECTOR_MAX_QUERY_VARIANTS")
         spider.max_redirects = s.getint("INSPECTOR_MAX_REDIRECTS")
         spider.home_retries = s.getint("INSPECTOR_HOME_RETRIES")
+        spider.soft404_probes = s.getint("INSPECTOR_SOFT404_PROBES")
+        spider.host_limit = max(1, s.getint("INSPECTOR_EXTERNAL_HOST_CONCURRENCY"))
+        spider.host_timeout_limit = max(1, s.getint("INSPECTOR_HOST_TIMEOUT_LIMIT"))
+        spider.retry_after_max = s.getfloat("INSPECTOR_RETRY_AFTER_MAX")
+        spider.retry_after_tries = s.getint("INSPECTOR_RETRY_AFTER_TRIES")
+        spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.as_of = _as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF"))
-        # Each site is one download slot with its own politeness; other hosts share the
-        # per-domain default, which is the external-host limit.
-        site_conc = s.getint("INSPECTOR_SITE_CONCURRENCY")
-        site_delay = s.getfloat("INSPECTOR_SITE_DELAY")
-        slots = dict(s.getdict("DOWNLOAD_SLOTS"))
-        for site in spider.sites:
-            slots[f"site:{site.site_id}"] = {
-                "concurrency": site.concurrency or site_conc,
-                "delay": site.delay if site.delay is not None else site_delay,
-                "jitter": 0,
-            }
         if not s.frozen:
-            s.set("DOWNLOAD_SLOTS", slots, priority="spider")
-            s.set(
-                "CONCURRENT_REQUESTS_PER_DOMAIN",
-                s.getint("INSPECTOR_EXTERNAL_HOST_CONCURRENCY"),
-                priority="spider",
-            )
+            _configure_politeness(s, spider.sites)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
         return spider
 
     # ---- start --------------------------------------------------------------------------
@@ -178,10 +189,9 @@ class SiteSpider(Spider):
         depth: int,
         method: str = "GET",
         *,
-        key: str | None = None,
-        chain: tuple[str, ...] = (),
-        count: bool = True,
         shared: SharedCheck | None = None,
+        count: bool = True,
+        priority: int | None = None,
     ) -> Request:
         if count:
             sc.pending += 1
@@ -189,16 +199,17 @@ class SiteSpider(Spider):
         owner = self.site_by_scope.get(netloc)
         meta = {
             "sc": sc,
-            "key": key or url,
+            "key": url,
             "kind": kind,
             "depth": depth,
-            "chain": chain,
+            "chain": (),
             "shared": shared,
             "t0": time.monotonic(),
             "download_slot": owner.slot if owner else netloc,
-            "stop_body": method == "GET" and kind in ("resource", "external"),
+            "stop_body": method == "GET" and kind == "resource",
+            "tries": 0,
         }
-        callback = self.parse_page if kind in ("home", "page") else self.parse_check
+        callback = self.parse_page if kind in ("home", "page") else self.parse_other
         return Request(
             url,
             method=method,
@@ -206,7 +217,7 @@ class SiteSpider(Spider):
             errback=self.on_error,
             meta=meta,
             dont_filter=True,
-            priority=-depth,
+            priority=-depth if priority is None else priority,
         )
 
     def on_headers(self, headers, body_length, request, spider) -> None:  # noqa: ANN001
@@ -214,13 +225,24 @@ class SiteSpider(Spider):
         meta = request.meta
         if meta.get("stop_body"):
             raise StopDownload(fail=False)
-        if meta.get("kind") in ("home", "page"):
-            ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-            if ctype and not ctype.startswith(HTML_TYPES) and "html" not in ctype:
+        kind = meta.get("kind")
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if kind in ("home", "page", "probe404"):
+            if ctype and "html" not in ctype:
+                raise StopDownload(fail=False)
+        elif kind == "external" and "html" not in ctype:
+            raise StopDownload(fail=False)
+
+    def on_bytes(self, data, request, spider) -> None:  # noqa: ANN001
+        # External pages are sniffed for parking, never read whole.
+        meta = request.meta
+        if meta.get("kind") == "external":
+            meta["sniffed"] = meta.get("sniffed", 0) + len(data)
+            if meta["sniffed"] >= PARKED_SNIFF_BYTES:
                 raise StopDownload(fail=False)
 
     def _schedule_link(self, sc: SiteCrawl, url: str, depth: int) -> Request | TargetItem | None:
-        """Decide what to do with a newly seen URL: crawl it, check it, or note a bound."""
+        """Decide what to do with a URL seen for the first time on this site."""
         internal = scope_key(url) in sc.scope
         if internal and url_extension(url) not in RESOURCE_EXTENSIONS:
             if depth > self.max_depth:
@@ -242,31 +264,39 @@ class SiteSpider(Spider):
             return self._request(sc, url, "resource", depth, "HEAD")
         shared = self.shared.get(url)
         if shared is not None:
-            if shared.outcome is None:
-                sc.pending += 1
-                shared.waiting.append(sc)
-                return None
-            return TargetItem(sc.site.site_id, dict(shared.outcome))
-        shared = SharedCheck([sc])
+            if shared.outcome is not None:
+                return TargetItem(sc.site.site_id, dict(shared.outcome))
+            sc.pending += 1
+            shared.waiting.append(sc)
+            return None
+        sc.pending += 1
+        shared = SharedCheck(url, depth, [sc])
         self.shared[url] = shared
-        return self._request(sc, url, "external", depth, "HEAD", shared=shared)
+        host = self.hosts.setdefault(scope_key(url), HostQueue())
+        if host.inflight < self.host_limit:
+            host.inflight += 1
+            return self._external_request(shared)
+        host.queued.append(shared)
+        return None
+
+    def _external_request(self, shared: SharedCheck) -> Request:
+        return self._request(
+            shared.waiting[0], shared.url, "external", shared.depth, "HEAD", shared=shared, count=False
+        )
 
     # ---- callbacks ----------------------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         sc: SiteCrawl = meta["sc"]
-        redirect = self._redirect(response)
-        if redirect is not None:
-            yield from redirect
+        follow = self._redirect(response)
+        if follow is not None:
+            yield from follow
             return
         outcome = self._outcome(response, "page")
         is_home = meta["kind"] == "home"
         status = response.status
-        ctype = outcome["content_type"]
-        is_html = ctype.startswith(HTML_TYPES) or "html" in ctype or (
-            not ctype and response.body[:512].lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
-        )
+        is_html = _looks_html(outcome["content_type"], response.body)
         if is_home and (status >= 400 or not response.body):
             yield from self._home_failed(response.request, f"HTTP {status}", outcome)
             return
@@ -274,26 +304,27 @@ class SiteSpider(Spider):
         if is_home and not final_in_scope:
             # The registered URL redirects to the site's real address: adopt that host too.
             sc.scope.add(scope_key(response.url))
+            self.site_by_scope.setdefault(scope_key(response.url), sc)
             final_in_scope = True
         if not is_html or status >= 300 or not final_in_scope or response.url in sc.parsed:
-            outcome["kind"] = "page" if is_html else "resource"
+            if not is_html:
+                outcome["kind"] = "resource"
             yield from self._finish(meta, outcome)
             return
         sc.parsed.add(response.url)
         yield from self._parse_html(response, sc, outcome, is_home)
+        if is_home:
+            yield from self._site_start_requests(sc, response.url)
         yield from self._finish(meta, outcome, page_done=True)
 
     def _parse_html(
         self, response: Response, sc: SiteCrawl, outcome: dict[str, Any], is_home: bool
     ) -> Iterator[Any]:
         meta = response.meta
-        header_charset = _header_charset(response)
-        text, declared, used = decode_html(response.body, header_charset)
-        try:
-            doc = lxml.html.document_fromstring(text) if text.strip() else None
-        except (etree.ParserError, ValueError):
-            doc = None
+        text, declared, used = decode_html(response.body, _header_charset(response))
+        doc = parse_html(text)
         depth = meta["depth"]
+        title = title_of(doc)
         page = {
             "url": meta["key"],
             "final_url": response.url,
@@ -305,73 +336,137 @@ class SiteSpider(Spider):
             "is_home": is_home,
             "encoding_declared": declared,
             "encoding_used": used,
-            "title": "",
-            "facts": {},
+            "title": title,
         }
+        page.update(page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home))
+        if page["not_found_hint"] and 200 <= response.status < 300 and not is_home:
+            outcome.update(reason="soft_404", note=f"页面显示“{page['not_found_hint']}”")
         links: list[tuple[str, str, str, str, str]] = []
-        if doc is not None:
-            page["title"] = title_of(doc)
-            page.update(page_facts(doc, self.as_of, title=page["title"], url=response.url, is_home=is_home))
-            seen = sc.seen
-            page_url = response.url
-            for link in extract_links(doc, page_url):
-                url = link.url
-                links.append((url, link.element, link.attribute, link.text, link.fragment))
-                if url in seen:
-                    continue
-                seen.add(url)
-                next_step = self._schedule_link(sc, url, depth + 1)
-                if next_step is not None:
-                    yield next_step
-            if is_home:
-                yield SiteEventItem(sc.site.site_id, "home", {"html": text, "url": page_url})
-        else:
-            page["facts"] = {"unparsable": True}
+        seen = sc.seen
+        for link in extract_links(doc, response.url):
+            url = link.url
+            links.append((url, link.element, link.attribute, link.text, link.fragment))
+            if url in seen:
+                continue
+            seen.add(url)
+            next_step = self._schedule_link(sc, url, depth + 1)
+            if next_step is not None:
+                yield next_step
+        if is_home:
+            yield SiteEventItem(sc.site.site_id, "home", {"html": text, "url": response.url})
         yield PageItem(sc.site.site_id, page, outcome, links)
 
-    def parse_check(self, response: Response) -> Iterator[Any]:
+    def _site_start_requests(self, sc: SiteCrawl, home_final: str) -> Iterator[Request]:
+        """Once the home page answered: learn the site's "not found" page, read robots.txt."""
+        for i in range(self.soft404_probes):
+            token = secrets.token_hex(6)
+            path = f"/inspector-{token}-not-found.html" if i == 0 else f"/inspector-{token}/index.html"
+            req = self._request(sc, urljoin(home_final, path), "probe404", 1, priority=5)
+            yield req
+        yield self._request(sc, urljoin(home_final, "/robots.txt"), "robots", 1, priority=5)
+
+    def parse_other(self, response: Response) -> Iterator[Any]:
+        """Checked resources, external targets, soft-404 probes and robots.txt."""
         meta = response.meta
-        redirect = self._redirect(response)
-        if redirect is not None:
-            yield from redirect
+        kind = meta["kind"]
+        follow = self._redirect(response)
+        if follow is not None:
+            yield from follow
             return
         req = response.request
-        if req.method == "HEAD" and response.status in HEAD_RETRY_STATUSES:
-            # Many servers refuse or mishandle HEAD: ask again with GET, body not read.
-            yield self._retry_get(response.request)
+        if req.method == "HEAD" and response.status >= 400:
+            # Many servers refuse or mishandle HEAD (405, 501, 403, even 404): GET decides.
+            yield self._again(req, method="GET")
             return
-        outcome = self._outcome(response, meta["kind"])
+        retry = self._retry_after(response)
+        if retry is not None:
+            yield retry
+            return
+        if kind == "probe404":
+            yield from self._learn_not_found(response)
+            return
+        if kind == "robots":
+            yield SiteEventItem(meta["sc"].site.site_id, "robots", _robots_facts(response))
+            yield from self._finish(meta, None)
+            return
+        outcome = self._outcome(response, kind)
+        if not outcome["reason"]:
+            outcome.update(self._wrong_thing(response, kind, outcome))
+        if kind == "external" and req.method == "HEAD" and "html" in outcome["content_type"] and (
+            _worth_sniffing(meta["key"], response.url)
+        ):
+            # A domain's front page may now be a parking page: read its first bytes.
+            yield self._again(req, method="GET")
+            return
         yield from self._finish(meta, outcome)
+
+    def _wrong_thing(self, response: Response, kind: str, outcome: dict[str, Any]) -> dict[str, str]:
+        """错链: the target opens, but is not what the link promises."""
+        url = response.meta["key"]
+        if kind == "resource" and url_extension(url) in ATTACHMENT_EXTENSIONS:
+            if "html" in outcome["content_type"]:
+                return {"reason": "error_link", "note": "attachment link returns an HTML page"}
+            if outcome["size"] == 0:
+                return {"reason": "error_link", "note": "attachment is empty (0 bytes)"}
+        if kind == "external" and response.request.method == "GET" and response.body:
+            hint = parked_hint(response.body, response.url)
+            if hint:
+                return {"reason": "error_link", "note": f"parked or for-sale domain ({hint})"}
+        return {}
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
         meta = request.meta
+        kind = meta["kind"]
         reason, error = failure_reason(failure)
-        if meta["kind"] == "home":
+        if kind == "home":
             yield from self._home_failed(request, error, None, reason)
             return
         if request.method == "HEAD" and reason == "connection_reset":
             # Some servers drop HEAD requests on the floor; GET decides.
-            yield self._retry_get(request)
+            yield self._again(request, method="GET")
             return
-        outcome = self._base_outcome(request, meta["kind"])
+        if kind == "probe404":
+            yield SiteEventItem(meta["sc"].site.site_id, "not_found_probe", {"error": reason})
+            yield from self._finish(meta, None)
+            return
+        if kind == "robots":
+            yield SiteEventItem(meta["sc"].site.site_id, "robots", {"error": reason})
+            yield from self._finish(meta, None)
+            return
+        outcome = self._base_outcome(request, kind)
         outcome.update(reason=reason, note=error)
         yield from self._finish(meta, outcome)
 
     # ---- outcomes -----------------------------------------------------------------------
 
-    def _retry_get(self, request: Request) -> Request:
+    def _again(self, request: Request, *, method: str | None = None, **changes: Any) -> Request:
         meta = _own_meta(request.meta)
         meta["t0"] = time.monotonic()
-        meta["stop_body"] = True
-        return request.replace(method="GET", meta=meta, dont_filter=True)
+        meta.update(changes)
+        method = method or request.method
+        meta["stop_body"] = method == "GET" and meta["kind"] == "resource"
+        return request.replace(method=method, meta=meta, dont_filter=True)
+
+    def _retry_after(self, response: Response) -> Request | None:
+        """429/503 with a short Retry-After: wait as asked (a bounded number of times)."""
+        if response.status not in (429, 503):
+            return None
+        meta = response.meta
+        raw = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
+        if not raw.isdigit() or meta.get("tries", 0) >= self.retry_after_tries:
+            return None
+        wait = float(raw)
+        if wait > self.retry_after_max:
+            return None
+        return self._again(response.request, tries=meta.get("tries", 0) + 1, not_before=time.monotonic() + wait)
 
     def _redirect(self, response: Response) -> Iterator[Any] | None:
         """Follow a redirect ourselves so the chain is kept and loops are named, not dropped.
 
         None when the response is no redirect; else what the callback yields instead.
         """
-        if response.status not in (301, 302, 303, 307, 308):
+        if response.status not in REDIRECT_STATUSES:
             return None
         location = response.headers.get(b"Location")
         if not location:
@@ -385,15 +480,37 @@ class SiteSpider(Spider):
             reason = "too_many_redirects"
         else:
             req = response.request
-            method = "GET" if response.status == 303 else req.method
             new_meta = _own_meta(meta)
             new_meta.update(chain=chain, t0=time.monotonic())
+            method = "GET" if response.status == 303 else req.method
             return iter([req.replace(url=target, method=method, meta=new_meta, body=b"")])
+        if meta["kind"] in ("probe404", "robots"):
+            return self._finish(meta, None)
         outcome = self._outcome(response, meta["kind"])
         outcome.update(reason=reason, redirects=[*chain, target])
         if meta["kind"] == "home":
             return self._home_failed(response.request, reason, outcome, reason)
         return self._finish(meta, outcome)
+
+    def _learn_not_found(self, response: Response) -> Iterator[Any]:
+        """What the site answers for a URL that cannot exist (kept for the soft-404 check)."""
+        meta = response.meta
+        sc: SiteCrawl = meta["sc"]
+        data: dict[str, Any] = {
+            "url": meta["key"],
+            "status": response.status,
+            "final_url": response.url,
+            "redirects": list(meta["chain"]),
+            "redirect_home": bool(meta["chain"]) and same_page(response.url, sc.home_url),
+        }
+        if 200 <= response.status < 300 and _looks_html(
+            (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower(), response.body
+        ):
+            text, _, _ = decode_html(response.body, _header_charset(response))
+            doc = parse_html(text)
+            data["fingerprint"] = fingerprint(doc, title_of(doc))
+        yield SiteEventItem(sc.site.site_id, "not_found_probe", data)
+        yield from self._finish(meta, None)
 
     def _base_outcome(self, request: Request, kind: str) -> dict[str, Any]:
         meta = request.meta
@@ -418,13 +535,10 @@ class SiteSpider(Spider):
         outcome = self._base_outcome(response.request, kind)
         headers = response.headers
         ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").strip().lower()
-        length = headers.get(b"Content-Length")
         size: int | None
         if "download_stopped" in response.flags or response.request.method == "HEAD":
-            try:
-                size = int(length) if length is not None else None
-            except ValueError:
-                size = None
+            length = headers.get(b"Content-Length")
+            size = int(length) if length is not None and length.isdigit() else None
         else:
             size = len(response.body)
         outcome.update(
@@ -439,15 +553,11 @@ class SiteSpider(Spider):
         return outcome
 
     def _home_failed(
-        self,
-        request: Request,
-        error: str,
-        outcome: dict[str, Any] | None,
-        reason: str = "",
+        self, request: Request, error: str, outcome: dict[str, Any] | None, reason: str = ""
     ) -> Iterator[Any]:
         meta = request.meta
         sc: SiteCrawl = meta["sc"]
-        if sc.home_tries < self.home_retries and reason not in ("redirect_loop", "dns"):
+        if sc.home_tries < self.home_retries and reason not in ("redirect_loop", "too_many_redirects", "dns"):
             sc.home_tries += 1
             retry = _own_meta(meta)
             retry.update(t0=time.monotonic(), chain=())
@@ -474,23 +584,60 @@ class SiteSpider(Spider):
         yield from self._finish(meta, outcome)
 
     def _finish(
-        self, meta: dict[str, Any], outcome: dict[str, Any], *, page_done: bool = False
+        self, meta: dict[str, Any], outcome: dict[str, Any] | None, *, page_done: bool = False
     ) -> Iterator[Any]:
-        """Record one fetched URL for its site (or every site waiting on a shared check)."""
+        """Record one fetched URL for its site, or for every site waiting on a shared check."""
         shared: SharedCheck | None = meta.get("shared")
         if shared is not None:
-            shared.outcome = outcome
-            waiting, shared.waiting = shared.waiting, []
-            for sc in waiting:
-                yield TargetItem(sc.site.site_id, dict(outcome))
-                sc.pending -= 1
-                yield from self._maybe_done(sc)
+            yield from self._finish_shared(shared, outcome)
+            yield from self._release_host(scope_key(shared.url), outcome)
             return
         sc: SiteCrawl = meta["sc"]
-        if not page_done:
+        if outcome is not None and not page_done:
             yield TargetItem(sc.site.site_id, outcome)
         sc.pending -= 1
         yield from self._maybe_done(sc)
+
+    def _finish_shared(self, shared: SharedCheck, outcome: dict[str, Any] | None) -> Iterator[Any]:
+        shared.outcome = outcome
+        waiting, shared.waiting = shared.waiting, []
+        for sc in waiting:
+            if outcome is not None:
+                yield TargetItem(sc.site.site_id, dict(outcome))
+            sc.pending -= 1
+            yield from self._maybe_done(sc)
+
+    def _release_host(self, host_key: str, outcome: dict[str, Any] | None) -> Iterator[Any]:
+        host = self.hosts[host_key]
+        host.inflight -= 1
+        if outcome is not None and outcome["reason"] == "timeout":
+            host.timeouts_in_row += 1
+            if host.timeouts_in_row >= self.host_timeout_limit and not host.gave_up:
+                host.gave_up = True
+                logger.info("giving up on %s after %d timeouts in a row", host_key, host.timeouts_in_row)
+        elif outcome is not None:
+            host.timeouts_in_row = 0
+        while host.queued and (host.gave_up or host.inflight < self.host_limit):
+            shared = host.queued.popleft()
+            if host.gave_up:
+                skipped = {
+                    "url": shared.url,
+                    "internal": False,
+                    "kind": "external",
+                    "method": "",
+                    "status": None,
+                    "reason": "timeout",
+                    "final_url": shared.url,
+                    "redirects": [],
+                    "content_type": "",
+                    "size": None,
+                    "elapsed_ms": None,
+                    "note": f"not fetched: {host_key} timed out {host.timeouts_in_row} times in a row",
+                }
+                yield from self._finish_shared(shared, skipped)
+            else:
+                host.inflight += 1
+                yield self._external_request(shared)
 
     def _maybe_done(self, sc: SiteCrawl) -> Iterator[Any]:
         if sc.pending == 0 and not sc.done:
@@ -506,12 +653,73 @@ class SiteSpider(Spider):
             sc.variants = {}
 
 
-_OWN_META = ("sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body")
+_OWN_META = (
+    "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
+)  # fmt: skip
 
 
 def _own_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """The spider's meta keys only: Scrapy's internal keys must not leak into a new request."""
     return {k: meta[k] for k in _OWN_META if k in meta}
+
+
+def _configure_politeness(settings: Any, sites: list[Site]) -> None:
+    """Each site is one download slot with its own politeness; other hosts share the default."""
+    site_conc = settings.getint("INSPECTOR_SITE_CONCURRENCY")
+    site_delay = settings.getfloat("INSPECTOR_SITE_DELAY")
+    slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+    for site in sites:
+        slots[f"site:{site.site_id}"] = {
+            "concurrency": site.concurrency or site_conc,
+            "delay": site.delay if site.delay is not None else site_delay,
+            "jitter": 0,
+        }
+    settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+    settings.set(
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
+        settings.getint("INSPECTOR_EXTERNAL_HOST_CONCURRENCY"),
+        priority="spider",
+    )
+    if settings.getpriority("USER_AGENT") <= settings.getpriority("INSPECTOR_CONTACT_URL"):
+        settings.set(
+            "USER_AGENT",
+            f"Mozilla/5.0 (compatible; inspector/0.1; +{settings.get('INSPECTOR_CONTACT_URL')})",
+            priority=settings.getpriority("INSPECTOR_CONTACT_URL"),
+        )
+
+
+def _looks_html(ctype: str, body: bytes) -> bool:
+    if ctype:
+        return "html" in ctype
+    head = body[:512].lstrip()[:15].lower()
+    return head.startswith((b"<!doctype", b"<html"))
+
+
+def _worth_sniffing(url: str, final_url: str) -> bool:
+    """Parked domains show up on a domain's front page, or after a jump to another domain."""
+    path = urlsplit(url).path
+    return path in ("", "/") or scope_key(url) != scope_key(final_url)
+
+
+def _robots_facts(response: Response) -> dict[str, Any]:
+    facts: dict[str, Any] = {"status": response.status, "size": len(response.body)}
+    if response.status == 200:
+        text = response.body[:65536].decode("utf-8", "replace")
+        facts["disallow_all"] = _disallows_all(text)
+    return facts
+
+
+def _disallows_all(robots: str) -> bool:
+    """Does robots.txt shut every robot out of the whole site? (Recorded, not obeyed.)"""
+    applies = False
+    for line in robots.splitlines():
+        field_, _, value = line.partition("#")[0].partition(":")
+        field_, value = field_.strip().lower(), value.strip()
+        if field_ == "user-agent":
+            applies = value == "*"
+        elif field_ == "disallow" and applies and value == "/":
+            return True
+    return False
 
 
 def _header_charset(response: Response) -> str | None:
