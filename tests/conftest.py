@@ -1,0 +1,124 @@
+"""Shared fixtures: the hostile test server, databases (SQLite and the real PostgreSQL), crawls.
+
+Crawls run in-process with Scrapy's CrawlerRunner on the asyncio reactor (pytest-twisted,
+`--reactor=asyncio` in pyproject.toml); the test web server runs in a subprocess so it never
+shares the crawler's reactor.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import inspector  # noqa: F401 - sets the offline tldextract configuration first
+
+REPO = Path(__file__).resolve().parents[1]
+REALPAGES = REPO.parent / "shared" / "realpages"
+PEER_SUITES = REPO.parent / "shared" / "peer-suites"
+PG_ADMIN_URL = os.environ.get("INSPECTOR_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Any]:
+    from servers import start_server
+
+    with start_server() as srv:
+        yield srv
+
+
+def _pg_available() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        import psycopg
+
+        dsn = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn, connect_timeout=3):
+            return None
+    except Exception as exc:  # any failure means: not available here
+        return f"{type(exc).__name__}: {exc}"
+
+
+def require_pg() -> None:
+    why = _pg_available()
+    if why is None:
+        return
+    if os.environ.get("INSPECTOR_REQUIRE_PG") == "1":
+        pytest.fail(f"PostgreSQL is required (INSPECTOR_REQUIRE_PG=1) but not reachable: {why}")
+    pytest.skip(f"PostgreSQL at {PG_ADMIN_URL} not reachable ({why}); set INSPECTOR_PG_URL")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    require_pg()
+    import psycopg
+
+    name = f"inspector_test_{uuid.uuid4().hex[:10]}"
+    dsn = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    yield url
+    from inspector.db import _engines
+
+    for key in [k for k in _engines if k.endswith("/" + name)]:
+        _engines.pop(key).dispose()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'inspector.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'inspector.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+AS_OF = date(2026, 11, 28)
+
+# Settings for test crawls: short timeouts so hostile endpoints cost seconds, not minutes.
+TEST_SETTINGS = {
+    "DOWNLOAD_TIMEOUT": 3,
+    "LOG_LEVEL": "WARNING",
+    "INSPECTOR_HOME_RETRIES": 1,
+    "INSPECTOR_FLUSH_SECONDS": 0.5,
+    "INSPECTOR_SITE_CONCURRENCY": 8,
+}
+
+
+async def crawl(sites: list[Any], db_url: str, as_of: date = AS_OF, **settings: Any) -> dict[str, int]:
+    """Crawl `sites` into `db_url` in this process; returns {site_id: run_id}."""
+    from scrapy.crawler import CrawlerRunner
+
+    from inspector.crawl import build_settings
+    from spiders.site import SiteSpider
+
+    s = build_settings({**TEST_SETTINGS, **settings}, db_url=db_url)
+    runner = CrawlerRunner(s)
+    crawler = runner.create_crawler(SiteSpider)
+    await runner.crawl(crawler, sites=sites, as_of=as_of, batch="test")
+    return dict(crawler.spider.run_ids)
+
+
+def site(site_id: str, url: str, **kw: Any) -> Any:
+    from inspector.registry import Site
+
+    return Site(site_id=site_id, name=kw.pop("name", site_id), url=url, kind=kw.pop("kind", "portal"),
+                status=kw.pop("status", "active"), **kw)
+
+
+def open_session(db_url: str) -> Any:
+    from inspector.db import get_engine, session_factory
+
+    return session_factory(get_engine(db_url))()
