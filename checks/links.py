@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from checks.base import Check, Finding, Severity, SiteSnapshot
-from inspector.facts import LinkFacts
+from inspector.facts import LinkFacts, PageFacts
 from inspector.outcomes import is_broken
 
 
@@ -62,4 +63,41 @@ class BrokenLinks(Check):
                     "redirects": list(target.redirects),
                     "note": target.note,
                 },
+            )
+
+
+class MissingAnchors(Check):
+    """锚点缺失 — a link to `page.html#section` where the page has no such anchor.
+
+    The page itself opens, so the census does not count it as broken: one `missing_anchor`
+    finding (severity `info`) per (page, fragment). detail: `fragment`, `sources`,
+    `source_count`. Only crawled (internal HTML) pages can be verified.
+    """
+
+    code = "missing_anchor"
+
+    def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
+        pages: dict[str, PageFacts] = {}
+        for page in site.pages:
+            pages[page.url] = page
+            pages.setdefault(page.final_url, page)
+        sources: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for link in site.links:
+            if not link.fragment or link.target_url not in pages:
+                continue
+            target = site.targets.get(link.target_url)
+            if target is not None and is_broken(target.reason):
+                continue  # reported as a broken link already
+            fragment = unquote(link.fragment)
+            if fragment in ("", "top") or fragment.startswith(("!", "/", ":~:")):
+                continue  # the top of the page, and script routes or text fragments: always fine
+            if fragment not in pages[link.target_url].anchors:
+                sources[(link.target_url, fragment)].append(link.source_url)
+        for (url, fragment), srcs in sorted(sources.items()):
+            unique = list(dict.fromkeys(srcs))
+            yield Finding(
+                self.code,
+                Severity.INFO,
+                f"{url}#{fragment}",
+                {"fragment": fragment, "sources": unique[:20], "source_count": len(unique)},
             )

@@ -82,6 +82,7 @@ class PageFacts:
     not_found_hint: str = ""  # why the page looks like an error page ("" when it does not)
     fingerprint: str = ""  # body fingerprint used for soft-404 detection
     elements: Mapping[str, Any] = field(default_factory=dict)  # page elements found (footer etc.)
+    anchors: frozenset[str] = frozenset()  # id and <a name> values: the fragments a link can target
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,8 @@ class SiteSnapshot:
     """One stored run of one site, as the checks see it.
 
     `links` holds the links that checks need, not every occurrence of a 20,000-page crawl:
-    every link on the home page and every link to a target that has a problem.
+    every link on the home page, every link to a target that has a problem, and every link
+    that names a fragment.
     """
 
     site: SiteInfo

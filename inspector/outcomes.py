@@ -60,7 +60,7 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
 def exception_reason(exc: BaseException) -> str:
     """Reason class of a download exception (Scrapy's wrappers are unwrapped to their cause)."""
     if isinstance(exc, IgnoreRequest):
-        return "ignored"
+        return "robots" if "robots.txt" in str(exc) else "ignored"
     if isinstance(exc, (CannotResolveHostError, net_error.DNSLookupError)):
         return "dns"
     if isinstance(exc, (DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError)):

@@ -38,6 +38,7 @@ INSPECTOR_STATIC_HOSTS: dict[str, str] = {}
 INSPECTOR_CHECKS_BASE = {
     "checks.availability.SiteUnreachable": 100,
     "checks.links.BrokenLinks": 200,
+    "checks.links.MissingAnchors": 210,
 }
 INSPECTOR_CHECKS: dict[str, int | None] = {}
 

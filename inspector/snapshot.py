@@ -31,6 +31,7 @@ def page_facts_of(row: PageRow) -> PageFacts:
         not_found_hint=row.not_found_hint,
         fingerprint=row.fingerprint,
         elements=(row.facts or {}).get("elements", {}),
+        anchors=frozenset((row.facts or {}).get("anchors", ())),
     )
 
 
@@ -66,7 +67,8 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
         r.url: target_facts_of(r)
         for r in session.scalars(select(TargetRow).where(TargetRow.run_id == run_id))
     }
-    # Only the links checks need: the home page's, and those pointing at a problem target.
+    # Only the links checks need: the home page's, those pointing at a problem target, and
+    # those naming a fragment (few): not every occurrence of a 20,000-page crawl.
     home_urls = [u for u in {site.url, home.url if home else "", home.final_url if home else ""} if u]
     problem = select(TargetRow.url).where(TargetRow.run_id == run_id, TargetRow.reason != "")
     link_rows = session.execute(
@@ -75,7 +77,11 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
             LinkRow.text, LinkRow.fragment,
         ).where(
             LinkRow.run_id == run_id,
-            or_(LinkRow.source_url.in_(home_urls), LinkRow.target_url.in_(problem)),
+            or_(
+                LinkRow.source_url.in_(home_urls),
+                LinkRow.target_url.in_(problem),
+                LinkRow.fragment != "",
+            ),
         )
     )
     links = [LinkFacts(*row) for row in link_rows]

@@ -360,7 +360,8 @@ class SiteSpider(Spider):
         """Once the home page answered: learn the site's "not found" page, read robots.txt."""
         for i in range(self.soft404_probes):
             token = secrets.token_hex(6)
-            path = f"/inspector-{token}-not-found.html" if i == 0 else f"/inspector-{token}/index.html"
+            # Relative to the home page, so a site registered under a path is probed inside it.
+            path = f"inspector-{token}-not-found.html" if i == 0 else f"inspector-{token}/index.html"
             req = self._request(sc, urljoin(home_final, path), "probe404", 1, priority=5)
             yield req
         yield self._request(sc, urljoin(home_final, "/robots.txt"), "robots", 1, priority=5)
@@ -374,13 +375,13 @@ class SiteSpider(Spider):
             yield from follow
             return
         req = response.request
-        if req.method == "HEAD" and response.status >= 400:
-            # Many servers refuse or mishandle HEAD (405, 501, 403, even 404): GET decides.
-            yield self._again(req, method="GET")
-            return
         retry = self._retry_after(response)
         if retry is not None:
             yield retry
+            return
+        if req.method == "HEAD" and response.status >= 400:
+            # Many servers refuse or mishandle HEAD (405, 501, 403, even 404): GET decides.
+            yield self._again(req, method="GET")
             return
         if kind == "probe404":
             yield from self._learn_not_found(response)

@@ -100,13 +100,18 @@ TEST_SETTINGS = {
 async def crawl(sites: list[Any], db_url: str, as_of: date = AS_OF, **settings: Any) -> dict[str, int]:
     """Crawl `sites` into `db_url` in this process; returns {site_id: run_id}."""
     from scrapy.crawler import CrawlerRunner
+    from twisted.internet import reactor
 
     from inspector.crawl import build_settings
+    from inspector.resolver import StaticHostsResolver
     from spiders.site import SiteSpider
 
     s = build_settings({**TEST_SETTINGS, **settings}, db_url=db_url)
     runner = CrawlerRunner(s)
     crawler = runner.create_crawler(SiteSpider)
+    # CrawlerProcess installs the resolver of TWISTED_DNS_RESOLVER; CrawlerRunner leaves that
+    # to its caller. Without it a made-up name would go to a real DNS server.
+    StaticHostsResolver.from_crawler(crawler, reactor).install_on_reactor()
     await runner.crawl(crawler, sites=sites, as_of=as_of, batch="test")
     return dict(crawler.spider.run_ids)
 
