@@ -83,6 +83,7 @@ class PageFacts:
     fingerprint: str = ""  # body fingerprint used for soft-404 detection
     elements: Mapping[str, Any] = field(default_factory=dict)  # page elements found (footer etc.)
     anchors: frozenset[str] = frozenset()  # id and <a name> values: the fragments a link can target
+    date_evidence: Sequence[Mapping[str, Any]] = ()  # accepted date candidates: text, date, rule
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,13 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inspector.checking import CheckConfig, check_run
 from inspector.db import ensure_schema, get_engine, resolve_db_url, session_factory, upsert
 from inspector.items import PageItem, SiteEventItem, TargetItem
-from inspector.models import LinkRow, PageRow, RunRow, SiteRow, TargetRow
+from inspector.models import ColumnRow, LinkRow, PageRow, RunRow, SiteRow, TargetRow
 from inspector.registry import Site
 from inspector.rules import load_profile
 from inspector.scope import same_page
@@ -119,6 +119,32 @@ def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]
     return marked
 
 
+def store_columns(session: Session, run_id: int, columns: list[dict[str, Any]]) -> None:
+    """Store a run's columns; a list page seen before it was known as a column gets its facts
+    from the stored page (its dated items), which is all the crawl kept of it."""
+    session.execute(delete(ColumnRow).where(ColumnRow.run_id == run_id))
+    unjudged = [c["url"] for c in columns if c.get("item_count") is None and not c.get("external")]
+    pages: dict[str, PageRow] = {}
+    if unjudged:
+        for page in session.scalars(
+            select(PageRow).where(PageRow.run_id == run_id, PageRow.url.in_(unjudged), PageRow.status < 300)
+        ):
+            pages[page.url] = page
+    rows = []
+    for c in columns:
+        row = {k: c.get(k) for k in ("name", "canonical", "category", "url", "parent", "source",
+                                     "newest_date", "item_count", "empty_marker", "external")}  # fmt: skip
+        row["parent"] = row["parent"] or ""
+        row["empty_marker"] = bool(row["empty_marker"])
+        page = pages.get(c["url"])
+        if page is not None:
+            row["newest_date"] = page.newest_item_date or page.pub_date
+            row["item_count"] = (page.facts or {}).get("items", 0)
+        rows.append({"run_id": run_id, **row})
+    if rows:
+        session.execute(ColumnRow.__table__.insert(), rows)
+
+
 class StoragePipeline:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
@@ -136,6 +162,7 @@ class StoragePipeline:
         self.finished: set[str] = set()
         self.home_errors: dict[str, str] = {}
         self.site_stats: dict[str, dict[str, Any]] = {}
+        self.site_columns: dict[str, list[dict[str, Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -197,6 +224,8 @@ class StoragePipeline:
             stats["robots"] = item.data
         elif item.event == "not_found_probe":
             stats.setdefault("not_found_probes", []).append(item.data)
+        elif item.event == "columns":
+            self.site_columns[item.site_id] = item.data["columns"]
         elif item.event == "done":
             self.flush()
             self.finish_site(item.site_id, item.data)
@@ -225,6 +254,11 @@ class StoragePipeline:
             stats.update(self.site_stats.pop(site_id, {}))
             run.stats = stats
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
+            store_columns(s, run_id, self.site_columns.pop(site_id, []))
+            home = s.scalars(select(PageRow).where(PageRow.run_id == run_id, PageRow.is_home.is_(True))).first()
+            if home is not None:
+                run.home_newest_date = home.newest_item_date
+                run.home_evidence = {"dates": (home.facts or {}).get("dates", []), "url": home.final_url}
             run.home_error = self.home_errors.get(site_id, "")
             run.status = "unreachable" if run.home_error else "finished"
             run.finish_reason = "crawl complete"

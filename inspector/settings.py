@@ -28,6 +28,7 @@ INSPECTOR_MAX_REDIRECTS = 10
 INSPECTOR_BATCH_SIZE = 500  # rows buffered before a write; a crash loses at most this many
 INSPECTOR_FLUSH_SECONDS = 5.0
 INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
+INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (besides the home page)
 INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not found" page
 # Host timeouts in a row after which the host's remaining targets are not fetched any more.
 INSPECTOR_HOST_TIMEOUT_LIMIT = 3
@@ -39,6 +40,10 @@ INSPECTOR_CHECKS_BASE = {
     "checks.availability.SiteUnreachable": 100,
     "checks.links.BrokenLinks": 200,
     "checks.links.MissingAnchors": 210,
+    "checks.freshness.HomepageStale": 300,
+    "checks.freshness.ColumnStale": 310,
+    "checks.freshness.ColumnEmpty": 320,
+    "checks.freshness.ColumnVeto": 330,
 }
 INSPECTOR_CHECKS: dict[str, int | None] = {}
 

@@ -32,6 +32,7 @@ def page_facts_of(row: PageRow) -> PageFacts:
         fingerprint=row.fingerprint,
         elements=(row.facts or {}).get("elements", {}),
         anchors=frozenset((row.facts or {}).get("anchors", ())),
+        date_evidence=tuple((row.facts or {}).get("dates", ())),
     )
 
 

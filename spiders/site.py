@@ -17,7 +17,7 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -34,7 +34,16 @@ from inspector.items import PageItem, SiteEventItem, TargetItem
 from inspector.outcomes import failure_reason, http_reason
 from inspector.parking import parked_hint
 from inspector.registry import Site, load_registry, select_sites
+from inspector.rules import load_profile
 from inspector.scope import same_page, scope_key, site_scope
+from inspector.structure import (
+    ColumnRules,
+    discover_columns,
+    discover_sitemap_columns,
+    find_footer_elements,
+    find_sitemap_url,
+    list_page_facts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +87,11 @@ class SiteCrawl:
     bounds: dict[str, Any] = field(default_factory=dict)
     home_tries: int = 0
     done: bool = False
+    # Columns (栏目) by list-page URL, as ColumnFacts fields; filled as their pages are parsed.
+    columns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    columns_judged: set[str] = field(default_factory=set)
+    sitemap_url: str | None = None
+    element_samples: int = 0
 
     def trip(self, bound: str, example: str) -> None:
         entry = self.bounds.setdefault(bound, {"count": 0, "example": example})
@@ -154,6 +168,12 @@ class SiteSpider(Spider):
         spider.retry_after_tries = s.getint("INSPECTOR_RETRY_AFTER_TRIES")
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.as_of = _as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF"))
+        spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
+        profile = load_profile(s.get("INSPECTOR_RULES"))
+        spider.categories = profile.section("categories")
+        spider.column_rules = ColumnRules.from_mapping(profile.section("columns"))
+        spider.sub_column_parents = tuple(profile.get("columns.sub_column_parents", ()))
+        spider.element_patterns = profile.section("elements") or None
         if not s.frozen:
             _configure_politeness(s, spider.sites)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
@@ -341,6 +361,12 @@ class SiteSpider(Spider):
         page.update(page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home))
         if page["not_found_hint"] and 200 <= response.status < 300 and not is_home:
             outcome.update(reason="soft_404", note=f"页面显示“{page['not_found_hint']}”")
+        if is_home:
+            self._home_structure(sc, text, response.url, page)
+        elif sc.element_samples < self.element_sample and page["kind"] != "not_found":
+            # The census wants the footer elements on every page: check a sample of inner pages.
+            sc.element_samples += 1
+            page["facts"]["elements"] = find_footer_elements(text, response.url, self.element_patterns)
         links: list[tuple[str, str, str, str, str]] = []
         seen = sc.seen
         for link in extract_links(doc, response.url):
@@ -352,9 +378,50 @@ class SiteSpider(Spider):
             next_step = self._schedule_link(sc, url, depth + 1)
             if next_step is not None:
                 yield next_step
-        if is_home:
-            yield SiteEventItem(sc.site.site_id, "home", {"html": text, "url": response.url})
+        yield from self._column_structure(sc, meta["key"], response.url, text)
         yield PageItem(sc.site.site_id, page, outcome, links)
+
+    # ---- site structure: columns and footer elements (once per site, or per column page) ----
+
+    def _home_structure(self, sc: SiteCrawl, html: str, url: str, page: dict[str, Any]) -> None:
+        for column in discover_columns(html, url, self.categories, scope_hosts=sc.scope, rules=self.column_rules):
+            sc.columns.setdefault(column.url, asdict(column))
+        sc.sitemap_url = find_sitemap_url(html, url, rules=self.column_rules)
+        page["facts"]["elements"] = find_footer_elements(html, url, self.element_patterns)
+
+    def _column_structure(self, sc: SiteCrawl, key: str, url: str, html: str) -> Iterator[Request]:
+        """List-page facts of a column page; new columns from the site map and sub-navigation."""
+        column_url = key if key in sc.columns else url if url in sc.columns else None
+        if column_url and column_url not in sc.columns_judged:
+            sc.columns_judged.add(column_url)
+            column = sc.columns[column_url]
+            facts = list_page_facts(html, url, self.as_of, rules=self.column_rules)
+            column.update(
+                item_count=facts["item_count"],
+                newest_date=facts["newest_date"],
+                empty_marker=facts["empty_marker"],
+            )
+            if column["source"] in ("nav", "more") and any(
+                p in column["name"] or p == column["canonical"] for p in self.sub_column_parents
+            ):
+                found = discover_columns(html, url, self.categories, scope_hosts=sc.scope, rules=self.column_rules)
+                yield from self._add_columns(sc, found, "sub", column["name"])
+        if sc.sitemap_url and sc.sitemap_url in (key, url):
+            found = discover_sitemap_columns(html, url, self.categories, sc.scope, rules=self.column_rules)
+            yield from self._add_columns(sc, found, "sitemap", None)
+
+    def _add_columns(self, sc: SiteCrawl, found: list[Any], source: str, parent: str | None) -> Iterator[Request]:
+        for column in found:
+            if column.url in sc.columns or same_page(column.url, sc.home_url):
+                continue
+            record = asdict(column)
+            record["source"] = source
+            if parent is not None:
+                record["parent"] = parent
+            sc.columns[column.url] = record
+            if column.url in sc.parsed and not column.external:
+                # Its page went by before it was known as a column: fetch it again for the facts.
+                yield self._request(sc, column.url, "column", 1, priority=5)
 
     def _site_start_requests(self, sc: SiteCrawl, home_final: str) -> Iterator[Request]:
         """Once the home page answered: learn the site's "not found" page, read robots.txt."""
@@ -388,6 +455,12 @@ class SiteSpider(Spider):
             return
         if kind == "robots":
             yield SiteEventItem(meta["sc"].site.site_id, "robots", _robots_facts(response))
+            yield from self._finish(meta, None)
+            return
+        if kind == "column":
+            if 200 <= response.status < 300 and response.body:
+                text, _, _ = decode_html(response.body, _header_charset(response))
+                yield from self._column_structure(meta["sc"], meta["key"], response.url, text)
             yield from self._finish(meta, None)
             return
         outcome = self._outcome(response, kind)
@@ -433,6 +506,9 @@ class SiteSpider(Spider):
             return
         if kind == "robots":
             yield SiteEventItem(meta["sc"].site.site_id, "robots", {"error": reason})
+            yield from self._finish(meta, None)
+            return
+        if kind == "column":
             yield from self._finish(meta, None)
             return
         outcome = self._base_outcome(request, kind)
@@ -485,7 +561,7 @@ class SiteSpider(Spider):
             new_meta.update(chain=chain, t0=time.monotonic())
             method = "GET" if response.status == 303 else req.method
             return iter([req.replace(url=target, method=method, meta=new_meta, body=b"")])
-        if meta["kind"] in ("probe404", "robots"):
+        if meta["kind"] in ("probe404", "robots", "column"):
             return self._finish(meta, None)
         outcome = self._outcome(response, meta["kind"])
         outcome.update(reason=reason, redirects=[*chain, target])
@@ -643,6 +719,7 @@ class SiteSpider(Spider):
     def _maybe_done(self, sc: SiteCrawl) -> Iterator[Any]:
         if sc.pending == 0 and not sc.done:
             sc.done = True
+            yield SiteEventItem(sc.site.site_id, "columns", {"columns": list(sc.columns.values())})
             yield SiteEventItem(
                 sc.site.site_id,
                 "done",
@@ -652,6 +729,7 @@ class SiteSpider(Spider):
             sc.seen = set()
             sc.parsed = set()
             sc.variants = {}
+            sc.columns = {}
 
 
 _OWN_META = (

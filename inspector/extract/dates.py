@@ -2,12 +2,13 @@
 
 Runs on every crawled page, so it works on the lxml document the crawler already has:
 
-1. the visible text is flattened once into a "stream" (one line per text node, hidden and
-   script text left out) by a single compiled XPath;
+1. the text is flattened once into a "stream" (one line per text node, script and style text
+   left out) by a single compiled XPath;
 2. precompiled regexes find every date-looking string in the stream;
 3. each match is judged from a few characters around it (labels such as 发布时间：, bylines
    followed by 来源, clocks such as 今天是…星期五, copyright lines) and, for the few matches
-   that need it, from its element's ancestors (list items, clock widgets, link texts).
+   that need it, from its element's ancestors (list items, clock widgets, link texts, inline
+   display:none).
 
 The visible labelled date wins over `<meta name="PubDate">` because real CMS migrations rewrite
 meta dates (miit.gov.cn: shown 2009-09-30, PubDate 2023-05-12); the meta value is kept in
@@ -78,9 +79,10 @@ NOT_FOUND_PHRASES = (
     "404 Not Found",
     "Page not found",
 )
-# A not-found page has no paragraph and little text; an article that mentions 404 has both.
+# A not-found page has no paragraph and little text outside links (its header, menus and footer
+# are mostly links); an article that mentions 404 has both.
 NOT_FOUND_MAX_CHUNK = 200
-NOT_FOUND_MAX_TEXT = 6000
+NOT_FOUND_MAX_PROSE = 800
 
 LIST_MIN_ITEMS = 3  # dated link items that make a page a list
 LONG_TEXT_CHUNK = 200  # a text node this long is a paragraph of running text
@@ -89,15 +91,18 @@ ITEM_MAX_LINKS = 3  # an element with more links than this is a list, not one li
 # --- regexes ------------------------------------------------------------------------------
 
 _SP = r"[ \t\u00a0\u3000]?"
+# "19"/"20" in ASCII or full-width digits (\d matches both; int() reads both).
+_CENTURY = "(?:[1１][9９]|[2２][0０])"
 # Dates with a year. The leading boundary is checked in code (a lookbehind at every position of
 # a 100 KB stream costs more than the whole rest of the extraction).
 _FULL_DATE_RE = re.compile(
-    rf"(?P<y>(?:19|20)\d\d){_SP}(?:"
+    rf"(?P<y>{_CENTURY}\d\d){_SP}(?:"
     rf"(?P<s>[-/.－／．]){_SP}(?P<m>\d{{1,2}}){_SP}(?P=s){_SP}(?P<d>\d{{1,2}})(?!\d)(?![-/.－／．]\d(?!\d?[:：]))"
     rf"|年{_SP}(?P<m2>\d{{1,2}}){_SP}月{_SP}(?P<d2>\d{{1,2}})(?!\d){_SP}[日号]?"
     r")"
     # an optional time, kept in the match so "2025-11-20 10:30" counts as a date standing alone
-    rf"(?:{_SP}(?:[T\-]|{_SP}){_SP}\d{{1,2}}{_SP}[:：∶时]{_SP}\d{{1,2}}(?:{_SP}[:：∶分]{_SP}\d{{1,2}}{_SP}秒?)?{_SP}分?)?"
+    rf"(?:[ \t\u00a0\u3000T\-]{{0,3}}\d{{1,2}}{_SP}[:：∶时]{_SP}\d{{1,2}}"
+    rf"(?:{_SP}[:：∶分]{_SP}\d{{1,2}}{_SP}秒?)?{_SP}分?)?"
 )
 _HAN = "〇○零一二三四五六七八九"
 _HAN_DATE_RE = re.compile(
@@ -114,16 +119,17 @@ _MD_RE = re.compile(
 _BARE_YEAR_RE = re.compile(
     rf"(?P<y>(?:19|20)\d\d|[{_HAN}]{{4}}){_SP}年(?!{_SP}(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}}){_SP}月)"
 )
+# "©2005-2025", "Copyright 2025": years (never full dates) after a copyright mark.
 _COPYRIGHT_RE = re.compile(
-    r"(?:©|\(c\)|&copy;|copyright|版权所有)[^\n\d]{0,20}(?P<y>(?:19|20)\d\d)"
-    r"(?:[ \t]*[-–—~至][ \t]*(?P<y2>(?:19|20)\d\d))?",
+    r"(?:©|\(c\)|&copy;|copyright|版权所有)[^\n\d]{0,20}"
+    r"(?P<years>(?:19|20)\d\d(?:[ \t]*[-–—~至][ \t]*(?:19|20)\d\d)?)(?![-/.年月\d])",
     re.IGNORECASE,
 )
 _COPYRIGHT_NEAR_RE = re.compile(r"©|copyright|版权", re.IGNORECASE)
 
 _ALL_LABELS = sorted(PUBLISH_LABELS + DOCUMENT_LABELS + GENERIC_LABELS, key=len, reverse=True)
 _LABEL_RE = re.compile(
-    r"(?P<label>" + "|".join(_ALL_LABELS) + r")(?P<gap>[ \t\u00a0\u3000]*)(?P<colon>[:：])?"
+    r"(?P<label>" + "|".join(_ALL_LABELS) + r")[ \t\u00a0\u3000]*(?P<colon>[:：])?"
     r"\s*[\[【(（]?\s*$"
 )
 _LABEL_TIER = {
@@ -140,6 +146,10 @@ _CLOCK_AFTER_RE = re.compile(r"^\s*[,，]?\s*(?:星期|礼拜)[一二三四五�
 _CLOCK_ATTR_RE = re.compile(r"clock|now|today|jintian|week|xingqi|curr?ent[-_]?(?:time|date)", re.I)
 _BYLINE_AFTER_RE = re.compile(
     r"^[\s|｜丨/]*(?:信息|文章|稿件)?(?:来源|作者|(?:浏览|点击|阅读|访问)(?:次数|数|量)?[:：]|字号|字体|【(?:字体|字号|打印|大)|打印|分享|责任编辑|编辑)"
+)
+# "来源：新华网 2025-11-20": a byline whose source comes first, in the same text node.
+_BYLINE_BEFORE_RE = re.compile(
+    r"(?:来源|稿源|作者|编辑)\s*[:：]\s*[^\s\n]{1,30}[ \t\u00a0\u3000]+$"
 )
 _ENDS_WITH_CJK_RE = re.compile(r"[\u3400-\u9fff]\Z")
 _URL_DATE_RES = (
@@ -161,7 +171,16 @@ _TEXT_NODES = etree.XPath(
     "[not(ancestor::head or ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::textarea or ancestor::select or ancestor::template)]"
 )
+# A page that labels its own publication date is an article, whatever it says about 404.
+_PUBLICATION_LABEL_RE = re.compile(
+    r"(?:" + "|".join(PUBLISH_LABELS) + r")\s*[:：]?\s*" + _CENTURY + r"\d\d"
+)
 _META_NODES = etree.XPath("//meta[@content]")
+_PROSE_NODES = etree.XPath(
+    "//body//text()[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::select or ancestor::textarea)]",
+    smart_strings=False,
+)
 _ITEM_LINKS = etree.XPath(
     "count(.//a[@href][normalize-space()]"
     "[not(starts-with(normalize-space(@href), 'javascript')) and normalize-space(@href) != '#'])"
@@ -288,7 +307,9 @@ def extract_dates(
 
     if is_home:
         kind = "home"
-    elif _not_found(stream, title):
+    elif visible is None and _confirmed_not_found(
+        doc, _phrase_in(title) or _phrase_in(stream.text), stream
+    ):
         kind = "not_found"
     elif visible is not None:
         kind = "article"
@@ -330,18 +351,13 @@ def not_found_hint(doc: etree._Element, title: str) -> str:
     Cheap on normal pages: one compiled XPath looks for the phrases; the text is only measured
     when one is found.
     """
-    phrase = _phrase_in(title)
-    if not phrase:
-        for node in _NOT_FOUND_NODES(doc):
-            phrase = _phrase_in(node)
-            if phrase:
-                break
-    if not phrase:
-        return ""
-    return phrase if _short_text(_Stream.of(doc)) else ""
+    phrase = _phrase_in(title) or next(
+        (found for node in _NOT_FOUND_NODES(doc) if (found := _phrase_in(node))), ""
+    )
+    return _confirmed_not_found(doc, phrase)
 
 
-def parse_date(text: str, as_of: date | None = None) -> date | None:
+def parse_date(text: str) -> date | None:
     """First date in `text` (any supported format with a year), or None. For meta values etc."""
     match = _FULL_DATE_RE.search(text)
     if match and _boundary_ok(text, match.start()):
@@ -360,7 +376,6 @@ class _Judged:
     candidate: DateCandidate
     tier: int | None  # publication-date tier when it can be the page's date, else None
     item: bool  # a list-item date
-    has_year: bool
 
 
 def _judge_stream(stream: _Stream, as_of: date) -> list[_Judged]:
@@ -369,10 +384,10 @@ def _judge_stream(stream: _Stream, as_of: date) -> list[_Judged]:
     for match in _FULL_DATE_RE.finditer(text):
         if not _boundary_ok(text, match.start()):
             continue
-        found.append((match.start(), _judge(stream, match, _ymd(match), as_of, True)))
+        found.append((match.start(), _judge(stream, match, _ymd(match), as_of)))
     if "年" in text:
         for match in _HAN_DATE_RE.finditer(text):
-            found.append((match.start(), _judge(stream, match, _han_ymd(match), as_of, True)))
+            found.append((match.start(), _judge(stream, match, _han_ymd(match), as_of)))
     for match in _MD_RE.finditer(text):
         judged = _judge_yearless(stream, match, as_of)
         if judged is not None:
@@ -387,17 +402,16 @@ def _judge(
     match: re.Match[str],
     ymd: tuple[int, int, int],
     as_of: date,
-    has_year: bool,
 ) -> _Judged:
     text = stream.text
     start, end = match.span()
     raw = match.group().strip()
     i = stream.index(start)
     if stream.hidden(i):
-        return _reject(raw, _to_date(*ymd), "hidden", "hidden", has_year)
+        return _reject(raw, _to_date(*ymd), "hidden", "hidden")
     parsed = _to_date(*ymd)
     if parsed is None:
-        return _Judged(DateCandidate(raw, None, "text", False, "invalid"), None, False, has_year)
+        return _reject(raw, None, "text", "invalid")
 
     before = text[max(0, start - _BEFORE) : start]
     after = text[end : end + _AFTER]
@@ -405,15 +419,15 @@ def _judge(
 
     label, label_tier = _label_before(before)
     if _is_clock(before, after, stream, i, label_tier):
-        return _reject(raw, parsed, "clock", "clock", has_year)
+        return _reject(raw, parsed, "clock", "clock")
     chunk_before = before.rsplit("\n", 1)[-1]
     if _COPYRIGHT_NEAR_RE.search(chunk_before) or _COPYRIGHT_NEAR_RE.search(chunk[:40]):
-        return _reject(raw, parsed, "copyright", "copyright", has_year)
+        return _reject(raw, parsed, "copyright", "copyright")
 
     item = False
     if label is not None:
         rule, tier = f"label:{label}", label_tier  # tier None: labelled as some other date
-    elif _BYLINE_AFTER_RE.match(after):
+    elif _BYLINE_AFTER_RE.match(after) or _BYLINE_BEFORE_RE.search(chunk_before):
         rule, tier = "byline", TIER_GENERIC
     else:
         alone = chunk.strip(_BRACKETS) == raw.strip(_BRACKETS)
@@ -426,8 +440,8 @@ def _judge(
             rule, tier = "text", None
 
     if parsed > as_of:
-        return _Judged(DateCandidate(raw, parsed, rule, False, "future"), None, False, has_year)
-    return _Judged(DateCandidate(raw, parsed, rule, True), tier, item, has_year)
+        return _reject(raw, parsed, rule, "future")
+    return _Judged(DateCandidate(raw, parsed, rule, True), tier, item)
 
 
 def _judge_yearless(stream: _Stream, match: re.Match[str], as_of: date) -> _Judged | None:
@@ -444,14 +458,14 @@ def _judge_yearless(stream: _Stream, match: re.Match[str], as_of: date) -> _Judg
     before = stream.text[max(0, start - _BEFORE) : start]
     after = stream.text[match.end() : match.end() + _AFTER]
     if _is_clock(before, after, stream, i, None):
-        return _reject(raw, parsed, "clock", "clock", False)
+        return _reject(raw, parsed, "clock", "clock")
     if not _in_list_item(stream.owner(i)):
         return None  # a bare "3-5" outside a list is a range or a score, not a date
-    return _Judged(DateCandidate(raw, parsed, "list_item", True), None, True, False)
+    return _Judged(DateCandidate(raw, parsed, "list_item", True), None, True)
 
 
-def _reject(raw: str, parsed: date | None, rule: str, reason: str, has_year: bool) -> _Judged:
-    return _Judged(DateCandidate(raw, parsed, rule, False, reason), None, False, has_year)
+def _reject(raw: str, parsed: date | None, rule: str, reason: str) -> _Judged:
+    return _Judged(DateCandidate(raw, parsed, rule, False, reason), None, False)
 
 
 def _label_before(before: str) -> tuple[str | None, int | None]:
@@ -512,7 +526,7 @@ def _link_title_years(stream: _Stream) -> Iterable[tuple[int, _Judged]]:
         element = stream.owner(stream.index(match.start()))
         if _inside_link(element):
             candidate = DateCandidate(match.group(), None, "link_text", False, "title_year")
-            yield match.start(), _Judged(candidate, None, False, False)
+            yield match.start(), _Judged(candidate, None, False)
 
 
 def _inside_link(element: etree._Element | None) -> bool:
@@ -538,19 +552,15 @@ def _copyright_years(text: str) -> list[DateCandidate]:
     if not _COPYRIGHT_NEAR_RE.search(text):
         return []
     return [
-        DateCandidate(m.group(), None, "copyright", False, "copyright")
+        DateCandidate(m.group("years"), None, "copyright", False, "copyright")
         for m in _COPYRIGHT_RE.finditer(text)
     ]
 
 
 def _best_visible(judged: Sequence[_Judged]) -> _Judged | None:
-    best: _Judged | None = None
-    for item in judged:
-        if item.tier is None or not item.candidate.accepted or not item.has_year:
-            continue
-        if best is None or item.tier < best.tier:  # type: ignore[operator]
-            best = item
-    return best
+    """The shown publication date: lowest tier, first on the page among equals (min is stable)."""
+    eligible = [j for j in judged if j.tier is not None and j.candidate.accepted]
+    return min(eligible, key=lambda j: j.tier or 0, default=None)
 
 
 def _meta_candidates(doc: etree._Element, as_of: date) -> list[DateCandidate]:
@@ -589,17 +599,21 @@ def _url_candidate(url: str, as_of: date) -> DateCandidate | None:
 # --- not found --------------------------------------------------------------------------------
 
 
-def _not_found(stream: _Stream, title: str) -> bool:
-    if not _short_text(stream):
-        return False
-    if _phrase_in(title):
-        return True
-    lowered = stream.text.lower()
-    return any(phrase.lower() in lowered for phrase in NOT_FOUND_PHRASES)
+def _confirmed_not_found(doc: etree._Element, phrase: str, stream: _Stream | None = None) -> str:
+    """`phrase` when the page around it is an error page: short main text, no publication label."""
+    if not phrase or not _main_text_is_short(doc):
+        return ""
+    text = (stream or _Stream.of(doc)).text
+    return "" if _PUBLICATION_LABEL_RE.search(text) else phrase
 
 
-def _short_text(stream: _Stream) -> bool:
-    return len(stream.text) <= NOT_FOUND_MAX_TEXT and stream.longest_chunk() < NOT_FOUND_MAX_CHUNK
+def _main_text_is_short(doc: etree._Element) -> bool:
+    """Little text outside links and no paragraph: what an error page shows inside the
+    site's header, menus and footer."""
+    prose = _PROSE_NODES(doc)
+    longest = max((len(t.strip()) for t in prose), default=0)
+    total = sum(len(t.strip()) for t in prose)
+    return longest < NOT_FOUND_MAX_CHUNK and total <= NOT_FOUND_MAX_PROSE
 
 
 def _phrase_in(text: str) -> str:

@@ -96,7 +96,9 @@ def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str, str]
     header_label = _header_label(header_charset)
     meta_label = sniff_meta_charset(body)
     declared = " ".join(
-        f"{where}:{label}" for where, label in (("header", header_label), ("meta", meta_label)) if label
+        f"{where}:{label}"
+        for where, label in (("header", header_label), ("meta", meta_label))
+        if label
     )
 
     candidates = _unique(["utf-8", normalise_charset(header_label), normalise_charset(meta_label)])

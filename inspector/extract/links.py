@@ -1,8 +1,14 @@
 """Link extraction from one parsed page: the crawl's hot path, plain lxml.
 
-One xpath walks every element that can point somewhere; each distinct raw URL is joined once
-per page. Links that are never fetched (javascript:, mailto:, tel:, data:, pure fragments) are
-dropped here so nothing downstream can report them broken.
+One `iter()` over the tags that can point somewhere (libxml2 does the tag filtering in C; a union
+xpath of `//tag[@attr]` branches costs 10-40x more and grows quadratically with page size); each
+distinct raw URL is joined once per page. Links that are never fetched (javascript:, mailto:,
+tel:, data:, pure fragments) and strings no browser could open (`http://`, an unbalanced `]`
+in the host) are dropped here so nothing downstream can report them broken or choke on them.
+
+URLs are read the way browsers read them (WHATWG URL, HTML `srcset` and `<meta refresh>`
+algorithms): backslashes count as slashes before the query only, `srcset` candidates are split
+at whitespace-then-comma (URLs may contain commas), a refresh URL may be quoted or bare.
 """
 
 from __future__ import annotations
@@ -11,13 +17,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-LINK_XPATH = (
-    "//a[@href]|//area[@href]|//img[@src or @srcset]|//script[@src]|//link[@href]"
-    "|//iframe[@src]|//frame[@src]|//embed[@src]|//object[@data]|//source[@src or @srcset]"
-    "|//video[@src or @poster]|//audio[@src]|//input[@type='image'][@src]"
-    "|//meta[@http-equiv]"
-)
-# (element, attribute) pairs read for each tag; the first attribute present is the main one.
+# (element, attributes) read for each tag, in this order.
 _ATTRS: dict[str, tuple[str, ...]] = {
     "a": ("href",),
     "area": ("href",),
@@ -31,12 +31,22 @@ _ATTRS: dict[str, tuple[str, ...]] = {
     "source": ("src", "srcset"),
     "video": ("src", "poster"),
     "audio": ("src",),
-    "input": ("src",),
+    "track": ("src",),
+    "input": ("src",),  # only <input type=image>
+    # Table-layout CMS templates paint their banners and cells with `background=` images.
+    "body": ("background",),
+    "table": ("background",),
+    "tr": ("background",),
+    "td": ("background",),
+    "th": ("background",),
 }
+LINK_TAGS: tuple[str, ...] = (*_ATTRS, "meta")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "sms:", "about:", "file:", "ftp:")
-# <link rel> values that are hints, not resources a visitor loads.
+# <link rel> values that are hints, not resources a visitor loads; a link is skipped when all of
+# its rel tokens are hints.
 _LINK_REL_SKIP = {"dns-prefetch", "preconnect", "alternate", "search"}
-_REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'"\s;]+)""", re.I)
+_SRCSET_URL = re.compile(r"[\s,]*(\S+)")
+_REFRESH = re.compile(r"""\s*[0-9.]+\s*(?:[;,\s]\s*(?:url\s*=\s*)?(.*))?$""", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 TEXT_MAX = 200
 
@@ -51,12 +61,34 @@ class Link:
 
 
 def _srcset_urls(value: str) -> list[str]:
+    """The candidate URLs of a srcset, as the HTML "parse a srcset attribute" algorithm reads them."""
     urls = []
-    for candidate in value.split(","):
-        candidate = candidate.strip()
-        if candidate:
-            urls.append(candidate.split()[0])
+    pos, end = 0, len(value)
+    while pos < end:
+        m = _SRCSET_URL.match(value, pos)
+        if m is None:
+            break
+        url = m.group(1)
+        pos = m.end()
+        if url.endswith(","):
+            url = url.rstrip(",")  # "a.jpg,b.jpg 2x" has no descriptor: the comma ends it
+        else:
+            comma = value.find(",", pos)  # skip the descriptors ("2x", "100w")
+            pos = end if comma < 0 else comma + 1
+        if url:
+            urls.append(url)
     return urls
+
+
+def _refresh_url(content: str) -> str | None:
+    """The URL of a `<meta http-equiv=refresh>` content: `5;url=x`, `0; URL='x'`, `0, x`."""
+    m = _REFRESH.match(content)
+    if m is None or not m.group(1):
+        return None  # no number (browsers ignore it) or a plain reload of the page
+    url = m.group(1)
+    if url[0] in "'\"":
+        url = url[1:].partition(url[0])[0]
+    return url.strip() or None
 
 
 def _text_of(el) -> str:  # noqa: ANN001 - lxml element
@@ -79,10 +111,19 @@ def _text_of(el) -> str:  # noqa: ANN001 - lxml element
 
 
 def base_url_of(doc, page_url: str) -> str:  # noqa: ANN001
-    for href in doc.xpath("//base/@href"):
+    """The page's base URL: the first `<base>` with an href attribute wins, as in browsers."""
+    for base in doc.iter("base"):
+        href = base.get("href")
+        if href is None:
+            continue
         href = href.strip()
-        if href:
-            return urljoin(page_url, href)
+        if not href:
+            return page_url
+        try:
+            joined = urljoin(page_url, href.replace("\\", "/"))
+        except ValueError:
+            return page_url
+        return joined if joined.startswith(("http://", "https://")) else page_url
     return page_url
 
 
@@ -96,41 +137,30 @@ def extract_links(doc, page_url: str) -> list[Link]:  # noqa: ANN001
         hit = joined.get(raw, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
-        value = raw.strip().replace("\\", "/")
-        result: tuple[str, str] | None
-        low = value[:12].lower()
-        if not value or value.startswith("#") or low.startswith(_SKIP_SCHEMES):
-            result = None
-        else:
-            absolute = urljoin(base, value)
-            if not absolute.startswith(("http://", "https://")):
-                result = None
-            else:
-                url, _, fragment = absolute.partition("#")
-                result = (url, fragment)
-        joined[raw] = result
+        joined[raw] = result = _resolve(base, raw)
         return result
 
-    for el in doc.xpath(LINK_XPATH):
+    for el in doc.iter(*LINK_TAGS):
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        tag = tag.lower()
         if tag == "meta":
             if (el.get("http-equiv") or "").lower() != "refresh":
                 continue
-            m = _REFRESH_URL.search(el.get("content") or "")
-            if m and (hit := resolve(m.group(1))):
+            raw = _refresh_url(el.get("content") or "")
+            if raw and (hit := resolve(raw)):
                 links.append(Link(hit[0], hit[1], "meta", "content", ""))
             continue
-        if tag == "link" and (el.get("rel") or "").lower().strip() in _LINK_REL_SKIP:
+        if tag == "link":
+            rel = (el.get("rel") or "").lower().split()
+            if rel and all(token in _LINK_REL_SKIP for token in rel):
+                continue
+        elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
             continue
         text = None
-        for attr in _ATTRS.get(tag, ()):
+        for attr in _ATTRS[tag]:
             value = el.get(attr)
             if not value:
                 continue
-            raws = _srcset_urls(value) if attr == "srcset" else [value]
+            raws = _srcset_urls(value) if attr == "srcset" else (value,)
             for raw in raws:
                 hit = resolve(raw)
                 if hit is None:
@@ -139,6 +169,41 @@ def extract_links(doc, page_url: str) -> list[Link]:  # noqa: ANN001
                     text = _text_of(el)
                 links.append(Link(hit[0], hit[1], tag, attr, text))
     return links
+
+
+def _resolve(base: str, raw: str) -> tuple[str, str] | None:
+    """(absolute URL without fragment, fragment) for a raw attribute value, or None to drop it."""
+    value = raw.strip()
+    if not value or value[0] == "#":
+        return None
+    low = value[:12].lower()
+    if low.startswith(_SKIP_SCHEMES):
+        return None
+    if "\\" in value:
+        # Browsers read a backslash as a slash in http(s) URLs, but not in the query or fragment.
+        cut = len(value)
+        for stop in ("?", "#"):
+            i = value.find(stop)
+            if 0 <= i < cut:
+                cut = i
+        value = value[:cut].replace("\\", "/") + value[cut:]
+        low = value[:12].lower()
+    if low.startswith("http://"):
+        host_at = 7
+    elif low.startswith("https://"):
+        host_at = 8
+    else:
+        host_at = 0
+    if host_at and (len(value) == host_at or value[host_at] in "/?#"):
+        return None  # "http://" with no host: browsers cannot open it (urljoin would say "this page")
+    try:
+        absolute = urljoin(base, value)
+    except ValueError:  # "http://host]/": urllib refuses an unbalanced IPv6 bracket
+        return None
+    if not absolute.startswith(("http://", "https://")):
+        return None
+    url, _, fragment = absolute.partition("#")
+    return url, fragment
 
 
 def title_of(doc) -> str:  # noqa: ANN001

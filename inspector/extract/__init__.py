@@ -1,0 +1,1 @@
+"""Per-page extraction on the crawl's hot path: encoding, dates, links, page facts (lxml)."""
