@@ -157,5 +157,44 @@ def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) ->
         click.echo(f"wrote {out}", err=True)
 
 
+@main.command()
+@click.argument("target", required=False)
+@click.option("--run", "run_id", type=int, default=None, help="Explain a page of this stored run (with --url).")
+@click.option("--url", "page_url", default=None, help="The page of --run to explain; for a saved file, its original URL.")
+@click.option("--as-of", "as_of", default=None, help="As-of date T (default: today, or the run's).")
+@click.option("--home/--not-home", "is_home", default=None, help="Read the page as a home page (default: guess from the URL).")
+@click.option("--rules", default="census2015", help="Rules profile for categories and element patterns.")
+@click.option("--db", "db_url", default=None)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text.")
+def explain(target: str | None, run_id: int | None, page_url: str | None, as_of: str | None,
+            is_home: bool | None, rules: str, db_url: str | None, as_json: bool) -> None:
+    """What the inspector reads from one page: TARGET is a URL or a saved HTML file."""
+    from inspector.explain import explain_stored, explain_target, render_text
+
+    if (target is None) == (run_id is None):
+        _fail("give a TARGET (URL or file), or --run ID --url URL")
+    try:
+        profile = load_profile(rules)
+    except ProfileError as exc:
+        _fail(str(exc))
+    try:
+        if run_id is not None:
+            if not page_url:
+                _fail("--run needs --url")
+            with _session(db_url) as s:
+                report = explain_stored(s, run_id, page_url)
+        else:
+            if not target.startswith(("http://", "https://")) and not Path(target).is_file():
+                _fail(f"{target}: not a URL and no such file")
+            report = explain_target(
+                target, _as_of(as_of) or date.today(), profile, is_home=is_home, base_url=page_url
+            )
+    except LookupError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot fetch {target}: {exc}")
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
+
+
 if __name__ == "__main__":
     main()

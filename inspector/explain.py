@@ -1,0 +1,176 @@
+"""`inspector explain`: what the inspector reads from one page, and why.
+
+Inspectors need this to argue a verdict with a site operator ("your newest item is 2025-10-02,
+this clock in the header is not a publication date"); it is also how extraction is tested on
+real pages. A page is read exactly as a crawl reads it: same decoding, parser and extractors.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from inspector.extract.dates import extract_dates, not_found_hint
+from inspector.extract.encoding import decode_html, parse_html
+from inspector.extract.links import title_of
+from inspector.rules import RulesProfile
+from inspector.scope import same_page
+from inspector.structure import ColumnRules, discover_columns, find_footer_elements
+
+FETCH_LIMIT = 20 * 1024 * 1024
+
+
+def fetch(url: str, timeout: float = 15.0, user_agent: str = "inspector-explain") -> tuple[bytes, str | None, str]:
+    """(body, header charset, final URL) of one GET."""
+    request = urllib.request.Request(url, headers={"User-Agent": user_agent})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+        body = response.read(FETCH_LIMIT)
+        return body, response.headers.get_content_charset(), response.geturl()
+
+
+def looks_like_home(url: str) -> bool:
+    parts = urlsplit(url)
+    return same_page(url, f"{parts.scheme}://{parts.netloc}/")
+
+
+def explain_bytes(
+    body: bytes,
+    url: str,
+    as_of: date,
+    profile: RulesProfile,
+    *,
+    header_charset: str | None = None,
+    is_home: bool | None = None,
+) -> dict[str, Any]:
+    text, declared, used = decode_html(body, header_charset)
+    doc = parse_html(text)
+    title = title_of(doc)
+    home = looks_like_home(url) if is_home is None else is_home
+    dates = extract_dates(doc, as_of, title=title, url=url, is_home=home)
+    kind = dates.kind
+    if kind == "home" and not_found_hint(doc, title):
+        kind = "not_found"
+    columns = []
+    if home:
+        columns = [
+            _plain(asdict(c))
+            for c in discover_columns(
+                text, url, profile.section("categories"), rules=ColumnRules.from_mapping(profile.section("columns"))
+            )
+        ]
+    return {
+        "url": url,
+        "title": title,
+        "encoding": {"declared": declared, "used": used},
+        "kind": kind,
+        "date": _iso(dates.date),
+        "pub_date": _iso(dates.pub_date),
+        "newest_item_date": _iso(dates.newest_item_date),
+        "meta_date": _iso(dates.meta_date),
+        "item_dates": [_iso(d) for d in dates.item_dates],
+        "not_found_hint": not_found_hint(doc, title),
+        "candidates": [
+            {"text": c.text, "date": _iso(c.date), "rule": c.rule, "accepted": c.accepted, "reason": c.reason}
+            for c in dates.candidates
+        ],
+        "columns": columns,
+        "elements": find_footer_elements(text, url, profile.section("elements") or None),
+    }
+
+
+def explain_target(
+    target: str,
+    as_of: date,
+    profile: RulesProfile,
+    *,
+    is_home: bool | None = None,
+    base_url: str | None = None,
+) -> dict[str, Any]:
+    """A URL is fetched; anything else is a saved HTML file (read as if served at `base_url`)."""
+    if target.startswith(("http://", "https://")):
+        body, charset, final = fetch(target)
+        return explain_bytes(body, final, as_of, profile, header_charset=charset, is_home=is_home)
+    path = Path(target)
+    body = path.read_bytes()
+    url = base_url or f"file://{path.resolve()}"
+    home = (looks_like_home(url) if base_url else False) if is_home is None else is_home
+    return explain_bytes(body, url, as_of, profile, is_home=home)
+
+
+def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
+    """What a stored run recorded for one of its pages (the HTML itself is not kept)."""
+    from sqlalchemy import select
+
+    from inspector.models import ColumnRow, PageRow, RunRow
+
+    run = session.get(RunRow, run_id)
+    if run is None:
+        raise LookupError(f"no run {run_id} in the database")
+    page = session.scalars(
+        select(PageRow).where(PageRow.run_id == run_id, (PageRow.url == url) | (PageRow.final_url == url))
+    ).first()
+    if page is None:
+        raise LookupError(f"run {run_id} has no page {url}")
+    facts = page.facts or {}
+    columns = []
+    if page.is_home:
+        columns = [
+            {"name": c.name, "canonical": c.canonical, "category": c.category, "url": c.url,
+             "parent": c.parent, "newest_date": _iso(c.newest_date), "item_count": c.item_count}
+            for c in session.scalars(select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id))
+        ]  # fmt: skip
+    date_value = page.pub_date if page.kind == "article" else (page.newest_item_date or page.pub_date)
+    return {
+        "url": page.url,
+        "title": page.title,
+        "encoding": {"declared": page.encoding_declared, "used": page.encoding_used},
+        "kind": page.kind,
+        "date": _iso(date_value),
+        "pub_date": _iso(page.pub_date),
+        "newest_item_date": _iso(page.newest_item_date),
+        "meta_date": _iso(page.meta_date),
+        "not_found_hint": page.not_found_hint,
+        "candidates": [{**c, "accepted": True, "reason": ""} for c in facts.get("dates", [])],
+        "columns": columns,
+        "elements": facts.get("elements", {}),
+        "as_of": _iso(run.as_of),
+        "stored": True,
+    }
+
+
+def render_text(report: dict[str, Any]) -> str:
+    lines = [
+        f"page      {report['url']}",
+        f"title     {report['title']}",
+        f"encoding  declared {report['encoding']['declared'] or '-'}, decoded as {report['encoding']['used']}",
+        f"kind      {report['kind']}" + (f" (shows “{report['not_found_hint']}”)" if report["not_found_hint"] else ""),
+        f"date      {report['date'] or '-'}   publication {report['pub_date'] or '-'}, "
+        f"newest item {report['newest_item_date'] or '-'}, meta {report['meta_date'] or '-'}",
+        "",
+        "date candidates:",
+    ]
+    for c in report["candidates"]:
+        verdict = "accepted" if c["accepted"] else f"rejected: {c['reason']}"
+        lines.append(f"  {c['date'] or '?':<10}  {c['rule']:<16} {verdict:<22} {c['text'][:60]}")
+    if report["columns"]:
+        lines += ["", "columns:"]
+        for col in report["columns"]:
+            parent = f" (under {col['parent']})" if col.get("parent") else ""
+            lines.append(f"  {col['name']:<12} {col['category']:<10} {col['canonical'] or '-':<8} {col['url']}{parent}")
+    lines += ["", "page elements:"]
+    for name, info in report["elements"].items():
+        value = f"{info.get('value')} ({info.get('where')})" if info.get("found") else "not found"
+        lines.append(f"  {name:<15} {value}")
+    return "\n".join(lines)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: _iso(v) if isinstance(v, date) else v for k, v in record.items()}
