@@ -6,6 +6,7 @@ refused with the file, the key and what is wrong, before anything is crawled.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,3 +111,76 @@ def validate_profile(profile: RulesProfile) -> None:
     for key, value in profile.section("links").items():
         if key.endswith("_points"):
             _number(profile, f"links.{key}", value)
+    _validate_required_columns(profile)
+    _validate_elements(profile)
+    try:
+        from inspector.scoring import validate_scoring
+    except ImportError:  # pragma: no cover - scoring always ships with the package
+        return
+    validate_scoring(profile)
+
+
+KINDS = ("portal", "department")
+
+
+def _strings(profile: RulesProfile, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ProfileError(profile.path, key, f"must be a list of non-empty strings, not {value!r}")
+    return value
+
+
+def _regexes(profile: RulesProfile, key: str, value: Any) -> None:
+    for pattern in _strings(profile, key, value):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ProfileError(profile.path, key, f"bad regular expression {pattern!r}: {exc}") from exc
+
+
+def _validate_required_columns(profile: RulesProfile) -> None:
+    entries = profile.data.get("required_columns", [])
+    if not isinstance(entries, list):
+        raise ProfileError(profile.path, "required_columns", "must be an array of tables ([[required_columns]])")
+    for i, entry in enumerate(entries):
+        key = f"required_columns[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+            raise ProfileError(profile.path, key, "needs a `name`")
+        key = f"required_columns[{i}] ({entry['name']})"
+        if not entry.get("synonyms") and not entry.get("patterns"):
+            raise ProfileError(profile.path, key, "needs `synonyms` or `patterns`")
+        if "synonyms" in entry:
+            _strings(profile, f"{key}.synonyms", entry["synonyms"])
+        if "patterns" in entry:
+            _regexes(profile, f"{key}.patterns", entry["patterns"])
+        for kind in _strings(profile, f"{key}.optional_for", entry["optional_for"]) if "optional_for" in entry else ():
+            if kind not in KINDS:
+                raise ProfileError(profile.path, f"{key}.optional_for", f"unknown site kind {kind!r} (expected {'|'.join(KINDS)})")
+
+
+def _validate_elements(profile: RulesProfile) -> None:
+    elements = profile.section("elements")
+    matchers = ("text", "link_text", "href", "css")
+    for element, spec in elements.items():
+        if not isinstance(spec, dict):
+            raise ProfileError(profile.path, f"elements.{element}", "must be a table of matchers")
+        for matcher, patterns in spec.items():
+            key = f"elements.{element}.{matcher}"
+            if matcher not in matchers:
+                raise ProfileError(profile.path, key, f"unknown matcher (expected {', '.join(matchers)})")
+            if matcher == "css":
+                from cssselect import SelectorError
+                from lxml.cssselect import CSSSelector
+
+                for selector in _strings(profile, key, patterns):
+                    try:
+                        CSSSelector(selector)
+                    except SelectorError as exc:
+                        raise ProfileError(profile.path, key, f"bad CSS selector {selector!r}: {exc}") from exc
+            else:
+                _regexes(profile, key, patterns)
+    rules = profile.section("element_rules")
+    for group in ("every_page", "home_only"):
+        if group in rules:
+            for element in _strings(profile, f"element_rules.{group}", rules[group]):
+                if elements and element not in elements:
+                    raise ProfileError(profile.path, f"element_rules.{group}", f"no pattern for element {element!r} in [elements]")

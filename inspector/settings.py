@@ -44,6 +44,8 @@ INSPECTOR_CHECKS_BASE = {
     "checks.freshness.ColumnStale": 310,
     "checks.freshness.ColumnEmpty": 320,
     "checks.freshness.ColumnVeto": 330,
+    "checks.columns.MissingColumns": 400,
+    "checks.elements.MissingElements": 500,
 }
 INSPECTOR_CHECKS: dict[str, int | None] = {}
 
