@@ -29,6 +29,7 @@ BROKEN_REASONS = frozenset(
         "soft_404",
         "error_link",
         "bad_response",
+        "invalid_url",
     }
 )
 

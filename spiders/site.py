@@ -212,6 +212,7 @@ class SiteSpider(Spider):
         shared: SharedCheck | None = None,
         count: bool = True,
         priority: int | None = None,
+        encoding: str | None = None,
     ) -> Request:
         if count:
             sc.pending += 1
@@ -238,6 +239,7 @@ class SiteSpider(Spider):
             meta=meta,
             dont_filter=True,
             priority=-depth if priority is None else priority,
+            encoding=encoding or "utf-8",
         )
 
     def on_headers(self, headers, body_length, request, spider) -> None:  # noqa: ANN001
@@ -261,7 +263,9 @@ class SiteSpider(Spider):
             if meta["sniffed"] >= PARKED_SNIFF_BYTES:
                 raise StopDownload(fail=False)
 
-    def _schedule_link(self, sc: SiteCrawl, url: str, depth: int) -> Request | TargetItem | None:
+    def _schedule_link(
+        self, sc: SiteCrawl, url: str, depth: int, encoding: str | None = None
+    ) -> Request | TargetItem | None:
         """Decide what to do with a URL seen for the first time on this site."""
         internal = scope_key(url) in sc.scope
         if internal and url_extension(url) not in RESOURCE_EXTENSIONS:
@@ -279,9 +283,9 @@ class SiteSpider(Spider):
                 sc.trip("max_pages", url)
                 return None
             sc.pages += 1
-            return self._request(sc, url, "page", depth)
+            return self._request(sc, url, "page", depth, encoding=encoding)
         if internal:
-            return self._request(sc, url, "resource", depth, "HEAD")
+            return self._request(sc, url, "resource", depth, "HEAD", encoding=encoding)
         shared = self.shared.get(url)
         if shared is not None:
             if shared.outcome is not None:
@@ -369,13 +373,18 @@ class SiteSpider(Spider):
             page["facts"]["elements"] = find_footer_elements(text, response.url, self.element_patterns)
         links: list[tuple[str, str, str, str, str]] = []
         seen = sc.seen
-        for link in extract_links(doc, response.url):
+        # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
+        encoding = used if used not in ("utf-8", "ascii") else None
+        for link in extract_links(doc, response.url, include_invalid=True):
             url = link.url
             links.append((url, link.element, link.attribute, link.text, link.fragment))
             if url in seen:
                 continue
             seen.add(url)
-            next_step = self._schedule_link(sc, url, depth + 1)
+            if link.invalid:
+                yield TargetItem(sc.site.site_id, _invalid_outcome(url, link.invalid))
+                continue
+            next_step = self._schedule_link(sc, url, depth + 1, encoding if not url.isascii() else None)
             if next_step is not None:
                 yield next_step
         yield from self._column_structure(sc, meta["key"], response.url, text)
@@ -765,6 +774,22 @@ def _configure_politeness(settings: Any, sites: list[Site]) -> None:
             f"Mozilla/5.0 (compatible; inspector/0.1; +{settings.get('INSPECTOR_CONTACT_URL')})",
             priority=settings.getpriority("INSPECTOR_CONTACT_URL"),
         )
+
+
+_INVALID_NOTES = {
+    "file_url": "a path on the editor's own computer (file:), no visitor can open it",
+    "no_host": "the link has no host name",
+    "bad_url": "the link is not a valid URL",
+}
+
+
+def _invalid_outcome(url: str, why: str) -> dict[str, Any]:
+    """A link no browser can open: broken without a fetch."""
+    return {
+        "url": url, "internal": False, "kind": "invalid", "method": "", "status": None,
+        "reason": "invalid_url", "final_url": url, "redirects": [], "content_type": "",
+        "size": None, "elapsed_ms": None, "note": _INVALID_NOTES.get(why, why),
+    }  # fmt: skip
 
 
 def _looks_html(ctype: str, body: bytes) -> bool:

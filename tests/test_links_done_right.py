@@ -244,3 +244,33 @@ async def test_user_agent_names_the_tool_and_contact_url(server, sqlite_url):  #
     hits = [r for r in server.requests() if r["path"].startswith(f"/site/{name}/")]
     agent = hits[0]["headers"]["User-Agent"]
     assert "inspector/" in agent and "https://inspect.example.gov.cn/about" in agent
+
+
+@pytest_twisted.ensureDeferred
+async def test_links_no_browser_can_open_are_broken_without_a_fetch(server, sqlite_url):  # noqa: ANN001
+    name = _name()
+    home = server.add_site(
+        name,
+        {"/": PAGE.format(title="首页", body='<a href="file:///C:/Users/编辑/通知.doc">附件</a><a href="http://">空链接</a>')},
+    )
+    runs = await crawl([site(name, home)], sqlite_url)
+    findings = _findings(sqlite_url, runs[name])
+    doc = findings["file:///C:/Users/编辑/通知.doc"]
+    assert doc.check == "broken_link" and doc.detail["reason"] == "invalid_url" and doc.detail["on_home_page"]
+    assert "file:" in doc.detail["note"]
+    assert findings["http://"].detail["reason"] == "invalid_url"
+
+
+@pytest_twisted.ensureDeferred
+async def test_non_ascii_query_is_sent_in_the_page_encoding(server, sqlite_url):  # noqa: ANN001
+    name = _name()
+    home = server.add_site(
+        name,
+        {
+            "/": {"body": PAGE.format(title="首页", body='<a href="search.html?q=通知">搜索通知</a>').replace("utf-8", "gbk"), "encoding": "gbk"},
+            "/search.html?q=通知": PAGE.format(title="结果", body="<p>x</p>"),
+        },
+    )
+    await crawl([site(name, home)], sqlite_url)
+    paths = [r["path"] for r in server.requests() if r["path"].startswith(f"/site/{name}/search.html")]
+    assert paths and paths[0].endswith("?q=%CD%A8%D6%AA")  # 通知 in GBK, as a browser sends it
