@@ -77,23 +77,17 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def previous_run(session: Session, run: RunRow) -> RunRow | None:
-    return session.scalars(
-        select(RunRow)
-        .where(RunRow.site_id == run.site_id, RunRow.id < run.id, RunRow.finished_at.is_not(None))
-        .order_by(RunRow.id.desc())
-        .limit(1)
-    ).first()
-
-
 def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> None:
     """Replace the run's findings; carry first-seen dates over from the previous run."""
+    from inspector.tracking import comparison_runs
+
     session.execute(delete(FindingRow).where(FindingRow.run_id == run.id))
-    prev = previous_run(session, run)
+    # The previous run, and the last complete one when the previous was cut short (a night of
+    # downtime must neither "fix" every problem nor reset its first-seen date).
     first_seen: dict[str, Any] = {}
-    if prev is not None:
+    for earlier in reversed(comparison_runs(session, run)):
         for identity, seen in session.execute(
-            select(FindingRow.identity, FindingRow.first_seen).where(FindingRow.run_id == prev.id)
+            select(FindingRow.identity, FindingRow.first_seen).where(FindingRow.run_id == earlier.id)
         ):
             first_seen[identity] = seen
     rows = []

@@ -139,14 +139,22 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json")
 @click.option("--db", "db_url", default=None)
 @click.option("--out", "out", default="-", type=click.Path(dir_okay=False, allow_dash=True), help="File to write (default: stdout).")
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
 def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) -> None:
-    """Export the latest run of every site."""
-    from inspector.export import export_csv, export_json
+    """Export the latest run of every site (xlsx needs --out)."""
+    from inspector.export import export_csv, export_json, export_xlsx
 
+    if fmt == "xlsx":
+        if out == "-":
+            _fail("--format xlsx needs --out FILE.xlsx")
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        with _session(db_url) as s:
+            export_xlsx(s, Path(out), list(site_ids) or None)
+        click.echo(f"wrote {out}", err=True)
+        return
     with _session(db_url) as s:
         text = export_json(s, list(site_ids)) if fmt == "json" else export_csv(s, list(site_ids))
     if out == "-":
@@ -195,6 +203,16 @@ def explain(target: str | None, run_id: int | None, page_url: str | None, as_of:
         _fail(f"cannot fetch {target}: {exc}")
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
 
+
+def _register_commands() -> None:
+    """Commands that live with their phase: reports and operations."""
+    from reports.cli import report
+
+    for command in (report,):
+        main.add_command(command)
+
+
+_register_commands()
 
 if __name__ == "__main__":
     main()

@@ -108,9 +108,8 @@ def validate_profile(profile: RulesProfile) -> None:
     for cat, words in profile.section("categories").items():
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise ProfileError(profile.path, f"categories.{cat}", "must be a list of non-empty strings")
-    for key, value in profile.section("links").items():
-        if key.endswith("_points"):
-            _number(profile, f"links.{key}", value)
+    if "max_sources" in profile.section("links"):
+        _number(profile, "links.max_sources", profile.section("links")["max_sources"], minimum=1)
     _validate_required_columns(profile)
     _validate_elements(profile)
     try:
