@@ -1,0 +1,102 @@
+"""Reports of real crawls in headless Chromium: the demo site, and a site full of script payloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_twisted
+from conftest import crawl, open_session, site
+from test_reports_browser import DOM_AUDIT, BrowserThread, browser, shot, watch  # noqa: F401 - fixture
+
+from inspector.demo.server import AS_OF, PLANTED, resolve_url, serve
+from inspector.registry import load_registry
+from reports.render import render_reports, site_filename
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo_server():  # noqa: ANN201
+    srv, _thread = serve(port=0, slow_seconds=1.0)
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest_twisted.ensureDeferred
+async def test_demo_reports_in_the_browser(browser: BrowserThread, demo_server, tmp_path: Path) -> None:  # noqa: ANN001, F811
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    # The demo registry (one active portal, one closed site, one exception) on this server's port.
+    sites = [
+        s.__class__(**{**{f: getattr(s, f) for f in s.__dataclass_fields__}, "url": s.url.replace(":8770/", f":{demo_server.port}/")})
+        for s in load_registry(REPO / "seeds" / "demo.csv")
+    ]
+    await crawl(sites, db, as_of=AS_OF, DOWNLOAD_TIMEOUT=3)
+    with open_session(db) as s:
+        index = render_reports(s, tmp_path / "reports")
+    planted = resolve_url(PLANTED[0]["url_path_or_url"], demo_server.port, demo_server.dead_port)
+    browser.run(lambda b: _check_demo(b, index, planted))
+
+
+def _check_demo(b: Any, index: Path, planted: str) -> None:
+    w = watch(b)
+    page = w.page
+    page.goto(index.as_uri())
+    body = page.inner_text("body")
+    assert "登记3个，关停1个，例外1个，应自查1个" in body
+    assert page.inner_text("#counts [data-key=registered] .n") == "3"
+    shot(page, "demo-overview.png")
+    page.fill("#filter", "旧版")
+    assert page.eval_on_selector_all("#sites tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.site)") == ["demo-old"]
+    page.fill("#filter", "")
+    page.click(f"a.site-link[href='sites/{site_filename('demo')}']")
+    page.wait_for_load_state("load")
+    verdict = page.inner_text("#verdict")
+    assert "合格" in verdict and "不合格" not in verdict
+    broken = page.inner_text("#check-broken_link")
+    assert planted in broken and "页面不存在(404)" in broken
+    assert page.locator(f"a[href='{planted}']").count() >= 1
+    assert "乡镇动态" in page.inner_text("body")  # the stale column, with its evidence
+    shot(page, "demo-site-report.png")
+    assert w.errors == [] and w.dialogs == [] and w.requests == []
+    page.close()
+
+
+HOSTILE_HOME = """<html><head><meta charset="utf-8"><title>首页<script>window.__xss=1;alert('title')</script></title></head>
+<body><a href="javascript:alert('href')">链接<script>alert('text')</script></a>
+<a href="missing&quot;&gt;&lt;img src=x onerror=alert('url')&gt;.html">坏链"><img src=x onerror=alert('anchor')></a>
+<a href="gone.html"><img src="nothing.png" alt="&lt;svg onload=alert('alt')&gt;"></a>
+<a href="col/index.html">栏目</script><script>alert('col')</script></a></body></html>"""
+
+
+@pytest_twisted.ensureDeferred
+async def test_crawled_script_payloads_never_execute_in_reports(browser: BrowserThread, server, tmp_path: Path) -> None:  # noqa: ANN001, F811
+    home = server.add_site("xss", {"/": HOSTILE_HOME, "/col/index.html": "<html><title></title><body>暂无信息</body></html>"})
+    db = f"sqlite:///{tmp_path / 'xss.db'}"
+    await crawl([site("xss", home, name="<script>alert('name')</script>站")], db)
+    with open_session(db) as s:
+        index = render_reports(s, tmp_path / "reports")
+    browser.run(lambda b: _check_hostile(b, index))
+
+
+def _check_hostile(b: Any, index: Path) -> None:
+    pages = [index, *sorted((index.parent / "sites").glob("*.html"))]
+    assert len(pages) == 2
+    for path in pages:
+        w = watch(b)
+        w.page.goto(path.as_uri())
+        w.page.wait_for_load_state("load")
+        audit = w.page.evaluate(DOM_AUDIT)
+        shot(w.page, f"crawled-xss-{path.stem[:30]}.png")
+        assert w.dialogs == [] and not audit["injected"], f"{path.name}: script ran: {w.dialogs}"
+        assert audit["bad"] == [], f"{path.name}: {audit['bad']}"
+        hrefs = w.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        assert not any(h.strip().lower().startswith("javascript:") for h in hrefs)
+        assert w.errors == [] and w.requests == []
+        if path != index:
+            text = w.page.inner_text("body")
+            assert "onerror=alert('url')" in text  # shown as text: the evidence an inspector needs
+        w.page.close()
