@@ -204,6 +204,56 @@ def explain(target: str | None, run_id: int | None, page_url: str | None, as_of:
     click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
 
 
+@main.command()
+@click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
+@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
+@click.option("--db", "db_url", default=None, help="The database the workers share (PostgreSQL).")
+@click.option("--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting).")
+@click.option("--as-of", "as_of", default=None, help="As-of date of the runs recorded here.")
+@click.option("--batch", default="", help="Batch id; enqueueing a batch again re-queues what is not done.")
+@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
+def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_url: str | None,
+            as_of: str | None, batch: str, set_options: tuple[str, ...]) -> None:
+    """Put the registry's active sites on the shared Redis queue for `inspector worker`s."""
+    import redis as redis_lib
+
+    from inspector.crawl import build_settings, parse_set_options
+    from inspector.distributed import enqueue_sites
+
+    chosen = _load_sites(registry, site_ids)
+    overrides = parse_set_options(set_options)
+    if redis_url:
+        overrides["REDIS_URL"] = redis_url
+    settings = build_settings(overrides, db_url=db_url)
+    with _session(settings.get("INSPECTOR_DB_URL") or None) as s:
+        try:
+            batch, queued, skipped = enqueue_sites(
+                s, chosen, settings, as_of=_as_of(as_of) or date.today(), batch=batch
+            )
+        except redis_lib.RedisError as exc:
+            _fail(f"cannot reach Redis at {settings.get('REDIS_URL')}: {exc}")
+    click.echo(f"batch {batch}: {queued} sites queued, {skipped} already done")
+
+
+@main.command()
+@click.option("--db", "db_url", default=None, help="The shared database (PostgreSQL).")
+@click.option("--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting).")
+@click.option("--as-of", "as_of", default=None, help="As-of date T (default: today).")
+@click.option("--batch", default="", help="Batch id recorded on the runs (as given to enqueue).")
+@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
+def worker(db_url: str | None, redis_url: str | None, as_of: str | None, batch: str, set_options: tuple[str, ...]) -> None:
+    """Crawl sites from the shared queue until it stays empty (MAX_IDLE_TIME_BEFORE_CLOSE)."""
+    from inspector.crawl import build_settings, parse_set_options
+    from inspector.distributed import run_worker
+
+    overrides = parse_set_options(set_options)
+    if redis_url:
+        overrides["REDIS_URL"] = redis_url
+    settings = build_settings(overrides, db_url=db_url)
+    _session(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check before crawling
+    run_worker(settings, as_of=_as_of(as_of), batch=batch)
+
+
 def _register_commands() -> None:
     """Commands that live with their phase: reports and operations."""
     from reports.cli import report

@@ -184,9 +184,20 @@ class StoragePipeline:
                     self.finished.add(site.site_id)
         spider.run_ids = self.run_ids
 
+    def run_id(self, site_id: str) -> int:
+        """The run of a site; a site added while crawling (distributed worker) gets one now."""
+        run_id = self.run_ids.get(site_id)
+        if run_id is None:
+            spider = self.crawler.spider
+            site = next(s for s in spider.sites if s.site_id == site_id)
+            with self.Session() as s:
+                run_id = start_runs(s, [site], spider.as_of, self.rules, spider.batch)[site_id]
+            self.run_ids[site_id] = run_id
+        return run_id
+
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
-            run_id = self.run_ids[item.site_id]
+            run_id = self.run_id(item.site_id)
             item.page["run_id"] = run_id
             item.target["run_id"] = run_id
             self.pages.append(item.page)
@@ -206,7 +217,7 @@ class StoragePipeline:
             )
             self.buffered += 2 + len(item.links)
         elif isinstance(item, TargetItem):
-            item.row["run_id"] = self.run_ids[item.site_id]
+            item.row["run_id"] = self.run_id(item.site_id)
             self.targets.append(item.row)
             self.buffered += 1
         elif isinstance(item, SiteEventItem):
@@ -244,7 +255,7 @@ class StoragePipeline:
         self.buffered = 0
 
     def finish_site(self, site_id: str, data: dict[str, Any]) -> None:
-        run_id = self.run_ids[site_id]
+        run_id = self.run_id(site_id)
         with self.Session() as s:
             run = s.get(RunRow, run_id)
             run.pages_crawled = s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id)) or 0

@@ -34,6 +34,11 @@ INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not f
 INSPECTOR_HOST_TIMEOUT_LIMIT = 3
 INSPECTOR_RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is not waited for
 INSPECTOR_RETRY_AFTER_TRIES = 2
+# Distributed mode (inspector enqueue / inspector worker): scrapy-redis settings.
+REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_START_URLS_KEY = "inspector:sites"  # the shared list of sites to crawl
+INSPECTOR_WORKER_SITES = 8  # sites a worker crawls at once; it pops more as they finish
+MAX_IDLE_TIME_BEFORE_CLOSE = 30  # seconds a worker waits on an empty queue before it exits
 # host -> IP address ("" = does not resolve), consulted before DNS; see inspector/resolver.py.
 INSPECTOR_STATIC_HOSTS: dict[str, str] = {}
 INSPECTOR_CHECKS_BASE = {

@@ -6,7 +6,7 @@ concurrently. Nothing is retried: a sample is a sample, the availability check j
 them. Each sample becomes a `ProbeItem` (stored as a `probe` row by `inspector.probe.ProbePipeline`):
 
 * `outcome` — `ok` (2xx with a non-blank body), `merged` (the home page redirects to another
-  registered site, which answered), or a reason class of `inspector.outcomes` (`timeout`,
+  registered site — its host, or its directory of a shared host — which answered), or a reason class of `inspector.outcomes` (`timeout`,
   `connection_refused`, `dns`, `tls`, `http_503`, `redirect_loop`, `too_many_redirects`,
   `bad_response` for an empty body or a redirect without Location …);
 * `status`, `error` (what went wrong; for `merged`, which registered site answered),
@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import StopDownload
@@ -97,11 +98,8 @@ class ProbeSpider(Spider):
             chosen = select_sites(registry_sites, [site_id] if site_id else [])
             sites = probe_targets(chosen, bool(include_closed))
         self.sites: list[Site] = list(sites)
-        # Every registered site's hosts, to recognise a closed site merged into another one.
-        self.scope_owner: dict[str, str] = {}
-        for site in registry_sites if registry_sites is not None else self.sites:
-            for key in site_scope(site):
-                self.scope_owner.setdefault(key, site.site_id)
+        # Where every registered site lives, to recognise a closed site merged into another one.
+        self.locations = SiteLocations(registry_sites if registry_sites is not None else self.sites)
         self.outcomes: Counter[str] = Counter()
 
     @classmethod
@@ -114,7 +112,9 @@ class ProbeSpider(Spider):
             # Every site is its own slot with one request, so only the total bounds the load;
             # keep clear of the open-files limit (each request is a socket).
             s.set("CONCURRENT_REQUESTS", probe_concurrency(s), priority="spider")
-        crawler.signals.connect(spider.on_reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(
+            spider.on_reached_downloader, signal=signals.request_reached_downloader
+        )
         crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
         return spider
 
@@ -164,14 +164,20 @@ class ProbeSpider(Spider):
         if status in REDIRECT_STATUSES:
             location = response.headers.get(b"Location")
             if not location:
-                yield self._sample(meta, "bad_response", status, "redirect without Location", response.url)
+                yield self._sample(
+                    meta, "bad_response", status, "redirect without Location", response.url
+                )
                 return
             target = response.urljoin(location.decode("latin-1").strip()).partition("#")[0]
             chain = (*meta["chain"], response.url)
             if target in chain:
-                yield self._sample(meta, "redirect_loop", status, f"redirect loop back to {target}", target)
+                yield self._sample(
+                    meta, "redirect_loop", status, f"redirect loop back to {target}", target
+                )
             elif len(chain) >= self.max_redirects:
-                yield self._sample(meta, "too_many_redirects", status, f"{len(chain)} redirects", target)
+                yield self._sample(
+                    meta, "too_many_redirects", status, f"{len(chain)} redirects", target
+                )
             else:
                 yield self._request(site, target, chain, meta["started"])
             return
@@ -185,7 +191,9 @@ class ProbeSpider(Spider):
         else:
             owner = self._other_owner(site, response.url)
             if owner:
-                yield self._sample(meta, "merged", status, f"answered by registered site {owner}", response.url)
+                yield self._sample(
+                    meta, "merged", status, f"answered by registered site {owner}", response.url
+                )
             else:
                 yield self._sample(meta, "ok", status, "", response.url)
 
@@ -197,12 +205,12 @@ class ProbeSpider(Spider):
     # ---- helpers --------------------------------------------------------------------------
 
     def _other_owner(self, site: Site, url: str) -> str:
-        """The registered site (not this one) whose hosts include the final URL's, or ""."""
-        key = scope_key(url)
-        if key in site_scope(site):
+        """The registered site (not this one) where the final URL lives, or ""."""
+        owners = self.locations.owners(url)
+        if not owners or any(o.site_id == site.site_id for o in owners):
             return ""
-        owner = self.scope_owner.get(key, "")
-        return owner if owner != site.site_id else ""
+        # Several sites registered at one address: the live one is what visitors reach.
+        return next((o for o in owners if o.status == "active"), owners[0]).site_id
 
     def _sample(
         self, meta: dict[str, Any], outcome: str, status: int | None, error: str, final_url: str
@@ -216,6 +224,45 @@ class ProbeSpider(Spider):
             elapsed = int((time.monotonic() - t0) * 1000)
         self.outcomes[outcome] += 1
         return ProbeItem(site.site_id, at, outcome, status, error[:500], elapsed, final_url)
+
+
+def _directory(path: str) -> str:
+    """The directory a registered URL names: `/zfb/index.html` and `/zfb` → `/zfb/`."""
+    if not path or path == "/":
+        return "/"
+    if path.endswith("/"):
+        return path
+    head, _, last = path.rpartition("/")
+    return f"{head}/" if "." in last else f"{path}/"
+
+
+class SiteLocations:
+    """Which registered site a URL belongs to: the longest registered host + path prefix.
+
+    Department sites often live in a directory of the portal's host (`www.x.gov.cn/zfb/`), so
+    hosts alone cannot tell a closed department redirecting to the portal (merged) from a site
+    answering on its own. Hosts are compared with `scope_key` (`www.` and default ports aside).
+    """
+
+    def __init__(self, sites: list[Site]) -> None:
+        self.prefixes: dict[str, list[Site]] = {}
+        for site in sites:
+            directory = _directory(urlsplit(site.url).path)
+            for key in site_scope(site):
+                owners = self.prefixes.setdefault(key + directory, [])
+                if site not in owners:
+                    owners.append(site)
+
+    def owners(self, url: str) -> list[Site]:
+        """The sites registered at the longest prefix of `url`, in registry order."""
+        key = scope_key(url)
+        path = urlsplit(url).path or "/"
+        best: list[Site] = []
+        # Every directory of the path, shortest first: the last match is the longest.
+        for i, char in enumerate(path):
+            if char == "/":
+                best = self.prefixes.get(key + path[: i + 1], best)
+        return self.prefixes.get(key + path + "/", best)
 
 
 def probe_concurrency(settings: Any) -> int:

@@ -187,17 +187,29 @@ class SiteSpider(Spider):
             yield req
 
     def start_requests(self) -> Iterator[Request]:
-        for site in self.sites:
-            if site.status != "active":
-                continue
-            sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
-            self.crawls[site.site_id] = sc
-            for key in sc.scope:
-                self.site_by_scope.setdefault(key, sc)
-        for sc in self.crawls.values():
-            sc.seen.add(sc.home_url)
-            sc.pages += 1
-            yield self._request(sc, sc.home_url, "home", 0)
+        crawls = [self._add_crawl(site) for site in self.sites if site.status == "active"]
+        for sc in crawls:
+            yield self._home_request(sc)
+
+    def _add_crawl(self, site: Site) -> SiteCrawl:
+        sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
+        self.crawls[site.site_id] = sc
+        for key in sc.scope:
+            self.site_by_scope.setdefault(key, sc)
+        return sc
+
+    def _home_request(self, sc: SiteCrawl) -> Request:
+        sc.seen.add(sc.home_url)
+        sc.pages += 1
+        return self._request(sc, sc.home_url, "home", 0)
+
+    def add_site(self, site: Site) -> Request:
+        """Start crawling one more site while the crawl runs (the distributed worker's way)."""
+        self.sites.append(site)
+        sc = self._add_crawl(site)
+        downloader = self.crawler.engine.downloader
+        downloader.per_slot_settings[sc.slot] = _slot_settings(self.crawler.settings, site)
+        return self._home_request(sc)
 
     # ---- requests -----------------------------------------------------------------------
 
@@ -753,15 +765,9 @@ def _own_meta(meta: dict[str, Any]) -> dict[str, Any]:
 
 def _configure_politeness(settings: Any, sites: list[Site]) -> None:
     """Each site is one download slot with its own politeness; other hosts share the default."""
-    site_conc = settings.getint("INSPECTOR_SITE_CONCURRENCY")
-    site_delay = settings.getfloat("INSPECTOR_SITE_DELAY")
     slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
     for site in sites:
-        slots[f"site:{site.site_id}"] = {
-            "concurrency": site.concurrency or site_conc,
-            "delay": site.delay if site.delay is not None else site_delay,
-            "jitter": 0,
-        }
+        slots[f"site:{site.site_id}"] = _slot_settings(settings, site)
     settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
     settings.set(
         "CONCURRENT_REQUESTS_PER_DOMAIN",
@@ -790,6 +796,15 @@ def _invalid_outcome(url: str, why: str) -> dict[str, Any]:
         "reason": "invalid_url", "final_url": url, "redirects": [], "content_type": "",
         "size": None, "elapsed_ms": None, "note": _INVALID_NOTES.get(why, why),
     }  # fmt: skip
+
+
+def _slot_settings(settings: Any, site: Site) -> dict[str, Any]:
+    """Politeness of one site's download slot: the registry row, else the settings."""
+    return {
+        "concurrency": site.concurrency or settings.getint("INSPECTOR_SITE_CONCURRENCY"),
+        "delay": site.delay if site.delay is not None else settings.getfloat("INSPECTOR_SITE_DELAY"),
+        "jitter": 0,
+    }
 
 
 def _looks_html(ctype: str, body: bytes) -> bool:
