@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import pytest_twisted
 from conftest import REPO, crawl, open_session, site
 from sqlalchemy import func, select
