@@ -256,9 +256,10 @@ def worker(db_url: str | None, redis_url: str | None, as_of: str | None, batch: 
 
 def _register_commands() -> None:
     """Commands that live with their phase: reports and operations."""
+    from inspector.ops import db, nightly, probe, prune
     from reports.cli import report
 
-    for command in (report,):
+    for command in (report, probe, nightly, prune, db):
         main.add_command(command)
 
 

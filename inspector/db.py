@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.models import SCHEMA_VERSION, Base, MetaRow
+from inspector.models import Base
 
 DEFAULT_DB_URL = "sqlite:///var/inspector.db"
 
@@ -57,37 +57,57 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table (fresh database) and record the schema version."""
-    Base.metadata.create_all(engine)
-    with Session(engine) as s:
-        s.merge(MetaRow(key="schema_version", value=SCHEMA_VERSION))
-        s.commit()
+    """Create every table of a fresh database by running the Alembic migrations to head."""
+    from inspector.migrations import upgrade
+
+    upgrade(engine)
 
 
 def schema_version(engine: Engine) -> str | None:
-    if not inspect(engine).has_table(MetaRow.__tablename__):
-        return None
-    with Session(engine) as s:
-        row = s.get(MetaRow, "schema_version")
-        return row.value if row else None
+    """The Alembic revision the database is at; None when it has no alembic_version table."""
+    from inspector.migrations import current_revision
+
+    with engine.connect() as connection:
+        return current_revision(connection)
 
 
 def ensure_schema(engine: Engine, *, create: bool = True) -> None:
-    """Refuse to write into a database of another schema version.
+    """Refuse to write into a database at another schema revision.
 
-    A fresh database is created on the spot (the common case: first run on a laptop); an old
-    one must be migrated explicitly with `inspector db upgrade`.
+    A fresh database (none of the inspector's tables) is upgraded to head on the spot (the
+    common case: first run on a laptop); an old one must be migrated explicitly with
+    `inspector db upgrade`, and one written by a newer inspector is refused.
     """
+    from inspector.migrations import head_revision, known_revisions
+
+    head = head_revision()
     version = schema_version(engine)
-    if version is None and create and not inspect(engine).has_table("run"):
+    if version == head:
+        return
+    ours = set(Base.metadata.tables) | {"inspector_meta"}
+    fresh = version is None and not ours.intersection(inspect(engine).get_table_names())
+    if fresh and create:
         create_schema(engine)
         return
-    if version != SCHEMA_VERSION:
+    where = engine.url.render_as_string(hide_password=True)
+    upgrade_cmd = f"inspector db upgrade --db '{where}'"
+    if fresh:
+        raise SchemaError(f"the database {where} has no inspector tables: run `{upgrade_cmd}`")
+    if version is None:
         raise SchemaError(
-            f"the database {engine.url.render_as_string(hide_password=True)} has schema version "
-            f"{version or 'unknown'}, this inspector needs {SCHEMA_VERSION}: "
-            f"run `inspector db upgrade` first"
+            f"the database {where} has inspector tables but no schema revision (made before "
+            f"migrations existed), this inspector needs {head}: run `{upgrade_cmd}` first"
         )
+    if version in known_revisions():
+        raise SchemaError(
+            f"the database {where} has schema revision {version}, this inspector needs {head}: "
+            f"run `{upgrade_cmd}` first"
+        )
+    raise SchemaError(
+        f"the database {where} has schema revision {version}, which this inspector does not "
+        f"know (it needs {head}): a newer inspector wrote it; upgrade the inspector, or use "
+        f"another database with --db"
+    )
 
 
 def upsert(

@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# Bumped with every Alembic migration; the crawl refuses a database at another version.
+# The head Alembic revision (inspector/migrations/versions/): bumped with every migration; the
+# crawl refuses a database at another revision and says to run `inspector db upgrade`.
 SCHEMA_VERSION = "0001"
 
 
@@ -184,8 +185,3 @@ class ProbeRow(Base):
     final_url: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (Index("ix_probe_site_at", "site_id", "at"),)
 
-
-class MetaRow(Base):
-    __tablename__ = "inspector_meta"
-    key: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)

@@ -112,6 +112,9 @@ def validate_profile(profile: RulesProfile) -> None:
         _number(profile, "links.max_sources", profile.section("links")["max_sources"], minimum=1)
     _validate_required_columns(profile)
     _validate_elements(profile)
+    from checks.availability import availability_rules
+
+    availability_rules(profile)
     try:
         from inspector.scoring import validate_scoring
     except ImportError:  # pragma: no cover - scoring always ships with the package

@@ -244,10 +244,14 @@ def score_run(
         return None, "skipped", {**detail, "scored": False, "reason": "registered as exception (例外)"}
     if status == "closed":
         online = [f for f in findings if f.check == "closed_site_online"]
+        from checks.availability import closed_state
+
         return None, ("closed_online" if online else "closed_ok"), {
             **detail,
             "scored": False,
             "closed_online": [_veto_item(f) for f in online],
+            # online, merged (redirects to another registered site), offline or not_probed
+            "closed_state": closed_state(snapshot),
         }
     rows, unscored = compute_deductions(findings, deduction_lines(profile))
     deducted = _round(sum(r["deducted"] for r in rows))

@@ -34,6 +34,14 @@ INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not f
 INSPECTOR_HOST_TIMEOUT_LIMIT = 3
 INSPECTOR_RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is not waited for
 INSPECTOR_RETRY_AFTER_TRIES = 2
+# Progress (inspector/progress.py): a live display on a terminal, plain log lines otherwise.
+INSPECTOR_PROGRESS = True
+INSPECTOR_PROGRESS_INTERVAL = 30.0  # seconds between plain progress lines
+INSPECTOR_PROGRESS_TTY = ""  # "always" / "never" to force the live display on or off
+# Availability probes (inspector probe).
+INSPECTOR_PROBE_CONCURRENCY = 500  # home pages fetched at once (capped by the open-files limit)
+INSPECTOR_PROBE_MAX_BYTES = 1024 * 1024  # of a home page read to tell "answers with content"
+INSPECTOR_PROBE_DNS_THREADS = 64
 # Distributed mode (inspector enqueue / inspector worker): scrapy-redis settings.
 REDIS_URL = "redis://127.0.0.1:6379/0"
 REDIS_START_URLS_KEY = "inspector:sites"  # the shared list of sites to crawl
@@ -43,6 +51,7 @@ MAX_IDLE_TIME_BEFORE_CLOSE = 30  # seconds a worker waits on an empty queue befo
 INSPECTOR_STATIC_HOSTS: dict[str, str] = {}
 INSPECTOR_CHECKS_BASE = {
     "checks.availability.SiteUnreachable": 100,
+    "checks.availability.ClosedSiteOnline": 110,
     "checks.links.BrokenLinks": 200,
     "checks.links.MissingAnchors": 210,
     "checks.freshness.HomepageStale": 300,
@@ -80,7 +89,6 @@ DNS_TIMEOUT = 15
 TWISTED_DNS_RESOLVER = "inspector.resolver.StaticHostsResolver"
 REACTOR_THREADPOOL_MAXSIZE = 20
 LOG_LEVEL = "INFO"
-LOGSTATS_INTERVAL = 60.0
 SPIDER_MIDDLEWARES = {
     # The spider already limits depth and scope; these would only cost time per request.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
@@ -94,5 +102,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
 }
 ITEM_PIPELINES = {"inspector.pipelines.StoragePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.logstats.LogStats": None,  # inspector.progress says more, per site
+    "inspector.progress.Progress": 500,
+}
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

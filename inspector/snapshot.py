@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteInfo, SiteSnapshot, TargetFacts
 from inspector.models import ColumnRow, LinkRow, PageRow, ProbeRow, RunRow, SiteRow, TargetRow
 
+PROBE_DAYS = 31
+
 
 def page_facts_of(row: PageRow) -> PageFacts:
     return PageFacts(
@@ -94,9 +96,11 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
         )
         for c in session.scalars(select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id))
     ]
-    window_start = run.as_of - timedelta(days=7)
+    # A month of samples: the availability check takes its own window (7 days by default).
+    window_start = run.as_of - timedelta(days=PROBE_DAYS)
     probes = [
-        {"at": p.at, "outcome": p.outcome, "status": p.status, "error": p.error}
+        {"at": p.at, "outcome": p.outcome, "status": p.status, "error": p.error,
+         "final_url": p.final_url, "elapsed_ms": p.elapsed_ms}  # fmt: skip
         for p in session.scalars(
             select(ProbeRow).where(
                 ProbeRow.site_id == run.site_id,

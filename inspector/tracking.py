@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_DEADLINE_DAYS = 30
 
 # Runs that saw too little of the site to say that a problem is gone.
-INCOMPLETE_STATUSES = frozenset({"running", "interrupted", "unreachable", "skipped"})
+INCOMPLETE_STATUSES = frozenset({"running", "interrupted", "abandoned", "unreachable", "skipped"})
 INCOMPLETE_VERDICTS = frozenset({"unreachable", "skipped"})
 
 

@@ -1,0 +1,139 @@
+"""Run the availability probe (spiders/probe.py) in this process and store its samples.
+
+`inspector probe` calls `probe_sites()`; cron runs it every 30 minutes or so. The samples feed
+the `site_unreachable` / `availability` check (7 days of them) and `closed_site_online`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from inspector.db import ensure_schema, get_engine, resolve_db_url, session_factory
+from inspector.models import ProbeRow
+from inspector.registry import Site
+
+logger = logging.getLogger(__name__)
+
+
+class ProbePipeline:
+    """Writes ProbeItems as `probe` rows, INSPECTOR_BATCH_SIZE at a time and on close."""
+
+    def __init__(self, settings: Any) -> None:
+        self.db_url = resolve_db_url(settings.get("INSPECTOR_DB_URL") or None)
+        self.batch_size = max(1, settings.getint("INSPECTOR_BATCH_SIZE", 500))
+        self.rows: list[dict[str, Any]] = []
+        self.stored = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ProbePipeline:
+        pipeline = cls(crawler.settings)
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self) -> None:
+        from inspector.pipelines import upsert_sites
+
+        self.engine = get_engine(self.db_url)
+        ensure_schema(self.engine)
+        self.Session = session_factory(self.engine)
+        # Registry rows first, so that reports can name every probed site.
+        with self.Session() as s:
+            upsert_sites(s, list(self.crawler.spider.sites))
+            s.commit()
+
+    def process_item(self, item: Any) -> Any:
+        from spiders.probe import ProbeItem
+
+        if isinstance(item, ProbeItem):
+            self.rows.append(
+                {
+                    "site_id": item.site_id,
+                    "at": item.at,
+                    "outcome": item.outcome,
+                    "status": item.status,
+                    "error": item.error,
+                    "elapsed_ms": item.elapsed_ms,
+                    "final_url": item.final_url,
+                }
+            )
+            if len(self.rows) >= self.batch_size:
+                self.flush()
+        return item
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        with self.Session() as s:
+            s.execute(ProbeRow.__table__.insert(), self.rows)
+            s.commit()
+        self.stored += len(self.rows)
+        self.rows = []
+
+    def close_spider(self) -> None:
+        self.flush()
+        logger.info("probe: %d samples stored", self.stored)
+
+
+@dataclass
+class ProbeResult:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def probed(self) -> int:
+        return sum(self.outcomes.values())
+
+    @property
+    def failed(self) -> int:
+        from spiders.probe import ANSWERED
+
+        return sum(n for outcome, n in self.outcomes.items() if outcome not in ANSWERED)
+
+
+def with_progress(settings: Settings) -> Settings:
+    """Add the progress extension unless the settings already name it (or disable it: None)."""
+    from inspector.progress import Progress
+
+    settings.setdefault_in_component_priority_dict("EXTENSIONS", Progress, 500)
+    return settings
+
+
+def probe_settings(settings: Settings) -> Settings:
+    """The probe's process-wide settings: a DNS thread pool that keeps up with many hosts."""
+    settings = settings.copy()
+    if (settings.getpriority("REACTOR_THREADPOOL_MAXSIZE") or 0) < 40:  # not on the command line
+        settings.set(
+            "REACTOR_THREADPOOL_MAXSIZE",
+            settings.getint("INSPECTOR_PROBE_DNS_THREADS", 64),
+            priority="project",
+        )
+    return with_progress(settings)
+
+
+def probe_sites(
+    sites: list[Site], settings: Settings, *, registry_sites: list[Site] | None = None
+) -> ProbeResult:
+    """Probe `sites` once each (in this process: the reactor cannot be restarted afterwards).
+
+    `registry_sites` is the whole registry, so that a closed site redirecting to another
+    registered site is recognised as merged.
+    """
+    from spiders.probe import ProbeSpider
+
+    process = CrawlerProcess(probe_settings(settings))
+    crawler = process.create_crawler(ProbeSpider)
+    process.crawl(
+        crawler, sites=sites, registry_sites=registry_sites if registry_sites is not None else sites
+    )
+    process.start()
+    spider = crawler.spider
+    return ProbeResult(
+        outcomes=Counter(getattr(spider, "outcomes", {})),
+        stats=dict(crawler.stats.get_stats()) if crawler.stats else {},
+    )
