@@ -76,6 +76,8 @@ DOWNLOAD_DELAY = 0
 DOWNLOAD_DELAY_JITTER = 0
 # The spider deduplicates URL strings per site itself, before any Request is built.
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+# Scrapy's downloader, with per-site concurrency that holds under bursts (inspector/downloader.py).
+DOWNLOADER = "inspector.downloader.PoliteDownloader"
 # Pick requests from the least busy download slot so that one slow site never stalls the rest.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 REDIRECT_ENABLED = False  # redirects are followed by the spider, which keeps the chain

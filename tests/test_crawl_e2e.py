@@ -214,3 +214,26 @@ async def test_exception_and_closed_sites_are_exported_not_fetched(server, sqlit
     assert by_id["exc"]["verdict"] == "skipped" and by_id["exc"]["pages_crawled"] == 0
     assert by_id["closed"]["status"] == "closed"
     assert set(runs) == {"exc", "closed"}
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url):  # noqa: ANN001
+    """Every inner page of one site hangs; the other site is crawled meanwhile, not after it."""
+    hanging = "".join(f'<a href="p{i}.html">栏目{i}</a>' for i in range(12))
+    pages = {f"/p{i}.html": {"body": "<html><body>迟到</body></html>", "delay": 30} for i in range(12)}
+    stuck_home = server.add_site("stuck", {"/": f"<html><body>{hanging}</body></html>", **pages})
+    stuck_home = stuck_home.replace("127.0.0.1", "stuck.example")
+    runs = await crawl(
+        [site("stuck", stuck_home), site("basic", server.site_url("basic", "/"))],
+        sqlite_url,
+        DOWNLOAD_TIMEOUT=2,
+        INSPECTOR_SITE_CONCURRENCY=2,
+        INSPECTOR_STATIC_HOSTS={"stuck.example": "127.0.0.1"},
+    )
+    with open_session(sqlite_url) as s:
+        stuck = s.get(RunRow, runs["stuck"])
+        basic = s.get(RunRow, runs["basic"])
+        hung = s.scalars(select(TargetRow).where(TargetRow.run_id == stuck.id, TargetRow.reason == "timeout")).all()
+    assert len(hung) == 12  # each hanging page is a finding of its own site
+    assert basic.status == "finished" and basic.pages_crawled >= 6
+    assert basic.finished_at < stuck.finished_at  # done while the stuck site was still waiting
