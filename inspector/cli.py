@@ -37,6 +37,15 @@ def _load_sites(registry: str, site_ids: tuple[str, ...] = ()):
         _fail(str(exc))
 
 
+def _settings(set_options: tuple[str, ...], db_url: str | None, *, rules: str | None = None, **extra: str):
+    from inspector.crawl import settings_from_options
+
+    try:
+        return settings_from_options(set_options, db_url, rules=rules, extra=extra)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
 def _session(db_url: str | None):
     from inspector.db import SchemaError, ensure_schema, get_engine, session_factory
 
@@ -76,20 +85,10 @@ def sites(registry: str) -> None:
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or INSPECTOR_* setting (repeatable).")
 def crawl(registry: str, site_ids: tuple[str, ...], db_url: str | None, as_of: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
     """Crawl the registered sites, store what was seen, run the checks."""
-    from inspector.crawl import build_settings, crawl_sites, parse_set_options
+    from inspector.crawl import crawl_sites
 
     chosen = _load_sites(registry, site_ids)
-    try:
-        overrides = parse_set_options(set_options)
-    except ValueError as exc:
-        _fail(str(exc))
-    if rules:
-        overrides["INSPECTOR_RULES"] = rules
-    settings = build_settings(overrides, db_url=db_url)
-    try:
-        load_profile(settings.get("INSPECTOR_RULES"))
-    except ProfileError as exc:
-        _fail(str(exc))
+    settings = _settings(set_options, db_url, rules=rules)
     _session(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check before crawling
     result = crawl_sites(chosen, settings, as_of=_as_of(as_of))
     _print_summary(settings.get("INSPECTOR_DB_URL") or None, list(result.run_ids.values()))
@@ -117,10 +116,9 @@ def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
 def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
     """Re-run the checks (and scoring) on a stored run, without crawling."""
     from inspector.checking import CheckConfig, check_run
-    from inspector.crawl import build_settings, parse_set_options
     from inspector.models import RunRow
 
-    settings = build_settings(parse_set_options(set_options), db_url=db_url)
+    settings = _settings(set_options, db_url)
     with _session(db_url) as s:
         run = s.get(RunRow, run_id)
         if run is None:
@@ -217,14 +215,10 @@ def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_
     """Put the registry's active sites on the shared Redis queue for `inspector worker`s."""
     import redis as redis_lib
 
-    from inspector.crawl import build_settings, parse_set_options
     from inspector.distributed import enqueue_sites
 
     chosen = _load_sites(registry, site_ids)
-    overrides = parse_set_options(set_options)
-    if redis_url:
-        overrides["REDIS_URL"] = redis_url
-    settings = build_settings(overrides, db_url=db_url)
+    settings = _settings(set_options, db_url, **({"REDIS_URL": redis_url} if redis_url else {}))
     with _session(settings.get("INSPECTOR_DB_URL") or None) as s:
         try:
             batch, queued, skipped = enqueue_sites(
@@ -243,13 +237,9 @@ def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
 def worker(db_url: str | None, redis_url: str | None, as_of: str | None, batch: str, set_options: tuple[str, ...]) -> None:
     """Crawl sites from the shared queue until it stays empty (MAX_IDLE_TIME_BEFORE_CLOSE)."""
-    from inspector.crawl import build_settings, parse_set_options
     from inspector.distributed import run_worker
 
-    overrides = parse_set_options(set_options)
-    if redis_url:
-        overrides["REDIS_URL"] = redis_url
-    settings = build_settings(overrides, db_url=db_url)
+    settings = _settings(set_options, db_url, **({"REDIS_URL": redis_url} if redis_url else {}))
     _session(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check before crawling
     run_worker(settings, as_of=_as_of(as_of), batch=batch)
 

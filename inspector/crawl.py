@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,29 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from inspector.registry import Site
+from inspector.rules import load_profile
+
+
+def settings_from_options(
+    set_options: Iterable[str] = (),
+    db_url: str | None = None,
+    *,
+    rules: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Settings of a command: `--set NAME=VALUE`, `--db`, `--rules` (validated here).
+
+    Raises ValueError (a ProfileError for a bad profile) with a message for the user.
+    """
+    # The project's settings even when started outside the project root (cron, another cwd),
+    # where Scrapy would not find scrapy.cfg.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "inspector.settings")
+    overrides: dict[str, Any] = {**parse_set_options(set_options), **(extra or {})}
+    if rules:
+        overrides["INSPECTOR_RULES"] = rules
+    settings = build_settings(overrides, db_url=db_url)
+    load_profile(settings.get("INSPECTOR_RULES"))
+    return settings
 
 
 def build_settings(

@@ -74,24 +74,12 @@ def _engine(db_url: str | None, *, create: bool = True) -> Engine:
 
 
 def _settings(set_options: tuple[str, ...], db_url: str | None, rules: str | None = None) -> Any:
-    from inspector.crawl import build_settings, parse_set_options
-    from inspector.rules import ProfileError, load_profile
+    from inspector.crawl import settings_from_options
 
-    # The project's settings even when started outside the project root (cron, another cwd),
-    # where Scrapy would not find scrapy.cfg: it names this module too.
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "inspector.settings")
     try:
-        overrides: dict[str, Any] = parse_set_options(set_options)
+        return settings_from_options(set_options, db_url, rules=rules)
     except ValueError as exc:
         _fail(str(exc))
-    if rules:
-        overrides["INSPECTOR_RULES"] = rules
-    settings = build_settings(overrides, db_url=db_url)
-    try:
-        load_profile(settings.get("INSPECTOR_RULES"))
-    except ProfileError as exc:
-        _fail(str(exc))
-    return settings
 
 
 def _utcnow() -> datetime:

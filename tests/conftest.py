@@ -32,6 +32,17 @@ def server() -> Iterator[Any]:
         yield srv
 
 
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[Any]:
+    """The bundled demo site, served in a thread (its slow link answers after 1 s)."""
+    from inspector.demo.server import serve
+
+    srv, _thread = serve(port=0, slow_seconds=1.0)
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
 def _pg_available() -> str | None:
     """None when PostgreSQL answers, else why not."""
     try:

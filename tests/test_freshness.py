@@ -103,16 +103,6 @@ def test_column_veto_thresholds() -> None:
     assert {f.detail["rule"] for f in check.check_site(snapshot(T, mixed))} == {"stale_or_empty_columns"}
 
 
-@pytest.fixture(scope="module")
-def demo_server():  # noqa: ANN201
-    from inspector.demo.server import serve
-
-    srv, _thread = serve(port=0, slow_seconds=1.0)
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
 @pytest_twisted.ensureDeferred
 async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url):  # noqa: ANN001
     from inspector.demo.server import COLUMNS, HOME_NEWEST

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import pytest_twisted
 from conftest import crawl, open_session, site
 from sqlalchemy import select
@@ -201,16 +200,6 @@ async def test_missing_anchor_is_info_not_broken(server, sqlite_url):  # noqa: A
     assert set(findings) == {home + "doc.html#nowhere"}
     f = findings[home + "doc.html#nowhere"]
     assert f.check == "missing_anchor" and f.severity == "info" and f.detail["fragment"] == "nowhere"
-
-
-@pytest.fixture(scope="module")
-def demo_server():  # noqa: ANN201
-    from inspector.demo.server import serve
-
-    srv, _thread = serve(port=0, slow_seconds=1.0)
-    yield srv
-    srv.shutdown()
-    srv.server_close()
 
 
 @pytest_twisted.ensureDeferred

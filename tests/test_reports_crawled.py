@@ -10,20 +10,12 @@ import pytest_twisted
 from conftest import crawl, open_session, site
 from test_reports_browser import DOM_AUDIT, BrowserThread, browser, shot, watch  # noqa: F401 - fixture
 
-from inspector.demo.server import AS_OF, PLANTED, resolve_url, serve
+from inspector.demo.server import AS_OF, PLANTED, resolve_url
 from inspector.registry import load_registry
 from reports.render import render_reports, site_filename
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def demo_server():  # noqa: ANN201
-    srv, _thread = serve(port=0, slow_seconds=1.0)
-    yield srv
-    srv.shutdown()
-    srv.server_close()
 
 
 @pytest_twisted.ensureDeferred
