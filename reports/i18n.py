@@ -367,6 +367,7 @@ CHECK_TITLE = {
         "missing_column": "缺少必备栏目",
         "missing_element": "缺少页面要素",
         "availability": "首页可用性",
+        "missing_anchor": "页内锚点缺失（不扣分）",
     },
     "en": {
         "site_unreachable": "Site unreachable",
@@ -379,6 +380,7 @@ CHECK_TITLE = {
         "missing_column": "Required column missing",
         "missing_element": "Page element missing",
         "availability": "Home page availability",
+        "missing_anchor": "Missing in-page anchor (not scored)",
     },
 }
 
@@ -402,6 +404,7 @@ ADVICE = {
         "missing_column": "按照《政府网站发展指引》设置该栏目（也可链接到上级平台的对应栏目），并保持更新。",
         "missing_element": "在网站底部（每个页面）补充该要素，内容与登记信息一致。",
         "availability": "排查服务器和网络的稳定性，必要时采用负载均衡、CDN 等措施，确保首页持续可以访问。",
+        "missing_anchor": "链接指向页面中的某一位置（#锚点），但该页面没有这个锚点：更正链接或在页面中补上锚点。",
         "_default": "核实该问题并整改，整改后重新检查。",
     },
     "en": {
@@ -421,6 +424,7 @@ ADVICE = {
         "higher-level platform also counts) and keep it updated.",
         "missing_element": "Add the element to the footer of every page, matching the registration.",
         "availability": "Make the server and network stable (load balancing, CDN if needed) so the home page stays reachable.",
+        "missing_anchor": "The link points at a place in the page (#anchor) the page does not have: correct the link or add the anchor.",
         "_default": "Check this problem, fix it and ask for a new inspection.",
     },
 }
@@ -490,7 +494,9 @@ REASON = {
         "error_link_bare": "错链：链接指向的内容与链接文字不符",
         "bad_response": "服务器响应无效",
         "too_large": "文件过大，无法下载",
-        "ignored": "被网站的robots.txt禁止访问",
+        "ignored": "未访问",
+        "robots": "被网站的robots.txt禁止访问",
+        "invalid_url": "链接地址无效，无法打开",
         "http_other": "无法打开(HTTP {status})",
         "unknown": "无法打开",
     },
@@ -508,7 +514,9 @@ REASON = {
         "error_link_bare": "wrong link: the target does not match the link text",
         "bad_response": "invalid response",
         "too_large": "file too large to download",
-        "ignored": "blocked by the site's robots.txt",
+        "ignored": "not fetched",
+        "robots": "blocked by the site's robots.txt",
+        "invalid_url": "not a valid link, cannot be opened",
         "http_other": "cannot be opened (HTTP {status})",
         "unknown": "cannot be opened",
     },
@@ -566,6 +574,31 @@ def column_veto_text(which: str, limit: Any, lang: str) -> str:
 
 _HTTP_RE = re.compile(r"^http_(\d{3})$")
 
+# The crawl records its notes in English (stored data); site operators read them in Chinese.
+_NOTES_ZH = [
+    (re.compile(r"^attachment link returns an HTML page$"), "附件链接打开的是网页，不是文件"),
+    (re.compile(r"^attachment is empty \(0 bytes\)$"), "附件为空文件(0字节)"),
+    (re.compile(r"^parked or for-sale domain \((.*)\)$"), "域名已停放或待售（{0}）"),
+    (re.compile(r"^same page as the site's answer to a URL that cannot exist$"), "与本站对不存在地址返回的页面相同"),
+    (re.compile(r"^redirected to the home page, as every unknown URL is$"), "被跳转到首页（本站对不存在的地址都跳转首页）"),
+    (re.compile(r"^a path on the editor's own computer \(file:\), no visitor can open it$"),
+     "链接指向编辑人员本机上的文件(file:)，访问者无法打开"),
+    (re.compile(r"^the link has no host name$"), "链接缺少域名"),
+    (re.compile(r"^the link is not a valid URL$"), "链接地址格式错误"),
+    (re.compile(r"^not fetched: (\S+) timed out (\d+) times in a row$"), "未访问：{0} 已连续{1}次超时"),
+]
+
+
+def note_text(note: str, lang: str) -> str:
+    """A crawl note in the report's language (unknown notes are shown as recorded)."""
+    if lang_of(lang) != "zh" or not note:
+        return note
+    for pattern, text in _NOTES_ZH:
+        match = pattern.match(note)
+        if match:
+            return text.format(*match.groups())
+    return note
+
 
 def reason_text(reason: str | None, lang: str, *, status: Any = None, note: str = "") -> str:
     """A fetch outcome in plain words: http_404 → 页面不存在(404), timeout → 连接超时(15秒)."""
@@ -580,7 +613,7 @@ def reason_text(reason: str | None, lang: str, *, status: Any = None, note: str 
             return f"{name}({code})" if lang == "zh" else f"{name} ({code})"
         return table["http_other"].format(status=code)
     if reason == "error_link":
-        return table["error_link"].format(note=note) if note else table["error_link_bare"]
+        return table["error_link"].format(note=note_text(note, lang)) if note else table["error_link_bare"]
     if reason in table:
         return table[reason].format(timeout=TIMEOUT_SECONDS)
     if not reason and isinstance(status, int) and status >= 400:

@@ -265,7 +265,7 @@ def problem_view(
         if status is not None and not str(detail.get("reason", "")).startswith("http_"):
             facts.append(_fact(t(lang, "status"), status, lang))
         if detail.get("reason") != "error_link":
-            facts.append(_fact(t(lang, "note"), detail.get("note"), lang))
+            facts.append(_fact(t(lang, "note"), i18n.note_text(str(detail.get("note") or ""), lang), lang))
         facts.append(_fact(t(lang, "redirects"), detail.get("redirects"), lang, url=True))
         take("reason", "status", "sources", "source_count", "texts", "on_home_page", "note", "redirects",
              "element", "internal")

@@ -291,3 +291,14 @@ def test_report_command(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "sites" / "s.html").is_file()
     missing = CliRunner().invoke(report, ["--db", f"sqlite:///{tmp_path / 'none.db'}", "--out", str(tmp_path / "x")])
     assert missing.exit_code == 2 and "crawl first" in missing.output
+
+
+def test_crawl_notes_are_shown_in_chinese() -> None:
+    from reports.i18n import note_text, reason_text
+
+    assert reason_text("error_link", "zh", note="attachment link returns an HTML page") == "错链：附件链接打开的是网页，不是文件"
+    assert note_text("parked or for-sale domain (buy this domain)", "zh") == "域名已停放或待售（buy this domain）"
+    assert note_text("not fetched: a.gov.cn timed out 3 times in a row", "zh") == "未访问：a.gov.cn 已连续3次超时"
+    assert note_text("attachment is empty (0 bytes)", "en") == "attachment is empty (0 bytes)"
+    assert reason_text("invalid_url", "zh") == "链接地址无效，无法打开"
+    assert note_text("something new", "zh") == "something new"
