@@ -21,6 +21,9 @@ INSPECTOR_SITE_CONCURRENCY = 4
 INSPECTOR_SITE_DELAY = 0.0
 # Requests at once to one external host (national portals are linked from every site).
 INSPECTOR_EXTERNAL_HOST_CONCURRENCY = 2
+# External outcomes kept for the other sites of the crawl (one check per URL per run); the
+# least recently used go first, so a province-wide crawl stays in bounded memory.
+INSPECTOR_EXTERNAL_CACHE_SIZE = 50_000
 INSPECTOR_MAX_PAGES = 50_000  # HTML pages per site
 INSPECTOR_MAX_DEPTH = 50
 INSPECTOR_MAX_QUERY_VARIANTS = 50  # distinct query strings per path (calendar and search traps)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -100,12 +100,11 @@ class SiteCrawl:
 
 @dataclass(slots=True)
 class SharedCheck:
-    """An external URL checked once for every site of the crawl that links to it."""
+    """An external URL being checked once for every site of the crawl that links to it."""
 
     url: str
     depth: int
     waiting: list[SiteCrawl]
-    outcome: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -138,7 +137,8 @@ class SiteSpider(Spider):
         self.as_of_arg = as_of
         self.batch = batch
         self.crawls: dict[str, SiteCrawl] = {}
-        self.shared: dict[str, SharedCheck] = {}
+        self.shared: dict[str, SharedCheck] = {}  # external checks in progress
+        self.external_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()  # their outcomes
         self.hosts: dict[str, HostQueue] = {}
         self.site_by_scope: dict[str, SiteCrawl] = {}
 
@@ -165,6 +165,7 @@ class SiteSpider(Spider):
         spider.host_limit = max(1, s.getint("INSPECTOR_EXTERNAL_HOST_CONCURRENCY"))
         spider.host_timeout_limit = max(1, s.getint("INSPECTOR_HOST_TIMEOUT_LIMIT"))
         spider.retry_after_max = s.getfloat("INSPECTOR_RETRY_AFTER_MAX")
+        spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.retry_after_tries = s.getint("INSPECTOR_RETRY_AFTER_TRIES")
         spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.as_of = _as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF"))
@@ -298,10 +299,12 @@ class SiteSpider(Spider):
             return self._request(sc, url, "page", depth, encoding=encoding)
         if internal:
             return self._request(sc, url, "resource", depth, "HEAD", encoding=encoding)
+        known = self.external_cache.get(url)
+        if known is not None:
+            self.external_cache.move_to_end(url)
+            return TargetItem(sc.site.site_id, dict(known))
         shared = self.shared.get(url)
         if shared is not None:
-            if shared.outcome is not None:
-                return TargetItem(sc.site.site_id, dict(shared.outcome))
             sc.pending += 1
             shared.waiting.append(sc)
             return None
@@ -697,7 +700,12 @@ class SiteSpider(Spider):
         yield from self._maybe_done(sc)
 
     def _finish_shared(self, shared: SharedCheck, outcome: dict[str, Any] | None) -> Iterator[Any]:
-        shared.outcome = outcome
+        self.shared.pop(shared.url, None)
+        if outcome is not None:
+            # Kept for the other sites of the crawl that link here; the oldest go first.
+            self.external_cache[shared.url] = outcome
+            if len(self.external_cache) > self.external_cache_size:
+                self.external_cache.popitem(last=False)
         waiting, shared.waiting = shared.waiting, []
         for sc in waiting:
             if outcome is not None:
