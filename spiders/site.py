@@ -167,7 +167,6 @@ class SiteSpider(Spider):
         spider.retry_after_max = s.getfloat("INSPECTOR_RETRY_AFTER_MAX")
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.retry_after_tries = s.getint("INSPECTOR_RETRY_AFTER_TRIES")
-        spider.timeout = s.getfloat("DOWNLOAD_TIMEOUT")
         spider.as_of = _as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF"))
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
         profile = load_profile(s.get("INSPECTOR_RULES"))
