@@ -237,3 +237,13 @@ async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url)
     assert len(hung) == 12  # each hanging page is a finding of its own site
     assert basic.status == "finished" and basic.pages_crawled >= 6
     assert basic.finished_at < stuck.finished_at  # done while the stuck site was still waiting
+
+
+@pytest_twisted.ensureDeferred
+async def test_max_depth_bound_is_recorded(server, sqlite_url):  # noqa: ANN001
+    runs = await crawl([site("basic", server.site_url("basic", "/"))], sqlite_url, INSPECTOR_MAX_DEPTH=1)
+    with open_session(sqlite_url) as s:
+        run = s.get(RunRow, runs["basic"])
+        depths = set(s.scalars(select(PageRow.depth).where(PageRow.run_id == run.id)))
+    assert depths <= {0, 1}
+    assert run.bounds_tripped["max_depth"]["count"] >= 1

@@ -176,3 +176,24 @@ def test_kill_mid_crawl_loses_at_most_the_last_batch(server, tmp_path: Path):  #
     assert scraped >= 100 and stored_pages > 0
     # A page is at least 3 buffered rows (page, target, link): one batch holds fewer pages.
     assert scraped - stored_pages <= batch // 3 + 1
+
+
+def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path) -> None:  # noqa: ANN001
+    registry = tmp_path / "sites.csv"
+    registry.write_text(
+        "site_id,name,url,kind,status,organizer,site_code\n"
+        f"basic,基础站点,{server.site_url('basic', '/')},portal,active,基础站点办公室,\n"
+        "other,其他站点,http://127.0.0.1:9/,portal,active,,\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'one.db'}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "site", "-a", "site_id=basic", "-a", f"registry={registry}",
+         "-s", f"INSPECTOR_DB_URL={db}", "-s", "LOG_LEVEL=WARNING"],
+        capture_output=True, text=True, cwd=REPO, timeout=180,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with open_session(db) as s:
+        runs = s.scalars(select(RunRow)).all()
+        assert [(r.site_id, r.status) for r in runs] == [("basic", "finished")]  # only the one asked for
+        assert s.get(SiteRow, "basic").organizer == "基础站点办公室"
