@@ -127,7 +127,7 @@ def upsert(
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - other dialects are not supported for writing
         raise SchemaError(f"unsupported database dialect {dialect}")
-    stmt = insert(model)
+    stmt = insert(model.__table__)  # Core, not the ORM bulk path: no per-row ORM bookkeeping
     keys = list(keys)
     update = list(update) if update is not None else [c for c in rows[0] if c not in keys]
     if update:

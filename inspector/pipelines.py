@@ -145,6 +145,18 @@ def store_columns(session: Session, run_id: int, columns: list[dict[str, Any]]) 
         session.execute(ColumnRow.__table__.insert(), rows)
 
 
+# Column order of the link tuples the pipeline buffers: run_id, source_url, then PageItem.links.
+LINK_COLUMNS = ("run_id", "source_url", "target_url", "element", "attribute", "text", "fragment")
+
+
+def _insert_sql(engine: Any, table: Any, columns: tuple[str, ...]) -> str:
+    """INSERT with the driver's positional placeholders (qmark for sqlite3, %s for psycopg)."""
+    quote = engine.dialect.identifier_preparer.quote
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(quote(c) for c in columns)
+    return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
+
+
 class StoragePipeline:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
@@ -155,7 +167,7 @@ class StoragePipeline:
         self.check_config = CheckConfig.from_settings(settings)
         self.pages: list[dict[str, Any]] = []
         self.targets: list[dict[str, Any]] = []
-        self.links: list[dict[str, Any]] = []
+        self.links: list[tuple[Any, ...]] = []  # LINK_COLUMNS, written with the driver's executemany
         self.buffered = 0
         self.last_flush = time.monotonic()
         self.run_ids: dict[str, int] = {}
@@ -175,6 +187,7 @@ class StoragePipeline:
         self.engine = get_engine(self.db_url)
         ensure_schema(self.engine)
         self.Session = session_factory(self.engine)
+        self.link_sql = _insert_sql(self.engine, LinkRow.__table__, LINK_COLUMNS)
         self.profile = load_profile(self.rules)
         with self.Session() as s:
             self.run_ids = start_runs(s, spider.sites, spider.as_of, self.rules, spider.batch)
@@ -203,18 +216,7 @@ class StoragePipeline:
             self.pages.append(item.page)
             self.targets.append(item.target)
             source = item.page["url"]
-            self.links.extend(
-                {
-                    "run_id": run_id,
-                    "source_url": source,
-                    "target_url": t,
-                    "element": e,
-                    "attribute": a,
-                    "text": x,
-                    "fragment": f,
-                }
-                for t, e, a, x, f in item.links
-            )
+            self.links.extend((run_id, source, *link) for link in item.links)
             self.buffered += 2 + len(item.links)
         elif isinstance(item, TargetItem):
             item.row["run_id"] = self.run_id(item.site_id)
@@ -249,7 +251,9 @@ class StoragePipeline:
             upsert(s, PageRow, self.pages, ["run_id", "url"])
             upsert(s, TargetRow, self.targets, ["run_id", "url"])
             if self.links:
-                s.execute(LinkRow.__table__.insert(), self.links)
+                # Most rows of a crawl are link occurrences (~30 a page): plain tuples through
+                # the driver's executemany, without SQLAlchemy's per-row parameter processing.
+                s.connection().exec_driver_sql(self.link_sql, self.links)
             s.commit()
         self.pages, self.targets, self.links = [], [], []
         self.buffered = 0

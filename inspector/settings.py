@@ -28,7 +28,9 @@ INSPECTOR_MAX_PAGES = 50_000  # HTML pages per site
 INSPECTOR_MAX_DEPTH = 50
 INSPECTOR_MAX_QUERY_VARIANTS = 50  # distinct query strings per path (calendar and search traps)
 INSPECTOR_MAX_REDIRECTS = 10
-INSPECTOR_BATCH_SIZE = 500  # rows buffered before a write; a crash loses at most this many
+# Rows (link occurrences included, ~30 a page) buffered before a write, or FLUSH_SECONDS of them,
+# whichever comes first: a crash loses at most this many.
+INSPECTOR_BATCH_SIZE = 5000
 INSPECTOR_FLUSH_SECONDS = 5.0
 INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
 INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (besides the home page)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteInfo, SiteSnapshot, TargetFacts
@@ -13,50 +15,33 @@ from inspector.models import ColumnRow, LinkRow, PageRow, ProbeRow, RunRow, Site
 PROBE_DAYS = 31
 
 
-def page_facts_of(row: PageRow) -> PageFacts:
-    return PageFacts(
-        url=row.url,
-        final_url=row.final_url,
-        status=row.status,
-        content_type=row.content_type,
-        size=row.size,
-        depth=row.depth,
-        title=row.title,
-        elapsed_ms=row.elapsed_ms,
-        is_home=row.is_home,
-        kind=row.kind,
-        pub_date=row.pub_date,
-        newest_item_date=row.newest_item_date,
-        meta_date=row.meta_date,
-        encoding_declared=row.encoding_declared,
-        encoding_used=row.encoding_used,
-        not_found_hint=row.not_found_hint,
-        fingerprint=row.fingerprint,
-        elements=(row.facts or {}).get("elements", {}),
-        anchors=frozenset((row.facts or {}).get("anchors", ())),
-        date_evidence=tuple((row.facts or {}).get("dates", ())),
-    )
-
-
-def target_facts_of(row: TargetRow) -> TargetFacts:
-    return TargetFacts(
-        url=row.url,
-        internal=row.internal,
-        kind=row.kind,
-        method=row.method,
-        status=row.status,
-        reason=row.reason,
-        final_url=row.final_url,
-        redirects=tuple(row.redirects or ()),
-        content_type=row.content_type,
-        size=row.size,
-        elapsed_ms=row.elapsed_ms,
-        note=row.note,
-    )
-
-
 def site_info_of(row: SiteRow) -> SiteInfo:
     return SiteInfo(row.site_id, row.name, row.url, row.kind, row.status, row.organizer, row.site_code)
+
+
+_PAGE_COLUMNS = (
+    PageRow.url, PageRow.final_url, PageRow.status, PageRow.content_type, PageRow.size,
+    PageRow.depth, PageRow.title, PageRow.elapsed_ms, PageRow.is_home, PageRow.kind,
+    PageRow.pub_date, PageRow.newest_item_date, PageRow.meta_date, PageRow.encoding_declared,
+    PageRow.encoding_used, PageRow.not_found_hint, PageRow.fingerprint,
+)  # fmt: skip
+_TARGET_COLUMNS = (
+    TargetRow.url, TargetRow.internal, TargetRow.kind, TargetRow.method, TargetRow.status,
+    TargetRow.reason, TargetRow.final_url, TargetRow.redirects, TargetRow.content_type,
+    TargetRow.size, TargetRow.elapsed_ms, TargetRow.note,
+)  # fmt: skip
+
+
+def _page_facts(row: Any) -> PageFacts:
+    """PageFacts from a row of _PAGE_COLUMNS + facts["elements"] + facts (home page only)."""
+    *columns, elements, facts = row
+    facts = facts or {}
+    return PageFacts(
+        *columns,
+        elements=elements or {},
+        anchors=frozenset(facts.get("anchors", ())),
+        date_evidence=tuple(facts.get("dates", ())),
+    )
 
 
 def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
@@ -64,15 +49,12 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
     if run is None:
         raise LookupError(f"no run {run_id} in the database")
     site = session.get(SiteRow, run.site_id)
-    pages = [page_facts_of(r) for r in session.scalars(select(PageRow).where(PageRow.run_id == run_id))]
-    home = next((p for p in pages if p.is_home), None)
-    targets = {
-        r.url: target_facts_of(r)
-        for r in session.scalars(select(TargetRow).where(TargetRow.run_id == run_id))
-    }
     # Only the links checks need: the home page's, those pointing at a problem target, and
     # those naming a fragment (few): not every occurrence of a 20,000-page crawl.
-    home_urls = [u for u in {site.url, home.url if home else "", home.final_url if home else ""} if u]
+    home_row = session.execute(
+        select(PageRow.url, PageRow.final_url).where(PageRow.run_id == run_id, PageRow.is_home.is_(True))
+    ).first()
+    home_urls = [u for u in {site.url, *(home_row or ())} if u]
     problem = select(TargetRow.url).where(TargetRow.run_id == run_id, TargetRow.reason != "")
     link_rows = session.execute(
         select(
@@ -88,6 +70,34 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
         )
     )
     links = [LinkFacts(*row) for row in link_rows]
+    # Pages as columns, not ORM objects, and of `facts` only what checks read: the whole JSON
+    # (anchors: up to 500 ids a page; date evidence) parsed for 20,000 pages was most of the
+    # checks' memory. Anchors matter only on pages a link names a fragment of.
+    page_rows = session.execute(
+        select(*_PAGE_COLUMNS, PageRow.facts["elements"], case((PageRow.is_home, PageRow.facts), else_=None))
+        .where(PageRow.run_id == run_id)
+    )
+    pages = [_page_facts(row) for row in page_rows]
+    fragment_targets = sorted({link.target_url for link in links if link.fragment})
+    if fragment_targets:
+        facts: dict[str, Any] = {}
+        for i in range(0, len(fragment_targets), 500):
+            chunk = fragment_targets[i : i + 500]
+            facts.update(
+                session.execute(
+                    select(PageRow.url, PageRow.facts).where(PageRow.run_id == run_id, PageRow.url.in_(chunk))
+                ).all()
+            )
+        pages = [
+            replace(p, anchors=frozenset((facts[p.url] or {}).get("anchors", ())))
+            if p.url in facts and not p.is_home else p
+            for p in pages
+        ]  # fmt: skip
+    home = next((p for p in pages if p.is_home), None)
+    targets = {
+        row[0]: TargetFacts(*row[:7], tuple(row[7] or ()), *row[8:])
+        for row in session.execute(select(*_TARGET_COLUMNS).where(TargetRow.run_id == run_id))
+    }
     columns = [
         ColumnFacts(
             name=c.name, canonical=c.canonical, category=c.category, url=c.url, parent=c.parent,
