@@ -26,6 +26,17 @@ def is_empty(column: ColumnFacts) -> bool:
     return column.empty_marker or column.item_count == 0
 
 
+def column_detail(column: ColumnFacts, **extra: object) -> dict[str, object]:
+    """The evidence every column finding carries: the column as shown and how it was classed."""
+    return {
+        "column": column.name,
+        "canonical": column.canonical,
+        "category": column.category,
+        "parent": column.parent,
+        **extra,
+    }
+
+
 class HomepageStale(Check):
     """首页不更新 — no item on the home page dated within the window (14 days) before T.
 
@@ -102,15 +113,12 @@ class ColumnStale(Check):
                 self.code,
                 Severity.MAJOR,
                 column.url,
-                {
-                    "column": column.name,
-                    "canonical": column.canonical,
-                    "category": column.category,
-                    "parent": column.parent,
-                    "newest_date": column.newest_date.isoformat() if column.newest_date else None,
-                    "age_days": age,
-                    "threshold_days": window,
-                },
+                column_detail(
+                    column,
+                    newest_date=column.newest_date.isoformat() if column.newest_date else None,
+                    age_days=age,
+                    threshold_days=window,
+                ),
                 key=column.url,
             )
 
@@ -131,14 +139,7 @@ class ColumnEmpty(Check):
                     self.code,
                     Severity.MAJOR,
                     column.url,
-                    {
-                        "column": column.name,
-                        "canonical": column.canonical,
-                        "category": column.category,
-                        "parent": column.parent,
-                        "item_count": column.item_count,
-                        "empty_marker": column.empty_marker,
-                    },
+                    column_detail(column, item_count=column.item_count, empty_marker=column.empty_marker),
                     key=column.url,
                 )
 

@@ -27,8 +27,9 @@ class PageItem:
 
 @dataclass(slots=True)
 class SiteEventItem:
-    """A change of the site's state: home page failed, bound tripped, columns found, crawl done."""
+    """Something learnt about the site as a whole, kept on its run."""
 
     site_id: str
-    event: str  # "home_error" | "bound" | "columns" | "done"
+    # "home_error" | "robots" | "not_found_probe" | "columns" | "done" (bounds tripped ride on "done")
+    event: str
     data: dict[str, Any] = field(default_factory=dict)

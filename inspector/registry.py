@@ -17,8 +17,6 @@ from inspector.facts import SiteInfo
 REQUIRED_COLUMNS = ("site_id", "name", "url", "kind", "status", "organizer", "site_code")
 KINDS = ("portal", "department")
 STATUSES = ("active", "closed", "exception")
-# Optional columns the inspector understands; any other extra column is ignored.
-OPTIONAL_COLUMNS = ("scope", "concurrency", "delay")
 
 
 @dataclass(frozen=True, slots=True)

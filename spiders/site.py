@@ -131,9 +131,10 @@ class SiteSpider(Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if sites is None:
-            sites = self._sites_from_args(site_id, registry, url)
-        self.sites: list[Site] = list(sites)
+        # Without `sites` (scrapy crawl site -a …) they are read in from_crawler, where the
+        # settings say which registry is the default.
+        self.sites: list[Site] = list(sites) if sites is not None else []
+        self._site_args = None if sites is not None else (site_id, registry, url)
         self.as_of_arg = as_of
         self.batch = batch
         self.crawls: dict[str, SiteCrawl] = {}
@@ -148,19 +149,21 @@ class SiteSpider(Spider):
         self._on_page, self._on_other, self._on_error = self.parse_page, self.parse_other, self.on_error
 
     @staticmethod
-    def _sites_from_args(site_id: str | None, registry: str | None, url: str | None) -> list[Site]:
+    def _sites_from_args(
+        site_id: str | None, registry: str | None, url: str | None, default_registry: str
+    ) -> list[Site]:
         if url:
             host = urlsplit(url).hostname or "site"
             return [Site(site_id or host, host, url, "portal", "active")]
-        from inspector import settings as defaults
-
-        sites = load_registry(registry or defaults.INSPECTOR_REGISTRY)
+        sites = load_registry(registry or default_registry)
         return select_sites(sites, [site_id] if site_id else [])
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> SiteSpider:  # noqa: ANN001
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
+        if spider._site_args is not None:
+            spider.sites = cls._sites_from_args(*spider._site_args, s.get("INSPECTOR_REGISTRY"))
         spider.max_pages = s.getint("INSPECTOR_MAX_PAGES")
         spider.max_depth = s.getint("INSPECTOR_MAX_DEPTH")
         spider.max_variants = s.getint("INSPECTOR_MAX_QUERY_VARIANTS")

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import pytest_twisted
 from conftest import REPO, crawl, open_session, site
 from sqlalchemy import func, select
@@ -178,7 +179,8 @@ def test_kill_mid_crawl_loses_at_most_the_last_batch(server, tmp_path: Path):  #
     assert scraped - stored_pages <= batch // 3 + 1
 
 
-def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("naming", ["argument", "setting"])
+def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path, naming: str) -> None:  # noqa: ANN001
     registry = tmp_path / "sites.csv"
     registry.write_text(
         "site_id,name,url,kind,status,organizer,site_code\n"
@@ -188,7 +190,8 @@ def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path) -> None:  
     )
     db = f"sqlite:///{tmp_path / 'one.db'}"
     proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "site", "-a", "site_id=basic", "-a", f"registry={registry}",
+        [sys.executable, "-m", "scrapy", "crawl", "site", "-a", "site_id=basic",
+         *(["-a", f"registry={registry}"] if naming == "argument" else ["-s", f"INSPECTOR_REGISTRY={registry}"]),
          "-s", f"INSPECTOR_DB_URL={db}", "-s", "LOG_LEVEL=WARNING"],
         capture_output=True, text=True, cwd=REPO, timeout=180,
     )  # fmt: skip
