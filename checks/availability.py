@@ -48,8 +48,7 @@ def availability_rules(profile: RulesProfile) -> dict[str, float]:
     return table
 
 
-def _at(sample: Mapping[str, Any]) -> datetime | None:
-    value = sample.get("at")
+def _parse(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
@@ -58,6 +57,19 @@ def _at(sample: Mapping[str, Any]) -> datetime | None:
         except ValueError:
             return None
     return None
+
+
+def _at(sample: Mapping[str, Any]) -> datetime | None:
+    """When the sample counts: its time, or, for a sample a nightly took for an as-of date
+    (`as_of`) after that date was over, the last second of that date."""
+    at = _parse(sample.get("at"))
+    counts_for = sample.get("as_of")
+    if isinstance(counts_for, str):
+        counts_for = date.fromisoformat(counts_for)
+    if at is not None and isinstance(counts_for, date):
+        last_second = datetime.combine(counts_for, time(23, 59, 59))
+        at = min(at, last_second)
+    return at
 
 
 def probe_window(as_of: date, days: int) -> tuple[datetime, datetime]:

@@ -6,7 +6,6 @@ import logging
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
@@ -14,6 +13,7 @@ from scrapy.utils.misc import load_object
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from inspector import clock
 from inspector.facts import Finding, SiteSnapshot
 from inspector.models import FindingRow, RunRow
 from inspector.rules import RulesProfile, load_profile
@@ -128,6 +128,6 @@ def check_run(session: Session, run_id: int, config: CheckConfig, profile: Rules
     score, verdict, verdict_detail = score_run(snapshot, findings, profile)
     run.score, run.verdict, run.verdict_detail = score, verdict, _json_safe(verdict_detail)
     if run.finished_at is None:
-        run.finished_at = datetime.now(UTC).replace(tzinfo=None)
+        run.finished_at = clock.now()
     session.commit()
     return findings

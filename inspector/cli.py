@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from inspector import clock
 from inspector.registry import RegistryError, load_registry, select_sites
 from inspector.rules import ProfileError, load_profile
 
@@ -193,7 +194,7 @@ def explain(target: str | None, run_id: int | None, page_url: str | None, as_of:
             if not target.startswith(("http://", "https://")) and not Path(target).is_file():
                 _fail(f"{target}: not a URL and no such file")
             report = explain_target(
-                target, _as_of(as_of) or date.today(), profile, is_home=is_home, base_url=page_url
+                target, _as_of(as_of) or clock.today(), profile, is_home=is_home, base_url=page_url
             )
     except LookupError as exc:
         _fail(str(exc))
@@ -222,7 +223,7 @@ def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_
     with _session(settings.get("INSPECTOR_DB_URL") or None) as s:
         try:
             batch, queued, skipped = enqueue_sites(
-                s, chosen, settings, as_of=_as_of(as_of) or date.today(), batch=batch
+                s, chosen, settings, as_of=_as_of(as_of) or clock.today(), batch=batch
             )
         except redis_lib.RedisError as exc:
             _fail(f"cannot reach Redis at {settings.get('REDIS_URL')}: {exc}")

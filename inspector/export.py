@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from inspector import clock
 from inspector.models import ColumnRow, FindingRow, RunRow, SiteRow
 from inspector.tracking import load_tracking
 
@@ -104,7 +105,7 @@ def export_data(session: Session, site_ids: list[str] | None = None) -> dict[str
     pairs = latest_runs(session, site_ids)
     as_of = max((run.as_of for _, run in pairs), default=None)
     return {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": clock.now().replace(tzinfo=UTC).isoformat(timespec="seconds"),
         "as_of": _iso(as_of),
         "sites": [site_record(session, site, run) for site, run in pairs],
     }

@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The head Alembic revision (inspector/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0001"
+SCHEMA_VERSION = "0002"
 
 
 class Base(DeclarativeBase):
@@ -183,5 +183,8 @@ class ProbeRow(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
     final_url: Mapped[str] = mapped_column(Text, default="")
+    # The as-of date a nightly took this sample for (None: a scheduled `inspector probe`). A
+    # nightly re-run days later must judge its closed sites on the probes it made for its date.
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
     __table_args__ = (Index("ix_probe_site_at", "site_id", "at"),)
 

@@ -25,7 +25,7 @@ import subprocess
 import sys
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -33,6 +33,8 @@ import click
 from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+
+from inspector import clock
 
 logger = logging.getLogger("inspector.nightly")
 
@@ -83,7 +85,7 @@ def _settings(set_options: tuple[str, ...], db_url: str | None, rules: str | Non
 
 
 def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.now()
 
 
 # ---- probe ----------------------------------------------------------------------------------
@@ -106,6 +108,12 @@ def _utcnow() -> datetime:
 )
 @click.option("--closed-only", is_flag=True, help="Probe only the sites registered closed.")
 @click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="The as-of date these samples count for (a nightly's date; default: when taken).",
+)
+@click.option(
     "--set",
     "set_options",
     multiple=True,
@@ -121,6 +129,7 @@ def probe(
     db_url: str | None,
     include_closed: bool,
     closed_only: bool,
+    as_of: str | None,
     set_options: tuple[str, ...],
     log_file: str | None,
 ) -> None:
@@ -138,6 +147,12 @@ def probe(
     if closed_only:
         targets = [s for s in targets if s.status == "closed"]
     settings = _settings(set_options, db_url)
+    if as_of:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
+        settings.set("INSPECTOR_AS_OF", as_of, priority="cmdline")
     _engine(settings.get("INSPECTOR_DB_URL") or None)  # schema check (or creation) first
     if log_file:  # the nightly's log: our readable handler instead of Scrapy's own
         attach_run_log(Path(log_file))
@@ -495,7 +510,7 @@ class Nightly:
 
     def _run(self) -> int:
         opts = self.opts
-        as_of = opts.as_of or date.today()
+        as_of = opts.as_of or clock.today()
         sites, _registry = _load_sites(opts.registry)
         settings = _settings(opts.set_options, opts.db_url, opts.rules)
         db_url = settings.get("INSPECTOR_DB_URL") or None
@@ -585,7 +600,7 @@ class Nightly:
         # 1. probe: closed sites still to judge (their runs are judged on the latest probe)
         closed = [s for s in plan.to_crawl if s.status == "closed"]
         if closed:
-            self._probe_closed(len(closed), db_url, log_path)
+            self._probe_closed(len(closed), db_url, log_path, as_of)
 
         # 2. crawl (+ checks and score per site, in the crawl's pipeline)
         if plan.to_crawl:
@@ -638,12 +653,12 @@ class Nightly:
             return EXIT_INCOMPLETE
         return EXIT_OK
 
-    def _probe_closed(self, count: int, db_url: str, log_path: Path) -> None:
+    def _probe_closed(self, count: int, db_url: str, log_path: Path, as_of: date) -> None:
         """In a child process: this process's reactor is kept for the crawl."""
         logger.info("probing %d closed sites", count)
         cmd = [
             sys.executable, "-m", "inspector.ops", "probe", "--registry", self.opts.registry,
-            "--closed-only", "--log-file", str(log_path),
+            "--closed-only", "--log-file", str(log_path), "--as-of", as_of.isoformat(),
         ]  # fmt: skip
         for option in self.opts.set_options:
             cmd += ["--set", option]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from inspector import clock
 from inspector.checking import CheckConfig, check_run
 from inspector.db import ensure_schema, get_engine, resolve_db_url, session_factory, upsert
 from inspector.items import PageItem, SiteEventItem, TargetItem
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.now()
 
 
 def upsert_sites(session: Session, sites: list[Site]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -29,6 +30,9 @@ class ProbePipeline:
         self.batch_size = max(1, settings.getint("INSPECTOR_BATCH_SIZE", 500))
         self.rows: list[dict[str, Any]] = []
         self.stored = 0
+        # Set by a nightly: the as-of date these samples count for (see ProbeRow.as_of).
+        as_of = settings.get("INSPECTOR_AS_OF") or None
+        self.as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ProbePipeline:
@@ -60,6 +64,7 @@ class ProbePipeline:
                     "error": item.error,
                     "elapsed_ms": item.elapsed_ms,
                     "final_url": item.final_url,
+                    "as_of": self.as_of,
                 }
             )
             if len(self.rows) >= self.batch_size:

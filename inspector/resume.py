@@ -24,12 +24,13 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from inspector import clock
 from inspector.models import ColumnRow, FindingRow, LinkRow, PageRow, RunRow, TargetRow
 from inspector.registry import Site
 
@@ -164,4 +165,4 @@ def batch_status(
 
 
 def _now_iso() -> str:
-    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteInfo, SiteSnapshot, TargetFacts
@@ -110,12 +110,14 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
     window_start = run.as_of - timedelta(days=PROBE_DAYS)
     probes = [
         {"at": p.at, "outcome": p.outcome, "status": p.status, "error": p.error,
-         "final_url": p.final_url, "elapsed_ms": p.elapsed_ms}  # fmt: skip
+         "final_url": p.final_url, "elapsed_ms": p.elapsed_ms, "as_of": p.as_of}  # fmt: skip
         for p in session.scalars(
             select(ProbeRow).where(
                 ProbeRow.site_id == run.site_id,
-                ProbeRow.at >= window_start,
-                ProbeRow.at < run.as_of + timedelta(days=1),
+                or_(
+                    and_(ProbeRow.at >= window_start, ProbeRow.at < run.as_of + timedelta(days=1)),
+                    ProbeRow.as_of == run.as_of,  # a nightly's probes for this date, made later
+                ),
             )
         )
     ]

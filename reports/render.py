@@ -33,6 +33,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from inspector import clock
 from inspector.models import FindingRow, RunRow, SiteRow
 from inspector.tracking import RunTracking, TrackedFinding, load_tracking
 from reports import i18n
@@ -749,7 +750,7 @@ def render_reports(
     env = make_environment(lang)
     assets = Assets.load()
     site_tpl, index_tpl = env.get_template("site.html.j2"), env.get_template("index.html.j2")
-    generated = fmt_time(datetime.now(UTC))
+    generated = fmt_time(clock.now().replace(tzinfo=UTC))
     ids = list(site_ids or [])
     query = select(SiteRow).order_by(SiteRow.site_id)
     if ids:

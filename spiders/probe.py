@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +31,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from inspector import clock
 from inspector.outcomes import failure_reason, http_reason
 from inspector.registry import Site, load_registry, select_sites
 from inspector.scope import scope_key, site_scope
@@ -54,7 +55,7 @@ class ProbeItem:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.now()
 
 
 def probe_targets(sites: list[Site], include_closed: bool = True) -> list[Site]:

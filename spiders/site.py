@@ -27,6 +27,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from inspector import clock
 from inspector.extract.encoding import decode_html, parse_html
 from inspector.extract.links import extract_links, title_of
 from inspector.extract.page import fingerprint, page_facts
@@ -875,4 +876,4 @@ def _as_of(value: str | date | None) -> date:
         return value
     if value:
         return date.fromisoformat(value)
-    return date.today()
+    return clock.today()

@@ -20,15 +20,16 @@ from inspector.ops import db
 
 TABLES = {"site", "run", "page", "target", "link", "site_column", "finding", "probe"}
 
-# A later migration, for tests only: a database at 0001 is then one revision behind.
-MIGRATION_0002 = """
+# A later migration, for tests only: a database at the shipped head is then one revision behind.
+NEXT = "9001"
+MIGRATION_0002 = f"""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{NEXT}"
+down_revision = "{SCHEMA_VERSION}"
 branch_labels = None
 depends_on = None
 
@@ -42,21 +43,21 @@ def downgrade() -> None:
 """
 
 # A broken later migration: it fails after creating a table, to see nothing half-done remains.
-MIGRATION_0002_BROKEN = """
+MIGRATION_0002_BROKEN = f"""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{NEXT}"
+down_revision = "{SCHEMA_VERSION}"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
-    raise RuntimeError("migration 0002 fails on purpose")
+    raise RuntimeError("migration {NEXT} fails on purpose")
 
 
 def downgrade() -> None:
@@ -66,7 +67,7 @@ def downgrade() -> None:
 
 @pytest.fixture
 def newer_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """Point the inspector at a copy of its migrations with one more revision (`0002`)."""
+    """Point the inspector at a copy of its migrations with one more revision (`NEXT`)."""
 
     def install(source: str = MIGRATION_0002) -> Path:
         scripts = tmp_path / "migrations"
@@ -75,7 +76,7 @@ def newer_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN
             scripts,
             ignore=shutil.ignore_patterns("__pycache__", "__init__.py"),
         )
-        (scripts / "versions" / "0002_test.py").write_text(source, encoding="utf-8")
+        (scripts / "versions" / f"{NEXT}_test.py").write_text(source, encoding="utf-8")
         monkeypatch.setattr(migrations, "MIGRATIONS_DIR", scripts)
         return scripts
 
@@ -100,26 +101,26 @@ def test_migrated_schema_is_exactly_the_models(db_url: str) -> None:
     runner = CliRunner()
     result = runner.invoke(db, ["upgrade", "--db", db_url])
     assert result.exit_code == 0, result.output
-    assert "upgraded from nothing to revision 0001" in result.output
+    assert f"upgraded from nothing to revision {SCHEMA_VERSION}" in result.output
     with engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
         )
     assert diff == []
     result = runner.invoke(db, ["upgrade", "--db", db_url])
-    assert result.exit_code == 0 and "already at revision 0001" in result.output
+    assert result.exit_code == 0 and f"already at revision {SCHEMA_VERSION}" in result.output
     result = runner.invoke(db, ["current", "--db", db_url])
-    assert result.exit_code == 0 and "revision 0001 (head, up to date)" in result.output
+    assert result.exit_code == 0 and f"revision {SCHEMA_VERSION} (head, up to date)" in result.output
 
 
 def test_old_database_is_refused_then_upgraded(db_url: str, newer_scripts) -> None:  # noqa: ANN001
     engine = get_engine(db_url)
-    ensure_schema(engine)  # at 0001, with the shipped migrations
-    newer_scripts()  # this inspector now needs 0002
+    ensure_schema(engine)  # at the shipped head
+    newer_scripts()  # this inspector now needs NEXT
     with pytest.raises(SchemaError) as err:
         ensure_schema(engine)
     message = str(err.value)
-    assert "schema revision 0001" in message and "needs 0002" in message
+    assert f"schema revision {SCHEMA_VERSION}" in message and f"needs {NEXT}" in message
     assert "run `inspector db upgrade" in message
 
     runner = CliRunner()
@@ -128,7 +129,7 @@ def test_old_database_is_refused_then_upgraded(db_url: str, newer_scripts) -> No
 
     upgraded = runner.invoke(db, ["upgrade", "--db", db_url])
     assert upgraded.exit_code == 0, upgraded.output
-    assert "from 0001 to revision 0002" in upgraded.output
+    assert f"from {SCHEMA_VERSION} to revision {NEXT}" in upgraded.output
     ensure_schema(engine)
     assert "region" in {c["name"] for c in inspect(engine).get_columns("probe")}
 
@@ -164,6 +165,8 @@ def test_tables_without_revision_are_refused_and_stamped_by_upgrade(db_url: str)
     engine = get_engine(db_url)
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
+        # As version 0001 made them: without the columns later revisions add.
+        conn.execute(text("ALTER TABLE probe DROP COLUMN as_of"))
         conn.execute(text("CREATE TABLE inspector_meta (key VARCHAR(50) PRIMARY KEY, value TEXT)"))
         conn.execute(text("INSERT INTO inspector_meta VALUES ('schema_version', '0001')"))
     with pytest.raises(SchemaError, match="no schema revision .*inspector db upgrade"):
@@ -185,7 +188,7 @@ def test_a_failing_migration_leaves_nothing_half_done(db_url: str, newer_scripts
     engine = get_engine(db_url)
     with pytest.raises(RuntimeError, match="fails on purpose"):
         ensure_schema(engine)
-    # One transaction: neither 0001's tables nor 0002's half are there.
+    # One transaction: neither the shipped tables nor NEXT's half are there.
     assert not (TABLES | {"half_done", "alembic_version"}) & set(inspect(engine).get_table_names())
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from ops_farm import AS_OF, farm, log_text, nightly_args, row_counts, run, start, wait_for
 from sqlalchemy import func, select, text
 
+from inspector import clock
 from inspector.db import ensure_schema, get_engine, session_factory
 from inspector.models import (
     ColumnRow,
@@ -29,7 +30,7 @@ DATA = (PageRow, TargetRow, LinkRow, ColumnRow, FindingRow)
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.now()
 
 
 def session(db_url: str) -> Any:

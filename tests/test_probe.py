@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from ops_farm import REPO, ops_command, run
 from servers import ServerProcess
 from sqlalchemy import select
 
+from inspector import clock
 from inspector.db import get_engine, session_factory
 from inspector.models import ProbeRow
 
@@ -77,7 +78,7 @@ def test_probe_stores_one_sample_per_site(
 ) -> None:
     a, b = servers
     reg = registry(tmp_path / "sites.csv", a, b)
-    before = datetime.now(UTC).replace(tzinfo=None)
+    before = clock.now()
     done = run(
         ops_command("probe", "--registry", str(reg), "--db", db_url, *TIMEOUT_SETTINGS),
         cwd=tmp_path,
@@ -126,7 +127,7 @@ def test_probe_stores_one_sample_per_site(
     assert rows["olddept"].error == "answered by registered site good"
     assert rows["looping"].final_url.endswith("/redirect-loop/a")
     for r in rows.values():
-        assert before - timedelta(seconds=1) <= r.at <= datetime.now(UTC).replace(tzinfo=None)
+        assert before - timedelta(seconds=1) <= r.at <= clock.now()
         assert r.elapsed_ms is not None and r.elapsed_ms >= 0
     # Without a terminal, progress is plain log lines.
     assert "progress, final: 11/11 sites probed, 6 failed" in done.stderr
@@ -202,7 +203,7 @@ def test_probe_samples_feed_the_availability_check(
         {"checks.availability.SiteUnreachable": 100, "checks.availability.ClosedSiteOnline": 110},
         {},
     )
-    tomorrow = date.today() + timedelta(
+    tomorrow = clock.today() + timedelta(
         days=1
     )  # the window is the whole days before the as-of date
     with session_factory(get_engine(sqlite_url))() as s:
