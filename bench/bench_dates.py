@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from inspector.extract.dates import extract_dates  # noqa: E402
-from inspector.extract.encoding import decode_html, parse_html  # noqa: E402
+from inspector.crawl.extract.dates import extract_dates  # noqa: E402
+from inspector.crawl.extract.encoding import decode_html, parse_html  # noqa: E402
 
 DEFAULT_PAGES = ROOT.parent / "shared" / "realpages"
 AS_OF = date(2025, 11, 28)

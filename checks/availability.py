@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from checks.base import Check, Finding, Severity, SiteSnapshot
-from inspector.rules import ProfileError, RulesProfile
+from inspector.profile import ProfileError, RulesProfile
 
 # Probe outcomes that mean the site answered (spiders/probe.py): everything else is a failure.
 ANSWERED = frozenset(("ok", "merged"))

@@ -8,7 +8,7 @@ from typing import ClassVar
 from scrapy.exceptions import NotConfigured
 
 from inspector.facts import Finding, PageFacts, Severity, SiteSnapshot
-from inspector.rules import RulesProfile
+from inspector.profile import RulesProfile
 
 __all__ = ["Check", "Finding", "NotConfigured", "PageFacts", "Severity", "SiteSnapshot"]
 

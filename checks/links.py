@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from checks.base import Check, Finding, Severity, SiteSnapshot
+from inspector.crawl.outcomes import is_broken
 from inspector.facts import LinkFacts, PageFacts
-from inspector.outcomes import is_broken
 
 
 class BrokenLinks(Check):

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from inspector import clock
+from inspector.profile import ProfileError, load_profile
 from inspector.registry import RegistryError, load_registry, select_sites
-from inspector.rules import ProfileError, load_profile
 
 EXIT_BAD_INPUT = 2
 
@@ -39,7 +39,7 @@ def _load_sites(registry: str, site_ids: tuple[str, ...] = ()):
 
 
 def _settings(set_options: tuple[str, ...], db_url: str | None, *, rules: str | None = None, **extra: str):
-    from inspector.crawl import settings_from_options
+    from inspector.crawl.run import settings_from_options
 
     try:
         return settings_from_options(set_options, db_url, rules=rules, extra=extra)
@@ -48,7 +48,7 @@ def _settings(set_options: tuple[str, ...], db_url: str | None, *, rules: str | 
 
 
 def _session(db_url: str | None):
-    from inspector.db import SchemaError, ensure_schema, get_engine, session_factory
+    from inspector.store.db import SchemaError, ensure_schema, get_engine, session_factory
 
     engine = get_engine(db_url)
     try:
@@ -86,7 +86,7 @@ def sites(registry: str) -> None:
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or INSPECTOR_* setting (repeatable).")
 def crawl(registry: str, site_ids: tuple[str, ...], db_url: str | None, as_of: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
     """Crawl the registered sites, store what was seen, run the checks."""
-    from inspector.crawl import crawl_sites
+    from inspector.crawl.run import crawl_sites
 
     chosen = _load_sites(registry, site_ids)
     settings = _settings(set_options, db_url, rules=rules)
@@ -98,7 +98,7 @@ def crawl(registry: str, site_ids: tuple[str, ...], db_url: str | None, as_of: s
 def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
     from sqlalchemy import func, select
 
-    from inspector.models import FindingRow, RunRow
+    from inspector.store.models import FindingRow, RunRow
 
     with _session(db_url) as s:
         for run in s.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).order_by(RunRow.site_id)):
@@ -116,8 +116,8 @@ def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
 def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
     """Re-run the checks (and scoring) on a stored run, without crawling."""
-    from inspector.checking import CheckConfig, check_run
-    from inspector.models import RunRow
+    from inspector.judge.checkrun import CheckConfig, check_run
+    from inspector.store.models import RunRow
 
     settings = _settings(set_options, db_url)
     with _session(db_url) as s:
@@ -144,7 +144,7 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
 def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) -> None:
     """Export the latest run of every site (xlsx needs --out)."""
-    from inspector.export import export_csv, export_json, export_xlsx
+    from reports.export import export_csv, export_json, export_xlsx
 
     if fmt == "xlsx":
         if out == "-":
@@ -216,7 +216,7 @@ def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_
     """Put the registry's active sites on the shared Redis queue for `inspector worker`s."""
     import redis as redis_lib
 
-    from inspector.distributed import enqueue_sites
+    from inspector.ops.distributed import enqueue_sites
 
     chosen = _load_sites(registry, site_ids)
     settings = _settings(set_options, db_url, **({"REDIS_URL": redis_url} if redis_url else {}))
@@ -238,7 +238,7 @@ def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
 def worker(db_url: str | None, redis_url: str | None, as_of: str | None, batch: str, set_options: tuple[str, ...]) -> None:
     """Crawl sites from the shared queue until it stays empty (MAX_IDLE_TIME_BEFORE_CLOSE)."""
-    from inspector.distributed import run_worker
+    from inspector.ops.distributed import run_worker
 
     settings = _settings(set_options, db_url, **({"REDIS_URL": redis_url} if redis_url else {}))
     _session(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check before crawling
@@ -247,7 +247,7 @@ def worker(db_url: str | None, redis_url: str | None, as_of: str | None, batch: 
 
 def _register_commands() -> None:
     """Commands that live with their phase: reports and operations."""
-    from inspector.ops import db, nightly, probe, prune
+    from inspector.ops.commands import db, nightly, probe, prune
     from reports.cli import report
 
     for command in (report, probe, nightly, prune, db):

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from inspector.extract.dates import extract_dates, not_found_hint
-from inspector.extract.encoding import decode_html, parse_html
-from inspector.extract.links import title_of
-from inspector.rules import RulesProfile
-from inspector.scope import same_page
-from inspector.structure import ColumnRules, discover_columns, find_footer_elements
+from inspector.crawl.extract.dates import extract_dates, not_found_hint
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.links import title_of
+from inspector.crawl.scope import same_page
+from inspector.crawl.structure import ColumnRules, discover_columns, find_footer_elements
+from inspector.profile import RulesProfile
 
 FETCH_LIMIT = 20 * 1024 * 1024
 
@@ -105,7 +105,7 @@ def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
     """What a stored run recorded for one of its pages (the HTML itself is not kept)."""
     from sqlalchemy import select
 
-    from inspector.models import ColumnRow, PageRow, RunRow
+    from inspector.store.models import ColumnRow, PageRow, RunRow
 
     run = session.get(RunRow, run_id)
     if run is None:

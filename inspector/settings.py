@@ -82,7 +82,7 @@ DOWNLOAD_DELAY_JITTER = 0
 # The spider deduplicates URL strings per site itself, before any Request is built.
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 # Scrapy's downloader, with per-site concurrency that holds under bursts (inspector/downloader.py).
-DOWNLOADER = "inspector.downloader.PoliteDownloader"
+DOWNLOADER = "inspector.crawl.downloader.PoliteDownloader"
 # Pick requests from the least busy download slot so that one slow site never stalls the rest.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 REDIRECT_ENABLED = False  # redirects are followed by the spider, which keeps the chain
@@ -93,7 +93,7 @@ COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 DNS_TIMEOUT = 15
-TWISTED_DNS_RESOLVER = "inspector.resolver.StaticHostsResolver"
+TWISTED_DNS_RESOLVER = "inspector.crawl.resolver.StaticHostsResolver"
 REACTOR_THREADPOOL_MAXSIZE = 20
 LOG_LEVEL = "INFO"
 SPIDER_MIDDLEWARES = {
@@ -103,15 +103,15 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "inspector.middlewares.RetryAfterDelay": 50,
+    "inspector.crawl.middlewares.RetryAfterDelay": 50,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
 }
-ITEM_PIPELINES = {"inspector.pipelines.StoragePipeline": 300}
+ITEM_PIPELINES = {"inspector.crawl.pipeline.StoragePipeline": 300}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.logstats.LogStats": None,  # inspector.progress says more, per site
-    "inspector.progress.Progress": 500,
+    "scrapy.extensions.logstats.LogStats": None,  # inspector.ops.progress says more, per site
+    "inspector.ops.progress.Progress": 500,
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

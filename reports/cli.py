@@ -20,9 +20,9 @@ EXIT_BAD_INPUT = 2
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
 def report(out_dir: str, lang: str, db_url: str | None, site_ids: tuple[str, ...]) -> None:
     """Render a rectification report per site and the overview index.html (nothing is fetched)."""
+    from inspector.store.db import SchemaError, ensure_schema, get_engine, resolve_db_url, session_factory
     from sqlalchemy import inspect
 
-    from inspector.db import SchemaError, ensure_schema, get_engine, resolve_db_url, session_factory
     from reports.render import render_reports
 
     engine = get_engine(db_url)

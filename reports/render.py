@@ -34,8 +34,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector import clock
-from inspector.models import FindingRow, RunRow, SiteRow
-from inspector.tracking import RunTracking, TrackedFinding, load_tracking
+from inspector.judge.tracking import RunTracking, TrackedFinding, load_tracking
+from inspector.store.models import FindingRow, RunRow, SiteRow
 from reports import i18n
 from reports.i18n import t
 

@@ -3,10 +3,10 @@
 Meant for cron every 30 minutes (`inspector probe --registry FILE`): thousands of sites in a
 couple of minutes, because each site is one request in its own download slot and hundreds run
 concurrently. Nothing is retried: a sample is a sample, the availability check judges a week of
-them. Each sample becomes a `ProbeItem` (stored as a `probe` row by `inspector.probe.ProbePipeline`):
+them. Each sample becomes a `ProbeItem` (stored as a `probe` row by `inspector.ops.probe.ProbePipeline`):
 
 * `outcome` — `ok` (2xx with a non-blank body), `merged` (the home page redirects to another
-  registered site — its host, or its directory of a shared host — which answered), or a reason class of `inspector.outcomes` (`timeout`,
+  registered site — its host, or its directory of a shared host — which answered), or a reason class of `inspector.crawl.outcomes` (`timeout`,
   `connection_refused`, `dns`, `tls`, `http_503`, `redirect_loop`, `too_many_redirects`,
   `bad_response` for an empty body or a redirect without Location …);
 * `status`, `error` (what went wrong; for `merged`, which registered site answered),
@@ -32,9 +32,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
-from inspector.outcomes import failure_reason, http_reason
+from inspector.crawl.outcomes import failure_reason, http_reason
+from inspector.crawl.scope import scope_key, site_scope
 from inspector.registry import Site, load_registry, select_sites
-from inspector.scope import scope_key, site_scope
 
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 # Outcomes that mean "the site answered": everything else counts as a failed sample.
@@ -68,7 +68,7 @@ class ProbeSpider(Spider):
     name = "probe"
     custom_settings = {
         # Probes are stored by their own small pipeline, not by the crawl's StoragePipeline.
-        "ITEM_PIPELINES": {"inspector.probe.ProbePipeline": 300},
+        "ITEM_PIPELINES": {"inspector.ops.probe.ProbePipeline": 300},
         "RETRY_ENABLED": False,
         "REDIRECT_ENABLED": False,  # followed here, so loops get their reason class
         "METAREFRESH_ENABLED": False,

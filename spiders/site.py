@@ -28,16 +28,14 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
-from inspector.extract.encoding import decode_html, parse_html
-from inspector.extract.links import extract_links, title_of
-from inspector.extract.page import fingerprint, page_facts
-from inspector.items import PageItem, SiteEventItem, TargetItem
-from inspector.outcomes import failure_reason, http_reason
-from inspector.parking import parked_hint
-from inspector.registry import Site, load_registry, select_sites
-from inspector.rules import load_profile
-from inspector.scope import same_page, scope_key, site_scope
-from inspector.structure import (
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.links import extract_links, title_of
+from inspector.crawl.extract.page import fingerprint, page_facts
+from inspector.crawl.items import PageItem, SiteEventItem, TargetItem
+from inspector.crawl.outcomes import failure_reason, http_reason
+from inspector.crawl.parking import parked_hint
+from inspector.crawl.scope import same_page, scope_key, site_scope
+from inspector.crawl.structure import (
     ColumnRules,
     discover_columns,
     discover_sitemap_columns,
@@ -45,6 +43,8 @@ from inspector.structure import (
     find_sitemap_url,
     list_page_facts,
 )
+from inspector.profile import load_profile
+from inspector.registry import Site, load_registry, select_sites
 
 logger = logging.getLogger(__name__)
 

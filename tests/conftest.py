@@ -76,7 +76,7 @@ def pg_url() -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     yield url
-    from inspector.db import _engines
+    from inspector.store.db import _engines
 
     for key in [k for k in _engines if k.endswith("/" + name)]:
         _engines.pop(key).dispose()
@@ -113,8 +113,8 @@ async def crawl(sites: list[Any], db_url: str, as_of: date = AS_OF, **settings: 
     from scrapy.crawler import CrawlerRunner
     from twisted.internet import reactor
 
-    from inspector.crawl import build_settings
-    from inspector.resolver import StaticHostsResolver
+    from inspector.crawl.resolver import StaticHostsResolver
+    from inspector.crawl.run import build_settings
     from spiders.site import SiteSpider
 
     s = build_settings({**TEST_SETTINGS, **settings}, db_url=db_url)
@@ -135,6 +135,6 @@ def site(site_id: str, url: str, **kw: Any) -> Any:
 
 
 def open_session(db_url: str) -> Any:
-    from inspector.db import get_engine, session_factory
+    from inspector.store.db import get_engine, session_factory
 
     return session_factory(get_engine(db_url))()

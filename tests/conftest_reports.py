@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.checking import store_findings
 from inspector.facts import Finding, Severity, SiteInfo, SiteSnapshot
-from inspector.models import Base, RunRow, SiteRow
-from inspector.rules import RulesProfile, load_profile
-from inspector.scoring import score_run
+from inspector.judge.checkrun import store_findings
+from inspector.judge.scoring import score_run
+from inspector.profile import RulesProfile, load_profile
+from inspector.store.models import Base, RunRow, SiteRow
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [

@@ -4,7 +4,7 @@ Each farm site is served by its own hostile test server process (tests/servers.p
 its own port and therefore its own scope. Pages answer after a small delay so that a nightly run
 takes a few seconds and can be killed in the middle of a crawl.
 
-The `inspector.ops` commands run in subprocesses (`python -m inspector.ops …`): Scrapy's reactor
+The `inspector.ops.commands` commands run in subprocesses (`python -m inspector.ops.commands …`): Scrapy's reactor
 cannot be started twice in one process, and crash tests need a process to kill.
 """
 
@@ -116,7 +116,7 @@ def farm(sizes: tuple[int, ...] = (6, 20, 45, 70), delay: float = 0.05) -> Itera
 
 
 def ops_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "inspector.ops", *args]
+    return [sys.executable, "-m", "inspector.ops.commands", *args]
 
 
 def nightly_args(registry: Path, db_url: str, log_dir: Path, *extra: str) -> list[str]:
@@ -183,8 +183,8 @@ def normalized(value: Any) -> Any:
 
 
 def export(db_url: str) -> dict[str, Any]:
-    from inspector.db import get_engine, session_factory
-    from inspector.export import export_data
+    from inspector.store.db import get_engine, session_factory
+    from reports.export import export_data
 
     engine = get_engine(db_url)
     with session_factory(engine)() as s:
@@ -197,8 +197,8 @@ def row_counts(db_url: str) -> dict[str, dict[str, int]]:
     """Rows per table of each site's latest run: duplicates would show up here."""
     from sqlalchemy import func, select
 
-    from inspector.db import get_engine, session_factory
-    from inspector.models import ColumnRow, FindingRow, LinkRow, PageRow, RunRow, TargetRow
+    from inspector.store.db import get_engine, session_factory
+    from inspector.store.models import ColumnRow, FindingRow, LinkRow, PageRow, RunRow, TargetRow
 
     engine = get_engine(db_url)
     counts: dict[str, dict[str, int]] = {}

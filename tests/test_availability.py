@@ -9,7 +9,7 @@ import pytest
 
 from checks.availability import ClosedSiteOnline, SiteUnreachable, closed_state, probe_window
 from inspector.facts import Finding, Severity, SiteInfo, SiteSnapshot, TargetFacts
-from inspector.rules import ProfileError, RulesProfile, load_profile
+from inspector.profile import ProfileError, RulesProfile, load_profile
 
 AS_OF = date(2026, 11, 28)
 URL = "http://www.example.gov.cn/"
@@ -289,7 +289,7 @@ def test_active_sites_are_not_judged_as_closed(profile: RulesProfile) -> None:
 
 def test_verdicts(profile: RulesProfile) -> None:
     """What scoring makes of these findings: closed_online / closed_ok, and unreachable."""
-    from inspector.scoring import score_run
+    from inspector.judge.scoring import score_run
 
     online = snapshot([sample(datetime(2026, 11, 28, 1), "ok")], status="closed")
     findings = run_check(ClosedSiteOnline.from_profile(profile), online)

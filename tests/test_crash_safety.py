@@ -35,9 +35,9 @@ from ops_farm import (
 )
 from sqlalchemy import func, inspect, select
 
-from inspector.db import get_engine, session_factory
-from inspector.models import PageRow, RunRow
-from inspector.resume import DONE_STATUSES, nightly_batch
+from inspector.store.db import get_engine, session_factory
+from inspector.store.models import PageRow, RunRow
+from inspector.store.resume import DONE_STATUSES, nightly_batch
 
 SIZES = (8, 25, 50, 80)
 DELAY = 0.08  # seconds per page: the uninterrupted crawl takes a few seconds

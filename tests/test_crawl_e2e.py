@@ -9,8 +9,8 @@ import pytest_twisted
 from conftest import crawl, open_session, site
 from sqlalchemy import select
 
-from inspector.export import export_data
-from inspector.models import FindingRow, LinkRow, PageRow, RunRow, TargetRow
+from inspector.store.models import FindingRow, LinkRow, PageRow, RunRow, TargetRow
+from reports.export import export_data
 
 CORE_HOME = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>核心测试站首页</title></head><body>
 <ul>

@@ -7,13 +7,13 @@ from datetime import date
 import lxml.html
 import pytest
 
-from inspector.extract.dates import (
+from inspector.crawl.extract.dates import (
     extract_dates,
     extract_dates_from_html,
     not_found_hint,
     parse_date,
 )
-from inspector.extract.encoding import parse_html
+from inspector.crawl.extract.encoding import parse_html
 from inspector.facts import PageDates
 
 AS_OF = date(2025, 11, 28)

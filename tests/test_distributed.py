@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, open_session
 from sqlalchemy import func, select
 
-from inspector.models import PageRow, RunRow
+from inspector.store.models import PageRow, RunRow
 
 REDIS_URL = os.environ.get("INSPECTOR_REDIS_URL", "redis://127.0.0.1:6379/0")
 

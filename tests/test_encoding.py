@@ -1,4 +1,4 @@
-"""Decoding response bytes the way Chinese government sites need it (inspector.extract.encoding)."""
+"""Decoding response bytes the way Chinese government sites need it (inspector.crawl.extract.encoding)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from inspector.extract.encoding import decode_html, normalise_charset, parse_html
+from inspector.crawl.extract.encoding import decode_html, normalise_charset, parse_html
 
 CHINESE = (
     "宜春市人民政府关于进一步做好政府网站信息发布工作的通知。各县（市、区）人民政府，"

@@ -12,7 +12,7 @@ import pytest
 from conftest_reports import ReportDB, broken, stale_column, unreachable
 from openpyxl import load_workbook
 
-from inspector.export import CSV_COLUMNS, export_csv, export_json, export_xlsx
+from reports.export import CSV_COLUMNS, export_csv, export_json, export_xlsx
 
 SITE = "https://www.example.gov.cn/"
 

@@ -13,10 +13,10 @@ from conftest import REALPAGES, REPO, crawl, open_session, site
 from sqlalchemy import select
 
 from checks.freshness import ColumnEmpty, ColumnStale, ColumnVeto, HomepageStale
-from inspector.export import export_data
 from inspector.facts import ColumnFacts, PageFacts, SiteInfo, SiteSnapshot
-from inspector.models import FindingRow
-from inspector.rules import load_profile
+from inspector.profile import load_profile
+from inspector.store.models import FindingRow
+from reports.export import export_data
 
 T = date(2026, 11, 28)
 PROFILE = load_profile("census2015")

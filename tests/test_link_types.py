@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from inspector.extract.encoding import decode_html, parse_html
-from inspector.extract.links import TEXT_MAX, Link, base_url_of, extract_links
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.links import TEXT_MAX, Link, base_url_of, extract_links
 
 PAGE = "http://www.example.gov.cn/xxgk/index.html"
 DIR = "http://www.example.gov.cn/xxgk/"
@@ -371,8 +371,8 @@ def test_case_of_scheme_and_host() -> None:
 
 
 def test_links_no_browser_can_open_are_flagged_on_request() -> None:
-    from inspector.extract.encoding import parse_html
-    from inspector.extract.links import extract_links
+    from inspector.crawl.extract.encoding import parse_html
+    from inspector.crawl.extract.links import extract_links
 
     html = '<a href="file:///C:/Users/x/通知.doc">附件</a><a href="D:\\docs\\a.xls">表</a><a href="http://">空</a><a href="mailto:a@b.cn">信</a>'
     assert urls(html) == []  # dropped by default

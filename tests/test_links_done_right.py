@@ -8,7 +8,7 @@ import pytest_twisted
 from conftest import crawl, open_session, site
 from sqlalchemy import select
 
-from inspector.models import FindingRow, PageRow, RunRow, TargetRow
+from inspector.store.models import FindingRow, PageRow, RunRow, TargetRow
 
 PAGE = '<html><head><meta charset="utf-8"><title>{title}</title></head><body>{body}</body></html>'
 LONG_ARTICLE = "　".join(["本县持续推进政务公开标准化规范化建设，进一步提升政府网站服务水平。"] * 40)

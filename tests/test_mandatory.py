@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from checks.columns import MissingColumns
 from checks.elements import MissingElements
-from inspector.extract.encoding import decode_html, parse_html
-from inspector.extract.links import extract_links
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.links import extract_links
+from inspector.crawl.structure import discover_columns, find_footer_elements
 from inspector.facts import LinkFacts, PageFacts, SiteInfo, SiteSnapshot
-from inspector.models import FindingRow, RunRow
-from inspector.rules import ProfileError, load_profile
-from inspector.structure import discover_columns, find_footer_elements
+from inspector.profile import ProfileError, load_profile
+from inspector.store.models import FindingRow, RunRow
 
 PROFILE = load_profile("census2015")
 URL = "http://www.demo.gov.cn/"

@@ -13,10 +13,10 @@ from alembic.runtime.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 
-import inspector.migrations as migrations
-from inspector.db import SchemaError, ensure_schema, get_engine, schema_version
-from inspector.models import SCHEMA_VERSION, Base
-from inspector.ops import db
+import inspector.store.migrations as migrations
+from inspector.ops.commands import db
+from inspector.store.db import SchemaError, ensure_schema, get_engine, schema_version
+from inspector.store.models import SCHEMA_VERSION, Base
 
 TABLES = {"site", "run", "page", "target", "link", "site_column", "finding", "probe"}
 

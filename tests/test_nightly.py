@@ -11,8 +11,11 @@ from ops_farm import AS_OF, farm, log_text, nightly_args, row_counts, run, start
 from sqlalchemy import func, select, text
 
 from inspector import clock
-from inspector.db import ensure_schema, get_engine, session_factory
-from inspector.models import (
+from inspector.crawl.pipeline import upsert_sites
+from inspector.ops.commands import EXIT_LOCKED, NightlyLock, nightly, prune
+from inspector.registry import load_registry
+from inspector.store.db import ensure_schema, get_engine, session_factory
+from inspector.store.models import (
     ColumnRow,
     FindingRow,
     LinkRow,
@@ -21,10 +24,7 @@ from inspector.models import (
     RunRow,
     TargetRow,
 )
-from inspector.ops import EXIT_LOCKED, NightlyLock, nightly, prune
-from inspector.pipelines import upsert_sites
-from inspector.registry import load_registry
-from inspector.resume import nightly_batch, plan_resume
+from inspector.store.resume import nightly_batch, plan_resume
 
 DATA = (PageRow, TargetRow, LinkRow, ColumnRow, FindingRow)
 

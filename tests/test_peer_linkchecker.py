@@ -34,8 +34,8 @@ from urllib.parse import quote, unquote, unquote_to_bytes, urljoin, urlsplit, ur
 
 import pytest
 
-from inspector.extract.encoding import decode_html, parse_html
-from inspector.extract.links import base_url_of, extract_links
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.links import base_url_of, extract_links
 
 PEER = Path(__file__).resolve().parents[1].parent / "shared" / "peer-suites"
 DATA = PEER / "linkchecker-data"

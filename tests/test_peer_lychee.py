@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.extract.encoding import decode_html, parse_html
-from inspector.extract.links import extract_links
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.links import extract_links
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lychee"
 SITE = "https://example.com/"

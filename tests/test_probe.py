@@ -1,6 +1,6 @@
 """The availability probe: the real spider, real local servers, a real database.
 
-Each probe runs in a subprocess (`python -m inspector.ops probe` or `scrapy crawl probe`): the
+Each probe runs in a subprocess (`python -m inspector.ops.commands probe` or `scrapy crawl probe`): the
 command under test is the one cron runs, and Scrapy's reactor cannot restart in one process.
 """
 
@@ -20,8 +20,8 @@ from servers import ServerProcess
 from sqlalchemy import select
 
 from inspector import clock
-from inspector.db import get_engine, session_factory
-from inspector.models import ProbeRow
+from inspector.store.db import get_engine, session_factory
+from inspector.store.models import ProbeRow
 
 TIMEOUT_SETTINGS = ("--set", "DOWNLOAD_TIMEOUT=1", "--set", "INSPECTOR_PROGRESS_INTERVAL=0.2")
 
@@ -186,8 +186,8 @@ def test_probe_samples_feed_the_availability_check(
 ) -> None:
     """Stored samples reach the checks through the snapshot: a closed site still online is a
     `closed_site_online` veto; an active site with one failed probe is incomplete monitoring."""
-    from inspector.checking import CheckConfig, check_run
-    from inspector.pipelines import start_runs
+    from inspector.crawl.pipeline import start_runs
+    from inspector.judge.checkrun import CheckConfig, check_run
     from inspector.registry import load_registry
 
     a, b = servers

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest_reports import KNOWN_ANCHOR, KNOWN_BROKEN, PORTAL, ReportDB, broken, build_province
 from lxml import html as lxml_html
 
-from inspector.db import create_schema, get_engine
+from inspector.store.db import create_schema, get_engine
 from reports import i18n
 from reports.cli import report
 from reports.render import render_reports, safe_href, site_filename

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from inspector.facts import Finding, Severity, SiteInfo, SiteSnapshot
-from inspector.rules import ProfileError, RulesProfile, load_profile
-from inspector.scoring import DEFAULT_SCORING, deduction_lines, score_run, validate_scoring
+from inspector.judge.scoring import DEFAULT_SCORING, deduction_lines, score_run, validate_scoring
+from inspector.profile import ProfileError, RulesProfile, load_profile
 
 SITE = "https://www.example.gov.cn/"
 

@@ -15,9 +15,9 @@ import pytest_twisted
 from conftest import REPO, crawl, open_session, site
 from sqlalchemy import func, select
 
-from inspector.db import get_engine, upsert
-from inspector.export import export_data
-from inspector.models import FindingRow, LinkRow, PageRow, RunRow, SiteRow, TargetRow
+from inspector.store.db import get_engine, upsert
+from inspector.store.models import FindingRow, LinkRow, PageRow, RunRow, SiteRow, TargetRow
+from reports.export import export_data
 
 VOLATILE = {"generated_at", "run_id", "started_at", "finished_at"}
 
@@ -54,7 +54,7 @@ async def test_crawl_stores_the_same_on_sqlite_and_postgresql(server, sqlite_url
 
 
 def test_upsert_is_idempotent_on_both_dialects(db_url):  # noqa: ANN001
-    from inspector.db import ensure_schema
+    from inspector.store.db import ensure_schema
 
     engine = get_engine(db_url)
     ensure_schema(engine)

@@ -9,10 +9,7 @@ import pytest
 from conftest_reports import ReportDB, broken, unreachable
 from sqlalchemy import select
 
-from inspector.export import export_data
-from inspector.models import FindingRow, RunRow
-from inspector.rules import ProfileError, RulesProfile
-from inspector.tracking import (
+from inspector.judge.tracking import (
     FindingRecord,
     comparison_runs,
     deadline_days_of,
@@ -20,6 +17,9 @@ from inspector.tracking import (
     track_findings,
     validate_tracking,
 )
+from inspector.profile import ProfileError, RulesProfile
+from inspector.store.models import FindingRow, RunRow
+from reports.export import export_data
 
 SITE = "https://www.example.gov.cn/"
 A, B, C = (f"{SITE}{name}.html" for name in "abc")

@@ -32,10 +32,10 @@ def _port_free(port: int) -> bool:
 
 
 def main() -> int:
-    from inspector.crawl import build_settings, crawl_sites
-    from inspector.db import ensure_schema, get_engine, session_factory
-    from inspector.export import export_csv, export_data
+    from inspector.crawl.run import build_settings, crawl_sites
+    from inspector.store.db import ensure_schema, get_engine, session_factory
     from inspector.registry import load_registry
+    from reports.export import export_csv, export_data
 
     OUT.mkdir(parents=True, exist_ok=True)
     port = int(os.environ.get("INSPECTOR_DEMO_PORT", DEMO_PORT))

@@ -25,8 +25,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from inspector.extract.dates import extract_dates
-from inspector.extract.encoding import parse_html
+from inspector.crawl.extract.dates import extract_dates
+from inspector.crawl.extract.encoding import parse_html
 from inspector.facts import ColumnFacts
 
 __all__ = [

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspector.facts import Finding, Severity, SiteSnapshot
-from inspector.rules import ProfileError, RulesProfile
+from inspector.profile import ProfileError, RulesProfile
 
 VERDICTS = ("pass", "fail", "unreachable", "closed_ok", "closed_online", "skipped")
 
@@ -98,7 +98,9 @@ def validate_scoring(profile: RulesProfile) -> None:
 
     rules.validate_profile calls this, so a bad profile is refused before anything is crawled.
     """
-    from inspector.tracking import validate_tracking  # imported here: tracking reads the database
+    from inspector.judge.tracking import (
+        validate_tracking,  # imported here: tracking reads the database
+    )
 
     validate_tracking(profile)
     table = scoring_table(profile)

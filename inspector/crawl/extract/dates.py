@@ -340,7 +340,7 @@ def extract_dates_from_html(
     html: str, as_of: date, url: str = "", *, is_home: bool = False
 ) -> PageDates:
     """Convenience for tests and one-off use: parse `html`, then `extract_dates`."""
-    from inspector.extract.encoding import parse_html
+    from inspector.crawl.extract.encoding import parse_html
 
     return extract_dates(parse_html(html), as_of, url=url, is_home=is_home)
 

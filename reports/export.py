@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector import clock
-from inspector.models import ColumnRow, FindingRow, RunRow, SiteRow
-from inspector.tracking import load_tracking
+from inspector.judge.tracking import load_tracking
+from inspector.store.models import ColumnRow, FindingRow, RunRow, SiteRow
 
 SEVERITY_ORDER = {"veto": 0, "major": 1, "minor": 2, "info": 3}
 

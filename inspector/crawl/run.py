@@ -13,8 +13,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from inspector.profile import load_profile
 from inspector.registry import Site
-from inspector.rules import load_profile
 
 
 def settings_from_options(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.models import Base
+from inspector.store.models import Base
 
 DEFAULT_DB_URL = "sqlite:///var/inspector.db"
 
@@ -58,14 +58,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def create_schema(engine: Engine) -> None:
     """Create every table of a fresh database by running the Alembic migrations to head."""
-    from inspector.migrations import upgrade
+    from inspector.store.migrations import upgrade
 
     upgrade(engine)
 
 
 def schema_version(engine: Engine) -> str | None:
     """The Alembic revision the database is at; None when it has no alembic_version table."""
-    from inspector.migrations import current_revision
+    from inspector.store.migrations import current_revision
 
     with engine.connect() as connection:
         return current_revision(connection)
@@ -78,7 +78,7 @@ def ensure_schema(engine: Engine, *, create: bool = True) -> None:
     common case: first run on a laptop); an old one must be migrated explicitly with
     `inspector db upgrade`, and one written by a newer inspector is refused.
     """
-    from inspector.migrations import head_revision, known_revisions
+    from inspector.store.migrations import head_revision, known_revisions
 
     head = head_revision()
     version = schema_version(engine)

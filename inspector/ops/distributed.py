@@ -16,11 +16,11 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.checking import CheckConfig, check_run
-from inspector.models import RunRow
-from inspector.pipelines import start_runs
+from inspector.crawl.pipeline import start_runs
+from inspector.judge.checkrun import CheckConfig, check_run
+from inspector.profile import load_profile
 from inspector.registry import Site
-from inspector.rules import load_profile
+from inspector.store.models import RunRow
 from spiders.queue import queue_record
 
 DONE_STATUSES = ("finished", "unreachable")

@@ -17,13 +17,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inspector import clock
-from inspector.checking import CheckConfig, check_run
-from inspector.db import ensure_schema, get_engine, resolve_db_url, session_factory, upsert
-from inspector.items import PageItem, SiteEventItem, TargetItem
-from inspector.models import ColumnRow, LinkRow, PageRow, RunRow, SiteRow, TargetRow
+from inspector.crawl.items import PageItem, SiteEventItem, TargetItem
+from inspector.crawl.scope import same_page
+from inspector.judge.checkrun import CheckConfig, check_run
+from inspector.profile import load_profile
 from inspector.registry import Site
-from inspector.rules import load_profile
-from inspector.scope import same_page
+from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory, upsert
+from inspector.store.models import ColumnRow, LinkRow, PageRow, RunRow, SiteRow, TargetRow
 
 logger = logging.getLogger(__name__)
 

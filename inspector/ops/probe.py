@@ -15,9 +15,9 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from inspector.db import ensure_schema, get_engine, resolve_db_url, session_factory
-from inspector.models import ProbeRow
 from inspector.registry import Site
+from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory
+from inspector.store.models import ProbeRow
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class ProbePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        from inspector.pipelines import upsert_sites
+        from inspector.crawl.pipeline import upsert_sites
 
         self.engine = get_engine(self.db_url)
         ensure_schema(self.engine)
@@ -103,7 +103,7 @@ class ProbeResult:
 
 def with_progress(settings: Settings) -> Settings:
     """Add the progress extension unless the settings already name it (or disable it: None)."""
-    from inspector.progress import Progress
+    from inspector.ops.progress import Progress
 
     settings.setdefault_in_component_priority_dict("EXTENSIONS", Progress, 500)
     return settings

@@ -1,7 +1,7 @@
 """Operations commands: `probe`, `nightly`, `prune` and `db upgrade|current`.
 
 Registered in the main `inspector` command; also runnable on their own as
-`python -m inspector.ops COMMAND …`.
+`python -m inspector.ops.commands COMMAND …`.
 
 Exit codes (all four commands): 0 done, 1 not completed (nightly: interrupted, or a step
 failed; db current: not at head), 2 bad input (registry, options, rules, database schema),
@@ -65,7 +65,7 @@ def _load_sites(registry: str, site_ids: tuple[str, ...] = ()) -> tuple[list[Any
 
 
 def _engine(db_url: str | None, *, create: bool = True) -> Engine:
-    from inspector.db import SchemaError, ensure_schema, get_engine
+    from inspector.store.db import SchemaError, ensure_schema, get_engine
 
     engine = get_engine(db_url)
     try:
@@ -76,7 +76,7 @@ def _engine(db_url: str | None, *, create: bool = True) -> Engine:
 
 
 def _settings(set_options: tuple[str, ...], db_url: str | None, rules: str | None = None) -> Any:
-    from inspector.crawl import settings_from_options
+    from inspector.crawl.run import settings_from_options
 
     try:
         return settings_from_options(set_options, db_url, rules=rules)
@@ -139,7 +139,7 @@ def probe(
     the as-of date (5% failed is the site_unreachable veto). Sites registered `exception` are
     never fetched.
     """
-    from inspector.probe import probe_sites
+    from inspector.ops.probe import probe_sites
     from spiders.probe import probe_targets
 
     chosen, everything = _load_sites(registry, site_ids)
@@ -189,7 +189,7 @@ def prune_runs(session: Session, keep_runs: int, *, chunk: int = 200) -> PruneRe
 
     Running and abandoned runs are never counted or touched; pruned runs get `stats.pruned_at`.
     """
-    from inspector.models import ColumnRow, LinkRow, PageRow, RunRow, TargetRow
+    from inspector.store.models import ColumnRow, LinkRow, PageRow, RunRow, TargetRow
 
     rank = func.row_number().over(partition_by=RunRow.site_id, order_by=RunRow.id.desc())
     ranked = (
@@ -221,7 +221,7 @@ def prune_runs(session: Session, keep_runs: int, *, chunk: int = 200) -> PruneRe
 
 def prune_probes(session: Session, keep_days: int) -> int:
     """Delete probe samples older than `keep_days` (the availability window needs 7)."""
-    from inspector.models import ProbeRow
+    from inspector.store.models import ProbeRow
 
     cutoff = _utcnow() - timedelta(days=keep_days)
     deleted = session.execute(delete(ProbeRow).where(ProbeRow.at < cutoff)).rowcount or 0
@@ -246,7 +246,7 @@ def prune_probes(session: Session, keep_days: int) -> int:
 @click.option("--db", "db_url", default=None, help="SQLAlchemy URL.")
 def prune(keep_runs: int, keep_probe_days: int, db_url: str | None) -> None:
     """Delete pages, targets, links and columns of old runs; keep runs, findings and scores."""
-    from inspector.db import session_factory
+    from inspector.store.db import session_factory
 
     engine = _engine(db_url, create=False)
     with session_factory(engine)() as s:
@@ -273,8 +273,8 @@ def db() -> None:
 )
 def db_upgrade(db_url: str | None) -> None:
     """Create the schema of a fresh database, or migrate an old one to this inspector's."""
-    from inspector.db import get_engine
-    from inspector.migrations import upgrade
+    from inspector.store.db import get_engine
+    from inspector.store.migrations import upgrade
 
     engine = get_engine(db_url)
     where = engine.url.render_as_string(hide_password=True)
@@ -292,8 +292,8 @@ def db_upgrade(db_url: str | None) -> None:
 @click.option("--db", "db_url", default=None, help="SQLAlchemy URL.")
 def db_current(db_url: str | None) -> None:
     """Show the database's schema revision and this inspector's (exit 1 when they differ)."""
-    from inspector.db import get_engine, schema_version
-    from inspector.migrations import head_revision
+    from inspector.store.db import get_engine, schema_version
+    from inspector.store.migrations import head_revision
 
     engine = get_engine(db_url)
     current, head = schema_version(engine), head_revision()
@@ -514,8 +514,8 @@ class Nightly:
         sites, _registry = _load_sites(opts.registry)
         settings = _settings(opts.set_options, opts.db_url, opts.rules)
         db_url = settings.get("INSPECTOR_DB_URL") or None
-        from inspector.db import get_engine, resolve_db_url
-        from inspector.resume import nightly_batch
+        from inspector.store.db import get_engine, resolve_db_url
+        from inspector.store.resume import nightly_batch
 
         batch = nightly_batch(opts.registry, as_of)
         stamp = _utcnow().strftime("%Y%m%dT%H%M%S")
@@ -581,9 +581,9 @@ class Nightly:
         db_url: str,
         log_path: Path,
     ) -> int:
-        from inspector.checking import CheckConfig
-        from inspector.db import get_engine, session_factory
-        from inspector.resume import batch_status, plan_resume, repair_checks
+        from inspector.store.db import get_engine, session_factory
+        from inspector.judge.checkrun import CheckConfig
+        from inspector.store.resume import batch_status, plan_resume, repair_checks
 
         Session_ = session_factory(get_engine(db_url))
         self.site_ids = [x.site_id for x in sites]
@@ -657,7 +657,7 @@ class Nightly:
         """In a child process: this process's reactor is kept for the crawl."""
         logger.info("probing %d closed sites", count)
         cmd = [
-            sys.executable, "-m", "inspector.ops", "probe", "--registry", self.opts.registry,
+            sys.executable, "-m", "inspector.ops.commands", "probe", "--registry", self.opts.registry,
             "--closed-only", "--log-file", str(log_path), "--as-of", as_of.isoformat(),
         ]  # fmt: skip
         for option in self.opts.set_options:
@@ -685,8 +685,8 @@ class Nightly:
 
     def _crawl(self, sites: list[Any], settings: Any, as_of: date, batch: str) -> bool:
         """Crawl in this process; False when a signal stopped it (Scrapy finished the batch)."""
-        from inspector.crawl import crawl_sites
-        from inspector.probe import with_progress
+        from inspector.crawl.run import crawl_sites
+        from inspector.ops.probe import with_progress
 
         settings = with_progress(settings.copy())
         # Our handlers (file + stderr) get Scrapy's records; Scrapy must not add its own.

@@ -31,8 +31,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from inspector import clock
-from inspector.models import ColumnRow, FindingRow, LinkRow, PageRow, RunRow, TargetRow
 from inspector.registry import Site
+from inspector.store.models import ColumnRow, FindingRow, LinkRow, PageRow, RunRow, TargetRow
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def runs_without_findings(session: Session, batch: str) -> list[int]:
 
 def repair_checks(session: Session, batch: str, config: object) -> list[int]:
     """Run the checks again where a kill may have cut them; returns the run ids re-checked."""
-    from inspector.checking import check_run
+    from inspector.judge.checkrun import check_run
 
     run_ids = runs_without_findings(session, batch)
     for run_id in run_ids:

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
 from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteInfo, SiteSnapshot, TargetFacts
-from inspector.models import ColumnRow, LinkRow, PageRow, ProbeRow, RunRow, SiteRow, TargetRow
+from inspector.store.models import ColumnRow, LinkRow, PageRow, ProbeRow, RunRow, SiteRow, TargetRow
 
 PROBE_DAYS = 31
 

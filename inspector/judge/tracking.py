@@ -31,8 +31,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.models import FindingRow, RunRow
-from inspector.rules import ProfileError, RulesProfile, load_profile
+from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.store.models import FindingRow, RunRow
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Alembic environment: the inspector's models are the target; the connection comes from code.
 
-`inspector.migrations.upgrade()` passes an open connection (inside its transaction and lock) in
+`inspector.store.migrations.upgrade()` passes an open connection (inside its transaction and lock) in
 `config.attributes`. Without one, as from an `alembic` command line given a config whose
 script_location is this directory, the database is `-x db=URL`, else INSPECTOR_DB_URL.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from inspector.db import get_engine, resolve_db_url
-from inspector.models import Base
+from inspector.store.db import get_engine, resolve_db_url
+from inspector.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -116,7 +116,7 @@ def validate_profile(profile: RulesProfile) -> None:
 
     availability_rules(profile)
     try:
-        from inspector.scoring import validate_scoring
+        from inspector.judge.scoring import validate_scoring
     except ImportError:  # pragma: no cover - scoring always ships with the package
         return
     validate_scoring(profile)

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from inspector import clock
 from inspector.facts import Finding, SiteSnapshot
-from inspector.models import FindingRow, RunRow
-from inspector.rules import RulesProfile, load_profile
-from inspector.snapshot import load_snapshot
+from inspector.profile import RulesProfile, load_profile
+from inspector.store.models import FindingRow, RunRow
+from inspector.store.snapshot import load_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _json_safe(value: Any) -> Any:
 
 def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> None:
     """Replace the run's findings; carry first-seen dates over from the previous run."""
-    from inspector.tracking import comparison_runs
+    from inspector.judge.tracking import comparison_runs
 
     session.execute(delete(FindingRow).where(FindingRow.run_id == run.id))
     # The previous run, and the last complete one when the previous was cut short (a night of
@@ -113,7 +113,7 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
 
 def check_run(session: Session, run_id: int, config: CheckConfig, profile: RulesProfile | None = None) -> list[Finding]:
     """Checks + scoring for one stored run; idempotent, so `inspector check --run` can redo it."""
-    from inspector.scoring import score_run
+    from inspector.judge.scoring import score_run
 
     run = session.get(RunRow, run_id)
     if run is None:

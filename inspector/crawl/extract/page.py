@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
-from inspector.extract.dates import extract_dates, not_found_hint
+from inspector.crawl.extract.dates import extract_dates, not_found_hint
 
 # Tokens that differ between two fetches of the same error page: the requested path echoed
 # back, counters, clocks. Dropped before fingerprinting.

@@ -23,7 +23,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from inspector.items import PageItem, SiteEventItem, TargetItem
+from inspector.crawl.items import PageItem, SiteEventItem, TargetItem
 from spiders.probe import ANSWERED, ProbeItem
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Operations: availability probes, the nightly job, pruning, distributed workers, progress."""

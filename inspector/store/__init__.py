@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, engine and upserts, migrations, snapshot loading, resume."""
