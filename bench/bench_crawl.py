@@ -151,7 +151,9 @@ def run_measured(
     busy0, server0, self0 = machine_busy_s(), tree_cpu_s(server_pid), _self_cpu_s()
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True
+        )
         peak_kb, timed_out, interrupted_at, next_tick = 0, False, 0.0, t0 + 10
         cpu: dict[int, tuple[float, float]] = {}  # measured processes (not py-spy): last user, sys
         timeline: list[tuple[float, float]] = []
@@ -232,7 +234,9 @@ def wait_listening(ports: list[int], proc: subprocess.Popen, what: str, log: Pat
     for port in ports:
         while True:
             if proc.poll() is not None:
-                raise SystemExit(f"{what} exited ({proc.returncode}): {log.read_text(errors='replace')[-2000:]}")
+                raise SystemExit(
+                    f"{what} exited ({proc.returncode}): {log.read_text(errors='replace')[-2000:]}"
+                )
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
@@ -347,7 +351,8 @@ class Server:
             tmp = self.workdir / "nginx"
             tmp.mkdir(exist_ok=True)
             types = "\n".join(
-                f"        {ctype} {ext.lstrip('.')};" for ext, ctype in sitegen.CONTENT_TYPES.items()
+                f"        {ctype} {ext.lstrip('.')};"
+                for ext, ctype in sitegen.CONTENT_TYPES.items()
             )
             conf = NGINX_CONF.format(
                 user="user root;\n" if os.geteuid() == 0 else "",
@@ -359,14 +364,24 @@ class Server:
                 html_prefix=sitegen.HTML_ATTACHMENT_PREFIX,
             )
             (tmp / "nginx.conf").write_text(conf)
-            cmd = [self.nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")]
+            cmd = [
+                self.nginx,
+                "-p",
+                str(tmp),
+                "-c",
+                str(tmp / "nginx.conf"),
+                "-e",
+                str(tmp / "error.log"),
+            ]
         else:
             cmd = [
                 sys.executable, str(BENCH / "sitegen.py"), "serve", str(self.site_dir),
                 "--port", str(self.port), "--ext-port", str(self.ext_port),
             ]  # fmt: skip
         with open(log, "wb") as f:
-            self.proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, stdout=f, stderr=subprocess.STDOUT, start_new_session=True
+            )
         wait_listening([self.port, self.ext_port], self.proc, "server", log)
 
     def stop(self) -> None:
@@ -424,12 +439,20 @@ def _read_db(db: Path) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
     try:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
         runs = [
-            dict(zip(("id", "status", "pages", "targets", "verdict", "finish_reason"), r, strict=True))
-            for r in con.execute("SELECT id, status, pages_crawled, targets_checked, verdict, finish_reason FROM run")
+            dict(
+                zip(
+                    ("id", "status", "pages", "targets", "verdict", "finish_reason"), r, strict=True
+                )
+            )
+            for r in con.execute(
+                "SELECT id, status, pages_crawled, targets_checked, verdict, finish_reason FROM run"
+            )
         ]
         findings = {
             url: json.loads(detail)
-            for url, detail in con.execute('SELECT url, detail FROM finding WHERE "check" = ?', ("broken_link",))
+            for url, detail in con.execute(
+                'SELECT url, detail FROM finding WHERE "check" = ?', ("broken_link",)
+            )
         }
         target_urls = {u for (u,) in con.execute("SELECT url FROM target")}
         data = {
@@ -437,8 +460,12 @@ def _read_db(db: Path) -> tuple[dict[str, Any], dict[str, Any], set[str]]:
             "pages": one("SELECT count(*) FROM page"),
             "targets": len(target_urls),
             "links": one("SELECT count(*) FROM link"),
-            "target_reasons": dict(con.execute("SELECT reason, count(*) FROM target GROUP BY 1 ORDER BY 2 DESC")),
-            "findings_by_check": dict(con.execute('SELECT "check", count(*) FROM finding GROUP BY 1')),
+            "target_reasons": dict(
+                con.execute("SELECT reason, count(*) FROM target GROUP BY 1 ORDER BY 2 DESC")
+            ),
+            "findings_by_check": dict(
+                con.execute('SELECT "check", count(*) FROM finding GROUP BY 1')
+            ),
         }
     finally:
         con.close()
@@ -458,7 +485,8 @@ def read_inspector_db(db: Path, manifest: dict[str, Any], base: str) -> dict[str
     data["per_category"] = per_category(manifest, base, found)
     data["missed"] = sorted(set(planted) - found)[:20]
     data["false_positives"] = [
-        (u, findings[u].get("reason"), findings[u].get("note", "")[:80]) for u in sorted(found - set(planted))[:20]
+        (u, findings[u].get("reason"), findings[u].get("note", "")[:80])
+        for u in sorted(found - set(planted))[:20]
     ]
     data["wrong_reason"] = [
         (u, p["expected_reason"], findings[u].get("reason"))
@@ -496,7 +524,11 @@ def find_py_spy(python: str) -> str | None:
 
 
 def run_inspector(
-    args: argparse.Namespace, workdir: Path, manifest: dict[str, Any], base: str, server_pid: int | None
+    args: argparse.Namespace,
+    workdir: Path,
+    manifest: dict[str, Any],
+    base: str,
+    server_pid: int | None,
 ) -> Row:
     root = args.root.resolve()
     registry = workdir / "registry.csv"
@@ -531,7 +563,11 @@ def run_inspector(
             con.close()
         except sqlite3.Error:
             n = 0
-        print(f"  [{elapsed:5.0f} s] {n:,} pages stored, RSS {rss_mb:.0f} MB", file=sys.stderr, flush=True)
+        print(
+            f"  [{elapsed:5.0f} s] {n:,} pages stored, RSS {rss_mb:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
 
     out, err = workdir / "inspector.out", workdir / "inspector.err"
     measured = run_measured(
@@ -540,10 +576,15 @@ def run_inspector(
     )  # fmt: skip
     tail = err.read_text(errors="replace").strip().splitlines()[-15:]
     if measured.returncode != 0 or measured.timed_out:
-        print(f"inspector exited {measured.returncode}{' (timed out)' if measured.timed_out else ''}:")
+        print(
+            f"inspector exited {measured.returncode}{' (timed out)' if measured.timed_out else ''}:"
+        )
         print("\n".join("  " + line for line in tail))
     elif tail:
-        print(f"inspector stderr (last lines, {err}):\n" + "\n".join("  " + line for line in tail[-5:]))
+        print(
+            f"inspector stderr (last lines, {err}):\n"
+            + "\n".join("  " + line for line in tail[-5:])
+        )
     print("inspector: " + out.read_text(errors="replace").strip())
     data = read_inspector_db(db, manifest, base)
     row = Row(
@@ -713,7 +754,11 @@ _LC_DONE = re.compile(r"That's it\. (\d+) links? in (\d+) URLs? checked")
 
 
 def run_linkchecker(
-    args: argparse.Namespace, workdir: Path, manifest: dict[str, Any], base: str, server_pid: int | None
+    args: argparse.Namespace,
+    workdir: Path,
+    manifest: dict[str, Any],
+    base: str,
+    server_pid: int | None,
 ) -> Row:
     exe = ensure_linkchecker()
     lcdir = workdir / "linkchecker"
@@ -722,7 +767,9 @@ def run_linkchecker(
     for d in (workdir, lcdir):
         d.chmod(0o777)
     config = lcdir / "linkcheckerrc"
-    config.write_text(LC_CONFIG.format(threads=args.concurrency, timeout=int(args.linkchecker_timeout)))
+    config.write_text(
+        LC_CONFIG.format(threads=args.concurrency, timeout=int(args.linkchecker_timeout))
+    )
     config.chmod(0o644)
     out_csv = lcdir / "errors.csv"
     cmd = [
@@ -736,7 +783,11 @@ def run_linkchecker(
     def tick(elapsed: float, rss_mb: float) -> None:
         last = _LC_STATUS.findall(err.read_text(errors="replace")) if err.exists() else []
         if last:
-            print(f"  [{elapsed:5.0f} s] LinkChecker: {int(last[-1][1]):,} URLs checked, RSS {rss_mb:.0f} MB", file=sys.stderr, flush=True)
+            print(
+                f"  [{elapsed:5.0f} s] LinkChecker: {int(last[-1][1]):,} URLs checked, RSS {rss_mb:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
 
     measured = run_measured(
         cmd, cwd=lcdir, env=env, timeout=args.linkchecker_timeout, stdout=out, stderr=err,
@@ -753,7 +804,9 @@ def run_linkchecker(
     broken = linkchecker_broken(out_csv)
     planted = {absolute(base, p["url"]) for p in manifest["planted"]}
     recall, precision = score(broken, planted)
-    summary = [line for line in stdout.splitlines() if line.startswith(("That's it", "Stopped checking"))]
+    summary = [
+        line for line in stdout.splitlines() if line.startswith(("That's it", "Stopped checking"))
+    ]
     details = {
         "summary": summary,
         "stdout_tail": stdout.strip().splitlines()[-6:],
@@ -767,7 +820,11 @@ def run_linkchecker(
 def linkchecker_broken(path: Path) -> set[str]:
     if not path.exists():
         return set()
-    lines = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if not line.startswith("#")]
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if not line.startswith("#")
+    ]
     broken = set()
     for row in csv.DictReader(lines, delimiter=";"):
         if (row.get("valid") or "").strip().lower() in ("false", "0"):
@@ -779,7 +836,18 @@ def linkchecker_broken(path: Path) -> set[str]:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = ("tool", "pages", "URLs fetched", "wall s", "pages/s", "URLs/s", "CPU ms/URL", "peak RSS MB", "recall", "precision")
+    head = (
+        "tool",
+        "pages",
+        "URLs fetched",
+        "wall s",
+        "pages/s",
+        "URLs/s",
+        "CPU ms/URL",
+        "peak RSS MB",
+        "recall",
+        "precision",
+    )
     table = [head]
     for r in rows:
         m = r.measured
@@ -799,7 +867,12 @@ def print_table(rows: list[Row]) -> None:
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for n, row in enumerate(table):
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
         if n == 0:
             print("  ".join("-" * w for w in widths))
 
@@ -851,10 +924,16 @@ def print_details(ours: Row, manifest: dict[str, Any], full_size: bool) -> None:
     verdicts = []
     for name, value, limit, unit, applies in checks:
         if applies:
-            verdicts.append(f"{name} {value:.1f} {unit} {'<=' if value <= limit else '>'} {limit:g} {'ok' if value <= limit else 'MISSED'}")
+            verdicts.append(
+                f"{name} {value:.1f} {unit} {'<=' if value <= limit else '>'} {limit:g} {'ok' if value <= limit else 'MISSED'}"
+            )
     for name, value in (("recall", ours.recall or 0), ("precision", ours.precision or 0)):
         verdicts.append(f"{name} {value:.3f} {'ok' if value >= TARGET_RECALL else 'MISSED'}")
-    print("  targets: " + "; ".join(verdicts) + ("" if full_size else " (wall and RSS targets are for 20,000 pages)"))
+    print(
+        "  targets: "
+        + "; ".join(verdicts)
+        + ("" if full_size else " (wall and RSS targets are for 20,000 pages)")
+    )
 
 
 def print_profile(profile: dict[str, Any]) -> None:
@@ -879,21 +958,44 @@ def print_profile(profile: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=20_000, help="pages of the synthetic site (default 20000)")
-    parser.add_argument("--concurrency", type=int, default=16, help="INSPECTOR_SITE_CONCURRENCY and LinkChecker threads")
+    parser.add_argument(
+        "--pages", type=int, default=20_000, help="pages of the synthetic site (default 20000)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        help="INSPECTOR_SITE_CONCURRENCY and LinkChecker threads",
+    )
     parser.add_argument("--seed", type=int, default=2015)
-    parser.add_argument("--repeat", type=int, default=1, help="crawl N times; the best run is judged")
-    parser.add_argument("--keep", action="store_true", help="keep the work dir (site, database, logs)")
-    parser.add_argument("--site-dir", type=Path, help="generate into (or reuse) this directory; kept")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="crawl N times; the best run is judged"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the work dir (site, database, logs)"
+    )
+    parser.add_argument(
+        "--site-dir", type=Path, help="generate into (or reuse) this directory; kept"
+    )
     parser.add_argument("--server", choices=("auto", "nginx", "python"), default="auto")
-    parser.add_argument("--vs-linkchecker", action="store_true", help="also run LinkChecker on the same site")
+    parser.add_argument(
+        "--vs-linkchecker", action="store_true", help="also run LinkChecker on the same site"
+    )
     parser.add_argument("--linkchecker-only", action="store_true", help="run LinkChecker only")
     parser.add_argument("--linkchecker-timeout", type=float, default=600.0)
-    parser.add_argument("--timeout", type=float, default=1800.0, help="time limit of the inspector crawl")
-    parser.add_argument("--profile", action="store_true", help="run the crawl under py-spy (or pyinstrument)")
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="time limit of the inspector crawl"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="run the crawl under py-spy (or pyinstrument)"
+    )
     parser.add_argument("--profile-rate", type=int, default=100, help="py-spy samples per second")
-    parser.add_argument("--root", type=Path, default=ROOT, help="inspector checkout to run (e.g. a scratch copy)")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="extra crawl setting")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="inspector checkout to run (e.g. a scratch copy)"
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="extra crawl setting"
+    )
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="inspector-bench-"))
@@ -925,7 +1027,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(run_linkchecker(args, workdir, manifest, base, server.pid))
     finally:
         server.stop()
-    print(f"\n{manifest['pages']:,}-page site, concurrency {args.concurrency}, {server.description}")
+    print(
+        f"\n{manifest['pages']:,}-page site, concurrency {args.concurrency}, {server.description}"
+    )
     print_table(rows)
     runs = [r for r in rows if r.tool.startswith("inspector")]
     ours = min(runs, key=lambda r: r.measured.wall_s) if runs else None

@@ -93,29 +93,101 @@ FRIEND_LINKS = (
 )
 
 SUBJECTS = (
-    "县委", "县政府", "县人大常委会", "县政协", "县发改委", "县教育体育局", "县卫生健康委",
-    "县农业农村局", "县应急管理局", "县市场监管局", "县自然资源局", "县住建局", "县交通运输局",
-    "县文广新旅局", "县民政局", "县人社局", "县财政局", "县生态环境分局", "县公安局", "县水利局",
-    "青山镇", "白水镇", "石门乡", "东岭乡", "枫林镇", "县融媒体中心", "县政务服务中心",
+    "县委",
+    "县政府",
+    "县人大常委会",
+    "县政协",
+    "县发改委",
+    "县教育体育局",
+    "县卫生健康委",
+    "县农业农村局",
+    "县应急管理局",
+    "县市场监管局",
+    "县自然资源局",
+    "县住建局",
+    "县交通运输局",
+    "县文广新旅局",
+    "县民政局",
+    "县人社局",
+    "县财政局",
+    "县生态环境分局",
+    "县公安局",
+    "县水利局",
+    "青山镇",
+    "白水镇",
+    "石门乡",
+    "东岭乡",
+    "枫林镇",
+    "县融媒体中心",
+    "县政务服务中心",
 )
-VERBS = ("召开", "部署", "开展", "推进", "举行", "督导", "调研", "启动", "组织", "落实", "召开专题会议研究")
+VERBS = (
+    "召开",
+    "部署",
+    "开展",
+    "推进",
+    "举行",
+    "督导",
+    "调研",
+    "启动",
+    "组织",
+    "落实",
+    "召开专题会议研究",
+)
 OBJECTS = (
-    "安全生产工作会议", "乡村振兴工作推进会", "营商环境优化提升行动", "森林防火专项检查",
-    "秋冬季动物疫病防控工作", "民生实事项目建设", "高标准农田建设", "城乡环境综合整治",
-    "食品安全宣传周活动", "防汛抗旱工作", "政务公开工作培训", "农村人居环境整治",
-    "重点项目集中开工活动", "招商引资推介会", "文明城市创建工作", "义务教育均衡发展督导",
-    "医疗保障政策宣传", "消防安全隐患排查", "耕地保护专项行动", "河湖长制工作",
-    "信访维稳工作", "为民办实事项目", "第四次全国经济普查", "安全生产月活动",
-    "一网通办改革", "基层治理能力提升", "节能宣传周活动", "全民健身运动会",
+    "安全生产工作会议",
+    "乡村振兴工作推进会",
+    "营商环境优化提升行动",
+    "森林防火专项检查",
+    "秋冬季动物疫病防控工作",
+    "民生实事项目建设",
+    "高标准农田建设",
+    "城乡环境综合整治",
+    "食品安全宣传周活动",
+    "防汛抗旱工作",
+    "政务公开工作培训",
+    "农村人居环境整治",
+    "重点项目集中开工活动",
+    "招商引资推介会",
+    "文明城市创建工作",
+    "义务教育均衡发展督导",
+    "医疗保障政策宣传",
+    "消防安全隐患排查",
+    "耕地保护专项行动",
+    "河湖长制工作",
+    "信访维稳工作",
+    "为民办实事项目",
+    "第四次全国经济普查",
+    "安全生产月活动",
+    "一网通办改革",
+    "基层治理能力提升",
+    "节能宣传周活动",
+    "全民健身运动会",
 )
 DOC_TITLES = (
-    "关于印发《青山县{}实施方案》的通知", "关于做好{}工作的通知", "青山县{}管理办法",
-    "关于{}的公告", "青山县人民政府关于{}的批复", "关于公开征求《青山县{}（征求意见稿）》意见的公告",
+    "关于印发《青山县{}实施方案》的通知",
+    "关于做好{}工作的通知",
+    "青山县{}管理办法",
+    "关于{}的公告",
+    "青山县人民政府关于{}的批复",
+    "关于公开征求《青山县{}（征求意见稿）》意见的公告",
 )
 DOC_TOPICS = (
-    "优化营商环境", "城乡居民基本医疗保险", "农村危房改造", "冬春火灾防控", "耕地保护",
-    "城区停车管理", "生活垃圾分类", "农村集体经济发展", "公共资源交易", "政务服务事项清单",
-    "建设用地审批", "特困人员救助供养", "就业创业补贴", "重大行政决策事项目录", "防汛应急预案",
+    "优化营商环境",
+    "城乡居民基本医疗保险",
+    "农村危房改造",
+    "冬春火灾防控",
+    "耕地保护",
+    "城区停车管理",
+    "生活垃圾分类",
+    "农村集体经济发展",
+    "公共资源交易",
+    "政务服务事项清单",
+    "建设用地审批",
+    "特困人员救助供养",
+    "就业创业补贴",
+    "重大行政决策事项目录",
+    "防汛应急预案",
 )
 SENTENCES = (
     "会议强调，要深入学习贯彻党的二十大精神，坚持以人民为中心的发展思想。",
@@ -147,7 +219,9 @@ _PDF = (
     b"4 0 obj<</Length 44>>stream\nBT /F1 12 Tf 72 770 Td (Qingshan County) Tj ET\nendstream endobj\n"
     b"xref\n0 5\n0000000000 65535 f \ntrailer<</Size 5/Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
 )
-_OLE = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "青山县人民政府文件".encode("utf-16-le") * 40
+_OLE = (
+    bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504) + "青山县人民政府文件".encode("utf-16-le") * 40
+)
 _PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
@@ -298,7 +372,9 @@ class Site:
         if has_att and rng.random() < 0.13:
             for k in range(1 + (rng.random() < 0.3)):
                 ext = rng.choice(ATTACHMENT_EXTS)
-                art.attachments.append((f"P0{art.file_prefix}{k}{ext}", f"附件{k + 1}：{title[:16]}{ext}"))
+                art.attachments.append(
+                    (f"P0{art.file_prefix}{k}{ext}", f"附件{k + 1}：{title[:16]}{ext}")
+                )
         art.trap = rng.random() < 0.0005
         return art
 
@@ -347,7 +423,9 @@ class Site:
                 elif category == "attachment_html":
                     url, tag = f"{HTML_ATTACHMENT_PREFIX}P0{stamp}.pdf", "a"
                     text = "附件：" + rng.choice(DOC_TOPICS) + "公示名单"
-                    self.files[url] = _not_found_page("文件下载失败，该文件不存在或已被删除").encode()
+                    self.files[url] = _not_found_page(
+                        "文件下载失败，该文件不存在或已被删除"
+                    ).encode()
                 elif category == "soft_404":
                     url, tag = f"/{code}/{month}/t{stamp[:8]}_{90000 + len(self.planted)}.html", "a"
                     text = rng.choice(SUBJECTS) + rng.choice(VERBS) + rng.choice(OBJECTS)
@@ -414,7 +492,10 @@ class Site:
             data = html.encode()
         else:
             if encoding == "gbk-meta":
-                html = html.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+                html = html.replace(
+                    '<meta charset="utf-8">',
+                    '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+                )
             else:
                 html = html.replace('<meta charset="utf-8">\n', "")
             data = html.encode("gbk", "xmlcharrefreplace")
@@ -480,7 +561,14 @@ class Site:
     def _foot(self) -> str:
         beian = f"{self.ext}/beian/"
         conac = f"{self.ext}/conac/index.html?site_code={SITE_CODE}"
-        for u in ("/gywm/index.html", "/lxwm/index.html", "/wzdt/index.html", beian, conac, "/images/dzjg.png"):
+        for u in (
+            "/gywm/index.html",
+            "/lxwm/index.html",
+            "/wzdt/index.html",
+            beian,
+            conac,
+            "/images/dzjg.png",
+        ):
             self._link(u)
         return f"""</div>
 <div class="footer"><div class="w">
@@ -514,7 +602,9 @@ class Site:
         )
         for img in art.images:
             self._link(f"/{art.col}/{art.month}/{img}")
-            out.append(f'<p style="text-align:center"><img src="./{img}" alt="{art.title[:12]}" border="0"></p>\n')
+            out.append(
+                f'<p style="text-align:center"><img src="./{img}" alt="{art.title[:12]}" border="0"></p>\n'
+            )
         for _ in range(rng.randint(4, 12)):
             para = "".join(rng.choice(SENTENCES) for _ in range(rng.randint(2, 6)))
             out.append(f"<p>{para}</p>\n")
@@ -543,28 +633,40 @@ class Site:
         if i > 0:
             prev = arts[i - 1]
             self._link(prev.path)
-            pn.append(f'<p>上一篇：<a href="../{prev.month}/t{prev.day:%Y%m%d}_{prev.id}.html">{prev.title}</a></p>')
+            pn.append(
+                f'<p>上一篇：<a href="../{prev.month}/t{prev.day:%Y%m%d}_{prev.id}.html">{prev.title}</a></p>'
+            )
         if i + 1 < len(arts):
             nxt = arts[i + 1]
             self._link(nxt.path)
-            pn.append(f'<p>下一篇：<a href="../{nxt.month}/t{nxt.day:%Y%m%d}_{nxt.id}.html">{nxt.title}</a></p>')
+            pn.append(
+                f'<p>下一篇：<a href="../{nxt.month}/t{nxt.day:%Y%m%d}_{nxt.id}.html">{nxt.title}</a></p>'
+            )
         out.append('<div class="pn">' + "".join(pn) + "</div>\n")
         if art.related:
             out.append('<div class="related"><h3>相关文章</h3><ul>')
             for j in art.related:
                 r = arts[j]
                 self._link(r.path)
-                out.append(f'<li><a href="../{r.month}/t{r.day:%Y%m%d}_{r.id}.html" target="_blank">{r.title}</a><span>{r.day:%Y-%m-%d}</span></li>')
+                out.append(
+                    f'<li><a href="../{r.month}/t{r.day:%Y%m%d}_{r.id}.html" target="_blank">{r.title}</a><span>{r.day:%Y-%m-%d}</span></li>'
+                )
             out.append("</ul></div>\n")
-        out.append('<div class="share">分享到：<a href="javascript:;" class="wx">微信</a> <a href="javascript:;" class="wb">微博</a></div></div>\n')
+        out.append(
+            '<div class="share">分享到：<a href="javascript:;" class="wx">微信</a> <a href="javascript:;" class="wb">微博</a></div></div>\n'
+        )
         out.append(self._foot())
         return "".join(out)
 
     def _list_page(self, code: str, name: str, arts: list[Article], k: int, pages: int) -> str:
         out = [self._head(f"{name}_{SITE_NAME}")]
         self._link("/index.html")
-        out.append(f'<div class="position">当前位置：<a href="../index.html">首页</a> &gt; <a href="./index.html">{name}</a></div>\n')
-        out.append(f'<div class="column"><div class="bt"><h2>{name}</h2></div>\n<ul class="list">\n')
+        out.append(
+            f'<div class="position">当前位置：<a href="../index.html">首页</a> &gt; <a href="./index.html">{name}</a></div>\n'
+        )
+        out.append(
+            f'<div class="column"><div class="bt"><h2>{name}</h2></div>\n<ul class="list">\n'
+        )
         for art in arts[k * ITEMS_PER_LIST_PAGE : (k + 1) * ITEMS_PER_LIST_PAGE]:
             self._link(art.path)
             out.append(
@@ -573,6 +675,7 @@ class Site:
             )
         out.append("</ul>\n")
         if pages > 1:
+
             def href(n: int) -> str:
                 return "index.html" if n == 0 else f"index_{n}.html"
 
@@ -580,7 +683,9 @@ class Site:
             if k > 0:
                 nav.append(f'<a href="{href(k - 1)}">上一页</a>')
             for n in range(max(0, k - 4), min(pages, k + 5)):
-                nav.append(f"<span>{n + 1}</span>" if n == k else f'<a href="{href(n)}">{n + 1}</a>')
+                nav.append(
+                    f"<span>{n + 1}</span>" if n == k else f'<a href="{href(n)}">{n + 1}</a>'
+                )
             if k + 1 < pages:
                 nav.append(f'<a href="{href(k + 1)}">下一页</a>')
             nav.append(f'<a href="{href(pages - 1)}">尾页</a> 共{pages}页')
@@ -621,7 +726,9 @@ class Site:
         out.append('<div class="zt">\n')
         for n, code in enumerate(rng.sample([c for c, *_ in COLUMNS], 4)):
             self._link(f"/images/zt/zt{n + 1}.jpg")
-            out.append(f'<a href="/{code}/index.html"><img src="/images/zt/zt{n + 1}.jpg" alt="专题专栏"></a>\n')
+            out.append(
+                f'<a href="/{code}/index.html"><img src="/images/zt/zt{n + 1}.jpg" alt="专题专栏"></a>\n'
+            )
         out.append("</div>\n")
         for p in self.planted:
             if p["on_home"]:
@@ -640,7 +747,9 @@ class Site:
 
     def _misc_page(self, code: str, name: str) -> str:
         out = [self._head(f"{name}_{SITE_NAME}")]
-        out.append(f'<div class="position">当前位置：<a href="../index.html">首页</a> &gt; {name}</div>\n<div class="article"><h1>{name}</h1><div class="content">\n')
+        out.append(
+            f'<div class="position">当前位置：<a href="../index.html">首页</a> &gt; {name}</div>\n<div class="article"><h1>{name}</h1><div class="content">\n'
+        )
         if code == "wzdt":
             out.append("<ul>")
             for c, n, _w, _a in COLUMNS:
@@ -696,7 +805,9 @@ class Site:
             # Every URL a complete crawl fetches: site paths (prefix the base URL) and externals.
             "all_urls": sorted(self.urls),
         }
-        (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        (out / MANIFEST).write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         return manifest
 
 

@@ -85,6 +85,10 @@ class MissingColumns(Check):
                 self.code,
                 Severity.MAJOR,
                 site.site.url,
-                {"column": required.name, "parent": required.parent, "synonyms": list(required.synonyms)},
+                {
+                    "column": required.name,
+                    "parent": required.parent,
+                    "synonyms": list(required.synonyms),
+                },
                 key=required.name,
             )

@@ -26,8 +26,12 @@ class MissingElements(Check):
     def __init__(self, profile) -> None:  # noqa: ANN001
         super().__init__(profile)
         rules = profile.section("element_rules")
-        self.every_page = list(rules.get("every_page", ["site_code", "icp", "police_record", "party_gov_logo"]))
-        self.home_only = list(rules.get("home_only", ["sitemap", "search", "contact", "find_error"]))
+        self.every_page = list(
+            rules.get("every_page", ["site_code", "icp", "police_record", "party_gov_logo"])
+        )
+        self.home_only = list(
+            rules.get("home_only", ["sitemap", "search", "contact", "find_error"])
+        )
         self.optional_for = {k: set(v) for k, v in rules.get("optional_for", {}).items()}
 
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
@@ -55,7 +59,9 @@ class MissingElements(Check):
                         key="site_code_mismatch",
                     )  # fmt: skip
             if element in self.every_page and inner:
-                missing = [p.url for p in inner if not p.elements.get(element, {}).get("found", False)]
+                missing = [
+                    p.url for p in inner if not p.elements.get(element, {}).get("found", False)
+                ]
                 if missing:
                     yield Finding(
                         self.code, Severity.MINOR, site.site.url,

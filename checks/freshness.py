@@ -62,7 +62,9 @@ class HomepageStale(Check):
             if dated:
                 best = max(dated, key=lambda c: c.newest_date)
                 newest, basis = best.newest_date, "columns"
-                evidence = [{"text": best.name, "date": best.newest_date.isoformat(), "url": best.url}]
+                evidence = [
+                    {"text": best.name, "date": best.newest_date.isoformat(), "url": best.url}
+                ]
         age = _age(site.as_of, newest)
         if age is not None and age <= self.days:
             return
@@ -139,7 +141,9 @@ class ColumnEmpty(Check):
                     self.code,
                     Severity.MAJOR,
                     column.url,
-                    column_detail(column, item_count=column.item_count, empty_marker=column.empty_marker),
+                    column_detail(
+                        column, item_count=column.item_count, empty_marker=column.empty_marker
+                    ),
                     key=column.url,
                 )
 

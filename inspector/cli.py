@@ -38,7 +38,9 @@ def _load_sites(registry: str, site_ids: tuple[str, ...] = ()):
         _fail(str(exc))
 
 
-def _settings(set_options: tuple[str, ...], db_url: str | None, *, rules: str | None = None, **extra: str):
+def _settings(
+    set_options: tuple[str, ...], db_url: str | None, *, rules: str | None = None, **extra: str
+):
     from inspector.crawl.run import settings_from_options
 
     try:
@@ -65,7 +67,9 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV (seeds/*.csv).")
+@click.option(
+    "--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV (seeds/*.csv)."
+)
 def sites(registry: str) -> None:
     """Validate a registry and list its sites."""
     rows = _load_sites(registry)
@@ -80,11 +84,31 @@ def sites(registry: str) -> None:
 @main.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-@click.option("--db", "db_url", default=None, help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).")
-@click.option("--as-of", "as_of", default=None, help="As-of date T for freshness rules (default: today).")
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
+)
+@click.option(
+    "--as-of", "as_of", default=None, help="As-of date T for freshness rules (default: today)."
+)
 @click.option("--rules", default=None, help="Rules profile name (checks/rules/NAME.toml) or path.")
-@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help="Any Scrapy or INSPECTOR_* setting (repeatable).")
-def crawl(registry: str, site_ids: tuple[str, ...], db_url: str | None, as_of: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
+@click.option(
+    "--set",
+    "set_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any Scrapy or INSPECTOR_* setting (repeatable).",
+)
+def crawl(
+    registry: str,
+    site_ids: tuple[str, ...],
+    db_url: str | None,
+    as_of: str | None,
+    rules: str | None,
+    set_options: tuple[str, ...],
+) -> None:
     """Crawl the registered sites, store what was seen, run the checks."""
     from inspector.crawl.run import crawl_sites
 
@@ -102,7 +126,9 @@ def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
 
     with _session(db_url) as s:
         for run in s.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).order_by(RunRow.site_id)):
-            n = s.scalar(select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run.id))
+            n = s.scalar(
+                select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run.id)
+            )
             click.echo(
                 f"{run.site_id}: run {run.id} {run.status}, {run.pages_crawled} pages, "
                 f"{run.targets_checked} URLs checked, {n} findings, verdict {run.verdict or '-'}"
@@ -112,7 +138,9 @@ def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
 @main.command()
 @click.option("--run", "run_id", required=True, type=int, help="Stored run id.")
 @click.option("--db", "db_url", default=None)
-@click.option("--rules", default=None, help="Use this profile instead of the one recorded on the run.")
+@click.option(
+    "--rules", default=None, help="Use this profile instead of the one recorded on the run."
+)
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
 def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
     """Re-run the checks (and scoring) on a stored run, without crawling."""
@@ -134,13 +162,22 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
         counts: dict[str, int] = {}
         for f in findings:
             counts[f.check] = counts.get(f.check, 0) + 1
-        click.echo(f"run {run_id} ({run.site_id}): {len(findings)} findings " + json.dumps(counts, ensure_ascii=False))
+        click.echo(
+            f"run {run_id} ({run.site_id}): {len(findings)} findings "
+            + json.dumps(counts, ensure_ascii=False)
+        )
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json")
 @click.option("--db", "db_url", default=None)
-@click.option("--out", "out", default="-", type=click.Path(dir_okay=False, allow_dash=True), help="File to write (default: stdout).")
+@click.option(
+    "--out",
+    "out",
+    default="-",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="File to write (default: stdout).",
+)
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
 def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) -> None:
     """Export the latest run of every site (xlsx needs --out)."""
@@ -166,15 +203,41 @@ def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) ->
 
 @main.command()
 @click.argument("target", required=False)
-@click.option("--run", "run_id", type=int, default=None, help="Explain a page of this stored run (with --url).")
-@click.option("--url", "page_url", default=None, help="The page of --run to explain; for a saved file, its original URL.")
+@click.option(
+    "--run",
+    "run_id",
+    type=int,
+    default=None,
+    help="Explain a page of this stored run (with --url).",
+)
+@click.option(
+    "--url",
+    "page_url",
+    default=None,
+    help="The page of --run to explain; for a saved file, its original URL.",
+)
 @click.option("--as-of", "as_of", default=None, help="As-of date T (default: today, or the run's).")
-@click.option("--home/--not-home", "is_home", default=None, help="Read the page as a home page (default: guess from the URL).")
-@click.option("--rules", default="census2015", help="Rules profile for categories and element patterns.")
+@click.option(
+    "--home/--not-home",
+    "is_home",
+    default=None,
+    help="Read the page as a home page (default: guess from the URL).",
+)
+@click.option(
+    "--rules", default="census2015", help="Rules profile for categories and element patterns."
+)
 @click.option("--db", "db_url", default=None)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text.")
-def explain(target: str | None, run_id: int | None, page_url: str | None, as_of: str | None,
-            is_home: bool | None, rules: str, db_url: str | None, as_json: bool) -> None:
+def explain(
+    target: str | None,
+    run_id: int | None,
+    page_url: str | None,
+    as_of: str | None,
+    is_home: bool | None,
+    rules: str,
+    db_url: str | None,
+    as_json: bool,
+) -> None:
     """What the inspector reads from one page: TARGET is a URL or a saved HTML file."""
     from inspector.explain import explain_stored, explain_target, render_text
 
@@ -207,12 +270,23 @@ def explain(target: str | None, run_id: int | None, page_url: str | None, as_of:
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
 @click.option("--db", "db_url", default=None, help="The database the workers share (PostgreSQL).")
-@click.option("--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting).")
+@click.option(
+    "--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting)."
+)
 @click.option("--as-of", "as_of", default=None, help="As-of date of the runs recorded here.")
-@click.option("--batch", default="", help="Batch id; enqueueing a batch again re-queues what is not done.")
+@click.option(
+    "--batch", default="", help="Batch id; enqueueing a batch again re-queues what is not done."
+)
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
-def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_url: str | None,
-            as_of: str | None, batch: str, set_options: tuple[str, ...]) -> None:
+def enqueue(
+    registry: str,
+    site_ids: tuple[str, ...],
+    db_url: str | None,
+    redis_url: str | None,
+    as_of: str | None,
+    batch: str,
+    set_options: tuple[str, ...],
+) -> None:
     """Put the registry's active sites on the shared Redis queue for `inspector worker`s."""
     import redis as redis_lib
 
@@ -232,11 +306,19 @@ def enqueue(registry: str, site_ids: tuple[str, ...], db_url: str | None, redis_
 
 @main.command()
 @click.option("--db", "db_url", default=None, help="The shared database (PostgreSQL).")
-@click.option("--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting).")
+@click.option(
+    "--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting)."
+)
 @click.option("--as-of", "as_of", default=None, help="As-of date T (default: today).")
 @click.option("--batch", default="", help="Batch id recorded on the runs (as given to enqueue).")
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
-def worker(db_url: str | None, redis_url: str | None, as_of: str | None, batch: str, set_options: tuple[str, ...]) -> None:
+def worker(
+    db_url: str | None,
+    redis_url: str | None,
+    as_of: str | None,
+    batch: str,
+    set_options: tuple[str, ...],
+) -> None:
     """Crawl sites from the shared queue until it stays empty (MAX_IDLE_TIME_BEFORE_CLOSE)."""
     from inspector.ops.distributed import run_worker
 

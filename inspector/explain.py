@@ -24,7 +24,9 @@ from inspector.profile import RulesProfile
 FETCH_LIMIT = 20 * 1024 * 1024
 
 
-def fetch(url: str, timeout: float = 15.0, user_agent: str = "inspector-explain") -> tuple[bytes, str | None, str]:
+def fetch(
+    url: str, timeout: float = 15.0, user_agent: str = "inspector-explain"
+) -> tuple[bytes, str | None, str]:
     """(body, header charset, final URL) of one GET."""
     request = urllib.request.Request(url, headers={"User-Agent": user_agent})
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
@@ -59,7 +61,10 @@ def explain_bytes(
         columns = [
             _plain(asdict(c))
             for c in discover_columns(
-                text, url, profile.section("categories"), rules=ColumnRules.from_mapping(profile.section("columns"))
+                text,
+                url,
+                profile.section("categories"),
+                rules=ColumnRules.from_mapping(profile.section("columns")),
             )
         ]
     return {
@@ -74,7 +79,13 @@ def explain_bytes(
         "item_dates": [_iso(d) for d in dates.item_dates],
         "not_found_hint": not_found_hint(doc, title),
         "candidates": [
-            {"text": c.text, "date": _iso(c.date), "rule": c.rule, "accepted": c.accepted, "reason": c.reason}
+            {
+                "text": c.text,
+                "date": _iso(c.date),
+                "rule": c.rule,
+                "accepted": c.accepted,
+                "reason": c.reason,
+            }
             for c in dates.candidates
         ],
         "columns": columns,
@@ -111,7 +122,9 @@ def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
     if run is None:
         raise LookupError(f"no run {run_id} in the database")
     page = session.scalars(
-        select(PageRow).where(PageRow.run_id == run_id, (PageRow.url == url) | (PageRow.final_url == url))
+        select(PageRow).where(
+            PageRow.run_id == run_id, (PageRow.url == url) | (PageRow.final_url == url)
+        )
     ).first()
     if page is None:
         raise LookupError(f"run {run_id} has no page {url}")
@@ -123,7 +136,9 @@ def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
              "parent": c.parent, "newest_date": _iso(c.newest_date), "item_count": c.item_count}
             for c in session.scalars(select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id))
         ]  # fmt: skip
-    date_value = page.pub_date if page.kind == "article" else (page.newest_item_date or page.pub_date)
+    date_value = (
+        page.pub_date if page.kind == "article" else (page.newest_item_date or page.pub_date)
+    )
     return {
         "url": page.url,
         "title": page.title,
@@ -147,7 +162,8 @@ def render_text(report: dict[str, Any]) -> str:
         f"page      {report['url']}",
         f"title     {report['title']}",
         f"encoding  declared {report['encoding']['declared'] or '-'}, decoded as {report['encoding']['used']}",
-        f"kind      {report['kind']}" + (f" (shows “{report['not_found_hint']}”)" if report["not_found_hint"] else ""),
+        f"kind      {report['kind']}"
+        + (f" (shows “{report['not_found_hint']}”)" if report["not_found_hint"] else ""),
         f"date      {report['date'] or '-'}   publication {report['pub_date'] or '-'}, "
         f"newest item {report['newest_item_date'] or '-'}, meta {report['meta_date'] or '-'}",
         "",
@@ -160,7 +176,9 @@ def render_text(report: dict[str, Any]) -> str:
         lines += ["", "columns:"]
         for col in report["columns"]:
             parent = f" (under {col['parent']})" if col.get("parent") else ""
-            lines.append(f"  {col['name']:<12} {col['category']:<10} {col['canonical'] or '-':<8} {col['url']}{parent}")
+            lines.append(
+                f"  {col['name']:<12} {col['category']:<10} {col['canonical'] or '-':<8} {col['url']}{parent}"
+            )
     lines += ["", "page elements:"]
     for name, info in report["elements"].items():
         value = f"{info.get('value')} ({info.get('where')})" if info.get("found") else "not found"

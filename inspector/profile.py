@@ -58,7 +58,9 @@ def load_profile(name_or_path: str = "census2015") -> RulesProfile:
     path = resolve_profile_path(name_or_path)
     if not path.is_file():
         raise ProfileError(
-            str(path), "profile", f"no such rules profile (known: {', '.join(available_profiles())})"
+            str(path),
+            "profile",
+            f"no such rules profile (known: {', '.join(available_profiles())})",
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -102,12 +104,16 @@ def validate_profile(profile: RulesProfile) -> None:
     for key, value in profile.section("freshness.veto").items():
         if key == "key_categories":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ProfileError(profile.path, "freshness.veto.key_categories", "must be a list of strings")
+                raise ProfileError(
+                    profile.path, "freshness.veto.key_categories", "must be a list of strings"
+                )
         else:
             _number(profile, f"freshness.veto.{key}", value, minimum=1)
     for cat, words in profile.section("categories").items():
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-            raise ProfileError(profile.path, f"categories.{cat}", "must be a list of non-empty strings")
+            raise ProfileError(
+                profile.path, f"categories.{cat}", "must be a list of non-empty strings"
+            )
     if "max_sources" in profile.section("links"):
         _number(profile, "links.max_sources", profile.section("links")["max_sources"], minimum=1)
     _validate_required_columns(profile)
@@ -136,16 +142,24 @@ def _regexes(profile: RulesProfile, key: str, value: Any) -> None:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ProfileError(profile.path, key, f"bad regular expression {pattern!r}: {exc}") from exc
+            raise ProfileError(
+                profile.path, key, f"bad regular expression {pattern!r}: {exc}"
+            ) from exc
 
 
 def _validate_required_columns(profile: RulesProfile) -> None:
     entries = profile.data.get("required_columns", [])
     if not isinstance(entries, list):
-        raise ProfileError(profile.path, "required_columns", "must be an array of tables ([[required_columns]])")
+        raise ProfileError(
+            profile.path, "required_columns", "must be an array of tables ([[required_columns]])"
+        )
     for i, entry in enumerate(entries):
         key = f"required_columns[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("name"), str)
+            or not entry["name"]
+        ):
             raise ProfileError(profile.path, key, "needs a `name`")
         key = f"required_columns[{i}] ({entry['name']})"
         if not entry.get("synonyms") and not entry.get("patterns"):
@@ -154,9 +168,17 @@ def _validate_required_columns(profile: RulesProfile) -> None:
             _strings(profile, f"{key}.synonyms", entry["synonyms"])
         if "patterns" in entry:
             _regexes(profile, f"{key}.patterns", entry["patterns"])
-        for kind in _strings(profile, f"{key}.optional_for", entry["optional_for"]) if "optional_for" in entry else ():
+        for kind in (
+            _strings(profile, f"{key}.optional_for", entry["optional_for"])
+            if "optional_for" in entry
+            else ()
+        ):
             if kind not in KINDS:
-                raise ProfileError(profile.path, f"{key}.optional_for", f"unknown site kind {kind!r} (expected {'|'.join(KINDS)})")
+                raise ProfileError(
+                    profile.path,
+                    f"{key}.optional_for",
+                    f"unknown site kind {kind!r} (expected {'|'.join(KINDS)})",
+                )
 
 
 def _validate_elements(profile: RulesProfile) -> None:
@@ -168,7 +190,9 @@ def _validate_elements(profile: RulesProfile) -> None:
         for matcher, patterns in spec.items():
             key = f"elements.{element}.{matcher}"
             if matcher not in matchers:
-                raise ProfileError(profile.path, key, f"unknown matcher (expected {', '.join(matchers)})")
+                raise ProfileError(
+                    profile.path, key, f"unknown matcher (expected {', '.join(matchers)})"
+                )
             if matcher == "css":
                 from cssselect import SelectorError
                 from lxml.cssselect import CSSSelector
@@ -177,7 +201,9 @@ def _validate_elements(profile: RulesProfile) -> None:
                     try:
                         CSSSelector(selector)
                     except SelectorError as exc:
-                        raise ProfileError(profile.path, key, f"bad CSS selector {selector!r}: {exc}") from exc
+                        raise ProfileError(
+                            profile.path, key, f"bad CSS selector {selector!r}: {exc}"
+                        ) from exc
             else:
                 _regexes(profile, key, patterns)
     rules = profile.section("element_rules")
@@ -185,4 +211,8 @@ def _validate_elements(profile: RulesProfile) -> None:
         if group in rules:
             for element in _strings(profile, f"element_rules.{group}", rules[group]):
                 if elements and element not in elements:
-                    raise ProfileError(profile.path, f"element_rules.{group}", f"no pattern for element {element!r} in [elements]")
+                    raise ProfileError(
+                        profile.path,
+                        f"element_rules.{group}",
+                        f"no pattern for element {element!r} in [elements]",
+                    )

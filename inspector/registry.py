@@ -40,7 +40,13 @@ class Site:
 
     def info(self) -> SiteInfo:
         return SiteInfo(
-            self.site_id, self.name, self.url, self.kind, self.status, self.organizer, self.site_code
+            self.site_id,
+            self.name,
+            self.url,
+            self.kind,
+            self.status,
+            self.organizer,
+            self.site_code,
         )
 
 
@@ -87,7 +93,12 @@ def parse_registry(text: str, path: str = "<registry>") -> list[Site]:
     problems: list[tuple[int, str]] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        problems.append((1, f"missing column(s): {', '.join(missing)} (header must be {','.join(REQUIRED_COLUMNS)})"))
+        problems.append(
+            (
+                1,
+                f"missing column(s): {', '.join(missing)} (header must be {','.join(REQUIRED_COLUMNS)})",
+            )
+        )
         raise RegistryError(path, problems)
 
     sites: list[Site] = []

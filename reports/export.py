@@ -26,7 +26,9 @@ from inspector.store.models import ColumnRow, FindingRow, RunRow, SiteRow
 SEVERITY_ORDER = {"veto": 0, "major": 1, "minor": 2, "info": 3}
 
 
-def latest_runs(session: Session, site_ids: list[str] | None = None) -> list[tuple[SiteRow, RunRow]]:
+def latest_runs(
+    session: Session, site_ids: list[str] | None = None
+) -> list[tuple[SiteRow, RunRow]]:
     """The latest run of every site that has one (finished or not), in site_id order."""
     latest = select(RunRow.site_id, func.max(RunRow.id).label("run_id")).group_by(RunRow.site_id)
     if site_ids:
@@ -51,8 +53,12 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
     ).all()
     tracking = load_tracking(session, run, rows)
     tracked = [(f, tr.as_dict()) for f, tr in zip(rows, tracking.findings, strict=True)]
-    tracked.sort(key=lambda pair: (SEVERITY_ORDER.get(pair[0].severity, 9), pair[0].check, pair[0].url))
-    columns = session.scalars(select(ColumnRow).where(ColumnRow.run_id == run.id).order_by(ColumnRow.id))
+    tracked.sort(
+        key=lambda pair: (SEVERITY_ORDER.get(pair[0].severity, 9), pair[0].check, pair[0].url)
+    )
+    columns = session.scalars(
+        select(ColumnRow).where(ColumnRow.run_id == run.id).order_by(ColumnRow.id)
+    )
     return {
         "site_id": site.site_id,
         "name": site.name,
@@ -116,9 +122,24 @@ def export_json(session: Session, site_ids: list[str] | None = None) -> str:
 
 
 CSV_COLUMNS = [
-    "site_id", "site_name", "site_url", "run_id", "verdict", "score",
-    "check", "check_name", "severity", "url", "reason", "evidence",
-    "tracking", "first_seen", "days_open", "deadline", "overdue", "detail",
+    "site_id",
+    "site_name",
+    "site_url",
+    "run_id",
+    "verdict",
+    "score",
+    "check",
+    "check_name",
+    "severity",
+    "url",
+    "reason",
+    "evidence",
+    "tracking",
+    "first_seen",
+    "days_open",
+    "deadline",
+    "overdue",
+    "detail",
 ]
 
 
@@ -180,17 +201,37 @@ def export_csv(session: Session, site_ids: list[str] | None = None) -> str:
 
 
 XLSX_FINDING_COLUMNS = [
-    ("site_id", "网站编号", 14), ("site_name", "网站名称", 24), ("site_url", "网站地址", 28),
-    ("verdict", "检查结论", 10), ("score", "得分", 7), ("check_name", "检查项", 16),
-    ("check", "问题代码", 14), ("severity", "严重程度", 9), ("url", "问题网址", 48),
-    ("evidence", "证据", 70), ("tracking", "整改状态", 10), ("first_seen", "首次发现", 11),
-    ("days_open", "已持续天数", 8), ("deadline", "整改期限", 11), ("overdue", "是否超期", 8),
+    ("site_id", "网站编号", 14),
+    ("site_name", "网站名称", 24),
+    ("site_url", "网站地址", 28),
+    ("verdict", "检查结论", 10),
+    ("score", "得分", 7),
+    ("check_name", "检查项", 16),
+    ("check", "问题代码", 14),
+    ("severity", "严重程度", 9),
+    ("url", "问题网址", 48),
+    ("evidence", "证据", 70),
+    ("tracking", "整改状态", 10),
+    ("first_seen", "首次发现", 11),
+    ("days_open", "已持续天数", 8),
+    ("deadline", "整改期限", 11),
+    ("overdue", "是否超期", 8),
 ]
 XLSX_SITE_COLUMNS = [
-    ("site_id", "网站编号", 14), ("name", "网站名称", 24), ("url", "网站地址", 30), ("kind", "网站类型", 10),
-    ("status", "登记状态", 9), ("organizer", "主办单位", 20), ("site_code", "网站标识码", 12),
-    ("as_of", "数据截止日期", 12), ("verdict", "检查结论", 14), ("score", "得分", 7),
-    ("problems", "问题数", 8), ("new", "新发现", 8), ("open", "未整改", 8), ("overdue", "超期", 8),
+    ("site_id", "网站编号", 14),
+    ("name", "网站名称", 24),
+    ("url", "网站地址", 30),
+    ("kind", "网站类型", 10),
+    ("status", "登记状态", 9),
+    ("organizer", "主办单位", 20),
+    ("site_code", "网站标识码", 12),
+    ("as_of", "数据截止日期", 12),
+    ("verdict", "检查结论", 14),
+    ("score", "得分", 7),
+    ("problems", "问题数", 8),
+    ("new", "新发现", 8),
+    ("open", "未整改", 8),
+    ("overdue", "超期", 8),
     ("fixed", "已整改", 8),
 ]
 
@@ -207,7 +248,9 @@ def export_xlsx(session: Session, path: str | Path, site_ids: list[str] | None =
     wb = Workbook(write_only=True)  # streams rows: thousands of sites × thousands of problems
     bold = Font(bold=True)
 
-    def sheet(title: str, columns: list[tuple[str, str, int]], records: list[dict[str, Any]]) -> None:
+    def sheet(
+        title: str, columns: list[tuple[str, str, int]], records: list[dict[str, Any]]
+    ) -> None:
         ws = wb.create_sheet(title)
         for index, (_, _, width) in enumerate(columns):
             ws.column_dimensions[_column_letter(index)].width = width
@@ -226,7 +269,9 @@ def export_xlsx(session: Session, path: str | Path, site_ids: list[str] | None =
         row["verdict"] = verdict_text(row["verdict"] or None, "zh")
         row["tracking"] = {"new": "新发现", "open": "未整改"}.get(row["tracking"], row["tracking"])
         row["overdue"] = "是" if row["overdue"] == "yes" else "否"
-        row["severity"] = {"veto": "否决", "major": "重要", "minor": "一般", "info": "提示"}.get(row["severity"], row["severity"])
+        row["severity"] = {"veto": "否决", "major": "重要", "minor": "一般", "info": "提示"}.get(
+            row["severity"], row["severity"]
+        )
     sheet("问题清单", XLSX_FINDING_COLUMNS, findings)
     sites = []
     for site in data["sites"]:

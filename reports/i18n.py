@@ -386,7 +386,10 @@ CHECK_TITLE = {
 
 DEDUCTION_TITLE = {
     "zh": {"broken_link_home": "首页不可用链接", "broken_link_other": "其他页面不可用链接"},
-    "en": {"broken_link_home": "Broken links on the home page", "broken_link_other": "Broken links on other pages"},
+    "en": {
+        "broken_link_home": "Broken links on the home page",
+        "broken_link_other": "Broken links on other pages",
+    },
 }
 
 ADVICE = {
@@ -433,30 +436,66 @@ ELEMENT = {
     "zh": {
         "site_code": ("网站标识码", "在每个页面底部标注网站标识码，且与登记的标识码一致。"),
         "icp": ("ICP备案编号", "在页面底部标注ICP备案编号，并链接到工业和信息化部备案管理系统。"),
-        "police_record": ("公安机关备案标识", "在页面底部标注公安机关备案编号（××公网安备…号）并链接到备案系统。"),
+        "police_record": (
+            "公安机关备案标识",
+            "在页面底部标注公安机关备案编号（××公网安备…号）并链接到备案系统。",
+        ),
         "party_gov_logo": ("党政机关网站标识", "在页面底部展示党政机关网站标识（开办单位标识）。"),
         "sitemap": ("网站地图", "提供网站地图页面，并在页面底部或顶部设置入口。"),
         "search": ("站内搜索", "提供站内搜索功能，并在首页显著位置设置搜索框。"),
         "contact": ("联系方式", "在页面底部标注主办单位的地址和联系电话。"),
-        "find_error": ("“我为政府网站找错”入口", "在首页显著位置设置“我为政府网站找错”监督举报入口。"),
+        "find_error": (
+            "“我为政府网站找错”入口",
+            "在首页显著位置设置“我为政府网站找错”监督举报入口。",
+        ),
     },
     "en": {
-        "site_code": ("Site code (网站标识码)", "Show the site code on every page's footer, matching the registry."),
-        "icp": ("ICP registration number", "Show the ICP number in the footer, linked to the MIIT registration system."),
-        "police_record": ("Public security registration", "Show the public security registration number and link."),
-        "party_gov_logo": ("Party and government site badge", "Show the party and government website badge in the footer."),
+        "site_code": (
+            "Site code (网站标识码)",
+            "Show the site code on every page's footer, matching the registry.",
+        ),
+        "icp": (
+            "ICP registration number",
+            "Show the ICP number in the footer, linked to the MIIT registration system.",
+        ),
+        "police_record": (
+            "Public security registration",
+            "Show the public security registration number and link.",
+        ),
+        "party_gov_logo": (
+            "Party and government site badge",
+            "Show the party and government website badge in the footer.",
+        ),
         "sitemap": ("Site map", "Provide a site map page and link it from the header or footer."),
         "search": ("Site search", "Provide site search with a search box on the home page."),
-        "contact": ("Contact details", "Show the organizer's address and telephone number in the footer."),
-        "find_error": ("“Report an error” entry", "Put the 我为政府网站找错 entry prominently on the home page."),
+        "contact": (
+            "Contact details",
+            "Show the organizer's address and telephone number in the footer.",
+        ),
+        "find_error": (
+            "“Report an error” entry",
+            "Put the 我为政府网站找错 entry prominently on the home page.",
+        ),
     },
 }
 
 CATEGORY = {
-    "zh": {"news": "动态要闻类", "notice": "通知公告类", "policy": "政策文件类", "personnel": "人事信息类",
-           "planning": "规划计划类", "other": "其他"},
-    "en": {"news": "news", "notice": "notices", "policy": "policies", "personnel": "personnel",
-           "planning": "planning", "other": "other"},
+    "zh": {
+        "news": "动态要闻类",
+        "notice": "通知公告类",
+        "policy": "政策文件类",
+        "personnel": "人事信息类",
+        "planning": "规划计划类",
+        "other": "其他",
+    },
+    "en": {
+        "news": "news",
+        "notice": "notices",
+        "policy": "policies",
+        "personnel": "personnel",
+        "planning": "planning",
+        "other": "other",
+    },
 }
 
 COLUMN_VETO = {
@@ -473,10 +512,28 @@ COLUMN_VETO = {
 }
 
 _HTTP = {
-    "zh": {400: "请求错误", 401: "需要登录", 403: "禁止访问", 404: "页面不存在", 410: "页面已删除",
-           500: "服务器内部错误", 502: "网关错误", 503: "服务暂不可用", 504: "网关超时"},
-    "en": {400: "bad request", 401: "login required", 403: "forbidden", 404: "page not found", 410: "page gone",
-           500: "server error", 502: "bad gateway", 503: "service unavailable", 504: "gateway timeout"},
+    "zh": {
+        400: "请求错误",
+        401: "需要登录",
+        403: "禁止访问",
+        404: "页面不存在",
+        410: "页面已删除",
+        500: "服务器内部错误",
+        502: "网关错误",
+        503: "服务暂不可用",
+        504: "网关超时",
+    },
+    "en": {
+        400: "bad request",
+        401: "login required",
+        403: "forbidden",
+        404: "page not found",
+        410: "page gone",
+        500: "server error",
+        502: "bad gateway",
+        503: "service unavailable",
+        504: "gateway timeout",
+    },
 }
 
 REASON = {
@@ -579,13 +636,24 @@ _NOTES_ZH = [
     (re.compile(r"^attachment link returns an HTML page$"), "附件链接打开的是网页，不是文件"),
     (re.compile(r"^attachment is empty \(0 bytes\)$"), "附件为空文件(0字节)"),
     (re.compile(r"^parked or for-sale domain \((.*)\)$"), "域名已停放或待售（{0}）"),
-    (re.compile(r"^same page as the site's answer to a URL that cannot exist$"), "与本站对不存在地址返回的页面相同"),
-    (re.compile(r"^redirected to the home page, as every unknown URL is$"), "被跳转到首页（本站对不存在的地址都跳转首页）"),
-    (re.compile(r"^a path on the editor's own computer \(file:\), no visitor can open it$"),
-     "链接指向编辑人员本机上的文件(file:)，访问者无法打开"),
+    (
+        re.compile(r"^same page as the site's answer to a URL that cannot exist$"),
+        "与本站对不存在地址返回的页面相同",
+    ),
+    (
+        re.compile(r"^redirected to the home page, as every unknown URL is$"),
+        "被跳转到首页（本站对不存在的地址都跳转首页）",
+    ),
+    (
+        re.compile(r"^a path on the editor's own computer \(file:\), no visitor can open it$"),
+        "链接指向编辑人员本机上的文件(file:)，访问者无法打开",
+    ),
     (re.compile(r"^the link has no host name$"), "链接缺少域名"),
     (re.compile(r"^the link is not a valid URL$"), "链接地址格式错误"),
-    (re.compile(r"^not fetched: (\S+) timed out (\d+) times in a row$"), "未访问：{0} 已连续{1}次超时"),
+    (
+        re.compile(r"^not fetched: (\S+) timed out (\d+) times in a row$"),
+        "未访问：{0} 已连续{1}次超时",
+    ),
 ]
 
 
@@ -613,7 +681,11 @@ def reason_text(reason: str | None, lang: str, *, status: Any = None, note: str 
             return f"{name}({code})" if lang == "zh" else f"{name} ({code})"
         return table["http_other"].format(status=code)
     if reason == "error_link":
-        return table["error_link"].format(note=note_text(note, lang)) if note else table["error_link_bare"]
+        return (
+            table["error_link"].format(note=note_text(note, lang))
+            if note
+            else table["error_link_bare"]
+        )
     if reason in table:
         return table[reason].format(timeout=TIMEOUT_SECONDS)
     if not reason and isinstance(status, int) and status >= 400:

@@ -52,8 +52,16 @@ FIXED_SHOWN = 100  # fixed problems listed in a site report
 SEVERITY_RANK = {"veto": 0, "major": 1, "minor": 2, "info": 3}
 # Order of the deduction groups in a report: what costs most first.
 CHECK_ORDER = [
-    "site_unreachable", "homepage_stale", "column_veto", "closed_site_online", "availability",
-    "broken_link", "column_stale", "column_empty", "missing_column", "missing_element",
+    "site_unreachable",
+    "homepage_stale",
+    "column_veto",
+    "closed_site_online",
+    "availability",
+    "broken_link",
+    "column_stale",
+    "column_empty",
+    "missing_column",
+    "missing_element",
 ]
 # Times are stored in UTC; readers are in China (no daylight saving time there).
 BEIJING = timedelta(hours=8)
@@ -126,7 +134,12 @@ def short_url(url: str, site_url: str = "") -> str:
         parts, site = urlsplit(url), urlsplit(site_url)
     except ValueError:
         return url
-    if site_url and parts.netloc and parts.netloc == site.netloc and parts.scheme in ("http", "https"):
+    if (
+        site_url
+        and parts.netloc
+        and parts.netloc == site.netloc
+        and parts.scheme in ("http", "https")
+    ):
         rest = parts.path or "/"
         if parts.query:
             rest += "?" + parts.query
@@ -147,7 +160,10 @@ class Assets:
     def load(cls) -> Assets:
         css = (ASSETS / "report.css").read_text(encoding="utf-8")
         script = (ASSETS / "overview.js").read_text(encoding="utf-8")
-        for name, text, closing in (("report.css", css, "</style"), ("overview.js", script, "</script")):
+        for name, text, closing in (
+            ("report.css", css, "</style"),
+            ("overview.js", script, "</script"),
+        ):
             if closing in text.lower():
                 raise ValueError(f"reports/assets/{name} must not contain {closing}: it is inlined")
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -155,7 +171,10 @@ class Assets:
 
 
 def _link(text: Any, url: Any = None) -> dict[str, Any]:
-    return {"text": "" if text is None else str(text), "href": safe_href(url if url is not None else text)}
+    return {
+        "text": "" if text is None else str(text),
+        "href": safe_href(url if url is not None else text),
+    }
 
 
 def _fact(label: str, value: Any, lang: str, *, url: bool = False) -> dict[str, Any] | None:
@@ -165,12 +184,19 @@ def _fact(label: str, value: Any, lang: str, *, url: bool = False) -> dict[str, 
     if isinstance(value, bool):
         return {"label": label, "items": [_link(t(lang, "yes" if value else "no"), "")], "more": 0}
     if isinstance(value, list | tuple):
-        shown = [_link(v if not isinstance(v, dict) else _compact(v), v if url else "") for v in value[:LIST_SHOWN]]
+        shown = [
+            _link(v if not isinstance(v, dict) else _compact(v), v if url else "")
+            for v in value[:LIST_SHOWN]
+        ]
         return {"label": label, "items": shown, "more": max(0, len(value) - LIST_SHOWN)}
     if isinstance(value, dict):
         return {"label": label, "items": [_link(_compact(value), "")], "more": 0}
     text = fmt_number(value) if isinstance(value, int | float) else str(value)
-    return {"label": label, "items": [_link(text, value if (url or _looks_like_url(value)) else "")], "more": 0}
+    return {
+        "label": label,
+        "items": [_link(text, value if (url or _looks_like_url(value)) else "")],
+        "more": 0,
+    }
 
 
 def _looks_like_url(value: Any) -> bool:
@@ -253,11 +279,19 @@ def problem_view(
         used.update(keys)
 
     if check == "broken_link":
-        headline = i18n.reason_text(detail.get("reason"), lang, status=detail.get("status"), note=str(detail.get("note") or ""))
+        headline = i18n.reason_text(
+            detail.get("reason"),
+            lang,
+            status=detail.get("status"),
+            note=str(detail.get("note") or ""),
+        )
         raw_sources = [s for s in (detail.get("sources") or []) if isinstance(s, str)]
         total = detail.get("source_count")
         total = total if isinstance(total, int) and total >= len(raw_sources) else len(raw_sources)
-        sources = [{"text": short_url(s, site_url), "href": safe_href(s), "title": s} for s in raw_sources[:SOURCES_SHOWN]]
+        sources = [
+            {"text": short_url(s, site_url), "href": safe_href(s), "title": s}
+            for s in raw_sources[:SOURCES_SHOWN]
+        ]
         more_sources = total - len(sources)
         texts = [str(x) for x in (detail.get("texts") or [])][:LIST_SHOWN]
         if detail.get("on_home_page"):
@@ -266,10 +300,22 @@ def problem_view(
         if status is not None and not str(detail.get("reason", "")).startswith("http_"):
             facts.append(_fact(t(lang, "status"), status, lang))
         if detail.get("reason") != "error_link":
-            facts.append(_fact(t(lang, "note"), i18n.note_text(str(detail.get("note") or ""), lang), lang))
+            facts.append(
+                _fact(t(lang, "note"), i18n.note_text(str(detail.get("note") or ""), lang), lang)
+            )
         facts.append(_fact(t(lang, "redirects"), detail.get("redirects"), lang, url=True))
-        take("reason", "status", "sources", "source_count", "texts", "on_home_page", "note", "redirects",
-             "element", "internal")
+        take(
+            "reason",
+            "status",
+            "sources",
+            "source_count",
+            "texts",
+            "on_home_page",
+            "note",
+            "redirects",
+            "element",
+            "internal",
+        )
     elif check in ("site_unreachable", "availability"):
         reason = detail.get("reason")
         if check == "site_unreachable" and (reason or detail.get("status")):
@@ -279,19 +325,44 @@ def problem_view(
             if detail.get("failures") is not None and detail.get("probes"):
                 headline += f" ({detail['failures']}/{detail['probes']})"
         if detail.get("incomplete"):
-            facts.append(_fact(t(lang, "note"), t(lang, "monitoring_incomplete",
-                                                   n=fmt_number(detail.get("required_per_day", 20))), lang))
+            facts.append(
+                _fact(
+                    t(lang, "note"),
+                    t(
+                        lang,
+                        "monitoring_incomplete",
+                        n=fmt_number(detail.get("required_per_day", 20)),
+                    ),
+                    lang,
+                )
+            )
         facts += [
             _fact(t(lang, "status"), detail.get("status"), lang),
             _fact(t(lang, "error"), detail.get("error"), lang),
             _fact(t(lang, "window"), _window_text(detail.get("window"), lang), lang),
             _fact(t(lang, "probes_per_day"), detail.get("probes_per_day"), lang),
             _fact(t(lang, "failure_reasons"), _reasons_text(detail.get("reasons"), lang), lang),
-            _fact(t(lang, "last_failure"), _last_failure_text(detail.get("last_failure"), lang), lang),
+            _fact(
+                t(lang, "last_failure"), _last_failure_text(detail.get("last_failure"), lang), lang
+            ),
             _fact(t(lang, "crawl_error"), detail.get("crawl_error"), lang),
         ]
-        take("reason", "status", "error", "share", "probes", "failures", "window", "incomplete",
-             "probes_per_day", "required_per_day", "reasons", "last_failure", "crawl_error", "threshold")
+        take(
+            "reason",
+            "status",
+            "error",
+            "share",
+            "probes",
+            "failures",
+            "window",
+            "incomplete",
+            "probes_per_day",
+            "required_per_day",
+            "reasons",
+            "last_failure",
+            "crawl_error",
+            "threshold",
+        )
     elif check == "closed_site_online":
         facts += [
             _fact(t(lang, "status"), detail.get("status"), lang),
@@ -308,27 +379,55 @@ def problem_view(
             headline = f"{headline}{t(lang, 'colon')}{t(lang, 'none_dated')}"
         facts += [
             _fact(t(lang, "threshold_days"), detail.get("threshold_days"), lang),
-            _fact(t(lang, "basis"), t(lang, f"basis_{detail['basis']}") if detail.get("basis") in ("home", "columns") else detail.get("basis"), lang),
+            _fact(
+                t(lang, "basis"),
+                t(lang, f"basis_{detail['basis']}")
+                if detail.get("basis") in ("home", "columns")
+                else detail.get("basis"),
+                lang,
+            ),
         ]
         evidence = detail.get("evidence")
-        items = evidence if isinstance(evidence, list) else [evidence] if isinstance(evidence, dict) else []
+        items = (
+            evidence
+            if isinstance(evidence, list)
+            else [evidence]
+            if isinstance(evidence, dict)
+            else []
+        )
         shown = []
         for item in items[:LIST_SHOWN]:
             if isinstance(item, dict):
-                label = " ".join(str(x) for x in (item.get("date"), item.get("text") or item.get("title")) if x)
+                label = " ".join(
+                    str(x) for x in (item.get("date"), item.get("text") or item.get("title")) if x
+                )
                 shown.append(_link(label or item.get("url"), item.get("url") or ""))
         if shown:
-            facts.append({"label": t(lang, "newest_item"), "items": shown, "more": max(0, len(items) - LIST_SHOWN)})
+            facts.append(
+                {
+                    "label": t(lang, "newest_item"),
+                    "items": shown,
+                    "more": max(0, len(items) - LIST_SHOWN),
+                }
+            )
         take("newest_date", "age_days", "threshold_days", "evidence", "basis")
     elif check in ("column_stale", "column_empty"):
         headline = f"{headline}{t(lang, 'colon')}{detail.get('column') or url}"
         facts += [
-            _fact(t(lang, "category"), i18n.category_name(str(detail["category"]), lang) if detail.get("category") else None, lang),
+            _fact(
+                t(lang, "category"),
+                i18n.category_name(str(detail["category"]), lang)
+                if detail.get("category")
+                else None,
+                lang,
+            ),
             _fact(t(lang, "parent"), detail.get("parent"), lang),
         ]
         if check == "column_stale":
             facts += [
-                _fact(t(lang, "newest_date"), detail.get("newest_date") or t(lang, "none_dated"), lang),
+                _fact(
+                    t(lang, "newest_date"), detail.get("newest_date") or t(lang, "none_dated"), lang
+                ),
                 _fact(t(lang, "age_days"), detail.get("age_days"), lang),
                 _fact(t(lang, "threshold_days"), detail.get("threshold_days"), lang),
             ]
@@ -337,11 +436,24 @@ def problem_view(
                 _fact(t(lang, "item_count"), detail.get("item_count"), lang),
                 _fact(t(lang, "empty_marker"), True if detail.get("empty_marker") else None, lang),
             ]
-        take("column", "category", "newest_date", "age_days", "threshold_days", "parent", "canonical",
-             "item_count", "empty_marker")
+        take(
+            "column",
+            "category",
+            "newest_date",
+            "age_days",
+            "threshold_days",
+            "parent",
+            "canonical",
+            "item_count",
+            "empty_marker",
+        )
     elif check == "column_veto":
         rule = detail.get("rule") or detail.get("which")
-        limit = detail.get("threshold") if not isinstance(detail.get("threshold"), str) else detail.get("limit")
+        limit = (
+            detail.get("threshold")
+            if not isinstance(detail.get("threshold"), str)
+            else detail.get("limit")
+        )
         if isinstance(rule, str):
             headline = i18n.column_veto_text(rule, limit, lang)
             if detail.get("count") is not None:
@@ -362,19 +474,45 @@ def problem_view(
             headline = t(lang, "element_mismatch", element=name)
         else:
             headline = f"{headline}{t(lang, 'colon')}{name}"
-        advice = i18n.advice(check, lang, detail) if element in i18n.ELEMENT[i18n.lang_of(lang)] else None
+        advice = (
+            i18n.advice(check, lang, detail)
+            if element in i18n.ELEMENT[i18n.lang_of(lang)]
+            else None
+        )
         where = detail.get("where")
         facts += [
-            _fact(t(lang, "where"), t(lang, f"where_{where}") if where in ("home", "inner_pages") else where, lang),
-            _fact(t(lang, "share_missing"), _percent(detail["share_missing"]) if "share_missing" in detail else None, lang),
-            _fact(t(lang, "pages_missing"), f"{detail['pages_missing']} / {detail['pages_checked']}"
-                  if "pages_missing" in detail and "pages_checked" in detail else None, lang),
+            _fact(
+                t(lang, "where"),
+                t(lang, f"where_{where}") if where in ("home", "inner_pages") else where,
+                lang,
+            ),
+            _fact(
+                t(lang, "share_missing"),
+                _percent(detail["share_missing"]) if "share_missing" in detail else None,
+                lang,
+            ),
+            _fact(
+                t(lang, "pages_missing"),
+                f"{detail['pages_missing']} / {detail['pages_checked']}"
+                if "pages_missing" in detail and "pages_checked" in detail
+                else None,
+                lang,
+            ),
             _fact(t(lang, "expected"), detail.get("expected"), lang),
             _fact(t(lang, "found"), detail.get("found"), lang),
             _fact(t(lang, "examples"), detail.get("examples"), lang, url=True),
         ]
-        take("element", "share_missing", "expected", "found", "where", "problem", "pages_checked",
-             "pages_missing", "examples")
+        take(
+            "element",
+            "share_missing",
+            "expected",
+            "found",
+            "where",
+            "problem",
+            "pages_checked",
+            "pages_missing",
+            "examples",
+        )
     # Whatever else the check recorded is shown too: a new key must never be hidden.
     for key, value in detail.items():
         if key not in used:
@@ -396,7 +534,9 @@ def problem_view(
     }
 
 
-def evidence_text(check: str, severity: str, url: str, detail: Mapping[str, Any], lang: str = "zh") -> str:
+def evidence_text(
+    check: str, severity: str, url: str, detail: Mapping[str, Any], lang: str = "zh"
+) -> str:
     """The evidence of a finding as one line of text, for the CSV and xlsx exports.
 
     Unlike the HTML report it lists every source page the finding recorded.
@@ -483,9 +623,13 @@ def trend_view(points: Sequence[dict[str, Any]], lang: str) -> dict[str, Any] | 
         bar_h = plot_h * p["count"] / max_count
         bars.append(
             {
-                "x": round(cx - step * 0.3, 1), "y": round(top + plot_h - bar_h, 1),
-                "w": round(step * 0.6, 1), "h": round(bar_h, 1), "count": p["count"],
-                "label_y": round(top + plot_h - bar_h - 3, 1), "cx": round(cx, 1),
+                "x": round(cx - step * 0.3, 1),
+                "y": round(top + plot_h - bar_h, 1),
+                "w": round(step * 0.6, 1),
+                "h": round(bar_h, 1),
+                "count": p["count"],
+                "label_y": round(top + plot_h - bar_h - 3, 1),
+                "cx": round(cx, 1),
             }
         )
         score = p["score"]
@@ -495,14 +639,31 @@ def trend_view(points: Sequence[dict[str, Any]], lang: str) -> dict[str, Any] | 
             line.append(f"{round(cx, 1)},{cy}")
             dots.append({"cx": round(cx, 1), "cy": cy, "score": fmt_number(score), "veto": False})
         elif vetoed:
-            dots.append({"cx": round(cx, 1), "cy": top + plot_h, "score": t(lang, "trend_veto"), "veto": True})
+            dots.append(
+                {
+                    "cx": round(cx, 1),
+                    "cy": top + plot_h,
+                    "score": t(lang, "trend_veto"),
+                    "veto": True,
+                }
+            )
     labels = [{"x": b["cx"], "text": p["label"]} for b, p in zip(bars, points, strict=True)]
     return {
-        "width": width, "height": height, "left": left, "right": width - right, "top": top,
-        "base": top + plot_h, "bars": bars, "line": " ".join(line), "dots": dots, "labels": labels,
-        "max_count": max_count, "label_y": height - 14,
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": width - right,
+        "top": top,
+        "base": top + plot_h,
+        "bars": bars,
+        "line": " ".join(line),
+        "dots": dots,
+        "labels": labels,
+        "max_count": max_count,
+        "label_y": height - 14,
         "summary": "; ".join(
-            f"{p['label']}: {p['count']} / {fmt_number(p['score']) if p['score'] is not None else '-'}" for p in points
+            f"{p['label']}: {p['count']} / {fmt_number(p['score']) if p['score'] is not None else '-'}"
+            for p in points
         ),
     }
 
@@ -544,12 +705,17 @@ def deduction_view(detail: Mapping[str, Any], lang: str) -> list[dict[str, Any]]
         per_percent = line.get("per") == "percent"
         rows.append(
             {
-                "title": line.get("title") or i18n.deduction_title(str(line.get("line", "")), str(line.get("check", "")), lang),
+                "title": line.get("title")
+                or i18n.deduction_title(
+                    str(line.get("line", "")), str(line.get("check", "")), lang
+                ),
                 "count": fmt_number(line.get("units") if per_percent else line.get("count")),
                 "unit": "%" if per_percent else "",
                 "points": fmt_number(line.get("points")),
                 "points_label": t(lang, "per_percent") if per_percent else t(lang, "points"),
-                "cap": fmt_number(line.get("cap")) if line.get("cap") is not None else t(lang, "no_cap"),
+                "cap": fmt_number(line.get("cap"))
+                if line.get("cap") is not None
+                else t(lang, "no_cap"),
                 "raw": fmt_number(line.get("raw")),
                 "deducted": fmt_number(line.get("deducted")),
                 "capped": bool(line.get("capped")),
@@ -570,37 +736,71 @@ def site_view(
     """Everything the site template shows (and the overview row of the site)."""
     view: dict[str, Any] = {
         "site": {
-            "site_id": site.site_id, "name": site.name, "url": site.url, "href": safe_href(site.url),
-            "organizer": site.organizer, "site_code": site.site_code, "kind": i18n.kind_text(site.kind, lang),
-            "kind_code": site.kind, "status": site.status,
+            "site_id": site.site_id,
+            "name": site.name,
+            "url": site.url,
+            "href": safe_href(site.url),
+            "organizer": site.organizer,
+            "site_code": site.site_code,
+            "kind": i18n.kind_text(site.kind, lang),
+            "kind_code": site.kind,
+            "status": site.status,
         },
         "file": site_filename(site.site_id),
         "run": None,
     }
     if run is None:
-        view.update(verdict=None, verdict_text=t(lang, "not_run"), verdict_class="neutral", score_text="",
-                    vetoes=[], groups=[], counts=Counter(), tracking=None, trend=None, deductions=[], fixed=[])
+        view.update(
+            verdict=None,
+            verdict_text=t(lang, "not_run"),
+            verdict_class="neutral",
+            score_text="",
+            vetoes=[],
+            groups=[],
+            counts=Counter(),
+            tracking=None,
+            trend=None,
+            deductions=[],
+            fixed=[],
+        )
         return view
     if findings is None:
-        findings = session.scalars(select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)).all()
+        findings = session.scalars(
+            select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)
+        ).all()
     if tracking is None:
         tracking = load_tracking(session, run, findings)
     tracked_by_id = {id(row): tr for row, tr in zip(findings, tracking.findings, strict=True)}
     detail = run.verdict_detail or {}
-    scored = bool(detail.get("scored", run.verdict in ("pass", "fail") and not detail.get("vetoes")))
+    scored = bool(
+        detail.get("scored", run.verdict in ("pass", "fail") and not detail.get("vetoes"))
+    )
     view["run"] = {
-        "id": run.id, "as_of": fmt_date(run.as_of), "started_at": fmt_time(run.started_at),
-        "finished_at": fmt_time(run.finished_at), "rules": run.rules, "pages_crawled": run.pages_crawled,
-        "targets_checked": run.targets_checked, "status": run.status,
-        "bounds_tripped": run.bounds_tripped or {}, "check_errors": run.check_errors or {},
+        "id": run.id,
+        "as_of": fmt_date(run.as_of),
+        "started_at": fmt_time(run.started_at),
+        "finished_at": fmt_time(run.finished_at),
+        "rules": run.rules,
+        "pages_crawled": run.pages_crawled,
+        "targets_checked": run.targets_checked,
+        "status": run.status,
+        "bounds_tripped": run.bounds_tripped or {},
+        "check_errors": run.check_errors or {},
         "home_newest_date": fmt_date(run.home_newest_date),
     }
     vetoes, groups_by_check = [], defaultdict(list)
     counts: Counter[str] = Counter()
     for row in sorted(findings, key=_sort_key):
         counts[row.severity] += 1
-        pv = problem_view(row.check, row.severity, row.url, row.detail or {}, lang, site_url=site.url,
-                          tracked=tracked_by_id.get(id(row)))
+        pv = problem_view(
+            row.check,
+            row.severity,
+            row.url,
+            row.detail or {},
+            lang,
+            site_url=site.url,
+            tracked=tracked_by_id.get(id(row)),
+        )
         if row.severity == "veto":
             pv["advice"] = pv["advice"] or i18n.advice(row.check, lang, row.detail)
             vetoes.append(pv)
@@ -640,13 +840,19 @@ def site_view(
         total=fmt_number(detail.get("total", 100)),
         pass_score=fmt_number(detail.get("pass_score", 60)),
         tracking={
-            "new": tracking.new, "open": tracking.open, "overdue": tracking.overdue,
-            "fixed": len(tracking.fixed), "complete": tracking.complete, "unverified": tracking.unverified,
+            "new": tracking.new,
+            "open": tracking.open,
+            "overdue": tracking.overdue,
+            "fixed": len(tracking.fixed),
+            "complete": tracking.complete,
+            "unverified": tracking.unverified,
             "deadline_days": tracking.deadline_days,
         },
         fixed=[
             {
-                "title": i18n.check_title(f.check, lang), "url": f.url, "href": safe_href(f.url),
+                "title": i18n.check_title(f.check, lang),
+                "url": f.url,
+                "href": safe_href(f.url),
                 "first_seen": fmt_date(f.first_seen),
             }
             for f in tracking.fixed[:FIXED_SHOWN]
@@ -677,14 +883,21 @@ def make_environment(lang: str) -> Environment:
     return env
 
 
-def latest_finished_runs(session: Session, site_ids: Iterable[str] | None = None) -> dict[str, RunRow]:
+def latest_finished_runs(
+    session: Session, site_ids: Iterable[str] | None = None
+) -> dict[str, RunRow]:
     """The newest finished run of each site (a run still crawling is not reported half-done)."""
-    latest = select(RunRow.site_id, func.max(RunRow.id).label("run_id")).where(RunRow.finished_at.is_not(None))
+    latest = select(RunRow.site_id, func.max(RunRow.id).label("run_id")).where(
+        RunRow.finished_at.is_not(None)
+    )
     ids = list(site_ids or [])
     if ids:
         latest = latest.where(RunRow.site_id.in_(ids))
     sub = latest.group_by(RunRow.site_id).subquery()
-    return {run.site_id: run for run in session.scalars(select(RunRow).join(sub, sub.c.run_id == RunRow.id))}
+    return {
+        run.site_id: run
+        for run in session.scalars(select(RunRow).join(sub, sub.c.run_id == RunRow.id))
+    }
 
 
 def _write(path: Path, text: str) -> None:
@@ -704,35 +917,73 @@ def _overview_counts(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
         elif status != "exception":
             if verdict in ("pass", "fail", "unreachable"):
                 counts["inspected"] += 1
-                counts[{"pass": "passed", "fail": "failed", "unreachable": "unreachable"}[verdict]] += 1
+                counts[
+                    {"pass": "passed", "fail": "failed", "unreachable": "unreachable"}[verdict]
+                ] += 1
             else:
                 counts["not_run"] += 1
-    keys = ("registered", "active", "closed", "exception", "inspected", "passed", "failed", "unreachable",
-            "closed_online", "closed_ok", "not_run")
+    keys = (
+        "registered",
+        "active",
+        "closed",
+        "exception",
+        "inspected",
+        "passed",
+        "failed",
+        "unreachable",
+        "closed_online",
+        "closed_ok",
+        "not_run",
+    )
     return {k: counts.get(k, 0) for k in keys}
 
 
-def overview_view(rows: Sequence[dict[str, Any]], problems: Mapping[str, Counter], reasons: Counter,
-                  lang: str, as_of: str) -> dict[str, Any]:
+def overview_view(
+    rows: Sequence[dict[str, Any]],
+    problems: Mapping[str, Counter],
+    reasons: Counter,
+    lang: str,
+    as_of: str,
+) -> dict[str, Any]:
     counts = _overview_counts(rows)
     kinds = []
-    for kind in sorted({r["site"]["kind_code"] for r in rows}, key=lambda k: ({"portal": 0, "department": 1}.get(k, 2), k)):
+    for kind in sorted(
+        {r["site"]["kind_code"] for r in rows},
+        key=lambda k: ({"portal": 0, "department": 1}.get(k, 2), k),
+    ):
         sub = _overview_counts([r for r in rows if r["site"]["kind_code"] == kind])
         rate = sub["passed"] / sub["inspected"] * 100 if sub["inspected"] else None
-        kinds.append({"kind": i18n.kind_text(kind, lang), **sub, "pass_rate": f"{fmt_number(rate)}%" if rate is not None else "–"})
+        kinds.append(
+            {
+                "kind": i18n.kind_text(kind, lang),
+                **sub,
+                "pass_rate": f"{fmt_number(rate)}%" if rate is not None else "–",
+            }
+        )
     common = [
-        {"check": check, "title": i18n.check_title(check, lang), "sites": c["sites"], "findings": c["findings"]}
-        for check, c in sorted(problems.items(), key=lambda kv: (-kv[1]["sites"], -kv[1]["findings"], kv[0]))
+        {
+            "check": check,
+            "title": i18n.check_title(check, lang),
+            "sites": c["sites"],
+            "findings": c["findings"],
+        }
+        for check, c in sorted(
+            problems.items(), key=lambda kv: (-kv[1]["sites"], -kv[1]["findings"], kv[0])
+        )
     ]
     return {
         "counts": counts,
         "summary": t(lang, "summary_sentence", **counts),
         "kinds": kinds,
         "common": common[:15],
-        "reasons": [{"text": i18n.reason_text(r, lang), "count": n} for r, n in reasons.most_common(10)],
+        "reasons": [
+            {"text": i18n.reason_text(r, lang), "count": n} for r, n in reasons.most_common(10)
+        ],
         "as_of": as_of,
-        "verdicts": [(v, i18n.verdict_text(v, lang)) for v in
-                     ("pass", "fail", "unreachable", "closed_ok", "closed_online", "skipped")]
+        "verdicts": [
+            (v, i18n.verdict_text(v, lang))
+            for v in ("pass", "fail", "unreachable", "closed_ok", "closed_online", "skipped")
+        ]
         + [(None, t(lang, "not_run"))],
     }
 
@@ -764,7 +1015,9 @@ def render_reports(
         run = runs.get(site.site_id)
         findings = None
         if run is not None:
-            findings = session.scalars(select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)).all()
+            findings = session.scalars(
+                select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)
+            ).all()
             for check in {f.check for f in findings}:
                 problems[check]["sites"] += 1
             for f in findings:
@@ -781,9 +1034,20 @@ def render_reports(
     as_of = max((r["as_of"] for r in rows if r["as_of"]), default="")
     overview = overview_view(rows, problems, reasons, lang, as_of)
     index = out / "index.html"
-    _write(index, index_tpl.render(o=overview, rows=rows, css=assets.css, script=assets.script,
-                                   script_hash=assets.script_hash, generated=generated))
-    logger.info("reports: %d site pages, overview %s", sum(1 for r in rows if r["has_report"]), index)
+    _write(
+        index,
+        index_tpl.render(
+            o=overview,
+            rows=rows,
+            css=assets.css,
+            script=assets.script,
+            script_hash=assets.script_hash,
+            generated=generated,
+        ),
+    )
+    logger.info(
+        "reports: %d site pages, overview %s", sum(1 for r in rows if r["has_report"]), index
+    )
     return index
 
 
@@ -800,7 +1064,8 @@ def _row_of(view: dict[str, Any], lang: str) -> dict[str, Any]:
         "verdict_class": view["verdict_class"],
         "score": view.get("score") if view.get("scored") else None,
         "score_text": view["score_text"],
-        "vetoes": "、".join(dict.fromkeys(p["headline"] for p in view["vetoes"])) if lang == "zh"
+        "vetoes": "、".join(dict.fromkeys(p["headline"] for p in view["vetoes"]))
+        if lang == "zh"
         else ", ".join(dict.fromkeys(p["headline"] for p in view["vetoes"])),
         "veto": counts.get("veto", 0),
         "major": counts.get("major", 0),

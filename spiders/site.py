@@ -147,7 +147,11 @@ class SiteSpider(Spider):
         # "a generator with a return value" (inspect.getsource + ast.parse) through a cache
         # weakly keyed by the callback object, so a fresh bound method per Request re-parses
         # the source for nearly every response.
-        self._on_page, self._on_other, self._on_error = self.parse_page, self.parse_other, self.on_error
+        self._on_page, self._on_other, self._on_error = (
+            self.parse_page,
+            self.parse_other,
+            self.on_error,
+        )
 
     @staticmethod
     def _sites_from_args(
@@ -328,7 +332,13 @@ class SiteSpider(Spider):
 
     def _external_request(self, shared: SharedCheck) -> Request:
         return self._request(
-            shared.waiting[0], shared.url, "external", shared.depth, "HEAD", shared=shared, count=False
+            shared.waiting[0],
+            shared.url,
+            "external",
+            shared.depth,
+            "HEAD",
+            shared=shared,
+            count=False,
         )
 
     # ---- callbacks ----------------------------------------------------------------------
@@ -393,7 +403,9 @@ class SiteSpider(Spider):
         elif sc.element_samples < self.element_sample and page["kind"] != "not_found":
             # The census wants the footer elements on every page: check a sample of inner pages.
             sc.element_samples += 1
-            page["facts"]["elements"] = find_footer_elements(text, response.url, self.element_patterns)
+            page["facts"]["elements"] = find_footer_elements(
+                text, response.url, self.element_patterns
+            )
         links: list[tuple[str, str, str, str, str]] = []
         seen = sc.seen
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
@@ -407,7 +419,9 @@ class SiteSpider(Spider):
             if link.invalid:
                 yield TargetItem(sc.site.site_id, _invalid_outcome(url, link.invalid))
                 continue
-            next_step = self._schedule_link(sc, url, depth + 1, encoding if not url.isascii() else None)
+            next_step = self._schedule_link(
+                sc, url, depth + 1, encoding if not url.isascii() else None
+            )
             if next_step is not None:
                 yield next_step
         yield from self._column_structure(sc, meta["key"], response.url, text)
@@ -416,7 +430,9 @@ class SiteSpider(Spider):
     # ---- site structure: columns and footer elements (once per site, or per column page) ----
 
     def _home_structure(self, sc: SiteCrawl, html: str, url: str, page: dict[str, Any]) -> None:
-        for column in discover_columns(html, url, self.categories, scope_hosts=sc.scope, rules=self.column_rules):
+        for column in discover_columns(
+            html, url, self.categories, scope_hosts=sc.scope, rules=self.column_rules
+        ):
             sc.columns.setdefault(column.url, asdict(column))
         sc.sitemap_url = find_sitemap_url(html, url, rules=self.column_rules)
         page["facts"]["elements"] = find_footer_elements(html, url, self.element_patterns)
@@ -436,13 +452,19 @@ class SiteSpider(Spider):
             if column["source"] in ("nav", "more") and any(
                 p in column["name"] or p == column["canonical"] for p in self.sub_column_parents
             ):
-                found = discover_columns(html, url, self.categories, scope_hosts=sc.scope, rules=self.column_rules)
+                found = discover_columns(
+                    html, url, self.categories, scope_hosts=sc.scope, rules=self.column_rules
+                )
                 yield from self._add_columns(sc, found, "sub", column["name"])
         if sc.sitemap_url and sc.sitemap_url in (key, url):
-            found = discover_sitemap_columns(html, url, self.categories, sc.scope, rules=self.column_rules)
+            found = discover_sitemap_columns(
+                html, url, self.categories, sc.scope, rules=self.column_rules
+            )
             yield from self._add_columns(sc, found, "sitemap", None)
 
-    def _add_columns(self, sc: SiteCrawl, found: list[Any], source: str, parent: str | None) -> Iterator[Request]:
+    def _add_columns(
+        self, sc: SiteCrawl, found: list[Any], source: str, parent: str | None
+    ) -> Iterator[Request]:
         for column in found:
             if column.url in sc.columns or same_page(column.url, sc.home_url):
                 continue
@@ -460,7 +482,9 @@ class SiteSpider(Spider):
         for i in range(self.soft404_probes):
             token = secrets.token_hex(6)
             # Relative to the home page, so a site registered under a path is probed inside it.
-            path = f"inspector-{token}-not-found.html" if i == 0 else f"inspector-{token}/index.html"
+            path = (
+                f"inspector-{token}-not-found.html" if i == 0 else f"inspector-{token}/index.html"
+            )
             req = self._request(sc, urljoin(home_final, path), "probe404", 1, priority=5)
             yield req
         yield self._request(sc, urljoin(home_final, "/robots.txt"), "robots", 1, priority=5)
@@ -498,15 +522,20 @@ class SiteSpider(Spider):
         outcome = self._outcome(response, kind)
         if not outcome["reason"]:
             outcome.update(self._wrong_thing(response, kind, outcome))
-        if kind == "external" and req.method == "HEAD" and "html" in outcome["content_type"] and (
-            _worth_sniffing(meta["key"], response.url)
+        if (
+            kind == "external"
+            and req.method == "HEAD"
+            and "html" in outcome["content_type"]
+            and (_worth_sniffing(meta["key"], response.url))
         ):
             # A domain's front page may now be a parking page: read its first bytes.
             yield self._again(req, method="GET")
             return
         yield from self._finish(meta, outcome)
 
-    def _wrong_thing(self, response: Response, kind: str, outcome: dict[str, Any]) -> dict[str, str]:
+    def _wrong_thing(
+        self, response: Response, kind: str, outcome: dict[str, Any]
+    ) -> dict[str, str]:
         """错链: the target opens, but is not what the link promises."""
         url = response.meta["key"]
         if kind == "resource" and url_extension(url) in ATTACHMENT_EXTENSIONS:
@@ -568,7 +597,9 @@ class SiteSpider(Spider):
         wait = float(raw)
         if wait > self.retry_after_max:
             return None
-        return self._again(response.request, tries=meta.get("tries", 0) + 1, not_before=time.monotonic() + wait)
+        return self._again(
+            response.request, tries=meta.get("tries", 0) + 1, not_before=time.monotonic() + wait
+        )
 
     def _redirect(self, response: Response) -> Iterator[Any] | None:
         """Follow a redirect ourselves so the chain is kept and loops are named, not dropped.
@@ -666,7 +697,11 @@ class SiteSpider(Spider):
     ) -> Iterator[Any]:
         meta = request.meta
         sc: SiteCrawl = meta["sc"]
-        if sc.home_tries < self.home_retries and reason not in ("redirect_loop", "too_many_redirects", "dns"):
+        if sc.home_tries < self.home_retries and reason not in (
+            "redirect_loop",
+            "too_many_redirects",
+            "dns",
+        ):
             sc.home_tries += 1
             retry = _own_meta(meta)
             retry.update(t0=time.monotonic(), chain=())
@@ -728,7 +763,9 @@ class SiteSpider(Spider):
             host.timeouts_in_row += 1
             if host.timeouts_in_row >= self.host_timeout_limit and not host.gave_up:
                 host.gave_up = True
-                logger.info("giving up on %s after %d timeouts in a row", host_key, host.timeouts_in_row)
+                logger.info(
+                    "giving up on %s after %d timeouts in a row", host_key, host.timeouts_in_row
+                )
         elif outcome is not None:
             host.timeouts_in_row = 0
         while host.queued and (host.gave_up or host.inflight < self.host_limit):
@@ -789,7 +826,12 @@ def _configure_politeness(settings: Any, sites: list[Site]) -> None:
     # nearly every request to a site opened a new TCP connection (~8% of the crawl's CPU). Twice
     # the largest site concurrency keeps an idle keep-alive connection ready; external hosts
     # stay at INSPECTOR_EXTERNAL_HOST_CONCURRENCY through the spider's own per-host queue.
-    busiest = max([settings.getint("INSPECTOR_SITE_CONCURRENCY"), *(s.get("concurrency", 0) for s in slots.values())])
+    busiest = max(
+        [
+            settings.getint("INSPECTOR_SITE_CONCURRENCY"),
+            *(s.get("concurrency", 0) for s in slots.values()),
+        ]
+    )
     settings.set(
         "CONCURRENT_REQUESTS_PER_DOMAIN",
         max(2 * busiest, settings.getint("INSPECTOR_EXTERNAL_HOST_CONCURRENCY")),
@@ -823,7 +865,9 @@ def _slot_settings(settings: Any, site: Site) -> dict[str, Any]:
     """Politeness of one site's download slot: the registry row, else the settings."""
     return {
         "concurrency": site.concurrency or settings.getint("INSPECTOR_SITE_CONCURRENCY"),
-        "delay": site.delay if site.delay is not None else settings.getfloat("INSPECTOR_SITE_DELAY"),
+        "delay": site.delay
+        if site.delay is not None
+        else settings.getfloat("INSPECTOR_SITE_DELAY"),
         "jitter": 0,
     }
 

@@ -21,7 +21,9 @@ import inspector  # noqa: F401 - sets the offline tldextract configuration first
 REPO = Path(__file__).resolve().parents[1]
 REALPAGES = REPO.parent / "shared" / "realpages"
 PEER_SUITES = REPO.parent / "shared" / "peer-suites"
-PG_ADMIN_URL = os.environ.get("INSPECTOR_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN_URL = os.environ.get(
+    "INSPECTOR_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +110,9 @@ TEST_SETTINGS = {
 }
 
 
-async def crawl(sites: list[Any], db_url: str, as_of: date = AS_OF, **settings: Any) -> dict[str, int]:
+async def crawl(
+    sites: list[Any], db_url: str, as_of: date = AS_OF, **settings: Any
+) -> dict[str, int]:
     """Crawl `sites` into `db_url` in this process; returns {site_id: run_id}."""
     from scrapy.crawler import CrawlerRunner
     from twisted.internet import reactor
@@ -130,8 +134,14 @@ async def crawl(sites: list[Any], db_url: str, as_of: date = AS_OF, **settings: 
 def site(site_id: str, url: str, **kw: Any) -> Any:
     from inspector.registry import Site
 
-    return Site(site_id=site_id, name=kw.pop("name", site_id), url=url, kind=kw.pop("kind", "portal"),
-                status=kw.pop("status", "active"), **kw)
+    return Site(
+        site_id=site_id,
+        name=kw.pop("name", site_id),
+        url=url,
+        kind=kw.pop("kind", "portal"),
+        status=kw.pop("status", "active"),
+        **kw,
+    )
 
 
 def open_session(db_url: str) -> Any:

@@ -20,7 +20,12 @@ from inspector import clock
 
 REPO = Path(__file__).resolve().parents[1]
 PRODUCT = ("inspector", "spiders", "checks", "reports")
-WALL_CLOCK_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("date", "today"), ("datetime", "today")}
+WALL_CLOCK_CALLS = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("date", "today"),
+    ("datetime", "today"),
+}
 
 
 def _wall_clock_calls(path: Path) -> list[str]:

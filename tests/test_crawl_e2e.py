@@ -102,12 +102,16 @@ async def test_every_reason_class_is_recorded_once_per_target(core_site, sqlite_
 async def test_broken_link_findings_have_all_sources(core_site, sqlite_url):  # noqa: ANN001
     base = f"http://127.0.0.1:{core_site.port}"
     home = core_site.site_url("core", "/")
-    runs = await crawl([site("core", home)], sqlite_url, INSPECTOR_STATIC_HOSTS={"nx.inspector.invalid": ""})
+    runs = await crawl(
+        [site("core", home)], sqlite_url, INSPECTOR_STATIC_HOSTS={"nx.inspector.invalid": ""}
+    )
     with open_session(sqlite_url) as s:
         # One target row per unique URL, however many pages link to it.
         n404 = s.scalars(select(TargetRow).where(TargetRow.url == base + "/status/404")).all()
         assert len(n404) == 1
-        occurrences = s.scalars(select(LinkRow).where(LinkRow.target_url == base + "/status/404")).all()
+        occurrences = s.scalars(
+            select(LinkRow).where(LinkRow.target_url == base + "/status/404")
+        ).all()
         assert len(occurrences) == 3
         findings = {
             f.url: f for f in s.scalars(select(FindingRow).where(FindingRow.run_id == runs["core"]))
@@ -168,7 +172,9 @@ async def test_crawl_trap_stays_bounded_and_is_recorded(server, sqlite_url):  # 
 
 @pytest_twisted.ensureDeferred
 async def test_max_pages_bound_is_recorded(server, sqlite_url):  # noqa: ANN001
-    runs = await crawl([site("basic", server.site_url("basic", "/"))], sqlite_url, INSPECTOR_MAX_PAGES=2)
+    runs = await crawl(
+        [site("basic", server.site_url("basic", "/"))], sqlite_url, INSPECTOR_MAX_PAGES=2
+    )
     with open_session(sqlite_url) as s:
         run = s.get(RunRow, runs["basic"])
         assert run.pages_crawled == 2
@@ -180,7 +186,9 @@ async def test_relative_links_base_href_gbk_and_meta_refresh(server, sqlite_url)
     home = server.site_url("basic", "/")
     runs = await crawl([site("basic", home)], sqlite_url)
     with open_session(sqlite_url) as s:
-        pages = {p.url: p for p in s.scalars(select(PageRow).where(PageRow.run_id == runs["basic"]))}
+        pages = {
+            p.url: p for p in s.scalars(select(PageRow).where(PageRow.run_id == runs["basic"]))
+        }
         links = s.scalars(select(LinkRow).where(LinkRow.run_id == runs["basic"])).all()
     # <base href> on sub/b.html sends c.html to /other/c.html.
     assert home + "other/c.html" in pages
@@ -189,9 +197,18 @@ async def test_relative_links_base_href_gbk_and_meta_refresh(server, sqlite_url)
     assert pages[home + "gbk.html"].title == "政策文件"
     # srcset candidates, iframes, stylesheets, scripts and meta refresh are links too.
     kinds = {(link.element, link.attribute) for link in links}
-    assert {("img", "srcset"), ("iframe", "src"), ("link", "href"), ("script", "src"), ("meta", "content")} <= kinds
+    assert {
+        ("img", "srcset"),
+        ("iframe", "src"),
+        ("link", "href"),
+        ("script", "src"),
+        ("meta", "content"),
+    } <= kinds
     # A link repeated on a page is one occurrence per appearance, one target overall.
-    assert sum(1 for link in links if link.target_url == home + "a.html" and link.source_url == home) == 4
+    assert (
+        sum(1 for link in links if link.target_url == home + "a.html" and link.source_url == home)
+        == 4
+    )
     anchors = [link for link in links if link.fragment == "top"]
     assert anchors and anchors[0].target_url == home + "a.html"
 
@@ -220,7 +237,9 @@ async def test_exception_and_closed_sites_are_exported_not_fetched(server, sqlit
 async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url):  # noqa: ANN001
     """Every inner page of one site hangs; the other site is crawled meanwhile, not after it."""
     hanging = "".join(f'<a href="p{i}.html">栏目{i}</a>' for i in range(12))
-    pages = {f"/p{i}.html": {"body": "<html><body>迟到</body></html>", "delay": 30} for i in range(12)}
+    pages = {
+        f"/p{i}.html": {"body": "<html><body>迟到</body></html>", "delay": 30} for i in range(12)
+    }
     stuck_home = server.add_site("stuck", {"/": f"<html><body>{hanging}</body></html>", **pages})
     stuck_home = stuck_home.replace("127.0.0.1", "stuck.example")
     runs = await crawl(
@@ -233,7 +252,9 @@ async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url)
     with open_session(sqlite_url) as s:
         stuck = s.get(RunRow, runs["stuck"])
         basic = s.get(RunRow, runs["basic"])
-        hung = s.scalars(select(TargetRow).where(TargetRow.run_id == stuck.id, TargetRow.reason == "timeout")).all()
+        hung = s.scalars(
+            select(TargetRow).where(TargetRow.run_id == stuck.id, TargetRow.reason == "timeout")
+        ).all()
     assert len(hung) == 12  # each hanging page is a finding of its own site
     assert basic.status == "finished" and basic.pages_crawled >= 6
     assert basic.finished_at < stuck.finished_at  # done while the stuck site was still waiting
@@ -241,7 +262,9 @@ async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url)
 
 @pytest_twisted.ensureDeferred
 async def test_max_depth_bound_is_recorded(server, sqlite_url):  # noqa: ANN001
-    runs = await crawl([site("basic", server.site_url("basic", "/"))], sqlite_url, INSPECTOR_MAX_DEPTH=1)
+    runs = await crawl(
+        [site("basic", server.site_url("basic", "/"))], sqlite_url, INSPECTOR_MAX_DEPTH=1
+    )
     with open_session(sqlite_url) as s:
         run = s.get(RunRow, runs["basic"])
         depths = set(s.scalars(select(PageRow.depth).where(PageRow.run_id == run.id)))

@@ -37,16 +37,28 @@ def redis_key():  # noqa: ANN201
 
 def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "inspector.cli", *args], capture_output=True, text=True, cwd=REPO, timeout=timeout
+        [sys.executable, "-m", "inspector.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=timeout,
     )
 
 
-def test_two_workers_share_the_queue_and_the_database(server, pg_url, redis_key, tmp_path: Path) -> None:  # noqa: ANN001
+def test_two_workers_share_the_queue_and_the_database(
+    server, pg_url, redis_key, tmp_path: Path
+) -> None:  # noqa: ANN001
     names = [f"d{i}-{uuid.uuid4().hex[:6]}" for i in range(4)]
     rows = ["site_id,name,url,kind,status,organizer,site_code"]
     for name in names:
-        pages = {"/": "".join(f'<a href="p{j}.html">第{j}页</a>' for j in range(5)) + '<a href="missing.html">坏链</a>'}
-        pages |= {f"/p{j}.html": {"body": f"<html><body>第{j}页</body></html>", "delay": 0.05} for j in range(5)}
+        pages = {
+            "/": "".join(f'<a href="p{j}.html">第{j}页</a>' for j in range(5))
+            + '<a href="missing.html">坏链</a>'
+        }
+        pages |= {
+            f"/p{j}.html": {"body": f"<html><body>第{j}页</body></html>", "delay": 0.05}
+            for j in range(5)
+        }
         url = server.add_site(name, pages).replace("127.0.0.1", f"{name}.example")
         rows.append(f"{name},站点{name},{url},portal,active,,")
     rows.append("gone,已关停网站,http://gone.example/,portal,closed,,")
@@ -56,13 +68,27 @@ def test_two_workers_share_the_queue_and_the_database(server, pg_url, redis_key,
     common = ["--db", pg_url, "--redis", REDIS_URL, "--set", f"REDIS_START_URLS_KEY={redis_key}",
               "--set", "INSPECTOR_STATIC_HOSTS=" + json.dumps(hosts)]  # fmt: skip
 
-    proc = _cli("enqueue", "--registry", str(registry), "--batch", "night-1", "--as-of", "2026-11-28", *common)
+    proc = _cli(
+        "enqueue",
+        "--registry",
+        str(registry),
+        "--batch",
+        "night-1",
+        "--as-of",
+        "2026-11-28",
+        *common,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "4 sites queued" in proc.stdout
 
     worker = [sys.executable, "-m", "inspector.cli", "worker", "--batch", "night-1", "--as-of", "2026-11-28", *common,
               "--set", "MAX_IDLE_TIME_BEFORE_CLOSE=2", "--set", "INSPECTOR_WORKER_SITES=1", "--set", "LOG_LEVEL=INFO"]  # fmt: skip
-    procs = [subprocess.Popen(worker, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            worker, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=180) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outputs]
     took = [o[1].count("worker took site") for o in outputs]
@@ -75,7 +101,10 @@ def test_two_workers_share_the_queue_and_the_database(server, pg_url, redis_key,
         for name in names:
             run = by_site[name]
             assert run.status == "finished" and run.verdict is not None
-            assert s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run.id)) == 6
+            assert (
+                s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run.id))
+                == 6
+            )
         assert by_site["gone"].verdict == "closed_ok"
 
     # Enqueueing the same batch again queues nothing: every site is done.

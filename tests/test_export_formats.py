@@ -20,13 +20,24 @@ SITE = "https://www.example.gov.cn/"
 @pytest.fixture
 def db(tmp_path: Path) -> ReportDB:
     db = ReportDB.create(tmp_path / "export.db")
-    a = db.site("a", "示例市人民政府", SITE, organizer="示例市人民政府办公室", site_code="1234000001")
+    a = db.site(
+        "a", "示例市人民政府", SITE, organizer="示例市人民政府办公室", site_code="1234000001"
+    )
     db.run(a, date(2025, 10, 1), [broken(f"{SITE}old.html")])
-    db.run(a, date(2025, 11, 15), [
-        broken(f"{SITE}old.html"),
-        broken(f"{SITE}x.html", home=True, sources=[SITE], texts=["=HYPERLINK(\"http://evil\",\"点我\")"]),
-        stale_column("工作动态", f"{SITE}gzdt/", newest="2025-09-01", age=75),
-    ])
+    db.run(
+        a,
+        date(2025, 11, 15),
+        [
+            broken(f"{SITE}old.html"),
+            broken(
+                f"{SITE}x.html",
+                home=True,
+                sources=[SITE],
+                texts=['=HYPERLINK("http://evil","点我")'],
+            ),
+            stale_column("工作动态", f"{SITE}gzdt/", newest="2025-09-01", age=75),
+        ],
+    )
     b = db.site("b", "=cmd|' /C calc'!A0", "https://b.example.gov.cn/", kind="department")
     db.run(b, date(2025, 11, 15), [unreachable("https://b.example.gov.cn/")])
     return db
@@ -37,13 +48,26 @@ def test_json_keeps_the_contract_and_adds_tracking(db: ReportDB) -> None:
         data = json.loads(export_json(s))
     assert {"generated_at", "as_of", "sites"} <= data.keys()
     site = next(x for x in data["sites"] if x["site_id"] == "a")
-    for key in ("site_id", "url", "status", "run_id", "pages_crawled", "score", "verdict", "findings",
-                "home_newest_date", "columns", "tracking"):
+    for key in (
+        "site_id",
+        "url",
+        "status",
+        "run_id",
+        "pages_crawled",
+        "score",
+        "verdict",
+        "findings",
+        "home_newest_date",
+        "columns",
+        "tracking",
+    ):
         assert key in site
     assert site["verdict"] == "pass" and site["score"] == 96.9
     for finding in site["findings"]:
         assert {"check", "severity", "url", "detail", "tracking"} <= finding.keys()
-        assert {"status", "first_seen", "days_open", "deadline", "overdue"} <= finding["tracking"].keys()
+        assert {"status", "first_seen", "days_open", "deadline", "overdue"} <= finding[
+            "tracking"
+        ].keys()
 
 
 def test_csv_has_bom_chinese_and_tracking(db: ReportDB) -> None:
@@ -59,7 +83,9 @@ def test_csv_has_bom_chinese_and_tracking(db: ReportDB) -> None:
     assert home["site_name"] == "示例市人民政府"
     assert home["check_name"] == "打不开或错链"
     assert home["evidence"].startswith("页面不存在(404)；位于首页；链接文字：")
-    assert home["tracking"] == "new" and home["deadline"] == "2025-12-15" and home["overdue"] == "no"
+    assert (
+        home["tracking"] == "new" and home["deadline"] == "2025-12-15" and home["overdue"] == "no"
+    )
     assert json.loads(home["detail"])["on_home_page"] is True
     old = next(r for r in rows if r["url"] == f"{SITE}old.html")
     assert (old["tracking"], old["first_seen"], old["days_open"]) == ("open", "2025-10-01", "45")
@@ -88,16 +114,30 @@ def test_xlsx_rows_read_back(db: ReportDB, tmp_path: Path) -> None:
     assert home["网站名称"] == "示例市人民政府"
     assert home["检查项"] == "打不开或错链"
     assert home["严重程度"] == "重要"
-    assert home["整改状态"] == "新发现" and home["整改期限"] == "2025-12-15" and home["是否超期"] == "否"
+    assert (
+        home["整改状态"] == "新发现"
+        and home["整改期限"] == "2025-12-15"
+        and home["是否超期"] == "否"
+    )
     assert "页面不存在(404)" in home["证据"]
     old = next(r for r in body if r["问题网址"] == f"{SITE}old.html")
     assert old["整改状态"] == "未整改" and old["首次发现"] == "2025-10-01"
     # Text starting with "=" stays text: never a formula, whatever a site or registry says.
-    cell = next(c for row in ws.iter_rows(min_row=2) for c in row if c.value == "=cmd|' /C calc'!A0")
+    cell = next(
+        c for row in ws.iter_rows(min_row=2) for c in row if c.value == "=cmd|' /C calc'!A0"
+    )
     assert cell.data_type == "s"
-    sites = [dict(zip([c.value for c in wb["网站汇总"][1]], r, strict=True))
-             for r in wb["网站汇总"].iter_rows(min_row=2, values_only=True)]
+    sites = [
+        dict(zip([c.value for c in wb["网站汇总"][1]], r, strict=True))
+        for r in wb["网站汇总"].iter_rows(min_row=2, values_only=True)
+    ]
     a = next(r for r in sites if r["网站编号"] == "a")
-    assert (a["检查结论"], a["得分"], a["问题数"], a["新发现"], a["未整改"]) == ("合格", 96.9, 3, 2, 1)
+    assert (a["检查结论"], a["得分"], a["问题数"], a["新发现"], a["未整改"]) == (
+        "合格",
+        96.9,
+        3,
+        2,
+        1,
+    )
     b = next(r for r in sites if r["网站编号"] == "b")
     assert b["检查结论"] == "不合格（站点无法访问）"

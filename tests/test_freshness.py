@@ -22,7 +22,9 @@ T = date(2026, 11, 28)
 PROFILE = load_profile("census2015")
 
 
-def snapshot(home_newest: date | None, columns: list[ColumnFacts], home: bool = True) -> SiteSnapshot:
+def snapshot(
+    home_newest: date | None, columns: list[ColumnFacts], home: bool = True
+) -> SiteSnapshot:
     page = PageFacts("http://a.gov.cn/", "http://a.gov.cn/", 200, "text/html", 1000, 0, "首页", 10,
                      is_home=True, kind="home", newest_item_date=home_newest)  # fmt: skip
     return SiteSnapshot(
@@ -33,7 +35,9 @@ def snapshot(home_newest: date | None, columns: list[ColumnFacts], home: bool = 
 
 
 def col(name: str, category: str, newest: date | None, items: int | None = 5, **kw) -> ColumnFacts:  # noqa: ANN003
-    return ColumnFacts(name, name, category, f"http://a.gov.cn/{name}/", newest_date=newest, item_count=items, **kw)
+    return ColumnFacts(
+        name, name, category, f"http://a.gov.cn/{name}/", newest_date=newest, item_count=items, **kw
+    )
 
 
 def days_ago(n: int) -> date:
@@ -46,12 +50,18 @@ def test_homepage_fresh_within_14_days_and_stale_after() -> None:
     [f] = check.check_site(snapshot(days_ago(15), []))
     assert f.check == "homepage_stale" and f.severity == "veto"
     assert f.detail["newest_date"] == days_ago(15).isoformat()
-    assert f.detail["age_days"] == 15 and f.detail["threshold_days"] == 14 and f.detail["basis"] == "home"
+    assert (
+        f.detail["age_days"] == 15
+        and f.detail["threshold_days"] == 14
+        and f.detail["basis"] == "home"
+    )
 
 
 def test_navigation_home_page_is_judged_by_its_columns() -> None:
     check = HomepageStale(PROFILE)
-    fresh = snapshot(None, [col("要闻动态", "news", days_ago(3)), col("通知公告", "notice", days_ago(40))])
+    fresh = snapshot(
+        None, [col("要闻动态", "news", days_ago(3)), col("通知公告", "notice", days_ago(40))]
+    )
     assert list(check.check_site(fresh)) == []
     [f] = check.check_site(snapshot(None, [col("要闻动态", "news", days_ago(30))]))
     assert f.detail["basis"] == "columns" and f.detail["age_days"] == 30
@@ -74,7 +84,10 @@ def test_column_windows_per_category() -> None:
     ]
     found = {f.detail["column"]: f for f in ColumnStale(PROFILE).check_site(snapshot(T, columns))}
     assert set(found) == {"要闻动态", "通知公告", "人事信息", "政策解读"}
-    assert found["通知公告"].detail["threshold_days"] == 183 and found["通知公告"].url == "http://a.gov.cn/通知公告/"
+    assert (
+        found["通知公告"].detail["threshold_days"] == 183
+        and found["通知公告"].url == "http://a.gov.cn/通知公告/"
+    )
     assert found["政策解读"].detail["newest_date"] is None
 
 
@@ -100,7 +113,9 @@ def test_column_veto_thresholds() -> None:
     rules = {f.detail["rule"] for f in check.check_site(snapshot(T, empty + stale_news))}
     assert rules == {"stale_key_columns", "empty_columns", "stale_or_empty_columns"}
     mixed = [col(f"人事{i}", "personnel", days_ago(400)) for i in range(6)] + empty[:4]
-    assert {f.detail["rule"] for f in check.check_site(snapshot(T, mixed))} == {"stale_or_empty_columns"}
+    assert {f.detail["rule"] for f in check.check_site(snapshot(T, mixed))} == {
+        "stale_or_empty_columns"
+    }
 
 
 @pytest_twisted.ensureDeferred
@@ -126,20 +141,35 @@ async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url)
     assert "homepage_stale" not in by_check
     assert [f.detail["column"] for f in by_check["column_stale"]] == ["乡镇动态"]
     stale = by_check["column_stale"][0].detail
-    assert stale["newest_date"] == "2026-09-01" and stale["age_days"] == 88 and stale["threshold_days"] == 14
+    assert (
+        stale["newest_date"] == "2026-09-01"
+        and stale["age_days"] == 88
+        and stale["threshold_days"] == 14
+    )
     assert [f.detail["column"] for f in by_check["column_empty"]] == ["征集调查"]
     assert columns["征集调查"]["parent"] == "互动交流"
 
 
 @pytest_twisted.ensureDeferred
 async def test_demo_site_a_month_later_is_a_zombie(demo_server, sqlite_url):  # noqa: ANN001
-    runs = await crawl([site("demo", demo_server.url("/"))], sqlite_url, as_of=date(2026, 12, 28), DOWNLOAD_TIMEOUT=3)
+    runs = await crawl(
+        [site("demo", demo_server.url("/"))],
+        sqlite_url,
+        as_of=date(2026, 12, 28),
+        DOWNLOAD_TIMEOUT=3,
+    )
     with open_session(sqlite_url) as s:
         findings = s.scalars(select(FindingRow).where(FindingRow.run_id == runs["demo"])).all()
     stale_home = [f for f in findings if f.check == "homepage_stale"]
     assert len(stale_home) == 1 and stale_home[0].severity == "veto"
-    assert stale_home[0].detail["newest_date"] == "2026-11-25" and stale_home[0].detail["age_days"] == 33
-    assert {f.detail["column"] for f in findings if f.check == "column_stale"} >= {"乡镇动态", "要闻动态"}
+    assert (
+        stale_home[0].detail["newest_date"] == "2026-11-25"
+        and stale_home[0].detail["age_days"] == 33
+    )
+    assert {f.detail["column"] for f in findings if f.check == "column_stale"} >= {
+        "乡镇动态",
+        "要闻动态",
+    }
 
 
 def _explain(*args: str) -> dict:
@@ -153,7 +183,9 @@ def _explain(*args: str) -> dict:
 
 @pytest.mark.skipif(not REALPAGES.is_dir(), reason=f"real pages not found at {REALPAGES}")
 def test_explain_a_saved_real_page() -> None:
-    report = _explain(str(REALPAGES / "www.miit.gov.cn__article__mhx-sandian.html"), "--as-of", "2026-11-28")
+    report = _explain(
+        str(REALPAGES / "www.miit.gov.cn__article__mhx-sandian.html"), "--as-of", "2026-11-28"
+    )
     assert {"kind", "date", "candidates", "columns", "elements"} <= set(report)
     assert report["kind"] == "article" and report["date"] == "2009-09-30"
     assert report["meta_date"] == "2023-05-12"  # the CMS migration's date, kept but not used
@@ -164,7 +196,11 @@ def test_explain_a_saved_real_page() -> None:
 @pytest.mark.skipif(not REALPAGES.is_dir(), reason=f"real pages not found at {REALPAGES}")
 def test_explain_a_saved_real_home_page_with_its_url() -> None:
     report = _explain(
-        str(REALPAGES / "www.yichun.gov.cn__home.html"), "--url", "https://www.yichun.gov.cn/", "--as-of", "2023-10-11"
+        str(REALPAGES / "www.yichun.gov.cn__home.html"),
+        "--url",
+        "https://www.yichun.gov.cn/",
+        "--as-of",
+        "2023-10-11",
     )
     assert report["kind"] == "home" and report["date"] == "2023-10-11"
     names = {c["name"]: c for c in report["columns"]}

@@ -35,7 +35,11 @@ def triples(html: str | bytes, page: str = PAGE) -> list[tuple[str, str, str]]:
     ("html", "element", "attribute"),
     [
         ('<a href="t.html">x</a>', "a", "href"),
-        ('<map name="m"><area shape="rect" coords="0,0,1,1" href="t.html" alt="x"></map>', "area", "href"),
+        (
+            '<map name="m"><area shape="rect" coords="0,0,1,1" href="t.html" alt="x"></map>',
+            "area",
+            "href",
+        ),
         ('<img src="t.html">', "img", "src"),
         ('<script src="t.html"></script>', "script", "src"),
         ('<link rel="stylesheet" href="t.html">', "link", "href"),
@@ -75,7 +79,7 @@ def test_link_element_and_attribute(html: str, element: str, attribute: str) -> 
         '<html manifest="t.html"><body></body></html>',  # AppCache, gone from browsers
         '<blockquote cite="t.html">q</blockquote><q cite="t.html">q</q>',  # not navigable
         '<div style="background:url(t.html)">x</div>',  # CSS is not parsed
-        '<style>body{background:url(t.html)}</style>',
+        "<style>body{background:url(t.html)}</style>",
         '<applet code="A.class" archive="t.html" codebase="t/"></applet>',
         '<object classid="clsid:1234" codebase="t.html"></object>',
         '<meta rel="icon" href="t.html">',  # href on <meta> is not HTML
@@ -95,16 +99,31 @@ def test_not_links(html: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "rel", ["dns-prefetch", "preconnect", "DNS-Prefetch", " preconnect ", "preconnect dns-prefetch",
-            "alternate", "search"],
+    "rel",
+    [
+        "dns-prefetch",
+        "preconnect",
+        "DNS-Prefetch",
+        " preconnect ",
+        "preconnect dns-prefetch",
+        "alternate",
+        "search",
+    ],
 )
 def test_link_hints_skipped(rel: str) -> None:
-    assert urls(f'<link rel="{rel}" href="//hm.baidu.com"><link rel="{rel}" href="/feed.xml">') == []
+    assert (
+        urls(f'<link rel="{rel}" href="//hm.baidu.com"><link rel="{rel}" href="/feed.xml">') == []
+    )
 
 
 def test_link_rel_with_a_resource_token_is_kept() -> None:
-    html = '<link rel="alternate stylesheet" href="/big.css"><link rel="preload" href="/font.woff2">'
-    assert urls(html) == ["http://www.example.gov.cn/big.css", "http://www.example.gov.cn/font.woff2"]
+    html = (
+        '<link rel="alternate stylesheet" href="/big.css"><link rel="preload" href="/font.woff2">'
+    )
+    assert urls(html) == [
+        "http://www.example.gov.cn/big.css",
+        "http://www.example.gov.cn/font.woff2",
+    ]
 
 
 def test_link_without_rel_is_kept() -> None:
@@ -124,8 +143,10 @@ def test_link_without_rel_is_kept() -> None:
         ("a.jpg, b.jpg 2x", ["a.jpg", "b.jpg"]),  # a comma right after a URL ends the candidate
         ("a.jpg,, b.jpg", ["a.jpg", "b.jpg"]),
         # Commas inside a URL belong to it (the URL runs to the next whitespace).
-        ("/img/w_100,h_50/a.jpg 1x, /img/w_200,h_100/a.jpg 2x",
-         ["/img/w_100,h_50/a.jpg", "/img/w_200,h_100/a.jpg"]),
+        (
+            "/img/w_100,h_50/a.jpg 1x, /img/w_200,h_100/a.jpg 2x",
+            ["/img/w_100,h_50/a.jpg", "/img/w_200,h_100/a.jpg"],
+        ),
         ("a.jpg?x=1,2 1x", ["a.jpg?x=1,2"]),
         ("a.jpg 100w 50h, b.jpg", ["a.jpg", "b.jpg"]),
         ("", []),
@@ -133,8 +154,14 @@ def test_link_without_rel_is_kept() -> None:
     ],
 )
 def test_srcset_candidates(srcset: str, expected: list[str]) -> None:
-    got = [link.url for link in links(f'<img srcset="{srcset}" alt="图">') if link.attribute == "srcset"]
-    assert got == [DIR + u if not u.startswith("/") else "http://www.example.gov.cn" + u for u in expected]
+    got = [
+        link.url
+        for link in links(f'<img srcset="{srcset}" alt="图">')
+        if link.attribute == "srcset"
+    ]
+    assert got == [
+        DIR + u if not u.startswith("/") else "http://www.example.gov.cn" + u for u in expected
+    ]
 
 
 def test_srcset_data_uri_is_not_split_into_a_relative_link() -> None:
@@ -175,10 +202,14 @@ def test_img_src_and_srcset_both_listed_with_the_alt_text() -> None:
 )
 def test_meta_refresh_url(content: str, expected: str) -> None:
     quoted = f"'{content}'" if '"' in content else f'"{content}"'
-    assert triples(f'<meta http-equiv="Refresh" content={quoted}>') == [("meta", "content", expected)]
+    assert triples(f'<meta http-equiv="Refresh" content={quoted}>') == [
+        ("meta", "content", expected)
+    ]
 
 
-@pytest.mark.parametrize("content", ["5", "0;", "  10  ", "url=t.html", "", "abc; url=t.html", "0x; url=t.html"])
+@pytest.mark.parametrize(
+    "content", ["5", "0;", "  10  ", "url=t.html", "", "abc; url=t.html", "0x; url=t.html"]
+)
 def test_meta_refresh_without_a_target(content: str) -> None:
     # A bare number reloads the page itself; without a number browsers ignore the refresh.
     assert urls(f'<meta http-equiv="refresh" content="{content}">') == []
@@ -193,19 +224,23 @@ def test_other_meta_http_equiv_ignored() -> None:
 
 
 def test_relative_base() -> None:
-    assert urls('<base href="../zwgk/"><a href="t.html">x</a>') == ["http://www.example.gov.cn/zwgk/t.html"]
+    assert urls('<base href="../zwgk/"><a href="t.html">x</a>') == [
+        "http://www.example.gov.cn/zwgk/t.html"
+    ]
 
 
 def test_absolute_base() -> None:
-    html = '<base href="https://cdn.example.gov.cn/static/"><img src="a.png"><a href="/b.html">b</a>'
-    assert urls(html) == ["https://cdn.example.gov.cn/static/a.png", "https://cdn.example.gov.cn/b.html"]
+    html = (
+        '<base href="https://cdn.example.gov.cn/static/"><img src="a.png"><a href="/b.html">b</a>'
+    )
+    assert urls(html) == [
+        "https://cdn.example.gov.cn/static/a.png",
+        "https://cdn.example.gov.cn/b.html",
+    ]
 
 
 def test_first_base_with_href_wins() -> None:
-    html = (
-        '<base target="_blank"><base href="/one/"><base href="/two/">'
-        '<a href="t.html">x</a>'
-    )
+    html = '<base target="_blank"><base href="/one/"><base href="/two/"><a href="t.html">x</a>'
     assert urls(html) == ["http://www.example.gov.cn/one/t.html"]
 
 
@@ -235,14 +270,28 @@ def test_base_url_of() -> None:
 @pytest.mark.parametrize(
     "href",
     [
-        "javascript:void(0)", "JavaScript:openWin('a.html')", "  javascript:;", "\njavascript:go()",
+        "javascript:void(0)",
+        "JavaScript:openWin('a.html')",
+        "  javascript:;",
+        "\njavascript:go()",
         "java\nscript:go()",  # browsers drop tabs and newlines anywhere in a URL
-        "mailto:zwgk@example.gov.cn", "MAILTO:x@y.cn", " mailto:x@y.cn?subject=%E4%BD%A0",
-        "tel:12345", "TEL:+86-10-12345678", "sms:10086",
-        "data:text/plain,hello", " DATA:image/png;base64,AAAA",
-        "#", "#top", " #main", "#内容",
-        "", "   ",
-        "about:blank", "file:///C:/Users/admin/Desktop/通知.doc", "ftp://ftp.example.gov.cn/a.zip",
+        "mailto:zwgk@example.gov.cn",
+        "MAILTO:x@y.cn",
+        " mailto:x@y.cn?subject=%E4%BD%A0",
+        "tel:12345",
+        "TEL:+86-10-12345678",
+        "sms:10086",
+        "data:text/plain,hello",
+        " DATA:image/png;base64,AAAA",
+        "#",
+        "#top",
+        " #main",
+        "#内容",
+        "",
+        "   ",
+        "about:blank",
+        "file:///C:/Users/admin/Desktop/通知.doc",
+        "ftp://ftp.example.gov.cn/a.zip",
         "vbscript:msgbox(1)",
     ],
 )
@@ -276,8 +325,12 @@ def test_relative_forms() -> None:
         '<a href="/t.html">4</a><a href="?page=2">5</a><a href="../../../t.html">6</a>'
     )
     assert urls(html) == [
-        DIR + "t.html", DIR + "t.html", "http://www.example.gov.cn/t.html",
-        "http://www.example.gov.cn/t.html", DIR + "index.html?page=2", "http://www.example.gov.cn/t.html",
+        DIR + "t.html",
+        DIR + "t.html",
+        "http://www.example.gov.cn/t.html",
+        "http://www.example.gov.cn/t.html",
+        DIR + "index.html?page=2",
+        "http://www.example.gov.cn/t.html",
     ]
 
 
@@ -325,8 +378,12 @@ def test_spaces_and_chinese_paths_kept_as_written() -> None:
 
 def test_newlines_and_tabs_inside_a_url_are_removed() -> None:
     # Browsers drop tab, CR and LF anywhere in a URL (long hrefs wrapped by CMS editors).
-    assert urls('<a href="/zwgk/\t2024/\r\nt.html">x</a>') == ["http://www.example.gov.cn/zwgk/2024/t.html"]
-    assert urls('<a href="/zwgk/2024/\n  t.html">x</a>') == ["http://www.example.gov.cn/zwgk/2024/  t.html"]
+    assert urls('<a href="/zwgk/\t2024/\r\nt.html">x</a>') == [
+        "http://www.example.gov.cn/zwgk/2024/t.html"
+    ]
+    assert urls('<a href="/zwgk/2024/\n  t.html">x</a>') == [
+        "http://www.example.gov.cn/zwgk/2024/  t.html"
+    ]
 
 
 def test_percent_encoding_preserved() -> None:
@@ -362,12 +419,16 @@ def test_fragments_split_off_and_recorded() -> None:
 def test_fragment_on_a_link_to_this_page_is_kept() -> None:
     # "index.html#top" names this page explicitly: unlike "#top" it is a link (the anchor check
     # can look at it), and it is what LinkChecker's http_anchor.html expects.
-    assert [(link.url, link.fragment) for link in links('<a href="index.html#sec">x</a>')] == [(PAGE, "sec")]
+    assert [(link.url, link.fragment) for link in links('<a href="index.html#sec">x</a>')] == [
+        (PAGE, "sec")
+    ]
 
 
 def test_case_of_scheme_and_host() -> None:
     # Host names are case-insensitive: one spelling, so a target is checked once; the path keeps its case.
-    assert urls('<a href="HTTP://WWW.Example.COM/A.html">x</a>') == ["http://www.example.com/A.html"]
+    assert urls('<a href="HTTP://WWW.Example.COM/A.html">x</a>') == [
+        "http://www.example.com/A.html"
+    ]
 
 
 def test_links_no_browser_can_open_are_flagged_on_request() -> None:
@@ -376,8 +437,15 @@ def test_links_no_browser_can_open_are_flagged_on_request() -> None:
 
     html = '<a href="file:///C:/Users/x/通知.doc">附件</a><a href="D:\\docs\\a.xls">表</a><a href="http://">空</a><a href="mailto:a@b.cn">信</a>'
     assert urls(html) == []  # dropped by default
-    found = [(link.url, link.invalid) for link in extract_links(parse_html(html), PAGE, include_invalid=True)]
-    assert found == [("file:///C:/Users/x/通知.doc", "file_url"), ("D:\\docs\\a.xls", "file_url"), ("http://", "no_host")]
+    found = [
+        (link.url, link.invalid)
+        for link in extract_links(parse_html(html), PAGE, include_invalid=True)
+    ]
+    assert found == [
+        ("file:///C:/Users/x/通知.doc", "file_url"),
+        ("D:\\docs\\a.xls", "file_url"),
+        ("http://", "no_host"),
+    ]
 
 
 def test_entities_in_attributes_are_decoded() -> None:
@@ -389,7 +457,9 @@ def test_entities_in_attributes_are_decoded() -> None:
 
 
 def test_anchor_text_is_whitespace_normalised() -> None:
-    assert [link.text for link in links("<a href=t.html>\n  关于  印发\t<b>通知</b>\n</a>")] == ["关于 印发 通知"]
+    assert [link.text for link in links("<a href=t.html>\n  关于  印发\t<b>通知</b>\n</a>")] == [
+        "关于 印发 通知"
+    ]
 
 
 def test_image_link_named_by_its_alt_then_title() -> None:
@@ -400,8 +470,16 @@ def test_image_link_named_by_its_alt_then_title() -> None:
         '<a href="4.html"><img src="l.png"></a>'
     )
     texts = {link.url.rsplit("/", 1)[1]: link.text for link in links(html)}
-    assert texts == {"1.html": "政务公开", "i.png": "政务公开", "2.html": "网站地图", "j.png": "",
-                     "3.html": "无障碍", "k.png": "无障碍", "4.html": "", "l.png": ""}
+    assert texts == {
+        "1.html": "政务公开",
+        "i.png": "政务公开",
+        "2.html": "网站地图",
+        "j.png": "",
+        "3.html": "无障碍",
+        "k.png": "无障碍",
+        "4.html": "",
+        "l.png": "",
+    }
 
 
 def test_area_and_input_named_by_alt_others_by_title() -> None:
@@ -429,8 +507,10 @@ def test_gbk_page_text_and_urls() -> None:
 def test_uppercase_tags_and_attributes() -> None:
     html = '<A HREF="a.html">A</A><IMG SRC="b.png" ALT="B"><LINK REL="STYLESHEET" HREF="c.css"><IFRAME SRC="d.html"></IFRAME>'
     assert triples(html) == [
-        ("a", "href", DIR + "a.html"), ("img", "src", DIR + "b.png"),
-        ("link", "href", DIR + "c.css"), ("iframe", "src", DIR + "d.html"),
+        ("a", "href", DIR + "a.html"),
+        ("img", "src", DIR + "b.png"),
+        ("link", "href", DIR + "c.css"),
+        ("iframe", "src", DIR + "d.html"),
     ]
 
 
@@ -440,13 +520,19 @@ def test_malformed_html() -> None:
         "<p><a href='three.html' class=x>three</p>"
         '<a b=c "boo" href="four.html">four</a>'  # junk attribute
         '<a href \n=\n"five.html">five</a>'  # spaces around "="
-        '<a href=six.html/>six</a>'
+        "<a href=six.html/>six</a>"
         "<div><a href=seven.html>seven</div></div></span>"
         '<a href="eight.html>eight</a><a href="nine.html">nine</a>'  # unterminated quote
     )
     got = urls(html)
-    assert got[:6] == [DIR + "one.html", DIR + "two.html?a=1&b=2", DIR + "three.html",
-                       DIR + "four.html", DIR + "five.html", DIR + "six.html/"]
+    assert got[:6] == [
+        DIR + "one.html",
+        DIR + "two.html?a=1&b=2",
+        DIR + "three.html",
+        DIR + "four.html",
+        DIR + "five.html",
+        DIR + "six.html/",
+    ]
     assert got[6] == DIR + "seven.html"
 
 
@@ -461,7 +547,10 @@ def test_custom_elements() -> None:
         "<my-card><img src=/card.png></my-card>"
     )
     # Attributes of unknown elements are not links; ordinary links inside them are.
-    assert urls(html) == ["http://www.example.gov.cn/inside.html", "http://www.example.gov.cn/card.png"]
+    assert urls(html) == [
+        "http://www.example.gov.cn/inside.html",
+        "http://www.example.gov.cn/card.png",
+    ]
 
 
 def test_minified_html() -> None:
@@ -498,7 +587,15 @@ def test_document_order_and_every_occurrence() -> None:
         '<a href="/c.html">c</a><img src="/d.png"><a href="/c.html">c again</a>'
         '<iframe src="/e.html"></iframe><meta http-equiv=refresh content="9;url=/f.html">'
     )
-    assert [u.rsplit("/", 1)[1] for u in urls(html)] == ["a.css", "b.js", "c.html", "d.png", "c.html", "e.html", "f.html"]
+    assert [u.rsplit("/", 1)[1] for u in urls(html)] == [
+        "a.css",
+        "b.js",
+        "c.html",
+        "d.png",
+        "c.html",
+        "e.html",
+        "f.html",
+    ]
 
 
 def test_empty_and_comment_only_documents() -> None:

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from inspector.store.models import FindingRow, PageRow, RunRow, TargetRow
 
 PAGE = '<html><head><meta charset="utf-8"><title>{title}</title></head><body>{body}</body></html>'
-LONG_ARTICLE = "　".join(["本县持续推进政务公开标准化规范化建设，进一步提升政府网站服务水平。"] * 40)
+LONG_ARTICLE = "　".join(
+    ["本县持续推进政务公开标准化规范化建设，进一步提升政府网站服务水平。"] * 40
+)
 
 
 def _findings(db_url: str, run_id: int) -> dict[str, FindingRow]:
@@ -34,8 +36,13 @@ async def test_soft_404_by_content_and_not_on_an_article_mentioning_404(server, 
     home = server.add_site(
         name,
         {
-            "/": PAGE.format(title="首页", body='<a href="gone.html">已删除的文章</a><a href="article.html">关于404的文章</a>'),
-            "/gone.html": PAGE.format(title="提示", body="<p>抱歉，您访问的页面不存在！</p><a href='./'>返回首页</a>"),
+            "/": PAGE.format(
+                title="首页",
+                body='<a href="gone.html">已删除的文章</a><a href="article.html">关于404的文章</a>',
+            ),
+            "/gone.html": PAGE.format(
+                title="提示", body="<p>抱歉，您访问的页面不存在！</p><a href='./'>返回首页</a>"
+            ),
             "/article.html": PAGE.format(
                 title="网站改版说明",
                 body=f"<p>发布时间：2026-11-20</p><p>改版后旧地址会出现 404 Not Found，请更新收藏夹。{LONG_ARTICLE}</p>",
@@ -55,12 +62,20 @@ async def test_soft_404_by_fingerprint_of_a_url_that_cannot_exist(server, sqlite
     # The site answers every unknown URL with 200 and a generic page that says nothing about
     # "not found": only the fingerprint learnt from a random URL can tell.
     name = _name()
-    generic = PAGE.format(title="演示站", body="<div class='nav'>首页 新闻 公告</div><p>欢迎访问本站。当前地址 /whatever 12345</p>")
+    generic = PAGE.format(
+        title="演示站",
+        body="<div class='nav'>首页 新闻 公告</div><p>欢迎访问本站。当前地址 /whatever 12345</p>",
+    )
     home = server.add_site(
         name,
         {
-            "/": PAGE.format(title="演示站首页", body='<a href="news.html">新闻</a><a href="old/removed.html">旧文章</a>'),
-            "/news.html": PAGE.format(title="新闻", body=f"<p>发布时间：2026-11-20</p>{LONG_ARTICLE}"),
+            "/": PAGE.format(
+                title="演示站首页",
+                body='<a href="news.html">新闻</a><a href="old/removed.html">旧文章</a>',
+            ),
+            "/news.html": PAGE.format(
+                title="新闻", body=f"<p>发布时间：2026-11-20</p>{LONG_ARTICLE}"
+            ),
             "*": generic,
         },
     )
@@ -81,7 +96,10 @@ async def test_redirect_to_home_for_unknown_urls_counts_as_broken(server, sqlite
     home = server.add_site(
         name,
         {
-            "/": PAGE.format(title="首页", body='<a href="real.html">真实页面</a><a href="missing.html">缺失页面</a>'),
+            "/": PAGE.format(
+                title="首页",
+                body='<a href="real.html">真实页面</a><a href="missing.html">缺失页面</a>',
+            ),
             "/real.html": PAGE.format(title="真实", body="<p>内容</p>"),
             "*": {"status": 302, "headers": {"Location": "{{SITE}}/"}},
         },
@@ -97,7 +115,15 @@ async def test_redirect_to_home_for_unknown_urls_counts_as_broken(server, sqlite
 async def test_error_links_attachment_html_empty_and_parked_domain(server, sqlite_url):  # noqa: ANN001
     name = _name()
     parked = _name()
-    server.add_site(parked, {"/": PAGE.format(title="example.gov.cn", body="<h1>This domain is for sale!</h1><p>Buy this domain today.</p>")})
+    server.add_site(
+        parked,
+        {
+            "/": PAGE.format(
+                title="example.gov.cn",
+                body="<h1>This domain is for sale!</h1><p>Buy this domain today.</p>",
+            )
+        },
+    )
     home = server.add_site(
         name,
         {
@@ -107,7 +133,9 @@ async def test_error_links_attachment_html_empty_and_parked_domain(server, sqlit
                     '<a href="{{BASE}}/not-html.pdf">通知附件</a>'
                     '<a href="{{BASE}}/empty.pdf">空附件</a>'
                     f'<a href="http://old-bureau.example:{{{{PORT}}}}/status/302?location={{{{BASE}}}}/site/{parked}/">原农业局网站</a>'
-                    '<a href="http://live.example:{{PORT}}/site/' + parked + '/index-ok.html">正常外链</a>'
+                    '<a href="http://live.example:{{PORT}}/site/'
+                    + parked
+                    + '/index-ok.html">正常外链</a>'
                 ),
             )
         },
@@ -118,11 +146,18 @@ async def test_error_links_attachment_html_empty_and_parked_domain(server, sqlit
         INSPECTOR_STATIC_HOSTS={"old-bureau.example": "127.0.0.1", "live.example": "127.0.0.1"},
     )
     findings = _findings(sqlite_url, runs[name])
-    by_note = {url.rsplit("/", 2)[-2] if url.endswith("/") else url.rsplit("/", 1)[-1]: f.detail for url, f in findings.items()}
+    by_note = {
+        url.rsplit("/", 2)[-2] if url.endswith("/") else url.rsplit("/", 1)[-1]: f.detail
+        for url, f in findings.items()
+    }
     assert by_note["not-html.pdf"]["reason"] == "error_link"
     assert "HTML" in by_note["not-html.pdf"]["note"]
-    assert by_note["empty.pdf"]["reason"] == "error_link" and "empty" in by_note["empty.pdf"]["note"]
-    parked_finding = next(f for u, f in findings.items() if u.startswith("http://old-bureau.example"))
+    assert (
+        by_note["empty.pdf"]["reason"] == "error_link" and "empty" in by_note["empty.pdf"]["note"]
+    )
+    parked_finding = next(
+        f for u, f in findings.items() if u.startswith("http://old-bureau.example")
+    )
     assert parked_finding.detail["reason"] == "error_link"
     assert "for sale" in parked_finding.detail["note"].lower()
 
@@ -153,8 +188,12 @@ async def test_retry_after_is_honoured(server, sqlite_url):  # noqa: ANN001
     key = uuid.uuid4().hex
     url = f"http://busy.example:{server.port}/retry-after?k={key}"
     name = _name()
-    home = server.add_site(name, {"/": PAGE.format(title="首页", body=f'<a href="{url}">繁忙的外部站点</a>')})
-    runs = await crawl([site(name, home)], sqlite_url, INSPECTOR_STATIC_HOSTS={"busy.example": "127.0.0.1"})
+    home = server.add_site(
+        name, {"/": PAGE.format(title="首页", body=f'<a href="{url}">繁忙的外部站点</a>')}
+    )
+    runs = await crawl(
+        [site(name, home)], sqlite_url, INSPECTOR_STATIC_HOSTS={"busy.example": "127.0.0.1"}
+    )
     target = _targets(sqlite_url, runs[name])[url]
     assert target.status == 200 and target.reason == ""
     hits = [r for r in server.requests() if f"k={key}" in r["path"]]
@@ -191,15 +230,24 @@ async def test_missing_anchor_is_info_not_broken(server, sqlite_url):  # noqa: A
     home = server.add_site(
         name,
         {
-            "/": PAGE.format(title="首页", body='<a href="doc.html#chapter2">第二章</a><a href="doc.html#nowhere">不存在的锚点</a><a href="doc.html#top">顶部</a>'),
+            "/": PAGE.format(
+                title="首页",
+                body='<a href="doc.html#chapter2">第二章</a><a href="doc.html#nowhere">不存在的锚点</a><a href="doc.html#top">顶部</a>',
+            ),
             "/doc.html": PAGE.format(title="文档", body='<h2 id="chapter2">第二章</h2>'),
         },
     )
     runs = await crawl([site(name, home)], sqlite_url)
-    findings = {u: f for u, f in _findings(sqlite_url, runs[name]).items() if f.check in ("missing_anchor", "broken_link")}
+    findings = {
+        u: f
+        for u, f in _findings(sqlite_url, runs[name]).items()
+        if f.check in ("missing_anchor", "broken_link")
+    }
     assert set(findings) == {home + "doc.html#nowhere"}
     f = findings[home + "doc.html#nowhere"]
-    assert f.check == "missing_anchor" and f.severity == "info" and f.detail["fragment"] == "nowhere"
+    assert (
+        f.check == "missing_anchor" and f.severity == "info" and f.detail["fragment"] == "nowhere"
+    )
 
 
 @pytest_twisted.ensureDeferred
@@ -229,7 +277,9 @@ async def test_robots_obeyed_when_the_setting_says_so(demo_server, sqlite_url): 
 async def test_user_agent_names_the_tool_and_contact_url(server, sqlite_url):  # noqa: ANN001
     name = _name()
     home = server.add_site(name, {"/": PAGE.format(title="首页", body="<p>x</p>")})
-    await crawl([site(name, home)], sqlite_url, INSPECTOR_CONTACT_URL="https://inspect.example.gov.cn/about")
+    await crawl(
+        [site(name, home)], sqlite_url, INSPECTOR_CONTACT_URL="https://inspect.example.gov.cn/about"
+    )
     hits = [r for r in server.requests() if r["path"].startswith(f"/site/{name}/")]
     agent = hits[0]["headers"]["User-Agent"]
     assert "inspector/" in agent and "https://inspect.example.gov.cn/about" in agent
@@ -240,12 +290,21 @@ async def test_links_no_browser_can_open_are_broken_without_a_fetch(server, sqli
     name = _name()
     home = server.add_site(
         name,
-        {"/": PAGE.format(title="首页", body='<a href="file:///C:/Users/编辑/通知.doc">附件</a><a href="http://">空链接</a>')},
+        {
+            "/": PAGE.format(
+                title="首页",
+                body='<a href="file:///C:/Users/编辑/通知.doc">附件</a><a href="http://">空链接</a>',
+            )
+        },
     )
     runs = await crawl([site(name, home)], sqlite_url)
     findings = _findings(sqlite_url, runs[name])
     doc = findings["file:///C:/Users/编辑/通知.doc"]
-    assert doc.check == "broken_link" and doc.detail["reason"] == "invalid_url" and doc.detail["on_home_page"]
+    assert (
+        doc.check == "broken_link"
+        and doc.detail["reason"] == "invalid_url"
+        and doc.detail["on_home_page"]
+    )
     assert "file:" in doc.detail["note"]
     assert findings["http://"].detail["reason"] == "invalid_url"
 
@@ -256,10 +315,17 @@ async def test_non_ascii_query_is_sent_in_the_page_encoding(server, sqlite_url):
     home = server.add_site(
         name,
         {
-            "/": {"body": PAGE.format(title="首页", body='<a href="search.html?q=通知">搜索通知</a>').replace("utf-8", "gbk"), "encoding": "gbk"},
+            "/": {
+                "body": PAGE.format(
+                    title="首页", body='<a href="search.html?q=通知">搜索通知</a>'
+                ).replace("utf-8", "gbk"),
+                "encoding": "gbk",
+            },
             "/search.html?q=通知": PAGE.format(title="结果", body="<p>x</p>"),
         },
     )
     await crawl([site(name, home)], sqlite_url)
-    paths = [r["path"] for r in server.requests() if r["path"].startswith(f"/site/{name}/search.html")]
+    paths = [
+        r["path"] for r in server.requests() if r["path"].startswith(f"/site/{name}/search.html")
+    ]
     assert paths and paths[0].endswith("?q=%CD%A8%D6%AA")  # 通知 in GBK, as a browser sends it

@@ -52,15 +52,25 @@ FOOTER = {
 }
 
 
-def home_html(drop_groups: tuple[str, ...] = (), drop_columns: tuple[str, ...] = (), drop_elements: tuple[str, ...] = ()) -> str:
+def home_html(
+    drop_groups: tuple[str, ...] = (),
+    drop_columns: tuple[str, ...] = (),
+    drop_elements: tuple[str, ...] = (),
+) -> str:
     nav = []
     for i, (group, children) in enumerate(GROUPS.items()):
         if group in drop_groups:
             continue
-        subs = "".join(f'<li><a href="/c{i}/s{j}/">{c}</a></li>' for j, c in enumerate(children) if c not in drop_columns)
+        subs = "".join(
+            f'<li><a href="/c{i}/s{j}/">{c}</a></li>'
+            for j, c in enumerate(children)
+            if c not in drop_columns
+        )
         link = f'<a href="/c{i}/">{group}</a>' if group not in drop_columns else ""
         nav.append(f"<li>{link}<ul>{subs}</ul></li>")
-    footer = "".join(v for k, v in FOOTER.items() if k not in drop_elements and k not in ("search",))
+    footer = "".join(
+        v for k, v in FOOTER.items() if k not in drop_elements and k not in ("search",)
+    )
     search = FOOTER["search"] if "search" not in drop_elements else ""
     return f"""<html><head><meta charset="utf-8"><title>演示县人民政府</title></head><body>
     <div class="header">{search}</div><div class="nav"><ul>{"".join(nav)}</ul></div>
@@ -68,10 +78,15 @@ def home_html(drop_groups: tuple[str, ...] = (), drop_columns: tuple[str, ...] =
     <div class="footer">{footer}<p>主办：演示县人民政府办公室</p></div></body></html>"""
 
 
-def snapshot_of(html: str, kind: str = "portal", site_code: str = "", inner: list[str] = ()) -> SiteSnapshot:  # noqa: B006
+def snapshot_of(
+    html: str, kind: str = "portal", site_code: str = "", inner: list[str] = ()
+) -> SiteSnapshot:  # noqa: B006
     """A snapshot built by the crawl's own extractors from HTML (no network)."""
     doc = parse_html(html)
-    links = [LinkFacts(URL, link.url, link.element, link.attribute, link.text) for link in extract_links(doc, URL)]
+    links = [
+        LinkFacts(URL, link.url, link.element, link.attribute, link.text)
+        for link in extract_links(doc, URL)
+    ]
     columns = discover_columns(html, URL, PROFILE.section("categories"))
     home = PageFacts(URL, URL, 200, "text/html", len(html), 0, "首页", 5, is_home=True, kind="home",
                      elements=find_footer_elements(html, URL, PROFILE.section("elements")))  # fmt: skip
@@ -130,7 +145,12 @@ def test_a_whole_section_missing_reports_it_and_its_sub_columns() -> None:
     assert missing_columns(snapshot_of(home_html(("政府信息公开",)))) == {
         "政府信息公开", "信息公开指南", "信息公开目录", "信息公开年报", "依申请公开",
     }  # fmt: skip
-    assert missing_columns(snapshot_of(home_html(("互动交流",)))) == {"互动交流", "领导信箱", "咨询投诉", "征集调查"}
+    assert missing_columns(snapshot_of(home_html(("互动交流",)))) == {
+        "互动交流",
+        "领导信箱",
+        "咨询投诉",
+        "征集调查",
+    }
 
 
 def test_leader_mailbox_is_a_pattern_and_departments_have_optional_columns() -> None:
@@ -143,12 +163,16 @@ def test_leader_mailbox_is_a_pattern_and_departments_have_optional_columns() -> 
 
 
 def test_image_buttons_full_width_names_and_external_links_count() -> None:
-    html = home_html(("办事服务",), ("县长信箱",)).replace(
-        "</body>",
-        '<a href="http://www.jxzwfww.gov.cn/"><img src="/b.png" alt="办事服务"></a>'
-        '<a href="/xx/" title="县长信箱"><img src="/m.png"></a>'
-        '<a href="/p/">人事信息　更多&gt;&gt;</a></body>',
-    ).replace('<a href="/c7/">人事信息</a>', "")
+    html = (
+        home_html(("办事服务",), ("县长信箱",))
+        .replace(
+            "</body>",
+            '<a href="http://www.jxzwfww.gov.cn/"><img src="/b.png" alt="办事服务"></a>'
+            '<a href="/xx/" title="县长信箱"><img src="/m.png"></a>'
+            '<a href="/p/">人事信息　更多&gt;&gt;</a></body>',
+        )
+        .replace('<a href="/c7/">人事信息</a>', "")
+    )
     assert missing_columns(snapshot_of(html)) == set()
 
 
@@ -166,7 +190,9 @@ def test_site_code_mismatch_and_inner_pages_share() -> None:
     assert found["site_code_mismatch"]["found"] == "3609220001"
     inner_ok = home_html()
     inner_bad = home_html(drop_elements=("police_record", "icp"))
-    found = missing_elements(snapshot_of(home_html(), inner=[inner_ok, inner_bad, inner_bad, inner_ok]))
+    found = missing_elements(
+        snapshot_of(home_html(), inner=[inner_ok, inner_bad, inner_bad, inner_ok])
+    )
     assert set(found) == {"police_record@inner", "icp@inner"}
     assert found["icp@inner"]["share_missing"] == 0.5 and found["icp@inner"]["pages_checked"] == 4
 
@@ -194,18 +220,32 @@ def _write(path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("body", "key", "problem"),
     [
-        ('[freshness]\nhomepage_days = "two weeks"\n', "freshness.homepage_days", "must be a number"),
+        (
+            '[freshness]\nhomepage_days = "two weeks"\n',
+            "freshness.homepage_days",
+            "must be a number",
+        ),
         ("[freshness.windows]\nnews = -1\n", "freshness.windows.news", "must be ≥ 1"),
-        ('[[required_columns]]\nname = "领导信箱"\npatterns = ["(信箱"]\n', "required_columns[0] (领导信箱).patterns", "bad regular expression"),
-        ('[[required_columns]]\nname = "x"\nsynonyms = ["x"]\noptional_for = ["county"]\n', "required_columns[0] (x).optional_for", "unknown site kind"),
+        (
+            '[[required_columns]]\nname = "领导信箱"\npatterns = ["(信箱"]\n',
+            "required_columns[0] (领导信箱).patterns",
+            "bad regular expression",
+        ),
+        (
+            '[[required_columns]]\nname = "x"\nsynonyms = ["x"]\noptional_for = ["county"]\n',
+            "required_columns[0] (x).optional_for",
+            "unknown site kind",
+        ),
         ('[[required_columns]]\nsynonyms = ["x"]\n', "required_columns[0]", "needs a `name`"),
         ('[elements.icp]\ncss = ["a[[["]\n', "elements.icp.css", "bad CSS selector"),
         ('[elements.icp]\nxpath = ["//a"]\n', "elements.icp.xpath", "unknown matcher"),
-        ("[categories]\nnews = \"要闻\"\n", "categories.news", "must be a list"),
+        ('[categories]\nnews = "要闻"\n', "categories.news", "must be a list"),
         ("[freshness\n", "toml", ""),
     ],
 )
-def test_malformed_profile_is_refused_with_file_key_and_problem(tmp_path: Path, body: str, key: str, problem: str) -> None:
+def test_malformed_profile_is_refused_with_file_key_and_problem(
+    tmp_path: Path, body: str, key: str, problem: str
+) -> None:
     path = _write(tmp_path / "bad.toml", '[profile]\nextends = "census2015"\n' + body)
     with pytest.raises(ProfileError) as err:
         load_profile(str(path))
@@ -250,7 +290,9 @@ class Broken(Check):
 
 
 @pytest_twisted.ensureDeferred
-async def test_a_check_outside_the_project_by_dotted_path_and_a_failing_one(server, sqlite_url, tmp_path, monkeypatch):  # noqa: ANN001
+async def test_a_check_outside_the_project_by_dotted_path_and_a_failing_one(
+    server, sqlite_url, tmp_path, monkeypatch
+):  # noqa: ANN001
     plugin_dir = tmp_path / "plugins"
     plugin_dir.mkdir()
     (plugin_dir / "province_checks.py").write_text(PLUGIN, encoding="utf-8")
@@ -280,10 +322,19 @@ async def test_a_check_outside_the_project_by_dotted_path_and_a_failing_one(serv
 async def test_crawl_records_missing_columns_and_elements(server, sqlite_url):  # noqa: ANN001
     html = home_html(("规划计划",), ("县长信箱",), ("police_record",))
     home = server.add_site("mandatory", {"/": html, "*": "<html><body><p>栏目页</p></body></html>"})
-    runs = await crawl([site("mandatory", home, site_code="3609220001")], sqlite_url, INSPECTOR_SOFT404_PROBES=0)
+    runs = await crawl(
+        [site("mandatory", home, site_code="3609220001")], sqlite_url, INSPECTOR_SOFT404_PROBES=0
+    )
     with open_session(sqlite_url) as s:
         findings = s.scalars(select(FindingRow).where(FindingRow.run_id == runs["mandatory"])).all()
         assert s.get(RunRow, runs["mandatory"]).rules == "census2015"
-    assert {f.detail["column"] for f in findings if f.check == "missing_column"} == {"规划计划", "领导信箱"}
-    homes = {f.detail["element"] for f in findings if f.check == "missing_element" and f.detail["where"] == "home"}
+    assert {f.detail["column"] for f in findings if f.check == "missing_column"} == {
+        "规划计划",
+        "领导信箱",
+    }
+    homes = {
+        f.detail["element"]
+        for f in findings
+        if f.check == "missing_element" and f.detail["where"] == "home"
+    }
     assert homes == {"police_record"}

@@ -110,7 +110,9 @@ def test_migrated_schema_is_exactly_the_models(db_url: str) -> None:
     result = runner.invoke(db, ["upgrade", "--db", db_url])
     assert result.exit_code == 0 and f"already at revision {SCHEMA_VERSION}" in result.output
     result = runner.invoke(db, ["current", "--db", db_url])
-    assert result.exit_code == 0 and f"revision {SCHEMA_VERSION} (head, up to date)" in result.output
+    assert (
+        result.exit_code == 0 and f"revision {SCHEMA_VERSION} (head, up to date)" in result.output
+    )
 
 
 def test_old_database_is_refused_then_upgraded(db_url: str, newer_scripts) -> None:  # noqa: ANN001

@@ -179,8 +179,21 @@ RECURSED = {"anchor1.html": ("anchor2.html", "anchor3.html")}
 
 
 # ---- reading LinkChecker's .result files ------------------------------------------------------
-_KEYS = ("cache key", "real url", "parent_url", "content_type", "url", "name", "baseurl", "info",
-         "warning", "line", "col", "size", "page")
+_KEYS = (
+    "cache key",
+    "real url",
+    "parent_url",
+    "content_type",
+    "url",
+    "name",
+    "baseurl",
+    "info",
+    "warning",
+    "line",
+    "col",
+    "size",
+    "page",
+)
 _PREFIXES = (  # LinkChecker's placeholders -> our fake base; longest first
     ("file://%(curdir)s/%(datadir)s/", FAKE),
     ("http://localhost:%(port)d/%(datadir)s/", FAKE),
@@ -233,13 +246,15 @@ def norm(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return url + sep + fragment
-    key = urlunsplit((
-        parts.scheme.lower(),
-        parts.netloc.lower(),
-        (_requote(parts.path) or "/") if parts.netloc else _requote(parts.path),
-        _requote(parts.query),
-        "",
-    ))
+    key = urlunsplit(
+        (
+            parts.scheme.lower(),
+            parts.netloc.lower(),
+            (_requote(parts.path) or "/") if parts.netloc else _requote(parts.path),
+            _requote(parts.query),
+            "",
+        )
+    )
     return f"{key}#{unquote(fragment)}" if fragment else key
 
 
@@ -355,7 +370,9 @@ def test_linkchecker_case(result: Path) -> None:
     # that checks charset decoding (charsets/*.html) and text collection, not only URLs.
     for key, name in case.theirs.items():
         if name:
-            assert _space(name) in case.ours[key], f"{rel}: {key} named {name!r}, ours {case.ours[key]}"
+            assert _space(name) in case.ours[key], (
+                f"{rel}: {key} named {name!r}, ours {case.ours[key]}"
+            )
 
 
 def _space(text: str) -> str:

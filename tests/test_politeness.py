@@ -21,9 +21,13 @@ def max_in_flight(arrivals: list[float], duration: float) -> int:
 @pytest_twisted.ensureDeferred
 async def test_site_concurrency_holds_under_a_burst(server, sqlite_url):  # noqa: ANN001
     pages = {"/": "".join(f'<a href="p{i}.html">第{i}页</a>' for i in range(12))}
-    pages |= {f"/p{i}.html": {"body": "<html><body>x</body></html>", "delay": DELAY} for i in range(12)}
+    pages |= {
+        f"/p{i}.html": {"body": "<html><body>x</body></html>", "delay": DELAY} for i in range(12)
+    }
     home = server.add_site("polite", pages)
-    await crawl([site("polite", home)], sqlite_url, INSPECTOR_SITE_CONCURRENCY=2, INSPECTOR_SOFT404_PROBES=0)
+    await crawl(
+        [site("polite", home)], sqlite_url, INSPECTOR_SITE_CONCURRENCY=2, INSPECTOR_SOFT404_PROBES=0
+    )
     arrivals = [r["time"] for r in server.requests() if r["path"].startswith("/site/polite/p")]
     assert len(arrivals) == 12
     assert max_in_flight(arrivals, DELAY) <= 2
@@ -32,9 +36,16 @@ async def test_site_concurrency_holds_under_a_burst(server, sqlite_url):  # noqa
 @pytest_twisted.ensureDeferred
 async def test_registry_concurrency_overrides_the_setting(server, sqlite_url):  # noqa: ANN001
     pages = {"/": "".join(f'<a href="q{i}.html">第{i}页</a>' for i in range(9))}
-    pages |= {f"/q{i}.html": {"body": "<html><body>x</body></html>", "delay": DELAY} for i in range(9)}
+    pages |= {
+        f"/q{i}.html": {"body": "<html><body>x</body></html>", "delay": DELAY} for i in range(9)
+    }
     home = server.add_site("polite1", pages)
-    await crawl([site("polite1", home, concurrency=1)], sqlite_url, INSPECTOR_SITE_CONCURRENCY=8, INSPECTOR_SOFT404_PROBES=0)
+    await crawl(
+        [site("polite1", home, concurrency=1)],
+        sqlite_url,
+        INSPECTOR_SITE_CONCURRENCY=8,
+        INSPECTOR_SOFT404_PROBES=0,
+    )
     arrivals = [r["time"] for r in server.requests() if r["path"].startswith("/site/polite1/q")]
     assert len(arrivals) == 9
     assert max_in_flight(arrivals, DELAY) == 1

@@ -71,7 +71,10 @@ def test_select_unknown_site_is_an_error() -> None:
 
 def test_cli_exit_code_2_and_message(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "a,甲,http://a.gov.cn/,portal,active,,\na,乙,http://b.gov.cn/,portal,active,,\n", encoding="utf-8")
+    bad.write_text(
+        HEADER + "a,甲,http://a.gov.cn/,portal,active,,\na,乙,http://b.gov.cn/,portal,active,,\n",
+        encoding="utf-8",
+    )
     for command in ("sites", "crawl"):
         proc = subprocess.run(
             [sys.executable, "-m", "inspector.cli", command, "--registry", str(bad)],

@@ -38,7 +38,9 @@ def text_of(node: lxml_html.HtmlElement) -> str:
 
 def assert_self_contained(doc: lxml_html.HtmlElement) -> None:
     """No external resource of any kind; links only to http(s) pages or our own relative files."""
-    assert not doc.xpath("//link | //img | //iframe | //object | //embed | //script[@src] | //*[@srcset]")
+    assert not doc.xpath(
+        "//link | //img | //iframe | //object | //embed | //script[@src] | //*[@srcset]"
+    )
     assert not doc.xpath("//*[@style and contains(@style, 'url(')]")
     for style in doc.xpath("//style"):
         assert "url(" not in style.text_content() and "@import" not in style.text_content()
@@ -57,8 +59,14 @@ def test_site_report_header_verdict_and_score(province) -> None:
     assert_self_contained(doc)
     assert text_of(doc.get_element_by_id("site-name")) == "示例市人民政府"
     meta = text_of(doc.xpath("//dl[@class='meta']")[0])
-    for expected in ("https://www.demo.gov.cn/", "示例市人民政府办公室", "1234000001", "2025-11-15", "门户网站",
-                     "2025-11-15 09:00"):
+    for expected in (
+        "https://www.demo.gov.cn/",
+        "示例市人民政府办公室",
+        "1234000001",
+        "2025-11-15",
+        "门户网站",
+        "2025-11-15 09:00",
+    ):
         assert expected in meta
     verdict = text_of(doc.get_element_by_id("verdict"))
     assert "合格" in verdict and "85.54" in verdict
@@ -90,7 +98,12 @@ def test_site_report_evidence_in_plain_chinese(province) -> None:
     assert parts[0] == "位于首页 (1)"
     assert "整改建议" in body
     columns = text_of(doc.get_element_by_id("check-column_stale"))
-    assert "工作动态" in columns and "2025-09-01" in columns and "75" in columns and "动态要闻类" in columns
+    assert (
+        "工作动态" in columns
+        and "2025-09-01" in columns
+        and "75" in columns
+        and "动态要闻类" in columns
+    )
     assert "政策解读" in text_of(doc.get_element_by_id("check-column_empty"))
     assert "征集调查" in text_of(doc.get_element_by_id("check-missing_column"))
     elements = text_of(doc.get_element_by_id("check-missing_element"))
@@ -105,10 +118,14 @@ def test_site_report_evidence_in_plain_chinese(province) -> None:
 def test_site_report_tracking_and_trend(province) -> None:
     _, _, index = province
     doc = parse(index.parent / "sites" / "demo-portal.html")
-    known = [row for row in doc.xpath("//table[@class='problems']//tr") if KNOWN_BROKEN in text_of(row)][0]
+    known = [
+        row for row in doc.xpath("//table[@class='problems']//tr") if KNOWN_BROKEN in text_of(row)
+    ][0]
     state = text_of(known.xpath(".//td[@class='state']")[0])
     assert "未整改（2025-10-01起，已45天）" in state and "已超期" in state and "2025-10-31" in state
-    new = [row for row in doc.xpath("//table[@class='problems']//tr") if "soft.html" in text_of(row)][0]
+    new = [
+        row for row in doc.xpath("//table[@class='problems']//tr") if "soft.html" in text_of(row)
+    ][0]
     assert "新发现" in text_of(new)
     summary = text_of(doc.get_element_by_id("tracking-summary"))
     assert "未整改1项（其中超期1项）" in summary and "已整改1项" in summary
@@ -138,7 +155,9 @@ def test_vetoes_come_first(province) -> None:
 def test_closed_and_exception_reports(province) -> None:
     _, _, index = province
     sites = index.parent / "sites"
-    assert "已关停但仍可访问" in text_of(parse(sites / "demo-zombie.html").get_element_by_id("verdict"))
+    assert "已关停但仍可访问" in text_of(
+        parse(sites / "demo-zombie.html").get_element_by_id("verdict")
+    )
     assert "已关停" in text_of(parse(sites / "demo-closed.html").get_element_by_id("verdict"))
     assert "例外" in text_of(parse(sites / "demo-exception.html").get_element_by_id("verdict"))
     assert not (sites / "demo-new.html").exists()  # never inspected: listed, no report
@@ -152,10 +171,18 @@ def test_overview_counts_and_tables(province) -> None:
     doc = parse(index)
     assert_self_contained(doc)
     summary = text_of(doc.get_element_by_id("summary"))
-    assert summary.startswith("登记8个，关停2个，例外1个，应自查5个；已检查4个，合格2个，不合格1个，无法访问1个，关停仍可访问1个")
-    cards = {c.get("data-key"): int(c.xpath(".//span[@class='n']")[0].text) for c in doc.xpath("//div[@data-key]")}
+    assert summary.startswith(
+        "登记8个，关停2个，例外1个，应自查5个；已检查4个，合格2个，不合格1个，无法访问1个，关停仍可访问1个"
+    )
+    cards = {
+        c.get("data-key"): int(c.xpath(".//span[@class='n']")[0].text)
+        for c in doc.xpath("//div[@data-key]")
+    }
     assert cards == expected
-    kinds = {text_of(r.xpath("td")[0]): [text_of(td) for td in r.xpath("td")[1:]] for r in doc.xpath("//table[@id='kinds']/tbody/tr")}
+    kinds = {
+        text_of(r.xpath("td")[0]): [text_of(td) for td in r.xpath("td")[1:]]
+        for r in doc.xpath("//table[@id='kinds']/tbody/tr")
+    }
     assert kinds["门户网站"][:4] == ["4", "2", "2", "1"]  # registered, active, inspected, passed
     assert kinds["部门网站"][:4] == ["4", "3", "2", "1"]
     common = [r.get("data-check") for r in doc.xpath("//table[@id='common']/tbody/tr")]
@@ -177,7 +204,7 @@ def test_odd_site_ids_make_safe_file_names(province) -> None:
     assert (index.parent / "sites" / name).is_file()
     assert site_filename("demo-portal") == "demo-portal.html"
     assert site_filename("a b") != site_filename("a_b")  # sanitised names never collide
-    assert site_filename("") .endswith(".html")
+    assert site_filename("").endswith(".html")
 
 
 def test_english_reports(province, tmp_path: Path) -> None:
@@ -186,13 +213,17 @@ def test_english_reports(province, tmp_path: Path) -> None:
         index = render_reports(s, tmp_path / "en", lang="en")
     doc = parse(index)
     assert doc.get("lang") == "en"
-    assert "8 registered, 2 closed, 1 exceptions, 5 to inspect" in text_of(doc.get_element_by_id("summary"))
+    assert "8 registered, 2 closed, 1 exceptions, 5 to inspect" in text_of(
+        doc.get_element_by_id("summary")
+    )
     site = text_of(parse(index.parent / "sites" / "demo-portal.html"))
     assert "page not found (404)" in site and "timed out (15 s)" in site and "Pass" in site
 
 
 def test_print_css() -> None:
-    css = (Path(__file__).resolve().parent.parent / "reports" / "assets" / "report.css").read_text(encoding="utf-8")
+    css = (Path(__file__).resolve().parent.parent / "reports" / "assets" / "report.css").read_text(
+        encoding="utf-8"
+    )
     assert "@page { size: A4" in css and "@media print" in css
 
 
@@ -205,11 +236,20 @@ PAYLOADS = ["<script>alert(1)</script>", "javascript:alert(1)", '"><img src=x on
 def test_hostile_text_is_escaped(tmp_path: Path) -> None:
     db = ReportDB.create(tmp_path / "xss.db")
     site = db.site("xss", f"网站{PAYLOADS[0]}", "https://x.gov.cn/", organizer=PAYLOADS[2])
-    db.run(site, date(2025, 11, 15), [
-        broken("javascript:alert(1)", home=True, sources=["javascript:alert(2)", f"https://x.gov.cn/{PAYLOADS[2]}"],
-               texts=PAYLOADS, note=PAYLOADS[0]),
-        broken(f"https://x.gov.cn/a{PAYLOADS[0]}.html", reason="error_link", note=PAYLOADS[2]),
-    ])
+    db.run(
+        site,
+        date(2025, 11, 15),
+        [
+            broken(
+                "javascript:alert(1)",
+                home=True,
+                sources=["javascript:alert(2)", f"https://x.gov.cn/{PAYLOADS[2]}"],
+                texts=PAYLOADS,
+                note=PAYLOADS[0],
+            ),
+            broken(f"https://x.gov.cn/a{PAYLOADS[0]}.html", reason="error_link", note=PAYLOADS[2]),
+        ],
+    )
     with db.session() as s:
         index = render_reports(s, tmp_path / "out")
     for page in (index, index.parent / "sites" / "xss.html"):
@@ -225,11 +265,20 @@ def test_hostile_text_is_escaped(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "url, ok",
     [
-        ("https://www.gov.cn/a", True), ("http://x.gov.cn/", True), ("HTTPS://X.GOV.CN/", True),
-        ("javascript:alert(1)", False), (" javascript:alert(1)", False), ("java\tscript:alert(1)", False),
-        ("JaVaScRiPt:alert(1)", False), ("data:text/html,<script>alert(1)</script>", False),
-        ("vbscript:msgbox(1)", False), ("//evil.example/", False), ("/relative", False), ("", False),
-        ("\x01https://x.gov.cn/", False), (None, False),
+        ("https://www.gov.cn/a", True),
+        ("http://x.gov.cn/", True),
+        ("HTTPS://X.GOV.CN/", True),
+        ("javascript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:msgbox(1)", False),
+        ("//evil.example/", False),
+        ("/relative", False),
+        ("", False),
+        ("\x01https://x.gov.cn/", False),
+        (None, False),
     ],
 )
 def test_safe_href(url, ok: bool) -> None:  # noqa: ANN001
@@ -237,12 +286,30 @@ def test_safe_href(url, ok: bool) -> None:  # noqa: ANN001
 
 
 def test_reason_texts() -> None:
-    zh = {r: i18n.reason_text(r, "zh") for r in ("http_404", "timeout", "connection_refused", "dns", "tls",
-                                                   "redirect_loop", "soft_404", "http_418", "weird")}
+    zh = {
+        r: i18n.reason_text(r, "zh")
+        for r in (
+            "http_404",
+            "timeout",
+            "connection_refused",
+            "dns",
+            "tls",
+            "redirect_loop",
+            "soft_404",
+            "http_418",
+            "weird",
+        )
+    }
     assert zh == {
-        "http_404": "页面不存在(404)", "timeout": "连接超时(15秒)", "connection_refused": "连接被拒绝",
-        "dns": "域名无法解析", "tls": "证书或加密连接错误", "redirect_loop": "重定向循环",
-        "soft_404": "页面显示为“页面不存在”(软404)", "http_418": "无法打开(HTTP 418)", "weird": "无法打开 (weird)",
+        "http_404": "页面不存在(404)",
+        "timeout": "连接超时(15秒)",
+        "connection_refused": "连接被拒绝",
+        "dns": "域名无法解析",
+        "tls": "证书或加密连接错误",
+        "redirect_loop": "重定向循环",
+        "soft_404": "页面显示为“页面不存在”(软404)",
+        "http_418": "无法打开(HTTP 418)",
+        "weird": "无法打开 (weird)",
     }
     assert i18n.reason_text("error_link", "zh", note="指向首页") == "错链：指向首页"
     assert i18n.reason_text("timeout", "en") == "timed out (15 s)"
@@ -257,9 +324,14 @@ def test_report_with_3000_broken_links_stays_small(tmp_path: Path) -> None:
     site = db.site("big", "示例市人民政府", PORTAL)
     reasons = ["http_404", "timeout", "connection_refused", "dns", "http_500", "soft_404"]
     findings = [
-        broken(f"{PORTAL}art/2024/{i:05d}/content.html", home=i < 20, reason=reasons[i % 6],
-               sources=[f"{PORTAL}col/col{j}/index.html" for j in range(20)], source_count=35,
-               texts=[f"关于做好第{i}项工作的通知"])
+        broken(
+            f"{PORTAL}art/2024/{i:05d}/content.html",
+            home=i < 20,
+            reason=reasons[i % 6],
+            sources=[f"{PORTAL}col/col{j}/index.html" for j in range(20)],
+            source_count=35,
+            texts=[f"关于做好第{i}项工作的通知"],
+        )
         for i in range(3000)
     ]
     db.run(site, date(2025, 11, 15), findings)
@@ -269,7 +341,9 @@ def test_report_with_3000_broken_links_stays_small(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - started
     page = index.parent / "sites" / "big.html"
     size = page.stat().st_size
-    print(f"\n3,000 broken links (20 sources each): {size / 1e6:.2f} MB, rendered in {elapsed:.2f} s")
+    print(
+        f"\n3,000 broken links (20 sources each): {size / 1e6:.2f} MB, rendered in {elapsed:.2f} s"
+    )
     assert size < 4_000_000
     assert elapsed < 20
     doc = parse(page)
@@ -285,20 +359,33 @@ def test_report_command(tmp_path: Path) -> None:
     create_schema(get_engine(url))
     db = ReportDB.create(tmp_path / "cli.db")  # same file, now with rows
     db.run(db.site("s", "示例", "https://s.gov.cn/"), date(2025, 11, 15), [])
-    result = CliRunner().invoke(report, ["--db", url, "--out", str(tmp_path / "out"), "--lang", "zh"])
+    result = CliRunner().invoke(
+        report, ["--db", url, "--out", str(tmp_path / "out"), "--lang", "zh"]
+    )
     assert result.exit_code == 0, result.output
     assert Path(result.output.strip()) == (tmp_path / "out" / "index.html").resolve()
     assert (tmp_path / "out" / "sites" / "s.html").is_file()
-    missing = CliRunner().invoke(report, ["--db", f"sqlite:///{tmp_path / 'none.db'}", "--out", str(tmp_path / "x")])
+    missing = CliRunner().invoke(
+        report, ["--db", f"sqlite:///{tmp_path / 'none.db'}", "--out", str(tmp_path / "x")]
+    )
     assert missing.exit_code == 2 and "crawl first" in missing.output
 
 
 def test_crawl_notes_are_shown_in_chinese() -> None:
     from reports.i18n import note_text, reason_text
 
-    assert reason_text("error_link", "zh", note="attachment link returns an HTML page") == "错链：附件链接打开的是网页，不是文件"
-    assert note_text("parked or for-sale domain (buy this domain)", "zh") == "域名已停放或待售（buy this domain）"
-    assert note_text("not fetched: a.gov.cn timed out 3 times in a row", "zh") == "未访问：a.gov.cn 已连续3次超时"
+    assert (
+        reason_text("error_link", "zh", note="attachment link returns an HTML page")
+        == "错链：附件链接打开的是网页，不是文件"
+    )
+    assert (
+        note_text("parked or for-sale domain (buy this domain)", "zh")
+        == "域名已停放或待售（buy this domain）"
+    )
+    assert (
+        note_text("not fetched: a.gov.cn timed out 3 times in a row", "zh")
+        == "未访问：a.gov.cn 已连续3次超时"
+    )
     assert note_text("attachment is empty (0 bytes)", "en") == "attachment is empty (0 bytes)"
     assert reason_text("invalid_url", "zh") == "链接地址无效，无法打开"
     assert note_text("something new", "zh") == "something new"

@@ -128,9 +128,19 @@ def watch(browser: Any) -> Watched:
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    page.on("console", lambda m: watched.errors.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            watched.errors.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: watched.errors.append(f"pageerror: {e}"))
-    page.on("request", lambda r: watched.requests.append(r.url) if not r.url.startswith("file://") else None)
+    page.on(
+        "request",
+        lambda r: watched.requests.append(r.url) if not r.url.startswith("file://") else None,
+    )
     return watched
 
 
@@ -173,20 +183,53 @@ def hostile_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site whose titles, anchor texts, URLs (and registry entry) carry script payloads."""
     root = tmp_path_factory.mktemp("xss")
     db = ReportDB.create(root / "xss.db")
-    evil = db.site(f"xss-{PAYLOADS[0]}", f"网站{PAYLOADS[0]}{PAYLOADS[2]}", "javascript:alert(1)",
-                   organizer=PAYLOADS[3], site_code=PAYLOADS[2])
+    evil = db.site(
+        f"xss-{PAYLOADS[0]}",
+        f"网站{PAYLOADS[0]}{PAYLOADS[2]}",
+        "javascript:alert(1)",
+        organizer=PAYLOADS[3],
+        site_code=PAYLOADS[2],
+    )
     base = "https://evil.gov.cn/"
     db.run(evil, date(2025, 11, 1), [broken(f"{base}old{PAYLOADS[2]}")])
-    db.run(evil, date(2025, 11, 15), [
-        broken("javascript:alert(1)", home=True, sources=["javascript:alert(2)", f"{base}{PAYLOADS[2]}", "data:text/html,<script>alert(3)</script>"],
-               texts=PAYLOADS, note=PAYLOADS[0]),
-        broken(f"{base}a{PAYLOADS[0]}.html", reason="error_link", note=PAYLOADS[2], sources=[f"{base}?q={PAYLOADS[4]}"]),
-        broken(f"JaVaScRiPt:alert(document.domain)//{PAYLOADS[2]}", reason=PAYLOADS[0], status=None, texts=[PAYLOADS[4]]),
-        stale_column(PAYLOADS[0], f"{base}col{PAYLOADS[2]}/", category=PAYLOADS[2]),
-        homepage_stale(base, "2025-09-01", 75, PAYLOADS[4], "javascript:alert(4)"),
-        finding("closed_site_online", "javascript:alert(5)", title=PAYLOADS[0], final_url="javascript:alert(6)"),
-        finding(PAYLOADS[0], base, **{PAYLOADS[2]: PAYLOADS[3], "link": "javascript:alert(7)"}),
-    ])
+    db.run(
+        evil,
+        date(2025, 11, 15),
+        [
+            broken(
+                "javascript:alert(1)",
+                home=True,
+                sources=[
+                    "javascript:alert(2)",
+                    f"{base}{PAYLOADS[2]}",
+                    "data:text/html,<script>alert(3)</script>",
+                ],
+                texts=PAYLOADS,
+                note=PAYLOADS[0],
+            ),
+            broken(
+                f"{base}a{PAYLOADS[0]}.html",
+                reason="error_link",
+                note=PAYLOADS[2],
+                sources=[f"{base}?q={PAYLOADS[4]}"],
+            ),
+            broken(
+                f"JaVaScRiPt:alert(document.domain)//{PAYLOADS[2]}",
+                reason=PAYLOADS[0],
+                status=None,
+                texts=[PAYLOADS[4]],
+            ),
+            stale_column(PAYLOADS[0], f"{base}col{PAYLOADS[2]}/", category=PAYLOADS[2]),
+            homepage_stale(base, "2025-09-01", 75, PAYLOADS[4], "javascript:alert(4)"),
+            finding(
+                "closed_site_online",
+                "javascript:alert(5)",
+                title=PAYLOADS[0],
+                final_url="javascript:alert(6)",
+            ),
+            finding(PAYLOADS[0], base, **{PAYLOADS[2]: PAYLOADS[3], "link": "javascript:alert(7)"}),
+        ],
+    )
     with db.session() as s:
         return render_reports(s, root / "out")
 
@@ -229,10 +272,14 @@ def province_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
 
 
 def visible_sites(page: Any) -> list[str]:
-    return page.eval_on_selector_all("#sites tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.site)")
+    return page.eval_on_selector_all(
+        "#sites tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.site)"
+    )
 
 
-def test_overview_in_the_browser(browser: BrowserThread, province_reports: tuple[Path, dict[str, Any]]) -> None:
+def test_overview_in_the_browser(
+    browser: BrowserThread, province_reports: tuple[Path, dict[str, Any]]
+) -> None:
     browser.run(lambda b: _overview(b, province_reports))
 
 
@@ -267,7 +314,9 @@ def _overview(browser: Any, province_reports: tuple[Path, dict[str, Any]]) -> No
     # Sorting by score: ascending (unscored first), then descending.
     score_header = page.locator("#sites thead th", has_text="得分").locator("button")
     score_header.click()
-    scores = page.eval_on_selector_all("#sites tbody tr td:nth-child(5)", "cells => cells.map(c => c.dataset.sort)")
+    scores = page.eval_on_selector_all(
+        "#sites tbody tr td:nth-child(5)", "cells => cells.map(c => c.dataset.sort)"
+    )
     numbers = [float(x) for x in scores if x]
     assert numbers == sorted(numbers) and scores.index(next(x for x in scores if x)) > 0
     score_header.click()
@@ -291,7 +340,9 @@ def _overview(browser: Any, province_reports: tuple[Path, dict[str, Any]]) -> No
     page.close()
 
 
-def test_site_report_prints_on_a4(browser: BrowserThread, province_reports: tuple[Path, dict[str, Any]]) -> None:
+def test_site_report_prints_on_a4(
+    browser: BrowserThread, province_reports: tuple[Path, dict[str, Any]]
+) -> None:
     browser.run(lambda b: _prints_on_a4(b, province_reports))
 
 
@@ -311,7 +362,9 @@ def _prints_on_a4(browser: Any, province_reports: tuple[Path, dict[str, Any]]) -
     w.page.close()
 
 
-def test_veto_site_in_the_browser(browser: BrowserThread, province_reports: tuple[Path, dict[str, Any]]) -> None:
+def test_veto_site_in_the_browser(
+    browser: BrowserThread, province_reports: tuple[Path, dict[str, Any]]
+) -> None:
     browser.run(lambda b: _veto_site(b, province_reports))
 
 
@@ -324,4 +377,3 @@ def _veto_site(browser: Any, province_reports: tuple[Path, dict[str, Any]]) -> N
     assert "首页长期未更新" in vetoes and "空白栏目达到5个" in vetoes
     assert w.errors == []
     w.page.close()
-

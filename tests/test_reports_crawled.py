@@ -19,11 +19,18 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest_twisted.ensureDeferred
-async def test_demo_reports_in_the_browser(browser: BrowserThread, demo_server, tmp_path: Path) -> None:  # noqa: ANN001, F811
+async def test_demo_reports_in_the_browser(
+    browser: BrowserThread, demo_server, tmp_path: Path
+) -> None:  # noqa: ANN001, F811
     db = f"sqlite:///{tmp_path / 'demo.db'}"
     # The demo registry (one active portal, one closed site, one exception) on this server's port.
     sites = [
-        s.__class__(**{**{f: getattr(s, f) for f in s.__dataclass_fields__}, "url": s.url.replace(":8770/", f":{demo_server.port}/")})
+        s.__class__(
+            **{
+                **{f: getattr(s, f) for f in s.__dataclass_fields__},
+                "url": s.url.replace(":8770/", f":{demo_server.port}/"),
+            }
+        )
         for s in load_registry(REPO / "seeds" / "demo.csv")
     ]
     await crawl(sites, db, as_of=AS_OF, DOWNLOAD_TIMEOUT=3)
@@ -42,7 +49,9 @@ def _check_demo(b: Any, index: Path, planted: str) -> None:
     assert page.inner_text("#counts [data-key=registered] .n") == "3"
     shot(page, "demo-overview.png")
     page.fill("#filter", "旧版")
-    assert page.eval_on_selector_all("#sites tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.site)") == ["demo-old"]
+    assert page.eval_on_selector_all(
+        "#sites tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.site)"
+    ) == ["demo-old"]
     page.fill("#filter", "")
     page.click(f"a.site-link[href='sites/{site_filename('demo')}']")
     page.wait_for_load_state("load")
@@ -65,8 +74,13 @@ HOSTILE_HOME = """<html><head><meta charset="utf-8"><title>首页<script>window.
 
 
 @pytest_twisted.ensureDeferred
-async def test_crawled_script_payloads_never_execute_in_reports(browser: BrowserThread, server, tmp_path: Path) -> None:  # noqa: ANN001, F811
-    home = server.add_site("xss", {"/": HOSTILE_HOME, "/col/index.html": "<html><title></title><body>暂无信息</body></html>"})
+async def test_crawled_script_payloads_never_execute_in_reports(
+    browser: BrowserThread, server, tmp_path: Path
+) -> None:  # noqa: ANN001, F811
+    home = server.add_site(
+        "xss",
+        {"/": HOSTILE_HOME, "/col/index.html": "<html><title></title><body>暂无信息</body></html>"},
+    )
     db = f"sqlite:///{tmp_path / 'xss.db'}"
     await crawl([site("xss", home, name="<script>alert('name')</script>站")], db)
     with open_session(db) as s:
@@ -85,7 +99,9 @@ def _check_hostile(b: Any, index: Path) -> None:
         shot(w.page, f"crawled-xss-{path.stem[:30]}.png")
         assert w.dialogs == [] and not audit["injected"], f"{path.name}: script ran: {w.dialogs}"
         assert audit["bad"] == [], f"{path.name}: {audit['bad']}"
-        hrefs = w.page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        hrefs = w.page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"
+        )
         assert not any(h.strip().lower().startswith("javascript:") for h in hrefs)
         assert w.errors == [] and w.requests == []
         if path != index:

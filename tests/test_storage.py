@@ -44,8 +44,12 @@ async def test_crawl_stores_the_same_on_sqlite_and_postgresql(server, sqlite_url
         with open_session(url) as s:
             run = s.get(RunRow, runs["basic"])
             assert run.status == "finished" and run.finished_at is not None
-            pages = s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run.id))
-            links = s.scalar(select(func.count()).select_from(LinkRow).where(LinkRow.run_id == run.id))
+            pages = s.scalar(
+                select(func.count()).select_from(PageRow).where(PageRow.run_id == run.id)
+            )
+            links = s.scalar(
+                select(func.count()).select_from(LinkRow).where(LinkRow.run_id == run.id)
+            )
             assert pages == run.pages_crawled >= 6 and links > pages
             exports.append(_stable(export_data(s)))
     assert exports[0] == exports[1]
@@ -74,7 +78,9 @@ async def test_check_rerun_replaces_findings_without_duplicates(server, sqlite_u
 
     def count() -> int:
         with open_session(sqlite_url) as s:
-            return s.scalar(select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run_id))
+            return s.scalar(
+                select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run_id)
+            )
 
     before = count()
     assert before > 0
@@ -116,7 +122,16 @@ def test_export_json_schema(server, sqlite_url, tmp_path):  # noqa: ANN001
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {"generated_at", "as_of", "sites"} <= set(data)
     rec = data["sites"][0]
-    assert {"site_id", "url", "status", "run_id", "pages_crawled", "score", "verdict", "findings"} <= set(rec)
+    assert {
+        "site_id",
+        "url",
+        "status",
+        "run_id",
+        "pages_crawled",
+        "score",
+        "verdict",
+        "findings",
+    } <= set(rec)
     assert rec["site_id"] == "127.0.0.1" and rec["url"] == home
     assert rec["pages_crawled"] >= 6
     broken = [f for f in rec["findings"] if f["check"] == "broken_link"]
@@ -125,7 +140,9 @@ def test_export_json_schema(server, sqlite_url, tmp_path):  # noqa: ANN001
         assert {"check", "severity", "url", "detail"} <= set(f)
         assert f["severity"] in ("veto", "major", "minor", "info")
     for f in broken:
-        assert {"reason", "status", "sources", "source_count", "on_home_page", "element"} <= set(f["detail"])
+        assert {"reason", "status", "sources", "source_count", "on_home_page", "element"} <= set(
+            f["detail"]
+        )
         assert isinstance(f["detail"]["on_home_page"], bool)
     csv_proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "export", "--format", "csv"],
@@ -139,7 +156,10 @@ def test_export_json_schema(server, sqlite_url, tmp_path):  # noqa: ANN001
 def _slow_site(n: int) -> dict:
     pages = {"/": "".join(f'<a href="p{i}.html">第{i}页</a>' for i in range(n))}
     for i in range(n):
-        pages[f"/p{i}.html"] = {"body": f"<html><title>第{i}页</title><body><a href='x{i}.png'>图</a></body></html>", "delay": 0.05}
+        pages[f"/p{i}.html"] = {
+            "body": f"<html><title>第{i}页</title><body><a href='x{i}.png'>图</a></body></html>",
+            "delay": 0.05,
+        }
     return pages
 
 
@@ -171,7 +191,9 @@ def test_kill_mid_crawl_loses_at_most_the_last_batch(server, tmp_path: Path):  #
         run = s.scalars(select(RunRow)).one()
         assert run.status == "running" and run.finished_at is None  # unfinished, never "complete"
         stored_pages = s.scalar(select(func.count()).select_from(PageRow))
-        dupes = s.execute(select(TargetRow.url).group_by(TargetRow.url).having(func.count() > 1)).all()
+        dupes = s.execute(
+            select(TargetRow.url).group_by(TargetRow.url).having(func.count() > 1)
+        ).all()
     engine.dispose()
     assert not dupes
     assert scraped >= 100 and stored_pages > 0
@@ -198,5 +220,7 @@ def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path, naming: st
     assert proc.returncode == 0, proc.stderr[-3000:]
     with open_session(db) as s:
         runs = s.scalars(select(RunRow)).all()
-        assert [(r.site_id, r.status) for r in runs] == [("basic", "finished")]  # only the one asked for
+        assert [(r.site_id, r.status) for r in runs] == [
+            ("basic", "finished")
+        ]  # only the one asked for
         assert s.get(SiteRow, "basic").organizer == "基础站点办公室"

@@ -37,8 +37,18 @@ def test_new_open_fixed_and_deadlines() -> None:
     result = track_findings([rec("a", date(2025, 10, 1)), rec("c")], known, date(2025, 10, 15), 30)
     a, c = result.findings
     assert (a.status, a.first_seen, a.days_open, a.deadline, a.overdue) == (
-        "open", date(2025, 10, 1), 14, date(2025, 10, 31), False)
-    assert (c.status, c.first_seen, c.days_open, c.deadline) == ("new", date(2025, 10, 15), 0, date(2025, 11, 14))
+        "open",
+        date(2025, 10, 1),
+        14,
+        date(2025, 10, 31),
+        False,
+    )
+    assert (c.status, c.first_seen, c.days_open, c.deadline) == (
+        "new",
+        date(2025, 10, 15),
+        0,
+        date(2025, 11, 14),
+    )
     assert [f.identity for f in result.fixed] == ["b"]
     assert result.fixed[0].first_seen == date(2025, 10, 1)
     assert (result.new, result.open, result.overdue) == (1, 1, 0)
@@ -49,13 +59,20 @@ def test_overdue_only_after_the_deadline_day() -> None:
     on_deadline = track_findings([rec("a")], known, date(2025, 10, 31), 30).findings[0]
     after = track_findings([rec("a")], known, date(2025, 11, 1), 30).findings[0]
     assert (on_deadline.overdue, after.overdue) == (False, True)
-    assert after.as_dict() == {"status": "open", "first_seen": "2025-10-01", "days_open": 31,
-                               "deadline": "2025-10-31", "overdue": True}
+    assert after.as_dict() == {
+        "status": "open",
+        "first_seen": "2025-10-01",
+        "days_open": 31,
+        "deadline": "2025-10-31",
+        "overdue": True,
+    }
 
 
 def test_earliest_first_seen_wins() -> None:
     # The stored first_seen was reset (e.g. by a night of downtime); an earlier run knew better.
-    result = track_findings([rec("a", date(2025, 11, 1))], [rec("a", date(2025, 9, 1))], date(2025, 11, 1), 30)
+    result = track_findings(
+        [rec("a", date(2025, 11, 1))], [rec("a", date(2025, 9, 1))], date(2025, 11, 1), 30
+    )
     assert result.findings[0].first_seen == date(2025, 9, 1)
 
 
@@ -101,14 +118,21 @@ def test_three_runs_new_open_fixed_overdue(db: ReportDB) -> None:
     assert [f.status for f in t1.findings] == ["new", "new"] and t1.fixed == []
 
     t2 = {f.url: f for f in _run(db, r2).findings}
-    assert t2[A].status == "open" and t2[A].first_seen == date(2025, 10, 1) and t2[A].days_open == 14
+    assert (
+        t2[A].status == "open" and t2[A].first_seen == date(2025, 10, 1) and t2[A].days_open == 14
+    )
     assert t2[C].status == "new" and t2[C].deadline == date(2025, 11, 14)
     assert [f.url for f in _run(db, r2).fixed] == [B]
 
     t3 = _run(db, r3)
     (c,) = t3.findings
     assert (c.status, c.first_seen, c.days_open, c.deadline, c.overdue) == (
-        "open", date(2025, 10, 15), 36, date(2025, 11, 14), True)
+        "open",
+        date(2025, 10, 15),
+        36,
+        date(2025, 11, 14),
+        True,
+    )
     assert [f.url for f in t3.fixed] == [A]
     assert (t3.new, t3.open, t3.overdue) == (0, 1, 1)
 
@@ -155,8 +179,13 @@ def test_export_carries_tracking(db: ReportDB) -> None:
         data = export_data(s)
     (record,) = data["sites"]
     states = {f["url"]: f["tracking"] for f in record["findings"]}
-    assert states[A] == {"status": "open", "first_seen": "2025-10-01", "days_open": 50,
-                         "deadline": "2025-10-31", "overdue": True}
+    assert states[A] == {
+        "status": "open",
+        "first_seen": "2025-10-01",
+        "days_open": 50,
+        "deadline": "2025-10-31",
+        "overdue": True,
+    }
     assert states[C]["status"] == "new" and states[C]["overdue"] is False
     summary = record["tracking"]
     assert (summary["new"], summary["open"], summary["overdue"]) == (1, 1, 1)

@@ -35,7 +35,14 @@ _PARKED = re.compile(
     ),
     re.I,
 )
-_PARKING_HOSTS = ("sedoparking.com", "parkingcrew.net", "bodis.com", "dan.com", "afternic.com", "hugedomains.com")
+_PARKING_HOSTS = (
+    "sedoparking.com",
+    "parkingcrew.net",
+    "bodis.com",
+    "dan.com",
+    "afternic.com",
+    "hugedomains.com",
+)
 
 
 def parked_hint(body: bytes, final_url: str = "") -> str:

@@ -88,16 +88,22 @@ def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]
     The site answered a URL that cannot exist with 2xx (its fingerprint is learnt) or by
     redirecting to the home page; targets that look the same are not-found pages too.
     """
-    fingerprints = {p["fingerprint"] for p in probes if p.get("fingerprint") and 200 <= p.get("status", 0) < 300}
+    fingerprints = {
+        p["fingerprint"] for p in probes if p.get("fingerprint") and 200 <= p.get("status", 0) < 300
+    }
     marked = 0
     if fingerprints:
         urls = select(PageRow.url).where(
-            PageRow.run_id == run_id, PageRow.fingerprint.in_(fingerprints), PageRow.is_home.is_(False)
+            PageRow.run_id == run_id,
+            PageRow.fingerprint.in_(fingerprints),
+            PageRow.is_home.is_(False),
         )
         marked += session.execute(
             update(TargetRow)
             .where(TargetRow.run_id == run_id, TargetRow.reason == "", TargetRow.url.in_(urls))
-            .values(reason="soft_404", note="same page as the site's answer to a URL that cannot exist")
+            .values(
+                reason="soft_404", note="same page as the site's answer to a URL that cannot exist"
+            )
         ).rowcount
     home = next((p for p in probes if p.get("redirect_home")), None)
     if home:
@@ -115,7 +121,9 @@ def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]
             marked += session.execute(
                 update(TargetRow)
                 .where(TargetRow.id.in_(ids))
-                .values(reason="soft_404", note="redirected to the home page, as every unknown URL is")
+                .values(
+                    reason="soft_404", note="redirected to the home page, as every unknown URL is"
+                )
             ).rowcount
     return marked
 
@@ -128,7 +136,9 @@ def store_columns(session: Session, run_id: int, columns: list[dict[str, Any]]) 
     pages: dict[str, PageRow] = {}
     if unjudged:
         for page in session.scalars(
-            select(PageRow).where(PageRow.run_id == run_id, PageRow.url.in_(unjudged), PageRow.status < 300)
+            select(PageRow).where(
+                PageRow.run_id == run_id, PageRow.url.in_(unjudged), PageRow.status < 300
+            )
         ):
             pages[page.url] = page
     rows = []
@@ -168,7 +178,9 @@ class StoragePipeline:
         self.check_config = CheckConfig.from_settings(settings)
         self.pages: list[dict[str, Any]] = []
         self.targets: list[dict[str, Any]] = []
-        self.links: list[tuple[Any, ...]] = []  # LINK_COLUMNS, written with the driver's executemany
+        self.links: list[
+            tuple[Any, ...]
+        ] = []  # LINK_COLUMNS, written with the driver's executemany
         self.buffered = 0
         self.last_flush = time.monotonic()
         self.run_ids: dict[str, int] = {}
@@ -226,7 +238,10 @@ class StoragePipeline:
         elif isinstance(item, SiteEventItem):
             self.on_event(item)
             return item
-        if self.buffered >= self.batch_size or time.monotonic() - self.last_flush > self.flush_seconds:
+        if (
+            self.buffered >= self.batch_size
+            or time.monotonic() - self.last_flush > self.flush_seconds
+        ):
             self.flush()
         return item
 
@@ -263,18 +278,31 @@ class StoragePipeline:
         run_id = self.run_id(site_id)
         with self.Session() as s:
             run = s.get(RunRow, run_id)
-            run.pages_crawled = s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id)) or 0
-            run.targets_checked = s.scalar(select(func.count()).select_from(TargetRow).where(TargetRow.run_id == run_id)) or 0
+            run.pages_crawled = (
+                s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id))
+                or 0
+            )
+            run.targets_checked = (
+                s.scalar(
+                    select(func.count()).select_from(TargetRow).where(TargetRow.run_id == run_id)
+                )
+                or 0
+            )
             run.bounds_tripped = data.get("bounds", {})
             stats = {k: v for k, v in data.items() if k != "bounds"}
             stats.update(self.site_stats.pop(site_id, {}))
             run.stats = stats
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
             store_columns(s, run_id, self.site_columns.pop(site_id, []))
-            home = s.scalars(select(PageRow).where(PageRow.run_id == run_id, PageRow.is_home.is_(True))).first()
+            home = s.scalars(
+                select(PageRow).where(PageRow.run_id == run_id, PageRow.is_home.is_(True))
+            ).first()
             if home is not None:
                 run.home_newest_date = home.newest_item_date
-                run.home_evidence = {"dates": (home.facts or {}).get("dates", []), "url": home.final_url}
+                run.home_evidence = {
+                    "dates": (home.facts or {}).get("dates", []),
+                    "url": home.final_url,
+                }
             run.home_error = self.home_errors.get(site_id, "")
             run.status = "unreachable" if run.home_error else "finished"
             run.finish_reason = "crawl complete"
@@ -292,6 +320,8 @@ class StoragePipeline:
                 s.execute(
                     update(RunRow)
                     .where(RunRow.id.in_(unfinished))
-                    .values(status="interrupted", finish_reason="crawl stopped before the site was done")
+                    .values(
+                        status="interrupted", finish_reason="crawl stopped before the site was done"
+                    )
                 )
                 s.commit()

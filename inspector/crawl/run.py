@@ -68,7 +68,9 @@ class CrawlResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def crawl_sites(sites: list[Site], settings: Settings, *, as_of: date | None, batch: str = "") -> CrawlResult:
+def crawl_sites(
+    sites: list[Site], settings: Settings, *, as_of: date | None, batch: str = ""
+) -> CrawlResult:
     from spiders.site import SiteSpider
 
     batch = batch or uuid.uuid4().hex[:12]

@@ -40,7 +40,15 @@ def site_scope(site: Site) -> set[str]:
     return keys
 
 
-_INDEX_FILES = ("index.html", "index.htm", "index.shtml", "index.jsp", "index.php", "default.aspx", "default.htm")
+_INDEX_FILES = (
+    "index.html",
+    "index.htm",
+    "index.shtml",
+    "index.jsp",
+    "index.php",
+    "default.aspx",
+    "default.htm",
+)
 
 
 def same_page(a: str, b: str) -> bool:

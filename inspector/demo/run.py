@@ -45,12 +45,19 @@ def main() -> int:
     registry = REGISTRY
     if server.port != DEMO_PORT:
         registry = OUT / "demo.csv"
-        registry.write_text(REGISTRY.read_text(encoding="utf-8").replace(":8770/", f":{server.port}/"), encoding="utf-8")
+        registry.write_text(
+            REGISTRY.read_text(encoding="utf-8").replace(":8770/", f":{server.port}/"),
+            encoding="utf-8",
+        )
     db_url = f"sqlite:///{OUT / 'inspector.db'}"
     print(f"demo site: {server.base_url}/  (registry {registry.relative_to(REPO)}, as of {AS_OF})")
     try:
         settings = build_settings(
-            {"DOWNLOAD_TIMEOUT": DEMO_TIMEOUT, "LOG_LEVEL": "WARNING", "LOG_FILE": str(OUT / "crawl.log")},
+            {
+                "DOWNLOAD_TIMEOUT": DEMO_TIMEOUT,
+                "LOG_LEVEL": "WARNING",
+                "LOG_FILE": str(OUT / "crawl.log"),
+            },
             db_url=db_url,
         )
         crawl_sites(load_registry(registry), settings, as_of=AS_OF, batch=f"demo-{AS_OF}")
@@ -62,7 +69,9 @@ def main() -> int:
     ensure_schema(engine)
     with session_factory(engine)() as session:
         data = export_data(session)
-        (OUT / "export.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        (OUT / "export.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         (OUT / "findings.csv").write_text(export_csv(session), encoding="utf-8")
         index = _render_reports(session)
     _summarise(data, server.port, server.dead_port)
@@ -91,14 +100,18 @@ def _summarise(data: dict, port: int, dead_port: int) -> None:
     demo = next((s for s in data["sites"] if s["site_id"] == "demo"), None)
     if demo is None:
         return
-    broken = {f["url"]: f["detail"]["reason"] for f in demo["findings"] if f["check"] == "broken_link"}
+    broken = {
+        f["url"]: f["detail"]["reason"] for f in demo["findings"] if f["check"] == "broken_link"
+    }
     planted = {
         resolve_url(p["url_path_or_url"], port, dead_port): p["expected_reason"]
         for p in PLANTED
         if p["expected_reason"]
     }
     found = [u for u in planted if u in broken]
-    print(f"\nbroken links found: {len(broken)} (planted: {len(planted)}, found {len(found)} of them)")
+    print(
+        f"\nbroken links found: {len(broken)} (planted: {len(planted)}, found {len(found)} of them)"
+    )
     for url, reason in sorted(broken.items()):
         mark = "planted" if url in planted else "extra"
         print(f"  {reason:<20} {url}  [{mark}]")

@@ -25,7 +25,11 @@ logger = logging.getLogger(__name__)
 def enabled_checks(base: Mapping[str, int | None], user: Mapping[str, int | None]) -> list[str]:
     """Dotted paths in priority order, Scrapy-style: user entries override, None disables."""
     merged = {**base, **user}
-    return [path for path, prio in sorted(merged.items(), key=lambda kv: (kv[1] or 0, kv[0])) if prio is not None]
+    return [
+        path
+        for path, prio in sorted(merged.items(), key=lambda kv: (kv[1] or 0, kv[0]))
+        if prio is not None
+    ]
 
 
 def build_checks(paths: list[str], profile: RulesProfile) -> tuple[list[Any], dict[str, str]]:
@@ -87,7 +91,9 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
     first_seen: dict[str, Any] = {}
     for earlier in reversed(comparison_runs(session, run)):
         for identity, seen in session.execute(
-            select(FindingRow.identity, FindingRow.first_seen).where(FindingRow.run_id == earlier.id)
+            select(FindingRow.identity, FindingRow.first_seen).where(
+                FindingRow.run_id == earlier.id
+            )
         ):
             first_seen[identity] = seen
     rows = []
@@ -111,7 +117,9 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
         session.execute(FindingRow.__table__.insert(), rows)
 
 
-def check_run(session: Session, run_id: int, config: CheckConfig, profile: RulesProfile | None = None) -> list[Finding]:
+def check_run(
+    session: Session, run_id: int, config: CheckConfig, profile: RulesProfile | None = None
+) -> list[Finding]:
     """Checks + scoring for one stored run; idempotent, so `inspector check --run` can redo it."""
     from inspector.judge.scoring import score_run
 

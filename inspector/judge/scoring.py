@@ -39,7 +39,12 @@ DEFAULT_SCORING: dict[str, Any] = {
     "total": 100,
     "pass_score": 60,
     "deductions": {
-        "broken_link_home": {"check": "broken_link", "when": {"on_home_page": True}, "points": 1.0, "cap": 30},
+        "broken_link_home": {
+            "check": "broken_link",
+            "when": {"on_home_page": True},
+            "points": 1.0,
+            "cap": 30,
+        },
         "broken_link_other": {"check": "broken_link", "points": 0.1, "cap": 20},
         "column_stale": {"check": "column_stale", "points": 2.0, "cap": 20},
         "column_empty": {"check": "column_empty", "points": 2.0, "cap": 10},
@@ -107,13 +112,19 @@ def validate_scoring(profile: RulesProfile) -> None:
     path = profile.path
     for key in table:
         if key not in _SCORING_KEYS:
-            raise ProfileError(path, f"scoring.{key}", f"unknown key (known: {', '.join(sorted(_SCORING_KEYS))})")
+            raise ProfileError(
+                path, f"scoring.{key}", f"unknown key (known: {', '.join(sorted(_SCORING_KEYS))})"
+            )
     total = table.get("total", 100)
     if not _is_number(total) or total <= 0:
         raise ProfileError(path, "scoring.total", f"must be a number > 0, not {total!r}")
     pass_score = table.get("pass_score", 60)
     if not _is_number(pass_score) or not 0 <= pass_score <= total:
-        raise ProfileError(path, "scoring.pass_score", f"must be a number between 0 and total ({total}), not {pass_score!r}")
+        raise ProfileError(
+            path,
+            "scoring.pass_score",
+            f"must be a number between 0 and total ({total}), not {pass_score!r}",
+        )
     deductions = table.get("deductions", {})
     if not isinstance(deductions, dict):
         raise ProfileError(path, "scoring.deductions", "must be a table of deduction lines")
@@ -123,24 +134,41 @@ def validate_scoring(profile: RulesProfile) -> None:
             raise ProfileError(path, where, "must be a table (check, points, cap, …)")
         for key in line:
             if key not in _LINE_KEYS:
-                raise ProfileError(path, f"{where}.{key}", f"unknown key (known: {', '.join(sorted(_LINE_KEYS))})")
+                raise ProfileError(
+                    path, f"{where}.{key}", f"unknown key (known: {', '.join(sorted(_LINE_KEYS))})"
+                )
         check = line.get("check", name)
         if not isinstance(check, str) or not check:
-            raise ProfileError(path, f"{where}.check", f"must be a finding code such as \"broken_link\", not {check!r}")
+            raise ProfileError(
+                path,
+                f"{where}.check",
+                f'must be a finding code such as "broken_link", not {check!r}',
+            )
         if "points" not in line:
-            raise ProfileError(path, f"{where}.points", "is missing: how many points one finding (or one percent) costs")
+            raise ProfileError(
+                path,
+                f"{where}.points",
+                "is missing: how many points one finding (or one percent) costs",
+            )
         if not _is_number(line["points"]) or line["points"] < 0:
-            raise ProfileError(path, f"{where}.points", f"must be a number ≥ 0, not {line['points']!r}")
+            raise ProfileError(
+                path, f"{where}.points", f"must be a number ≥ 0, not {line['points']!r}"
+            )
         if "cap" in line and (not _is_number(line["cap"]) or line["cap"] < 0):
             raise ProfileError(path, f"{where}.cap", f"must be a number ≥ 0, not {line['cap']!r}")
         per = line.get("per", "finding")
         if per not in _PER:
-            raise ProfileError(path, f"{where}.per", f"must be one of {', '.join(_PER)}, not {per!r}")
+            raise ProfileError(
+                path, f"{where}.per", f"must be one of {', '.join(_PER)}, not {per!r}"
+            )
         when = line.get("when", {})
         if not isinstance(when, dict) or not all(
-            isinstance(v, str | int | float | bool) or (isinstance(v, list) and v) for v in when.values()
+            isinstance(v, str | int | float | bool) or (isinstance(v, list) and v)
+            for v in when.values()
         ):
-            raise ProfileError(path, f"{where}.when", "must be a table of detail key = value (or list of values)")
+            raise ProfileError(
+                path, f"{where}.when", "must be a table of detail key = value (or list of values)"
+            )
         if "title" in line and not isinstance(line["title"], str):
             raise ProfileError(path, f"{where}.title", "must be a string")
 
@@ -198,7 +226,9 @@ def compute_deductions(
         chosen = list(taken[line.name].values())
         if not chosen:
             continue
-        units = sum(_share_percent(f) for f in chosen) if line.per == "percent" else float(len(chosen))
+        units = (
+            sum(_share_percent(f) for f in chosen) if line.per == "percent" else float(len(chosen))
+        )
         raw = _round(units * line.points)
         deducted = min(raw, line.cap) if line.cap is not None else raw
         rows.append(
@@ -243,18 +273,26 @@ def score_run(
     detail: dict[str, Any] = {"profile": profile.name, "total": total, "pass_score": pass_score}
     status = snapshot.site.status
     if status == "exception":
-        return None, "skipped", {**detail, "scored": False, "reason": "registered as exception (例外)"}
+        return (
+            None,
+            "skipped",
+            {**detail, "scored": False, "reason": "registered as exception (例外)"},
+        )
     if status == "closed":
         online = [f for f in findings if f.check == "closed_site_online"]
         from checks.availability import closed_state
 
-        return None, ("closed_online" if online else "closed_ok"), {
-            **detail,
-            "scored": False,
-            "closed_online": [_veto_item(f) for f in online],
-            # online, merged (redirects to another registered site), offline or not_probed
-            "closed_state": closed_state(snapshot),
-        }
+        return (
+            None,
+            ("closed_online" if online else "closed_ok"),
+            {
+                **detail,
+                "scored": False,
+                "closed_online": [_veto_item(f) for f in online],
+                # online, merged (redirects to another registered site), offline or not_probed
+                "closed_state": closed_state(snapshot),
+            },
+        )
     rows, unscored = compute_deductions(findings, deduction_lines(profile))
     deducted = _round(sum(r["deducted"] for r in rows))
     vetoes = [f for f in findings if f.severity == Severity.VETO]

@@ -149,9 +149,15 @@ def validate_tracking(profile: RulesProfile) -> None:
     table = profile.section("tracking")
     for key, value in table.items():
         if key != "deadline_days":
-            raise ProfileError(profile.path, f"tracking.{key}", "unknown key (known: deadline_days)")
+            raise ProfileError(
+                profile.path, f"tracking.{key}", "unknown key (known: deadline_days)"
+            )
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ProfileError(profile.path, "tracking.deadline_days", f"must be a whole number of days ≥ 1, not {value!r}")
+            raise ProfileError(
+                profile.path,
+                "tracking.deadline_days",
+                f"must be a whole number of days ≥ 1, not {value!r}",
+            )
 
 
 def track_findings(
@@ -199,7 +205,14 @@ def track_findings(
     gone = {identity: rec for identity, rec in known_records.items() if identity not in now}
     if complete:
         result.fixed = [
-            FixedFinding(r.identity, r.check, r.severity, r.url, first_seen.get(r.identity) or r.first_seen, as_of)
+            FixedFinding(
+                r.identity,
+                r.check,
+                r.severity,
+                r.url,
+                first_seen.get(r.identity) or r.first_seen,
+                as_of,
+            )
             for r in sorted(gone.values(), key=lambda r: (r.check, r.url))
         ]
     else:
@@ -221,7 +234,9 @@ def comparison_runs(session: Session, run: RunRow) -> list[RunRow]:
         return []
     if run_is_complete(previous):
         return [previous]
-    for candidate in session.scalars(earlier.where(RunRow.id < previous.id).order_by(RunRow.id.desc())):
+    for candidate in session.scalars(
+        earlier.where(RunRow.id < previous.id).order_by(RunRow.id.desc())
+    ):
         if run_is_complete(candidate):
             return [previous, candidate]
     return [previous]
@@ -237,7 +252,11 @@ def _load_records(session: Session, run_ids: Sequence[int]) -> list[FindingRecor
         return []
     rows = session.execute(
         select(
-            FindingRow.identity, FindingRow.check, FindingRow.severity, FindingRow.url, FindingRow.first_seen
+            FindingRow.identity,
+            FindingRow.check,
+            FindingRow.severity,
+            FindingRow.url,
+            FindingRow.first_seen,
         ).where(FindingRow.run_id.in_(list(run_ids)))
     )
     return [FindingRecord(*row) for row in rows]
@@ -261,7 +280,9 @@ def load_tracking(
 ) -> RunTracking:
     """Tracking of a stored run. `current`: the run's finding rows when the caller has them."""
     if current is None:
-        current = session.scalars(select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)).all()
+        current = session.scalars(
+            select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)
+        ).all()
     if deadline_days is None:
         deadline_days = profile_deadline_days(run.rules)
     earlier = comparison_runs(session, run)

@@ -41,7 +41,9 @@ def enqueue_sites(
     """
     batch = batch or f"dist-{uuid.uuid4().hex[:10]}"
     done = set(
-        session.scalars(select(RunRow.site_id).where(RunRow.batch == batch, RunRow.status.in_(DONE_STATUSES)))
+        session.scalars(
+            select(RunRow.site_id).where(RunRow.batch == batch, RunRow.status.in_(DONE_STATUSES))
+        )
     )
     recorded = set(session.scalars(select(RunRow.site_id).where(RunRow.batch == batch)))
     passive = [s for s in sites if s.status != "active" and s.site_id not in recorded]

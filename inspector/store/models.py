@@ -187,4 +187,3 @@ class ProbeRow(Base):
     # nightly re-run days later must judge its closed sites on the probes it made for its date.
     as_of: Mapped[date | None] = mapped_column(Date, nullable=True)
     __table_args__ = (Index("ix_probe_site_at", "site_id", "at"),)
-

@@ -16,7 +16,9 @@ PROBE_DAYS = 31
 
 
 def site_info_of(row: SiteRow) -> SiteInfo:
-    return SiteInfo(row.site_id, row.name, row.url, row.kind, row.status, row.organizer, row.site_code)
+    return SiteInfo(
+        row.site_id, row.name, row.url, row.kind, row.status, row.organizer, row.site_code
+    )
 
 
 _PAGE_COLUMNS = (
@@ -52,14 +54,20 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
     # Only the links checks need: the home page's, those pointing at a problem target, and
     # those naming a fragment (few): not every occurrence of a 20,000-page crawl.
     home_row = session.execute(
-        select(PageRow.url, PageRow.final_url).where(PageRow.run_id == run_id, PageRow.is_home.is_(True))
+        select(PageRow.url, PageRow.final_url).where(
+            PageRow.run_id == run_id, PageRow.is_home.is_(True)
+        )
     ).first()
     home_urls = [u for u in {site.url, *(home_row or ())} if u]
     problem = select(TargetRow.url).where(TargetRow.run_id == run_id, TargetRow.reason != "")
     link_rows = session.execute(
         select(
-            LinkRow.source_url, LinkRow.target_url, LinkRow.element, LinkRow.attribute,
-            LinkRow.text, LinkRow.fragment,
+            LinkRow.source_url,
+            LinkRow.target_url,
+            LinkRow.element,
+            LinkRow.attribute,
+            LinkRow.text,
+            LinkRow.fragment,
         ).where(
             LinkRow.run_id == run_id,
             or_(
@@ -74,8 +82,11 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
     # (anchors: up to 500 ids a page; date evidence) parsed for 20,000 pages was most of the
     # checks' memory. Anchors matter only on pages a link names a fragment of.
     page_rows = session.execute(
-        select(*_PAGE_COLUMNS, PageRow.facts["elements"], case((PageRow.is_home, PageRow.facts), else_=None))
-        .where(PageRow.run_id == run_id)
+        select(
+            *_PAGE_COLUMNS,
+            PageRow.facts["elements"],
+            case((PageRow.is_home, PageRow.facts), else_=None),
+        ).where(PageRow.run_id == run_id)
     )
     pages = [_page_facts(row) for row in page_rows]
     fragment_targets = sorted({link.target_url for link in links if link.fragment})
@@ -85,7 +96,9 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
             chunk = fragment_targets[i : i + 500]
             facts.update(
                 session.execute(
-                    select(PageRow.url, PageRow.facts).where(PageRow.run_id == run_id, PageRow.url.in_(chunk))
+                    select(PageRow.url, PageRow.facts).where(
+                        PageRow.run_id == run_id, PageRow.url.in_(chunk)
+                    )
                 ).all()
             )
         pages = [
@@ -100,17 +113,33 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
     }
     columns = [
         ColumnFacts(
-            name=c.name, canonical=c.canonical, category=c.category, url=c.url, parent=c.parent,
-            source=c.source, newest_date=c.newest_date, item_count=c.item_count,
-            empty_marker=c.empty_marker, external=c.external,
+            name=c.name,
+            canonical=c.canonical,
+            category=c.category,
+            url=c.url,
+            parent=c.parent,
+            source=c.source,
+            newest_date=c.newest_date,
+            item_count=c.item_count,
+            empty_marker=c.empty_marker,
+            external=c.external,
         )
-        for c in session.scalars(select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id))
+        for c in session.scalars(
+            select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id)
+        )
     ]
     # A month of samples: the availability check takes its own window (7 days by default).
     window_start = run.as_of - timedelta(days=PROBE_DAYS)
     probes = [
-        {"at": p.at, "outcome": p.outcome, "status": p.status, "error": p.error,
-         "final_url": p.final_url, "elapsed_ms": p.elapsed_ms, "as_of": p.as_of}  # fmt: skip
+        {
+            "at": p.at,
+            "outcome": p.outcome,
+            "status": p.status,
+            "error": p.error,
+            "final_url": p.final_url,
+            "elapsed_ms": p.elapsed_ms,
+            "as_of": p.as_of,
+        }  # fmt: skip
         for p in session.scalars(
             select(ProbeRow).where(
                 ProbeRow.site_id == run.site_id,

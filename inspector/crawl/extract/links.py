@@ -207,7 +207,9 @@ def _resolve(base: str, raw: str) -> tuple[str, str] | None:
     else:
         host_at = 0
     if host_at and (len(value) == host_at or value[host_at] in "/?#"):
-        return None  # "http://" with no host: browsers cannot open it (urljoin would say "this page")
+        return (
+            None  # "http://" with no host: browsers cannot open it (urljoin would say "this page")
+        )
     try:
         absolute = urljoin(base, value)
     except ValueError:  # "http://host]/": urllib refuses an unbalanced IPv6 bracket
@@ -219,7 +221,7 @@ def _resolve(base: str, raw: str) -> tuple[str, str] | None:
     if netloc.lower() != netloc:
         # Host names are case-insensitive: one spelling, so WWW.A.GOV.CN is not checked twice.
         scheme, _, rest = url.partition("://")
-        url = f"{scheme.lower()}://{netloc.lower()}{rest[len(netloc):]}"
+        url = f"{scheme.lower()}://{netloc.lower()}{rest[len(netloc) :]}"
     return url, fragment
 
 
@@ -228,7 +230,9 @@ def invalid_reason(raw: str) -> str:
     (javascript:, mailto:, fragments …)."""
     value = raw.strip()
     low = value[:8].lower()
-    if low.startswith("file:") or (len(value) > 2 and value[1] == ":" and value[2] in "\\/" and value[0].isalpha()):
+    if low.startswith("file:") or (
+        len(value) > 2 and value[1] == ":" and value[2] in "\\/" and value[0].isalpha()
+    ):
         return "file_url"  # a path on the editor's own disk: file:///C:/… or C:\…
     if low.startswith(("http://", "https://")):
         host = value.split("//", 1)[1]

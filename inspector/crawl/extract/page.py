@@ -48,4 +48,6 @@ def fingerprint(doc, title: str) -> str:  # noqa: ANN001
     body = doc.find("body")
     text = body.text_content() if body is not None else ""
     text = _VOLATILE.sub("", " ".join(text.split()))
-    return hashlib.blake2b(f"{_VOLATILE.sub('', title)}\x00{text}".encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(
+        f"{_VOLATILE.sub('', title)}\x00{text}".encode(), digest_size=8
+    ).hexdigest()
