@@ -21,6 +21,7 @@ from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links
 from inspector.crawl.structure import discover_columns, find_footer_elements
 from inspector.facts import LinkFacts, PageFacts, SiteInfo, SiteSnapshot
+from inspector.options import load_rules
 from inspector.profile import ProfileError, load_profile
 from inspector.store.models import FindingRow, RunRow
 
@@ -248,7 +249,7 @@ def test_malformed_profile_is_refused_with_file_key_and_problem(
 ) -> None:
     path = _write(tmp_path / "bad.toml", '[profile]\nextends = "census2015"\n' + body)
     with pytest.raises(ProfileError) as err:
-        load_profile(str(path))
+        load_rules(str(path))  # the profile, and every component that reads it, built once
     assert err.value.key == key and problem in err.value.problem
     assert str(path) in str(err.value)
 
