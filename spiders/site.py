@@ -68,7 +68,7 @@ from inspector.crawl.state import (
     ATTACHMENT_EXTENSIONS,
     PAGE_KINDS,
     RESOURCE_EXTENSIONS,
-    SITE_KINDS,
+    UNRECORDED_KINDS,
     HostQueue,
     SharedCheck,
     SiteCrawl,
@@ -561,7 +561,7 @@ class SiteSpider(Spider):
     def _redirect_stopped(self, response: Response, reason: str, chain: list[str]) -> Iterator[Any]:
         """A redirect loop, or too many redirects (see inspector.crawl.middlewares.Redirects)."""
         meta = response.meta
-        if meta["kind"] in SITE_KINDS:
+        if meta["kind"] in UNRECORDED_KINDS:
             return self._finish(meta, None)
         outcome = replace(response_outcome(response, meta["kind"]), reason=reason, redirects=chain)
         if meta["kind"] == "home":
@@ -581,7 +581,7 @@ class SiteSpider(Spider):
             yield NotFoundProbe(sc.site.site_id, {"error": reason})
         elif kind == "robots":
             yield RobotsSeen(sc.site.site_id, {"error": reason})
-        if kind in SITE_KINDS:
+        if kind in UNRECORDED_KINDS:
             yield from self._finish(meta, None)
             return
         outcome = noted(request_outcome(request, kind), Note(free=error), reason=reason)

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,17 @@ def _load(path: Path) -> Any:
 
 
 @pytest.fixture
-def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     check, test = readme_blocks()
     folder = tmp_path / "plugins"
     folder.mkdir()
     (folder / "province_checks.py").write_text(check, encoding="utf-8")
     (folder / "test_province_checks.py").write_text(test, encoding="utf-8")
     monkeypatch.syspath_prepend(str(folder))
-    return folder
+    yield folder
+    # Other tests write a province_checks module of their own: do not leave ours imported.
+    for name in ("province_checks", "test_province_checks", "bad_checks"):
+        sys.modules.pop(name, None)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -42,7 +42,7 @@ RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
 # Kinds whose outcome is the site's business only (no target row is recorded for them).
-SITE_KINDS = frozenset(("probe404", "robots", "column"))
+UNRECORDED_KINDS = frozenset(("probe404", "robots", "column"))
 
 
 def url_extension(url: str) -> str:
