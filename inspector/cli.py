@@ -63,6 +63,12 @@ def sites(registry: str) -> None:
 )
 @click.option("--rules", default=None, help="Rules profile name (checks/rules/NAME.toml) or path.")
 @click.option(
+    "--processes",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Crawler processes (default INSPECTOR_PROCESSES: 0 = one per core).",
+)
+@click.option(
     "--set",
     "set_options",
     multiple=True,
@@ -75,15 +81,16 @@ def crawl(
     db_url: str | None,
     as_of: str | None,
     rules: str | None,
+    processes: int | None,
     set_options: tuple[str, ...],
 ) -> None:
     """Crawl the registered sites, store what was seen, run the checks."""
-    from inspector.crawl.run import crawl_sites
+    from inspector.ops.processes import crawl_registry
 
     chosen, _ = sites_or_fail(registry, site_ids)
     settings = settings_or_fail(set_options, db_url, rules=rules)
     session_or_fail(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check first
-    result = crawl_sites(chosen, settings, as_of=as_of_or_fail(as_of))
+    result = crawl_registry(chosen, settings, as_of=as_of_or_fail(as_of), processes=processes)
     _print_summary(settings.get("INSPECTOR_DB_URL") or None, list(result.run_ids.values()))
 
 

@@ -39,6 +39,11 @@ INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not f
 INSPECTOR_HOST_TIMEOUT_LIMIT = 3
 INSPECTOR_RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is not waited for
 INSPECTOR_RETRY_AFTER_TRIES = 2
+# Crawler processes of `inspector crawl` and `nightly` (inspector/ops/processes.py): 0 = one per
+# core (never more than the sites). Each takes whole sites, largest first, from one local queue,
+# and crawls INSPECTOR_SITES_AT_ONCE of them at once (the next as one finishes).
+INSPECTOR_PROCESSES = 0
+INSPECTOR_SITES_AT_ONCE = 16
 # Progress (inspector/ops/progress.py): a live display on a terminal, plain log lines otherwise.
 INSPECTOR_PROGRESS = True
 INSPECTOR_PROGRESS_INTERVAL = 30.0  # seconds between plain progress lines

@@ -33,6 +33,7 @@ FARM_SETTINGS = (
     "INSPECTOR_FLUSH_SECONDS=0.3",
     "INSPECTOR_SITE_CONCURRENCY=2",
     "INSPECTOR_PROGRESS_INTERVAL=0.5",
+    "INSPECTOR_PROCESSES=2",  # the multi-process crawl, whatever the cores of the machine
     'INSPECTOR_CHECKS={"checks.availability.ClosedSiteOnline": 110}',
 )
 

@@ -1,4 +1,5 @@
-"""Run the site spider over a list of sites in this process (what `inspector crawl` does)."""
+"""Run the site spider in this process (one crawler process of `inspector crawl`; the choice of
+how many, and their queue, is inspector/ops/processes.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from inspector.crawl.sitequeue import LocalSiteQueue
 from inspector.registry import Site
 from spiders.site import SiteSpider
 
@@ -22,12 +24,33 @@ class CrawlResult:
 
 
 def crawl_sites(
-    sites: list[Site], settings: Settings, *, as_of: date | None, batch: str = ""
+    sites: list[Site],
+    settings: Settings,
+    *,
+    as_of: date | None,
+    batch: str = "",
+    source: LocalSiteQueue | None = None,
+    sites_at_once: int = 1,
+    progress_sink: Any = None,
 ) -> CrawlResult:
+    """Crawl `sites` all at once, and the sites of `source` `sites_at_once` at a time.
+
+    `progress_sink` (a queue) makes the progress extension send its counts there instead of
+    showing them (a child process of inspector/ops/processes.py).
+    """
     batch = batch or uuid.uuid4().hex[:12]
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SiteSpider)
-    process.crawl(crawler, sites=sites, as_of=as_of, batch=batch)
+    extra: dict[str, Any] = {} if progress_sink is None else {"progress_sink": progress_sink}
+    process.crawl(
+        crawler,
+        sites=sites,
+        as_of=as_of,
+        batch=batch,
+        source=source,
+        sites_at_once=sites_at_once,
+        **extra,
+    )
     process.start()
     spider = crawler.spider
     return CrawlResult(

@@ -231,6 +231,12 @@ def db_current(db_url: str | None) -> None:
 @click.option("--lang", default="zh", show_default=True, help="Report language.")
 @click.option("--rules", default=None, help="Rules profile name or path.")
 @click.option(
+    "--processes",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Crawler processes (default INSPECTOR_PROCESSES: 0 = one per core).",
+)
+@click.option(
     "--set",
     "set_options",
     multiple=True,
@@ -247,6 +253,7 @@ def nightly(
     log_dir: str,
     lang: str,
     rules: str | None,
+    processes: int | None,
     set_options: tuple[str, ...],
 ) -> None:
     """The unattended night: probe closed sites, crawl, check, score, report, prune.
@@ -260,7 +267,7 @@ def nightly(
     opts = NightlyOptions(
         registry=registry, db_url=db_url, as_of=day, report_dir=report_dir, keep_runs=keep_runs,
         keep_probe_days=keep_probe_days, log_dir=log_dir, lang=lang, rules=rules,
-        set_options=set_options,
+        set_options=set_options, processes=processes,
     )  # fmt: skip
     sys.exit(Nightly(opts).run())
 

@@ -16,6 +16,7 @@ import sys
 import zlib
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from inspector import clock
-from inspector.crawl.run import crawl_sites
 from inspector.judge.checkrun import CheckConfig, check_run
 from inspector.ops.probe import with_progress
+from inspector.ops.processes import crawl_registry
 from inspector.options import (
     EXIT_INCOMPLETE,
     EXIT_LOCKED,
@@ -227,6 +228,7 @@ class NightlyOptions:
     lang: str = "zh"
     rules: str | None = None
     set_options: tuple[str, ...] = ()
+    processes: int | None = None  # crawler processes (None: INSPECTOR_PROCESSES)
 
 
 class Nightly:
@@ -332,7 +334,7 @@ class Nightly:
 
         # 2. crawl (+ checks and score per site, in the crawl's pipeline)
         if plan.to_crawl:
-            if not self._crawl(plan.to_crawl, settings, as_of, batch):
+            if not self._crawl(plan.to_crawl, settings, as_of, batch, log_path):
                 with Session_() as s:
                     counts, missing = batch_status(s, batch, [x.site_id for x in sites])
                 logger.error(
@@ -411,8 +413,11 @@ class Nightly:
         elif summary:
             logger.info("closed sites: %s", summary)
 
-    def _crawl(self, sites: list[Site], settings: Any, as_of: date, batch: str) -> bool:
-        """Crawl in this process; False when a signal stopped it (Scrapy finished the batch)."""
+    def _crawl(
+        self, sites: list[Site], settings: Any, as_of: date, batch: str, log_path: Path
+    ) -> bool:
+        """Crawl (in one or several processes); False when a signal stopped it (the writes in
+        progress were finished)."""
         settings = with_progress(settings.copy())
         # Our handlers (file + stderr) get Scrapy's records; Scrapy must not add its own.
         settings.set("LOG_ENABLED", False, priority="cmdline")
@@ -420,7 +425,14 @@ class Nightly:
         # Scrapy installs its own SIGTERM/SIGINT handlers: the first signal finishes the current
         # writes, marks unfinished runs interrupted and returns here.
         try:
-            result = crawl_sites(sites, settings, as_of=as_of, batch=batch)
+            result = crawl_registry(
+                sites,
+                settings,
+                as_of=as_of,
+                batch=batch,
+                processes=self.opts.processes,
+                child_init=partial(attach_run_log, log_path),
+            )
         finally:
             signal.signal(signal.SIGTERM, _on_sigterm)
             signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector import clock
@@ -49,3 +50,19 @@ def start_runs(
         run_ids[s.site_id] = run.id
     session.commit()
     return run_ids
+
+
+def known_sizes(session: Session, site_ids: list[str]) -> dict[str, int]:
+    """URLs checked by each site's latest finished run (any batch): its size, when known."""
+    sizes: dict[str, int] = {}
+    for i in range(0, len(site_ids), 500):
+        latest = (
+            select(func.max(RunRow.id))
+            .where(RunRow.status == "finished", RunRow.site_id.in_(site_ids[i : i + 500]))
+            .group_by(RunRow.site_id)
+        ).scalar_subquery()
+        rows = session.execute(
+            select(RunRow.site_id, RunRow.targets_checked).where(RunRow.id.in_(latest))
+        )
+        sizes.update({site_id: int(size or 0) for site_id, size in rows})
+    return sizes
