@@ -529,8 +529,11 @@ def run_inspector(
     manifest: dict[str, Any],
     base: str,
     server_pid: int | None,
+    *,
+    root: Path | None = None,
+    tool: str = "inspector",
 ) -> Row:
-    root = args.root.resolve()
+    root = (root or args.root).resolve()
     registry = workdir / "registry.csv"
     registry.write_text(
         "site_id,name,url,kind,status,organizer,site_code\n"
@@ -588,7 +591,7 @@ def run_inspector(
     print("inspector: " + out.read_text(errors="replace").strip())
     data = read_inspector_db(db, manifest, base)
     row = Row(
-        "inspector",
+        tool,
         data["pages"],
         data["targets"],
         measured,
@@ -600,6 +603,86 @@ def run_inspector(
     if profile_file is not None:
         row.details["profile"] = summarize_profile(profile_file, row.urls, row.cpu_ms_per_url)
     return row
+
+
+def run_wget(workdir: Path, base: str, server_pid: int | None, timeout: float) -> Row:
+    """GNU wget --spider, recursive on the site (one connection, no checks): a floor of what
+    fetching the site costs. It GETs HTML pages to read their links and HEADs the rest."""
+    wget = shutil.which("wget")
+    if not wget:
+        raise SystemExit("--wget: wget not found (apt-get install wget)")
+    spool = workdir / "wget"
+    spool.mkdir(exist_ok=True)
+    log = workdir / "wget.log"
+    cmd = [wget, "--spider", "--recursive", "--level=inf", "--no-parent", "--no-verbose",
+           "-e", "robots=off", "--tries=1", "--timeout=15", "--directory-prefix", str(spool),
+           "--output-file", str(log), f"{base}/"]  # fmt: skip
+    print(f"wget: {' '.join(cmd)}", flush=True)
+    measured = run_measured(
+        cmd, cwd=workdir, env=dict(os.environ), timeout=timeout, stdout=workdir / "wget.out",
+        stderr=workdir / "wget.err", server_pid=server_pid,
+    )  # fmt: skip
+    urls = set()
+    for line in log.read_text(errors="replace").splitlines():
+        # "2026-11-30 08:00:00 URL: http://… 200 OK" and "… URL:http://…" forms
+        m = re.search(r"URL: ?(\S+)", line)
+        if m:
+            urls.add(m.group(1))
+    # wget exits 8 when the server answered errors (the planted broken links): a full walk.
+    finished = measured.returncode in (0, 8) and not measured.timed_out
+    return Row("wget --spider", None, len(urls), measured, finished=finished)
+
+
+def reference_checkout(ref: str, workdir: Path) -> tuple[Path, str]:
+    """A detached worktree of `ref` (removed with the work dir); (its path, its short commit)."""
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", ref],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    path = workdir / f"ref-{commit}"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return path, commit
+
+
+def remove_checkout(path: Path) -> None:
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], capture_output=True
+    )
+
+
+def print_comparison(rows: list[Row], ref_tool: str | None) -> None:
+    """Best and median of each tool over the repeats, and the ratios the issue asks for."""
+
+    def runs(prefix: str) -> list[Row]:
+        return [r for r in rows if r.tool == prefix or r.tool.startswith(prefix + " #")]
+
+    def median(values: list[float]) -> float:
+        s = sorted(values)
+        return (s[(len(s) - 1) // 2] + s[len(s) // 2]) / 2
+
+    ours, wget = runs("inspector"), runs("wget --spider")
+    ref = runs(ref_tool) if ref_tool else []
+    print("\nin this run (best / median of the repeats):")
+    for name, group in (("inspector", ours), (ref_tool, ref), ("wget --spider", wget)):
+        if group:
+            walls = [r.measured.wall_s for r in group]
+            cpus = [r.cpu_ms_per_url for r in group]
+            print(f"  {name}: wall {min(walls):.1f} / {median(walls):.1f} s, CPU "
+                  f"{min(cpus):.2f} / {median(cpus):.2f} ms per URL, peak RSS "
+                  f"{max(r.measured.peak_rss_mb for r in group):.0f} MB")  # fmt: skip
+    if ours and wget:
+        best = min(r.measured.wall_s for r in ours) / min(r.measured.wall_s for r in wget)
+        med = median([r.measured.wall_s for r in ours]) / median([r.measured.wall_s for r in wget])
+        print(f"  wall inspector / wget --spider: {best:.2f}x (best), {med:.2f}x (median)")
+    if ours and ref:
+        cpu = min(r.cpu_ms_per_url for r in ours) / min(r.cpu_ms_per_url for r in ref)
+        med = median([r.cpu_ms_per_url for r in ours]) / median([r.cpu_ms_per_url for r in ref])
+        wall = min(r.measured.wall_s for r in ours) / min(r.measured.wall_s for r in ref)
+        print(f"  CPU per URL inspector / {ref_tool}: {cpu:.2f} (best), {med:.2f} (median); "
+              f"wall {wall:.2f}")  # fmt: skip
 
 
 def profile_command(crawl: list[str], python: str, rate: int) -> tuple[list[str], Path | None]:
@@ -996,6 +1079,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="extra crawl setting"
     )
+    parser.add_argument(
+        "--compare", metavar="REF", help="also crawl with commit REF (a git worktree), in turns"
+    )
+    parser.add_argument(
+        "--wget", action="store_true", help="also walk the site with wget --spider, in turns"
+    )
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="inspector-bench-"))
@@ -1015,23 +1104,37 @@ def main(argv: list[str] | None = None) -> int:
     print(f"server: {server.description} on {base}/ (external pages on :{manifest['ext_port']}, "
           f"closed port :{manifest['closed_port']})")  # fmt: skip
     rows: list[Row] = []
+    ref_root, ref_tool = None, None
+    if args.compare:
+        ref_root, commit = reference_checkout(args.compare, workdir)
+        ref_tool = f"inspector@{commit}"
+        print(f"reference: {args.compare} = {commit}, checked out in {ref_root}")
     server.start()
     try:
         if not args.linkchecker_only:
+            # In turns, so that a change of the machine's load touches every tool alike.
             for n in range(args.repeat):
-                row = run_inspector(args, workdir, manifest, base, server.pid)
-                if args.repeat > 1:
-                    row.tool = f"inspector #{n + 1}"
-                rows.append(row)
+                suffix = f" #{n + 1}" if args.repeat > 1 else ""
+                if args.wget:
+                    row = run_wget(workdir, base, server.pid, args.timeout)
+                    row.tool += suffix
+                    rows.append(row)
+                rows.append(run_inspector(args, workdir, manifest, base, server.pid,
+                                          tool="inspector" + suffix))  # fmt: skip
+                if ref_root is not None:
+                    rows.append(run_inspector(args, workdir, manifest, base, server.pid,
+                                              root=ref_root, tool=f"{ref_tool}{suffix}"))  # fmt: skip
         if args.vs_linkchecker or args.linkchecker_only:
             rows.append(run_linkchecker(args, workdir, manifest, base, server.pid))
     finally:
         server.stop()
+        if ref_root is not None:
+            remove_checkout(ref_root)
     print(
         f"\n{manifest['pages']:,}-page site, concurrency {args.concurrency}, {server.description}"
     )
     print_table(rows)
-    runs = [r for r in rows if r.tool.startswith("inspector")]
+    runs = [r for r in rows if r.tool == "inspector" or r.tool.startswith("inspector #")]
     ours = min(runs, key=lambda r: r.measured.wall_s) if runs else None
     lc = next((r for r in rows if r.tool == "LinkChecker"), None)
     noisy = [r for r in rows if r.measured.background_cpu_s > 0.05 * r.measured.wall_s]
@@ -1040,6 +1143,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({100 * r.measured.background_cpu_s / r.measured.wall_s:.0f}% of one core): its figures are noisy")  # fmt: skip
     if len(runs) > 1 and ours:
         print(f"  best inspector run (judged below): {ours.tool}")
+    if args.wget or args.compare:
+        print_comparison(rows, ref_tool)
     if ours and lc:
         print_ratio(ours, lc)
     if lc:

@@ -409,7 +409,10 @@ def crawl_window(log_dir: Path) -> float | None:
     stamps = {}
     for path in log_dir.glob("*.log"):
         for line in path.read_text(errors="replace").splitlines():
-            for key, marker in (("start", "inspector.nightly: crawling "), ("stop", "crawl stopped")):
+            for key, marker in (
+                ("start", "inspector.nightly: crawling "),
+                ("stop", "crawl stopped"),
+            ):
                 if marker in line and key not in stamps:
                     stamps[key] = time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S"))
     if "start" in stamps and "stop" in stamps:
@@ -458,9 +461,7 @@ class Result:
         }
 
 
-def run_nightly(
-    name: str, processes: int | None, db_url: str, ctx: dict[str, Any]
-) -> Result:
+def run_nightly(name: str, processes: int | None, db_url: str, ctx: dict[str, Any]) -> Result:
     work = ctx["workdir"] / name
     work.mkdir()
     cmd = [sys.executable, "-m", "inspector.cli", "nightly", "--registry", str(ctx["registry"]),
@@ -503,7 +504,9 @@ def run_workers(name: str, workers: int, ctx: dict[str, Any]) -> Result:
 # ---- the projection -----------------------------------------------------------------------------
 
 
-def projection(results: list[Result], args: argparse.Namespace, plan: list[PlannedSite]) -> list[str]:
+def projection(
+    results: list[Result], args: argparse.Namespace, plan: list[PlannedSite]
+) -> list[str]:
     """How many machines of this size crawl the province in the window, and what limits it."""
     cores = os.cpu_count() or 1
     main = next((r for r in results if r.name == "nightly"), results[0])
@@ -622,7 +625,10 @@ def main(argv: list[str] | None = None) -> int:
     farm = Farm(site_dir, workdir, ports[0], {s.latency_ms for s in plan})
     farm.start(classes[0])
     expected = {s.site_id: manifests[s.pages]["urls"] for s in plan}
-    latency = {ms: sum(1 for s in plan if s.latency_ms == ms) for ms in sorted({s.latency_ms for s in plan})}
+    latency = {
+        ms: sum(1 for s in plan if s.latency_ms == ms)
+        for ms in sorted({s.latency_ms for s in plan})
+    }
     print(f"server: nginx (2 workers) on 127.0.0.1:{farm.port}; latency proxies {latency} "
           f"(ms: sites); {sum(expected.values()):,} URLs to fetch")  # fmt: skip
     registry = workdir / "province.csv"

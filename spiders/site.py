@@ -64,7 +64,6 @@ from inspector.crawl.responses import (
     worth_sniffing,
 )
 from inspector.crawl.scope import same_page, scope_key, site_scope
-from inspector.crawl.sitequeue import LocalSiteQueue
 from inspector.crawl.state import (
     ATTACHMENT_EXTENSIONS,
     PAGE_KINDS,
@@ -106,19 +105,12 @@ class SiteSpider(Spider):
         url: str | None = None,
         as_of: str | date | None = None,
         batch: str = "",
-        source: LocalSiteQueue | None = None,
-        sites_at_once: int = 1,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         # Without `sites` (scrapy crawl site -a …) they are read in from_crawler, where the
-        # settings say which registry is the default. `sites` are crawled all at once (those not
-        # active only get their run recorded); a `source` hands out more sites one at a time,
-        # `sites_at_once` of them crawled at once (inspector crawl, nightly: see run.py).
+        # settings say which registry is the default.
         self.sites: list[Site] = list(sites) if sites is not None else []
-        self.source = source
-        self.sites_at_once = max(1, int(sites_at_once))
-        self.sites_in_flight = 0
         self._site_args = None if sites is not None else (site_id, registry, url)
         self.as_of_arg = as_of
         self.batch = batch
@@ -165,7 +157,7 @@ class SiteSpider(Spider):
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
         spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
         if not s.frozen:
-            configure_politeness(s, spider.sites + (spider.source.sites if spider.source else []))
+            configure_politeness(s, spider.sites)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
         return spider
@@ -180,20 +172,10 @@ class SiteSpider(Spider):
         crawls = [self._add_crawl(site) for site in self.sites if site.status == "active"]
         for sc in crawls:
             yield self._home_request(sc)
-        yield from self._take_sites()
-
-    def _take_sites(self) -> Iterator[Request]:
-        """Sites from the source until `sites_at_once` are being crawled (or it is empty)."""
-        while self.source is not None and self.sites_in_flight < self.sites_at_once:
-            site = self.source.take()
-            if site is None:
-                return
-            yield self.add_site(site)
 
     def _add_crawl(self, site: Site) -> SiteCrawl:
         sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
         self.crawls[site.site_id] = sc
-        self.sites_in_flight += 1
         for key in sc.scope:
             self.site_by_scope.setdefault(key, sc)
         return sc
@@ -703,8 +685,6 @@ class SiteSpider(Spider):
             sc.parsed = set()
             sc.variants = {}
             sc.columns = {}
-            self.sites_in_flight -= 1
-            yield from self._take_sites()  # one site done: take the next
 
 
 def _as_of(value: str | date | None) -> date:

@@ -13,6 +13,7 @@ from scrapy.settings import Settings
 
 from inspector.crawl.sitequeue import LocalSiteQueue
 from inspector.registry import Site
+from spiders.batch import BatchSiteSpider
 from spiders.site import SiteSpider
 
 
@@ -40,17 +41,15 @@ def crawl_sites(
     """
     batch = batch or uuid.uuid4().hex[:12]
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(SiteSpider)
-    extra: dict[str, Any] = {} if progress_sink is None else {"progress_sink": progress_sink}
-    process.crawl(
-        crawler,
-        sites=sites,
-        as_of=as_of,
-        batch=batch,
-        source=source,
-        sites_at_once=sites_at_once,
-        **extra,
-    )
+    kwargs: dict[str, Any] = {"sites": sites, "as_of": as_of, "batch": batch}
+    if progress_sink is not None:
+        kwargs["progress_sink"] = progress_sink
+    if source is None:
+        crawler = process.create_crawler(SiteSpider)
+    else:
+        crawler = process.create_crawler(BatchSiteSpider)
+        kwargs.update(source=source, sites_at_once=sites_at_once)
+    process.crawl(crawler, **kwargs)
     process.start()
     spider = crawler.spider
     return CrawlResult(
