@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from checks.base import Check, Finding, Severity, SiteSnapshot
-from inspector.crawl.structure import normalise_name
+from inspector.crawl.columns import normalise_name
 
 LINK_NAME_MAX = 12
 

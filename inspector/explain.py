@@ -18,7 +18,7 @@ from inspector.crawl.extract.dates import extract_dates, not_found_hint
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
 from inspector.crawl.scope import same_page
-from inspector.crawl.structure import ColumnRules, discover_columns, find_footer_elements
+from inspector.crawl.columns import ColumnRules, discover_columns, find_footer_elements
 from inspector.profile import RulesProfile
 
 FETCH_LIMIT = 20 * 1024 * 1024

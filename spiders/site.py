@@ -35,7 +35,7 @@ from inspector.crawl.items import PageItem, SiteEventItem, TargetItem
 from inspector.crawl.outcomes import failure_reason, http_reason
 from inspector.crawl.parking import parked_hint
 from inspector.crawl.scope import same_page, scope_key, site_scope
-from inspector.crawl.structure import (
+from inspector.crawl.columns import (
     ColumnRules,
     discover_columns,
     discover_sitemap_columns,

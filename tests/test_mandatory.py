@@ -19,7 +19,7 @@ from checks.columns import MissingColumns
 from checks.elements import MissingElements
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links
-from inspector.crawl.structure import discover_columns, find_footer_elements
+from inspector.crawl.columns import discover_columns, find_footer_elements
 from inspector.facts import LinkFacts, PageFacts, SiteInfo, SiteSnapshot
 from inspector.profile import ProfileError, load_profile
 from inspector.store.models import FindingRow, RunRow

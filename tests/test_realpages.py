@@ -18,7 +18,7 @@ import pytest
 
 from inspector.crawl.extract.dates import extract_dates, not_found_hint
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.structure import discover_columns, find_footer_elements, find_sitemap_url
+from inspector.crawl.columns import discover_columns, find_footer_elements, find_sitemap_url
 
 REALPAGES = Path(__file__).resolve().parents[1].parent / "shared" / "realpages"
 PROFILE = Path(__file__).resolve().parents[1] / "checks" / "rules" / "census2015.toml"

@@ -1,4 +1,4 @@
-"""Columns, list-page facts and footer elements on small synthetic pages (inspector.crawl.structure)."""
+"""Columns, list-page facts and footer elements on small synthetic pages (inspector.crawl.columns)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.crawl.structure import (
+from inspector.crawl.columns import (
     DEFAULT_COLUMN_RULES,
     DEFAULT_ELEMENT_PATTERNS,
     ColumnRules,
@@ -311,7 +311,7 @@ def test_column_rules_from_a_profile():
 
 def test_sitemap_of_sibling_blocks_lists_every_group() -> None:
     """Site maps are often one <dl class="map"> per group: every group counts, not the biggest."""
-    from inspector.crawl.structure import discover_sitemap_columns
+    from inspector.crawl.columns import discover_sitemap_columns
 
     html = """<html><body><div class="main">
     <dl class="map"><dt><a href="/xxgk/">政府信息公开</a></dt><dd><a href="/xxgk/zn/">信息公开指南</a>
