@@ -28,21 +28,17 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
+from inspector.crawl.columns import ColumnRules, discover_columns
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
 from inspector.crawl.extract.page import fingerprint, page_facts
+from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.items import PageItem, SiteEventItem, TargetItem
+from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.outcomes import failure_reason, http_reason
 from inspector.crawl.parking import parked_hint
 from inspector.crawl.scope import same_page, scope_key, site_scope
-from inspector.crawl.columns import (
-    ColumnRules,
-    discover_columns,
-    discover_sitemap_columns,
-    find_footer_elements,
-    find_sitemap_url,
-    list_page_facts,
-)
+from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
 from inspector.profile import load_profile
 from inspector.registry import Site, load_registry, select_sites
 

@@ -65,8 +65,11 @@ def test_navigation_home_page_is_judged_by_its_columns() -> None:
     assert list(check.check_site(fresh)) == []
     [f] = check.check_site(snapshot(None, [col("要闻动态", "news", days_ago(30))]))
     assert f.detail["basis"] == "columns" and f.detail["age_days"] == 30
-    [f] = check.check_site(snapshot(None, []))  # nothing dated anywhere: not updated
+    # Column pages read, nothing dated anywhere: not updated.
+    [f] = check.check_site(snapshot(None, [col("要闻动态", "news", None)]))
     assert f.detail["newest_date"] is None
+    # Nothing read but an undated home page (written by script, a stub not followed): no evidence.
+    assert list(check.check_site(snapshot(None, []))) == []
 
 
 def test_column_windows_per_category() -> None:
@@ -93,12 +96,14 @@ def test_column_windows_per_category() -> None:
 
 def test_empty_columns() -> None:
     columns = [
-        col("征集调查", "other", None, items=0),
+        col("征集调查", "other", None, items=0, empty_marker=True),
         col("人事信息", "personnel", None, items=1, empty_marker=True),
+        col("通知公告", "notice", None, items=0),
+        col("网上办事大厅", "other", None, items=0),  # a service platform, not an empty list
         col("要闻动态", "news", days_ago(1)),
     ]
     found = [f.detail["column"] for f in ColumnEmpty(PROFILE).check_site(snapshot(T, columns))]
-    assert found == ["征集调查", "人事信息"]
+    assert found == ["征集调查", "人事信息", "通知公告"]
     # An empty column is empty, not also stale.
     assert [f.detail["column"] for f in ColumnStale(PROFILE).check_site(snapshot(T, columns))] == []
 
@@ -109,7 +114,7 @@ def test_column_veto_thresholds() -> None:
     rules = {f.detail["rule"]: f for f in check.check_site(snapshot(T, stale_news))}
     assert set(rules) == {"stale_key_columns"} and rules["stale_key_columns"].detail["count"] == 5
     assert list(check.check_site(snapshot(T, stale_news[:4]))) == []
-    empty = [col(f"空{i}", "other", None, items=0) for i in range(5)]
+    empty = [col(f"空{i}", "other", None, items=0, empty_marker=True) for i in range(5)]
     rules = {f.detail["rule"] for f in check.check_site(snapshot(T, empty + stale_news))}
     assert rules == {"stale_key_columns", "empty_columns", "stale_or_empty_columns"}
     mixed = [col(f"人事{i}", "personnel", days_ago(400)) for i in range(6)] + empty[:4]

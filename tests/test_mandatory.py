@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from checks.columns import MissingColumns
 from checks.elements import MissingElements
+from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links
-from inspector.crawl.columns import discover_columns, find_footer_elements
+from inspector.crawl.footer import find_footer_elements
 from inspector.facts import LinkFacts, PageFacts, SiteInfo, SiteSnapshot
 from inspector.profile import ProfileError, load_profile
 from inspector.store.models import FindingRow, RunRow
@@ -141,16 +142,41 @@ def test_each_required_column_missing_in_turn(column: str) -> None:
     assert missing_columns(snapshot_of(home_html(groups, columns))) == {column}
 
 
-def test_a_whole_section_missing_reports_it_and_its_sub_columns() -> None:
-    assert missing_columns(snapshot_of(home_html(("政府信息公开",)))) == {
-        "政府信息公开", "信息公开指南", "信息公开目录", "信息公开年报", "依申请公开",
-    }  # fmt: skip
-    assert missing_columns(snapshot_of(home_html(("互动交流",)))) == {
-        "互动交流",
-        "领导信箱",
-        "咨询投诉",
-        "征集调查",
-    }
+def missing_details(snap: SiteSnapshot) -> dict[str, dict]:
+    return {f.detail["column"]: dict(f.detail) for f in MissingColumns(PROFILE).check_site(snap)}
+
+
+def test_a_missing_hub_does_not_make_its_sub_columns_missing() -> None:
+    """A hub that is not there is one finding; its sub-columns, never looked for under it, are
+    listed in its detail rather than reported one by one."""
+    found = missing_details(snapshot_of(home_html(("政府信息公开",))))
+    assert set(found) == {"政府信息公开"}
+    assert found["政府信息公开"]["sub_columns_not_found"] == [
+        "信息公开指南", "信息公开目录", "信息公开年报", "依申请公开",
+    ]  # fmt: skip
+    assert found["政府信息公开"]["looked_in"] == ["home"]
+    assert set(missing_details(snapshot_of(home_html(("互动交流",))))) == {"互动交流"}
+
+
+def test_sub_columns_count_wherever_the_site_shows_them() -> None:
+    """信息公开指南 under 政务公开 (not the profile's 政府信息公开), 县长信箱 at the top level,
+    and a hub with no heading of its own whose sub-columns are there."""
+    html = (
+        home_html(("互动交流",))
+        .replace(
+            "</body>",
+            '<div class="box"><a href="/mail/">县长信箱</a> <a href="/zx/">咨询投诉</a>'
+            ' <a href="/dc/">征集调查</a></div></body>',
+        )
+        .replace(">政府信息公开<", ">政务公开<")
+    )
+    assert missing_columns(snapshot_of(html)) == set()
+
+
+def test_sub_columns_missing_under_a_hub_that_was_looked_into() -> None:
+    found = missing_details(snapshot_of(home_html(drop_columns=("信息公开指南", "依申请公开"))))
+    assert set(found) == {"信息公开指南", "依申请公开"}
+    assert found["依申请公开"]["parent"] == "政府信息公开"
 
 
 def test_leader_mailbox_is_a_pattern_and_departments_have_optional_columns() -> None:
@@ -200,7 +226,8 @@ def test_site_code_mismatch_and_inner_pages_share() -> None:
 @pytest.mark.skipif(not REALPAGES.is_dir(), reason=f"real pages not found at {REALPAGES}")
 def test_real_home_page_columns_and_elements() -> None:
     """www.yichun.gov.cn's home page, read alone (no site map, no sub-pages): a careful reader
-    finds every required column but 咨询投诉 and 人事信息, and every element but contact details."""
+    finds every required column but 人事信息 (咨询投诉 is its 网上信访/我要写信), and every
+    element but contact details."""
     text, _, _ = decode_html((REALPAGES / "www.yichun.gov.cn__home.html").read_bytes(), None)
     global URL
     saved, URL = URL, "https://www.yichun.gov.cn/"
@@ -208,7 +235,7 @@ def test_real_home_page_columns_and_elements() -> None:
         snap = snapshot_of(text, site_code="3609000002")
     finally:
         URL = saved
-    assert missing_columns(snap) == {"咨询投诉", "人事信息"}
+    assert missing_columns(snap) == {"人事信息"}
     assert set(missing_elements(snap)) == {"contact"}
 
 

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from inspector.crawl.extract.dates import extract_dates, not_found_hint
+from inspector.crawl.columns import discover_columns
+from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.columns import discover_columns, find_footer_elements, find_sitemap_url
+from inspector.crawl.extract.notfound import not_found_hint
+from inspector.crawl.footer import find_footer_elements
+from inspector.crawl.sitemap import find_sitemap_url
 
 REALPAGES = Path(__file__).resolve().parents[1].parent / "shared" / "realpages"
 PROFILE = Path(__file__).resolve().parents[1] / "checks" / "rules" / "census2015.toml"

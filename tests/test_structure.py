@@ -10,16 +10,14 @@ import pytest
 
 from inspector.crawl.columns import (
     DEFAULT_COLUMN_RULES,
-    DEFAULT_ELEMENT_PATTERNS,
     ColumnRules,
     categorise,
     discover_columns,
-    discover_sitemap_columns,
-    find_footer_elements,
-    find_sitemap_url,
-    list_page_facts,
     normalise_name,
 )
+from inspector.crawl.footer import DEFAULT_ELEMENT_PATTERNS, find_footer_elements
+from inspector.crawl.listpage import list_page_facts
+from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
 
 PROFILE = Path(__file__).resolve().parents[1] / "checks" / "rules" / "census2015.toml"
 CATEGORIES = {
@@ -311,8 +309,6 @@ def test_column_rules_from_a_profile():
 
 def test_sitemap_of_sibling_blocks_lists_every_group() -> None:
     """Site maps are often one <dl class="map"> per group: every group counts, not the biggest."""
-    from inspector.crawl.columns import discover_sitemap_columns
-
     html = """<html><body><div class="main">
     <dl class="map"><dt><a href="/xxgk/">政府信息公开</a></dt><dd><a href="/xxgk/zn/">信息公开指南</a>
     <a href="/xxgk/ml/">信息公开目录</a><a href="/xxgk/nb/">信息公开年报</a></dd></dl>

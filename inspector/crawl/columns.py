@@ -1,14 +1,16 @@
-"""Once-per-site analysis: columns (栏目) from the home page and site map, list-page facts,
-and the footer elements the census requires.
+"""Columns (栏目) a home page shows, found with every signal a reader uses.
 
-Policy (keywords, patterns) comes from the rules profile — `[categories]`, `[columns]` and
-`[elements]` of `checks/rules/census2015.toml` — with the same defaults kept here as module
-constants so the module works standalone.
+A reader finds a site's columns in its navigation (nested lists, div/span menus, image buttons
+whose meaning is in `alt`/`title`, menus written by script, submenus hidden until hover), in the
+headings and tabs of the home page's blocks and their 更多 links, and in short links that name a
+column anywhere on the page. 友情链接 blocks, `<select>` jump menus, dated list items (articles)
+and link directories to other hosts are not the site's columns. A column's parent is the menu
+entry it hangs under, else the column whose directory holds its URL.
 
-The pages are parsed with lxml through `parse_html` (the same parser and the same stray-`</html>`
-repair as the per-page extraction), rather than BeautifulSoup: one tree model for the whole
-project, `list_page_facts` can hand its tree straight to the date extractor, and the profile's
-element patterns are CSS selectors that lxml's cssselect compiles to XPath once.
+Policy (keywords, patterns) comes from the rules profile's `[categories]` and `[columns]`
+(`ColumnRules`), with the same defaults kept here so the module works standalone. The site map
+is read by `inspector.crawl.sitemap`, list pages by `inspector.crawl.listpage`, the footer by
+`inspector.crawl.footer`.
 """
 
 from __future__ import annotations
@@ -16,33 +18,43 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 
-from inspector.crawl.extract.dates import extract_dates
-from inspector.crawl.extract.encoding import parse_html
+from inspector.crawl.markup import (
+    LINKS,
+    TEXT_OF,
+    absolute,
+    base_href,
+    body_of,
+    friend_link_blocks,
+    host_key,
+    in_blocks,
+    is_heading,
+    link_text,
+    prepare,
+    scope_keys,
+)
 from inspector.facts import ColumnFacts
 
 __all__ = [
     "DEFAULT_COLUMN_RULES",
-    "DEFAULT_ELEMENT_PATTERNS",
     "ColumnRules",
+    "article_url",
     "categorise",
+    "column_like",
+    "column_rules",
     "discover_columns",
-    "discover_sitemap_columns",
-    "find_footer_elements",
-    "find_sitemap_url",
-    "list_page_facts",
+    "ignored_url",
     "normalise_name",
+    "shown_names",
 ]
 
-# --- policy defaults (mirrored in census2015.toml) ---------------------------------------------
+# --- policy defaults (mirrored in census2015.toml [columns]) ------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,27 +66,40 @@ class ColumnRules:
     # ignore_substrings (case-insensitive).
     ignore_texts: tuple[str, ...] = (
         "首页", "网站首页", "返回首页", "主页", "home", "index", "en", "英文", "网站地图",
-        "用户中心", "个人中心", "退出", "繁体", "繁體", "简体", "简", "繁",
+        "用户中心", "个人中心", "退出", "繁体", "繁體", "简体", "简", "繁", "中文",
+        "联系我们", "关于我们", "网站声明", "网站帮助", "隐私声明", "版权声明", "免责声明",
+        "设为首页", "加入收藏", "收藏本站", "打印", "关闭", "关闭窗口", "返回顶部", "上一页",
+        "下一页", "尾页", "详细", "详情", "查看详情",
     )  # fmt: skip
     ignore_substrings: tuple[str, ...] = (
         "登录", "登陆", "注册", "login", "register", "english", "英文版",
-        "无障碍", "关怀版", "长者版", "适老",
+        "无障碍", "关怀版", "长者版", "适老", "友情链接", "邮箱登录",
     )  # fmt: skip
     ignore_extensions: tuple[str, ...] = (
         "pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "7z",
         "jpg", "jpeg", "png", "gif", "mp4", "mp3", "txt", "apk", "exe",
     )  # fmt: skip
-    # Paths of article pages: /2025/11/, /202511/, /2025-11/20/, t20251120_123, content_123
+    # Paths of article pages: /2025/11/, /202511/, /2025-11/20/, t20251120_123, content_123,
+    # post_123, ShowArticle.aspx?ArticleID=1, nid/123, art_1_2.html, 32-hex-digit page names.
     article_path: str = (
         r"/(?:19|20)\d\d/\d{1,2}/|/(?:19|20)\d\d-?\d\d/|/t(?:19|20)\d{6}_|/(?:19|20)\d{6}/"
-        r"|content_\d+|post_\d+"
+        r"|content_\d+|post_\d+|showarticle|articleid=|/nid/\d+|/art_\d+_\d+|/[0-9a-f]{24,}\.s?html?"
+        r"|detail[-_]?\d+|/info/\d+/\d+\.s?html?"
     )
     max_name_length: int = 20
-    nav_attr: str = r"nav|menu|daohang"
+    nav_attr: str = r"nav|menu|daohang|(?<![a-z])dh(?![a-z])"
     sitemap_texts: tuple[str, ...] = ("网站地图", "站点地图")
     empty_markers: tuple[str, ...] = (
         "暂无信息", "暂无内容", "暂无数据", "暂无记录", "正在建设中", "栏目建设中",
     )  # fmt: skip
+    # A short link anywhere on the home page is a column when its name holds one of these words
+    # (or a category keyword): how a reader recognises 信息公开 or 领导信箱 outside the menus.
+    column_words: tuple[str, ...] = (
+        "信息公开", "政务公开", "公开指南", "公开目录", "公开年报", "年度报告", "依申请",
+        "办事", "政务服务", "便民服务", "互动", "信箱", "咨询", "投诉", "留言", "信访",
+        "征集", "调查", "访谈", "解读", "机构", "职能", "领导",
+    )  # fmt: skip
+    keyword_name_length: int = 10
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any] | None) -> ColumnRules:
@@ -87,72 +112,9 @@ class ColumnRules:
 
 DEFAULT_COLUMN_RULES = ColumnRules()
 
-# Footer elements. Per element, matchers tried in this order (first hit gives the value):
-#   text      regexes over the area's visible text (value: group 1, else the match)
-#   link_text regexes over link texts and image alt/title (value: the link URL)
-#   href      regexes over href/src of a, img, script, iframe, embed (value: the URL)
-#   css       CSS selectors (value: the element's href/src, else tag#id)
-DEFAULT_ELEMENT_PATTERNS: Mapping[str, Mapping[str, Sequence[str]]] = {
-    "site_code": {"text": [r"网站标识码\s*[:：]?\s*([A-Za-z0-9]{10})"]},
-    "icp": {"text": [r"([\u4e00-\u9fa5]\s*ICP\s*备\s*\d+\s*号?(?:\s*-\s*\d+)?)"]},
-    "police_record": {
-        "text": [r"([\u4e00-\u9fa5]\s*公网安备\s*\d+\s*号)"],
-        "href": [r"beian\.gov\.cn", r"beian\.mps\.gov\.cn"],
-    },
-    "party_gov_logo": {
-        "href": [r"conac\.cn"],
-        "css": [
-            "#_ideConac",
-            "[id*=ideConac]",
-            "img[src*=dzjg]",
-            "[class*=dzjg] img",
-            'img[alt*="党政机关"]',
-            '[title*="党政机关"]',
-        ],
-    },
-    "sitemap": {"link_text": [r"网站地图|站点地图"]},
-    "search": {
-        "css": [
-            "form input[type=text]",
-            "form input[type=search]",
-            "form input:not([type])",
-            "[id*=search] input",
-            "[class*=search] input",
-            "[id*=sousuo] input",
-            "[class*=sousuo] input",
-        ]
-    },
-    "contact": {
-        "text": [
-            r"((?:联系|咨询|服务)电话\s*[:：]?\s*[\d\-－() （）]{7,})",
-            r"(电话\s*[:：]\s*[\d\-－() （）]{7,})",
-            r"(地址\s*[:：]\s*[^\s|｜]{4,40})",
-            r"(联系我们|联系方式)",
-        ]
-    },
-    "find_error": {
-        "link_text": [r"我为政府网站找错", r"网站找错"],
-        "href": [r"zfwzzc", r"pucha", r"zfwzgl\.www\.gov\.cn/exposure", r"jiucuo"],
-        "css": ["#_jiucuo_", "#_span_jiucuo", 'img[title*="找错"]', 'img[alt*="找错"]'],
-    },
-}
-
-# Containers that are page chrome, not content (list pages and site maps skip their links).
-_CHROME_ATTR = r"nav|menu|daohang|header|footer|foot|bottom|copyright|crumb|banquan"
-# Footer containers: by tag, or by id/class in the second half of the page.
-_FOOTER_ATTR_RE = re.compile(r"foot|bottom|copyright|banquan|dibu", re.IGNORECASE)
-# Block headings by class/id: "tit", "news-title", "hd", "lm_name", or camelCase "boxTitle".
-_HEADING_ATTR_RE = re.compile(
-    r"(?:^|[-_\s])(?:tit|title|hd|head|bt|name|lanmu|lm)(?:$|[-_\s\d])", re.IGNORECASE
-)
-_HEADING_CAMEL_RE = re.compile(r"[a-z](?:Tit|Title|Head|Name)(?:$|[-_\sA-Z\d])")
-_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "strong", "b"})
-_FOOTER_TAIL_SHARE = 0.3  # the last 30% of the page's elements when no footer is marked
 _SPACE_RE = re.compile(r"\s+")
 _CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
-_EDGE_PUNCT = " \t·•|:：-–—_/\\[]【】()（）<>《》\"'“”"
-
-_LINKS = etree.XPath("descendant-or-self::a[@href]")
+_EDGE_PUNCT = " \t·•|:：-–—_/\\[]【】()（）<>《》\"'“”>›»…"
 # Navigation containers: <nav>, lists in a header, and elements whose id/class matches $attr
 # (the profile's nav_attr regex, passed as an XPath variable).
 _NAV_CONTAINERS = etree.XPath(
@@ -161,12 +123,15 @@ _NAV_CONTAINERS = etree.XPath(
     " | //*[re:test(@id, $attr, 'i') or re:test(@class, $attr, 'i')]",
     namespaces={"re": "http://exslt.org/regular-expressions"},
 )
-_TEXT_OF = etree.XPath(
-    "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+# A date in a list item's text: the link is an article, not a column.
+_ITEM_DATE_RE = re.compile(
+    r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}|(?<!\d)\d{1,2}\s*[-/月]\s*\d{1,2}(?!\d)"
 )
+_TAB_ATTR_RE = re.compile(r"tab|hd|title|tit|head", re.IGNORECASE)
+LINK_DIRECTORY_MIN = 5  # this many links to other hosts side by side: a link directory
 
 
-# --- public functions --------------------------------------------------------------------------
+# --- public functions ---------------------------------------------------------------------------
 
 
 def normalise_name(text: str, rules: ColumnRules = DEFAULT_COLUMN_RULES) -> str:
@@ -196,6 +161,12 @@ def categorise(name: str, categories: Mapping[str, Sequence[str]]) -> tuple[str,
     return "", "other"
 
 
+def column_rules(rules: ColumnRules | Mapping[str, Any] | None) -> ColumnRules:
+    if isinstance(rules, ColumnRules):
+        return rules
+    return ColumnRules.from_mapping(rules)
+
+
 def discover_columns(
     html: str,
     base_url: str,
@@ -203,133 +174,136 @@ def discover_columns(
     *,
     scope_hosts: set[str] | None = None,
     rules: ColumnRules | Mapping[str, Any] | None = None,
+    written: Sequence[str] = (),
 ) -> list[ColumnFacts]:
-    """Columns linked from a home page: navigation menus (source "nav") and block headings
-    with a 更多/more link (source "more"), deduplicated by URL in that order."""
-    rules = _rules(rules)
-    doc = parse_html(html)
-    base = _base_href(doc, base_url)
-    scope = _scope(scope_hosts, base_url)
+    """Columns linked from a home page, deduplicated by URL, first signal wins: navigation
+    (source "nav"), block headings, tabs and 更多 links (source "more"), then short links that
+    name a column anywhere (source "nav").
+
+    `written` is HTML that the page's external scripts write (menus by `document.write`), read
+    as if it were part of the page.
+    """
+    page = _Page(html, base_url, scope_hosts, column_rules(rules), written)
     found: dict[str, ColumnFacts] = {}
-    for name, url, parent in _nav_links(doc, base, rules):
-        _add(found, name, url, parent, "nav", categories, scope)
-    for name, url in _more_links(doc, base, rules):
-        _add(found, name, url, "", "more", categories, scope)
-    return list(found.values())
+    for name, url, parent in _nav_links(page):
+        _add(found, page, name, url, parent, "nav", categories)
+    for name, url in _heading_links(page):
+        _add(found, page, name, url, "", "more", categories)
+    for name, url in _more_links(page):
+        _add(found, page, name, url, "", "more", categories)
+    for name, url in _keyword_links(page, categories):
+        _add(found, page, name, url, "", "nav", categories)
+    return _with_path_parents(found)
 
 
-def discover_sitemap_columns(
+def shown_names(
     html: str,
     base_url: str,
-    categories: Mapping[str, Sequence[str]],
-    scope_hosts: set[str] | None = None,
     *,
     rules: ColumnRules | Mapping[str, Any] | None = None,
-) -> list[ColumnFacts]:
-    """Columns listed on a 网站地图 page, each with the heading it sits under as `parent`."""
-    rules = _rules(rules)
-    doc = parse_html(html)
-    base = _base_href(doc, base_url)
-    scope = _scope(scope_hosts, base_url)
-    found: dict[str, ColumnFacts] = {}
-    for name, url, parent in _sitemap_links(doc, base, rules):
-        _add(found, name, url, parent, "sitemap", categories, scope)
-    return list(found.values())
-
-
-def find_sitemap_url(
-    html: str, base_url: str, *, rules: ColumnRules | Mapping[str, Any] | None = None
-) -> str | None:
-    """URL of the site map linked from a page (link text 网站地图/站点地图), or None."""
-    rules = _rules(rules)
-    doc = parse_html(html)
-    base = _base_href(doc, base_url)
-    for link in _LINKS(doc):
-        text = normalise_name(_link_text(link), rules)
-        if any(marker in text for marker in rules.sitemap_texts):
-            url = _absolute(base, link.get("href"))
-            if url:
-                return url
-    return None
-
-
-def list_page_facts(
-    html: str,
-    base_url: str,
-    as_of: date,
-    *,
-    rules: ColumnRules | Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Facts of a column's list page (page one).
-
-    `item_count`: links of the main list (the largest group of sibling item links with
-    title-like texts outside the page chrome); `newest_date`: the newest list-item date, or the
-    visible publication date when the column shows a single article; `empty_marker`: the page
-    shows 暂无信息/正在建设中… and no dated item; `kind` and `item_dates` for the record.
-    """
-    rules = _rules(rules)
-    doc = parse_html(html)
-    dates = extract_dates(doc, as_of, url=base_url)
-    newest = dates.newest_item_date
-    if newest is None and dates.pub_date is not None:
-        shown = any(
-            c.accepted and c.date == dates.pub_date and not c.rule.startswith(("meta:", "url"))
-            for c in dates.candidates
-        )
-        newest = dates.pub_date if shown else None
-    item_count = _count_items(doc, rules)
-    marker = _empty_marker(doc, rules)
-    return {
-        "item_count": item_count,
-        "newest_date": newest,
-        "empty_marker": bool(marker) and not dates.item_dates,
-        "kind": dates.kind,
-        "item_dates": list(dates.item_dates),
-    }
-
-
-def find_footer_elements(
-    html: str,
-    base_url: str,
-    patterns: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """The census page elements (site code, ICP, police record, 党政机关 logo, site map, search,
-    contact, 找错) found in the footer area, else anywhere on the page.
-
-    `patterns` is the profile's `[elements]` table (element → matchers); None uses
-    DEFAULT_ELEMENT_PATTERNS. Each element maps to {"found": True, "value": ..., "where":
-    "footer" | "page"} or {"found": False}.
-    """
-    patterns = DEFAULT_ELEMENT_PATTERNS if patterns is None else patterns
-    doc = parse_html(html)
-    base = _base_href(doc, base_url)
-    areas = [("footer", _Area(_footer_roots(doc))), ("page", _Area([_body(doc)]))]
-    result: dict[str, dict[str, Any]] = {}
-    for element, spec in patterns.items():
-        result[element] = {"found": False}
-        for where, area in areas:
-            if not area.roots:
+    written: Sequence[str] = (),
+) -> list[str]:
+    """Every short name under which a home page shows a column, link or not: link texts and
+    image-button labels (also of `#`/script links and tabs), block headings. Article titles
+    (dated list items, article URLs) and 友情链接 blocks are left out."""
+    page = _Page(html, base_url, None, column_rules(rules), written)
+    names: dict[str, None] = {}
+    limit = page.rules.keyword_name_length + 2
+    for element in page.body.iter(etree.Element):
+        if element.tag == "a" or element.tag == "area":
+            text = element.get("alt") if element.tag == "area" else link_text(element)
+            href = element.get("href") or ""
+            if article_url(href.lower(), page.rules) or page.dated_item(element):
                 continue
-            value = _match_element(spec, area, base)
-            if value is not None:
-                result[element] = {"found": True, "value": value, "where": where}
+        elif is_heading(element) and not LINKS(element):
+            text = " ".join(TEXT_OF(element))
+        else:
+            continue
+        name = normalise_name(text or "", page.rules)
+        if name and len(name) <= limit and not in_blocks(element, page.friends):
+            names.setdefault(name, None)
+    return list(names)
+
+
+# --- the page being read ------------------------------------------------------------------------
+
+
+class _Page:
+    """One parsed home page with what every signal needs: base URL, scope, friend-link blocks."""
+
+    def __init__(
+        self,
+        html: str,
+        base_url: str,
+        scope_hosts: set[str] | None,
+        rules: ColumnRules,
+        written: Sequence[str],
+    ) -> None:
+        self.doc = prepare(html)
+        self.body = body_of(self.doc)
+        for extra in written:
+            outer = prepare(f"<html><body><div data-written='external'>{extra}</div></body></html>")
+            self.body.append(outer.find("body/div"))
+        self.rules = rules
+        self.base = base_href(self.doc, base_url)
+        self.scope = scope_keys(scope_hosts, base_url)
+        self.friends = friend_link_blocks(self.doc)
+        self.used: set[etree._Element] = set()
+        self._dated: dict[etree._Element, bool] = {}
+
+    def candidate(self, link: etree._Element) -> tuple[str, str] | None:
+        """(name, url) of a link that may be a column, else None."""
+        if link in self.used or in_blocks(link, self.friends):
+            return None
+        name = normalise_name(link_text(link), self.rules)
+        url = absolute(self.base, link.get("href"))
+        if not url or not column_like(name, url, self.rules):
+            return None
+        return name, url
+
+    def external(self, url: str) -> bool:
+        return host_key(url) not in self.scope
+
+    def dated_item(self, link: etree._Element) -> bool:
+        """Whether a link is the title of a dated list item (an article)."""
+        node = link
+        for _ in range(3):
+            parent = node.getparent()
+            if parent is None or parent.tag in ("body", "ul", "ol", "table", "tbody"):
+                return False
+            node = parent
+            if node.tag in ("li", "tr", "dd", "p"):
                 break
-    return result
+        known = self._dated.get(node)
+        if known is None:
+            texts = [t for t in TEXT_OF(node) if t.strip()]
+            outside = [t for t in texts if not _inside(t.getparent(), link)]
+            known = any(_ITEM_DATE_RE.search(t) for t in outside) and len(LINKS(node)) <= 3
+            self._dated[node] = known
+        return known
 
 
-# --- columns: navigation -----------------------------------------------------------------------
+def _inside(element: etree._Element | None, link: etree._Element) -> bool:
+    node = element
+    while node is not None:
+        if node is link:
+            return True
+        node = node.getparent()
+    return False
 
 
-def _nav_links(
-    doc: etree._Element, base: str, rules: ColumnRules
-) -> Iterator[tuple[str, str, str]]:
-    containers = _NAV_CONTAINERS(doc, attr=rules.nav_attr)
-    for container in containers:
-        for link in _LINKS(container):
-            name = normalise_name(_link_text(link), rules)
-            url = _absolute(base, link.get("href"))
-            if url and _column_like(name, url, rules):
-                yield name, url, _nav_parent(link, container, rules)
+# --- signals ------------------------------------------------------------------------------------
+
+
+def _nav_links(page: _Page) -> Iterator[tuple[str, str, str]]:
+    for container in _NAV_CONTAINERS(page.doc, attr=page.rules.nav_attr):
+        if in_blocks(container, page.friends):
+            continue
+        for link in LINKS(container):
+            found = page.candidate(link)
+            if found is not None and not page.dated_item(link):
+                page.used.add(link)
+                yield found[0], found[1], _nav_parent(link, container, page.rules)
 
 
 def _nav_parent(link: etree._Element, container: etree._Element, rules: ColumnRules) -> str:
@@ -337,33 +311,54 @@ def _nav_parent(link: etree._Element, container: etree._Element, rules: ColumnRu
     node = link.getparent()
     while node is not None:
         if node.tag in ("li", "dl"):
-            first = next((a for a in _LINKS(node) if _link_text(a).strip()), None)
+            first = next((a for a in LINKS(node) if link_text(a).strip()), None)
             if first is not None and first is not link:
-                return normalise_name(_link_text(first), rules)
+                return normalise_name(link_text(first), rules)
         if node is container:
             break
         node = node.getparent()
     return ""
 
 
-# --- columns: 更多 links --------------------------------------------------------------------
+def _heading_links(page: _Page) -> Iterator[tuple[str, str]]:
+    """Links that are a block's heading or one of its tabs (通知公告 | 政策文件 over a list)."""
+    limit = page.rules.keyword_name_length + 2
+    for element in page.body.iter(etree.Element):
+        if not (is_heading(element) or _is_tab_list(element)):
+            continue
+        links = LINKS(element)
+        if not links or len(links) > 8:
+            continue
+        for link in links:
+            found = page.candidate(link)
+            if found is None or len(found[0]) > limit or page.dated_item(link):
+                continue
+            page.used.add(link)
+            yield found
 
 
-def _more_links(doc: etree._Element, base: str, rules: ColumnRules) -> Iterator[tuple[str, str]]:
-    order = {element: i for i, element in enumerate(doc.iter(etree.Element))}
-    for link in _LINKS(doc):
-        if not _is_more_link(link, rules):
+def _is_tab_list(element: etree._Element) -> bool:
+    if element.tag not in ("ul", "ol", "div", "span", "p"):
+        return False
+    attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return bool(attrs.strip()) and "tab" in attrs.lower() and bool(_TAB_ATTR_RE.search(attrs))
+
+
+def _more_links(page: _Page) -> Iterator[tuple[str, str]]:
+    order = {element: i for i, element in enumerate(page.doc.iter(etree.Element))}
+    for link in LINKS(page.body):
+        if not _is_more_link(link, page.rules) or in_blocks(link, page.friends):
             continue
-        url = _absolute(base, link.get("href"))
-        if not url or _ignored_url(url, rules):
+        url = absolute(page.base, link.get("href"))
+        if not url or ignored_url(url, page.rules):
             continue
-        name = _block_name(link, url, base, order, rules)
-        if name and len(name) <= rules.max_name_length:
+        name = _block_name(link, url, page, order)
+        if name and len(name) <= page.rules.max_name_length and column_like(name, url, page.rules):
             yield name, url
 
 
 def _is_more_link(link: etree._Element, rules: ColumnRules) -> bool:
-    raw = _link_text(link)
+    raw = "".join(TEXT_OF(link))
     if raw.strip():
         return normalise_name(raw, rules) == "" and any(
             more.lower() in raw.lower() for more in rules.more_texts
@@ -376,24 +371,20 @@ def _is_more_link(link: etree._Element, rules: ColumnRules) -> bool:
 
 
 def _block_name(
-    more: etree._Element,
-    url: str,
-    base: str,
-    order: Mapping[etree._Element, int],
-    rules: ColumnRules,
+    more: etree._Element, url: str, page: _Page, order: Mapping[etree._Element, int]
 ) -> str:
     """Name of the block a 更多 link belongs to: a tab/heading link to the same URL, else the
     nearest heading before it, looked for in ever larger ancestors."""
     blocks = list(_block_ancestors(more))
     for node in blocks:
-        for link in _LINKS(node):
-            if link is not more and _absolute(base, link.get("href")) == url:
-                name = normalise_name(_link_text(link), rules)
-                if name and not _is_more_link(link, rules):
+        for link in LINKS(node):
+            if link is not more and absolute(page.base, link.get("href")) == url:
+                name = normalise_name(link_text(link), page.rules)
+                if name and not _is_more_link(link, page.rules):
                     return name
     position = order.get(more, 0)
     for node in blocks:
-        heading = _heading_before(node, position, order, rules)
+        heading = _heading_before(node, position, order, page.rules)
         if heading:
             return heading
     return ""
@@ -415,265 +406,63 @@ def _heading_before(
     a heading that contains the link, as in "通知公告 更多>>")."""
     best = ""
     for element in node.iter(etree.Element):
-        if order.get(element, position) >= position or not _is_heading(element):
+        if order.get(element, position) >= position or not is_heading(element):
             continue
         # A heading holding other links is a list item's title, not the block's name (a
         # heading linking to the block's own URL was recognised before we got here).
-        if any(not _is_more_link(a, rules) for a in _LINKS(element)):
+        if any(not _is_more_link(a, rules) for a in LINKS(element)):
             continue
         # The 更多>> text of a link inside the heading is stripped by normalise_name.
-        name = normalise_name(" ".join(_TEXT_OF(element)), rules)
+        name = normalise_name(" ".join(TEXT_OF(element)), rules)
         if name and len(name) <= rules.max_name_length:
             best = name
     return best
 
 
-def _is_heading(element: etree._Element) -> bool:
-    if element.tag in _HEADING_TAGS:
-        return True
-    attrs = f"{element.get('class') or ''} {element.get('id') or ''}".strip()
-    return bool(attrs) and bool(_HEADING_ATTR_RE.search(attrs) or _HEADING_CAMEL_RE.search(attrs))
-
-
-# --- columns: site map -------------------------------------------------------------------------
-
-
-def _sitemap_links(
-    doc: etree._Element, base: str, rules: ColumnRules
-) -> Iterator[tuple[str, str, str]]:
-    area = _sitemap_area(doc, rules)
-    heading = ""
-    for element in area.iter(etree.Element):
-        if _in_chrome(element, area):
+def _keyword_links(page: _Page, categories: Mapping[str, Sequence[str]]) -> Iterator:
+    """Short links anywhere whose name says a column (政府信息公开, 人事信息 in a hidden submenu)."""
+    directories = _link_directories(page)
+    for link in LINKS(page.body):
+        found = page.candidate(link)
+        if found is None or len(found[0]) > page.rules.keyword_name_length:
             continue
-        if element.tag != "a" and _is_heading(element) and not _LINKS(element):
-            text = normalise_name(element.text_content(), rules)
-            if text and len(text) <= rules.max_name_length:
-                heading = text
+        name, url = found
+        if page.dated_item(link) or (page.external(url) and link.getparent() in directories):
             continue
-        if element.tag != "a" or not element.get("href"):
-            continue
-        name = normalise_name(_link_text(element), rules)
-        url = _absolute(base, element.get("href"))
-        if not url or not _column_like(name, url, rules):
-            continue
-        if _heading_ancestor(element, area):
-            heading = name
-            yield name, url, ""
-        else:
-            yield name, url, heading
+        words = page.rules.column_words
+        if categorise(name, categories)[1] != "other" or any(w in name for w in words):
+            page.used.add(link)
+            yield name, url
 
 
-def _sitemap_area(doc: etree._Element, rules: ColumnRules) -> etree._Element:
-    """The site map's own content: a container named like a map, else the page body."""
-    marked = doc.xpath(
-        "//*[re:test(@id, 'sitemap|wzdt|site-map|site_map|webmap|map', 'i')"
-        " or re:test(@class, 'sitemap|wzdt|site-map|site_map|webmap|map', 'i')]",
-        namespaces={"re": "http://exslt.org/regular-expressions"},
-    )
-    # Site maps are often several sibling blocks (<dl class="map"> per group): take the
-    # outermost marked elements, and their common parent when there are several.
-    marked_set = set(marked)
-    roots = [e for e in marked if not any(a in marked_set for a in e.iterancestors())]
-    if len(roots) > 1:
-        parents = {e.getparent() for e in roots}
-        roots = [parents.pop()] if len(parents) == 1 else []
-    best = roots[0] if roots else None
-    if best is not None and len(_LINKS(best)) >= 3:
-        return best
-    return _body(doc)
+def _link_directories(page: _Page) -> set[etree._Element]:
+    """Containers with many links to other hosts side by side (lists of departments, counties)."""
+    counts: dict[etree._Element, int] = {}
+    for link in LINKS(page.body):
+        url = absolute(page.base, link.get("href"))
+        if url and page.external(url):
+            parent = link.getparent()
+            for node in (parent, parent.getparent() if parent is not None else None):
+                if node is not None:
+                    counts[node] = counts.get(node, 0) + 1
+    directories = {node for node, count in counts.items() if count >= LINK_DIRECTORY_MIN}
+    # The link's own parent is what _keyword_links tests: mark the children of directories too.
+    for node in list(directories):
+        directories.update(child for child in node if isinstance(child.tag, str))
+    return directories
 
 
-def _heading_ancestor(link: etree._Element, stop: etree._Element) -> bool:
-    node = link.getparent()
-    for _ in range(3):
-        if node is None or node is stop:
-            return False
-        if _is_heading(node):
-            return True
-        node = node.getparent()
-    return False
-
-
-# --- list pages ------------------------------------------------------------------------------------
-
-
-def _count_items(doc: etree._Element, rules: ColumnRules) -> int:
-    """Size of the largest group of sibling item links with title-like texts."""
-    body = _body(doc)
-    groups: dict[etree._Element, int] = {}
-    for link in _LINKS(body):
-        name = normalise_name(_link_text(link), rules)
-        url = link.get("href", "").strip()
-        if len(name) < 5 or url.startswith(("javascript", "#", "mailto:")):
-            continue
-        if _in_chrome(link, body):
-            continue
-        item = _item_of(link)
-        container = item.getparent()
-        if container is not None:
-            groups[container] = groups.get(container, 0) + 1
-    return max(groups.values(), default=0)
-
-
-def _item_of(link: etree._Element) -> etree._Element:
-    node = link
-    for _ in range(3):
-        parent = node.getparent()
-        if parent is None:
-            break
-        node = parent
-        if node.tag in ("li", "tr", "dd", "dt"):
-            return node
-    return link.getparent() if link.getparent() is not None else link
-
-
-def _empty_marker(doc: etree._Element, rules: ColumnRules) -> str:
-    body = _body(doc)
-    for text in _TEXT_OF(body):
-        stripped = text.strip()
-        if not stripped or len(stripped) > 40:
-            continue
-        for marker in rules.empty_markers:
-            if marker in stripped and not _in_chrome(text.getparent(), body):
-                return marker
-    return ""
-
-
-def _in_chrome(element: etree._Element | None, stop: etree._Element) -> bool:
-    """Whether an element sits in navigation, header or footer chrome (below `stop`)."""
-    node = element
-    while node is not None and node is not stop:
-        if node.tag in ("nav", "header", "footer"):
-            return True
-        attrs = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if attrs.strip() and _chrome_re().search(attrs):
-            return True
-        node = node.getparent()
-    return False
-
-
-@functools.cache
-def _chrome_re() -> re.Pattern[str]:
-    return re.compile(_CHROME_ATTR, re.IGNORECASE)
-
-
-# --- footer elements ---------------------------------------------------------------------------
-
-
-class _Area:
-    """Part of a page searched for elements, with its text computed once."""
-
-    def __init__(self, roots: Sequence[etree._Element]) -> None:
-        self.roots = list(roots)
-        self._text: str | None = None
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            parts: list[str] = []
-            for root in self.roots:
-                parts.extend(_TEXT_OF(root))
-                if root.tail:
-                    parts.append(root.tail)
-            self._text = _SPACE_RE.sub(" ", " ".join(parts))
-        return self._text
-
-    def elements(self, tags: Iterable[str]) -> Iterator[etree._Element]:
-        wanted = set(tags)
-        for root in self.roots:
-            for element in root.iter(etree.Element):
-                if element.tag in wanted:
-                    yield element
-
-
-def _footer_roots(doc: etree._Element) -> list[etree._Element]:
-    body = _body(doc)
-    elements = list(body.iter(etree.Element))
-    if not elements:
-        return []
-    half = len(elements) // 2
-    roots: list[etree._Element] = []
-    for i, element in enumerate(elements):
-        if any(_is_ancestor(root, element) for root in roots):
-            continue
-        attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if element.tag == "footer" or (i >= half and _FOOTER_ATTR_RE.search(attrs)):
-            roots.append(element)
-    if roots:
-        return roots
-    cut = int(len(elements) * (1 - _FOOTER_TAIL_SHARE))
-    index = {element: i for i, element in enumerate(elements)}
-    return [e for e in elements[cut:] if index.get(e.getparent(), -1) < cut]
-
-
-def _is_ancestor(ancestor: etree._Element, element: etree._Element) -> bool:
-    node = element.getparent()
-    while node is not None:
-        if node is ancestor:
-            return True
-        node = node.getparent()
-    return False
-
-
-def _match_element(spec: Mapping[str, Sequence[str]], area: _Area, base: str) -> str | None:
-    for pattern in spec.get("text", ()):
-        match = _regex(pattern).search(area.text)
-        if match:
-            value = match.group(1) if match.groups() else match.group()
-            return _SPACE_RE.sub("", value)
-    for pattern in spec.get("link_text", ()):
-        for link in area.elements(("a",)):
-            if _regex(pattern).search(_link_text(link, with_images=True)):
-                return _absolute(base, link.get("href")) or _link_text(link).strip()
-    for pattern in spec.get("href", ()):
-        for element in area.elements(("a", "img", "script", "iframe", "embed", "link")):
-            url = element.get("href") or element.get("src") or ""
-            if url and _regex(pattern).search(url):
-                return _absolute(base, url) or url
-    for selector in spec.get("css", ()):
-        for root in area.roots:
-            hits = _css(selector)(root)
-            if hits:
-                return _describe(hits[0], base)
-    return None
-
-
-def _describe(element: etree._Element, base: str) -> str:
-    url = element.get("href") or element.get("src")
-    if url:
-        return _absolute(base, url) or url
-    ident = element.get("id") or element.get("name") or ""
-    return f"{element.tag}#{ident}" if ident else element.tag
-
-
-@functools.lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=256)
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector)
-
-
-# --- shared helpers ----------------------------------------------------------------------------
-
-
-def _rules(rules: ColumnRules | Mapping[str, Any] | None) -> ColumnRules:
-    if isinstance(rules, ColumnRules):
-        return rules
-    return ColumnRules.from_mapping(rules)
+# --- shared helpers -----------------------------------------------------------------------------
 
 
 def _add(
     found: dict[str, ColumnFacts],
+    page: _Page,
     name: str,
     url: str,
     parent: str,
     source: str,
     categories: Mapping[str, Sequence[str]],
-    scope: set[str],
 ) -> None:
     if url in found:
         return
@@ -685,22 +474,61 @@ def _add(
         url=url,
         parent=parent,
         source=source,
-        external=_host_key(url) not in scope,
+        external=page.external(url),
     )
 
 
-def _column_like(name: str, url: str, rules: ColumnRules) -> bool:
+def _with_path_parents(found: dict[str, ColumnFacts]) -> list[ColumnFacts]:
+    """Columns without a known parent get the column whose directory holds their URL
+    (/zwgk/tzgg/ under /zwgk/), when there is exactly one such nearest column."""
+    directories: dict[tuple[str, str], ColumnFacts] = {}
+    for column in found.values():
+        parts = urlsplit(column.url)
+        path = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
+        if path.count("/") >= 2:
+            directories.setdefault((host_key(column.url), path), column)
+    result = []
+    for column in found.values():
+        if not column.parent:
+            parent = _directory_parent(column, directories)
+            if parent is not None:
+                column = replace(column, parent=parent.name)
+        result.append(column)
+    return result
+
+
+def _directory_parent(
+    column: ColumnFacts, directories: Mapping[tuple[str, str], ColumnFacts]
+) -> ColumnFacts | None:
+    parts = urlsplit(column.url)
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.path and not parts.path.endswith("/"):
+        segments = segments[:-1]  # the list page's own file name
+    host = host_key(column.url)
+    for depth in range(len(segments) - 1, 0, -1):
+        candidate = directories.get((host, "/" + "/".join(segments[:depth]) + "/"))
+        if candidate is not None and candidate.url != column.url:
+            return candidate
+    return None
+
+
+def column_like(name: str, url: str, rules: ColumnRules) -> bool:
     if not name or len(name) > rules.max_name_length:
         return False
     lowered = name.lower()
-    if lowered in {text.lower() for text in rules.ignore_texts}:
+    if lowered in _lowered(rules.ignore_texts):
         return False
-    if any(part.lower() in lowered for part in rules.ignore_substrings):
+    if any(part in lowered for part in _lowered(rules.ignore_substrings)):
         return False
-    return not _ignored_url(url, rules)
+    return not ignored_url(url, rules)
 
 
-def _ignored_url(url: str, rules: ColumnRules) -> bool:
+@functools.lru_cache(maxsize=16)
+def _lowered(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(text.lower() for text in texts)
+
+
+def ignored_url(url: str, rules: ColumnRules) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return True  # javascript:, mailto:, tel:
@@ -708,59 +536,13 @@ def _ignored_url(url: str, rules: ColumnRules) -> bool:
     extension = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
     if extension in rules.ignore_extensions:
         return True
-    return bool(_article_re(rules.article_path).search(path))
+    return article_url(f"{path}?{parts.query.lower()}", rules)
+
+
+def article_url(url: str, rules: ColumnRules) -> bool:
+    return bool(_article_re(rules.article_path).search(url))
 
 
 @functools.lru_cache(maxsize=8)
 def _article_re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
-
-
-def _absolute(base: str, href: str | None) -> str:
-    """Absolute URL without fragment; "" for empty, fragment-only and script links."""
-    if not href:
-        return ""
-    href = href.strip()
-    if not href or href.startswith("#") or href.lower().startswith(("javascript:", "vbscript:")):
-        return ""
-    try:
-        return urldefrag(urljoin(base, href)).url
-    except ValueError:  # malformed URLs such as "http://[bad"
-        return ""
-
-
-def _base_href(doc: etree._Element, base_url: str) -> str:
-    base = doc.find(".//base[@href]")
-    return urljoin(base_url, base.get("href").strip()) if base is not None else base_url
-
-
-def _scope(scope_hosts: set[str] | None, base_url: str) -> set[str]:
-    hosts = scope_hosts if scope_hosts else {urlsplit(base_url).hostname or ""}
-    return {_host_key_of_host(h) for h in hosts}
-
-
-def _host_key(url: str) -> str:
-    return _host_key_of_host(urlsplit(url).hostname or "")
-
-
-def _host_key_of_host(host: str) -> str:
-    host = host.lower().strip().rstrip(".")
-    if "://" in host:
-        host = urlsplit(host).hostname or ""
-    host = host.split(":", 1)[0] if host.count(":") == 1 else host
-    return host[4:] if host.startswith("www.") else host
-
-
-def _link_text(link: etree._Element, *, with_images: bool = False) -> str:
-    text = "".join(_TEXT_OF(link))
-    if not text.strip():
-        text = link.get("title") or ""
-    if with_images:
-        extras = [img.get("alt") or img.get("title") or "" for img in link.iter("img")]
-        text = " ".join([text, *extras])
-    return text
-
-
-def _body(doc: etree._Element) -> etree._Element:
-    body = doc.find("body")
-    return body if body is not None else doc
