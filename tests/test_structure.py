@@ -105,11 +105,19 @@ def test_links_that_are_not_columns_are_ignored(columns):
 
 def test_scope_treats_www_and_bare_host_alike(columns):
     assert columns["https://example.gov.cn/zwfw/"].external is False
-    assert columns["http://www.province.gov.cn/"].external is True
-    scoped = discover_columns(
-        HOME, BASE, CATEGORIES, scope_hosts={"example.gov.cn", "province.gov.cn"}
-    )
-    assert all(not c.external for c in scoped)
+    # A link to another host is a column only when its name says one (省政府网 does not).
+    assert "http://www.province.gov.cn/" not in columns
+    scoped = {
+        c.url: c
+        for c in discover_columns(
+            HOME, BASE, CATEGORIES, scope_hosts={"example.gov.cn", "province.gov.cn"}
+        )
+    }
+    assert scoped["http://www.province.gov.cn/"].external is False
+    assert all(not c.external for c in scoped.values())
+    provincial = HOME.replace("https://example.gov.cn/zwfw/", "http://www.province.gov.cn/zwfw/")
+    found = {c.url: c for c in discover_columns(provincial, BASE, CATEGORIES)}
+    assert found["http://www.province.gov.cn/zwfw/"].external is True  # 政务服务 elsewhere
 
 
 def test_deduplicated_by_url_first_source_wins(columns):

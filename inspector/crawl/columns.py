@@ -29,6 +29,7 @@ from inspector.crawl.markup import (
     LINKS,
     TEXT_OF,
     absolute,
+    ancestors,
     base_href,
     body_of,
     friend_link_blocks,
@@ -52,6 +53,7 @@ __all__ = [
     "ignored_url",
     "normalise_name",
     "shown_names",
+    "url_name",
 ]
 
 # --- policy defaults (mirrored in census2015.toml [columns]) ------------------------------------
@@ -100,6 +102,16 @@ class ColumnRules:
         "征集", "调查", "访谈", "解读", "机构", "职能", "领导",
     )  # fmt: skip
     keyword_name_length: int = 10
+    # Image buttons with no alt/title: the URL is the only signal. "regex=name" pairs, the
+    # name being what such a link is read as (a 市长信箱 button linking /szxx/ or leaderMailbox).
+    url_names: tuple[str, ...] = (
+        r"leadermailbox|mailbox|xinxiang|(?<![a-z])(?:sz|xz|qz|sj|jz|ld|bm)xx(?![a-z])=领导信箱",
+        r"zxft|fangtan|interview=在线访谈",
+        r"zjdc|myzj|wsdc|yjzj|survey=征集调查",
+        r"zxts|tousu|complain|zxzx|consult|petition|xinfang=咨询投诉",
+        r"wsbs|bsfw|zwfw|bszn=办事服务",
+        r"(?<![a-z])(?:zfxxgk|xxgk|zwgk)(?![a-z])=信息公开",
+    )
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any] | None) -> ColumnRules:
@@ -161,6 +173,21 @@ def categorise(name: str, categories: Mapping[str, Sequence[str]]) -> tuple[str,
     return "", "other"
 
 
+def url_name(url: str, rules: ColumnRules = DEFAULT_COLUMN_RULES) -> str:
+    """What an unlabelled link is read as from its URL alone (rules.url_names), or ""."""
+    lowered = url.lower()
+    for pair in rules.url_names:
+        pattern, _, name = pair.rpartition("=")
+        if pattern and _url_name_re(pattern).search(lowered):
+            return name
+    return ""
+
+
+@functools.lru_cache(maxsize=32)
+def _url_name_re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def column_rules(rules: ColumnRules | Mapping[str, Any] | None) -> ColumnRules:
     if isinstance(rules, ColumnRules):
         return rules
@@ -183,7 +210,7 @@ def discover_columns(
     `written` is HTML that the page's external scripts write (menus by `document.write`), read
     as if it were part of the page.
     """
-    page = _Page(html, base_url, scope_hosts, column_rules(rules), written)
+    page = _Page(html, base_url, scope_hosts, column_rules(rules), written, categories)
     found: dict[str, ColumnFacts] = {}
     for name, url, parent in _nav_links(page):
         _add(found, page, name, url, parent, "nav", categories)
@@ -191,7 +218,7 @@ def discover_columns(
         _add(found, page, name, url, "", "more", categories)
     for name, url in _more_links(page):
         _add(found, page, name, url, "", "more", categories)
-    for name, url in _keyword_links(page, categories):
+    for name, url in _keyword_links(page):
         _add(found, page, name, url, "", "nav", categories)
     return _with_path_parents(found)
 
@@ -206,7 +233,7 @@ def shown_names(
     """Every short name under which a home page shows a column, link or not: link texts and
     image-button labels (also of `#`/script links and tabs), block headings. Article titles
     (dated list items, article URLs) and 友情链接 blocks are left out."""
-    page = _Page(html, base_url, None, column_rules(rules), written)
+    page = _Page(html, base_url, None, column_rules(rules), written, {})
     names: dict[str, None] = {}
     limit = page.rules.keyword_name_length + 2
     for element in page.body.iter(etree.Element):
@@ -215,6 +242,7 @@ def shown_names(
             href = element.get("href") or ""
             if article_url(href.lower(), page.rules) or page.dated_item(element):
                 continue
+            text = text if (text or "").strip() else url_name(href, page.rules)
         elif is_heading(element) and not LINKS(element):
             text = " ".join(TEXT_OF(element))
         else:
@@ -238,7 +266,9 @@ class _Page:
         scope_hosts: set[str] | None,
         rules: ColumnRules,
         written: Sequence[str],
+        categories: Mapping[str, Sequence[str]],
     ) -> None:
+        self.categories = categories
         self.doc = prepare(html)
         self.body = body_of(self.doc)
         for extra in written:
@@ -251,15 +281,25 @@ class _Page:
         self.used: set[etree._Element] = set()
         self._dated: dict[etree._Element, bool] = {}
 
-    def candidate(self, link: etree._Element) -> tuple[str, str] | None:
-        """(name, url) of a link that may be a column, else None."""
+    def candidate(
+        self, link: etree._Element, *, any_external: bool = False
+    ) -> tuple[str, str] | None:
+        """(name, url) of a link that may be a column, else None. A link to another host is
+        one only when its name says a column (a provincial 政务服务网), unless `any_external`."""
         if link in self.used or in_blocks(link, self.friends):
             return None
         name = normalise_name(link_text(link), self.rules)
         url = absolute(self.base, link.get("href"))
         if not url or not column_like(name, url, self.rules):
             return None
+        if self.external(url) and not any_external and not self.says_column(name):
+            return None
         return name, url
+
+    def says_column(self, name: str) -> bool:
+        if categorise(name, self.categories)[1] != "other":
+            return True
+        return any(word in name for word in self.rules.column_words)
 
     def external(self, url: str) -> bool:
         return host_key(url) not in self.scope
@@ -354,7 +394,7 @@ def _more_links(page: _Page) -> Iterator[tuple[str, str]]:
             continue
         name = _block_name(link, url, page, order)
         if name and len(name) <= page.rules.max_name_length and column_like(name, url, page.rules):
-            yield name, url
+            yield name, url  # a home-page block, even one fed by another site (国务院信息)
 
 
 def _is_more_link(link: etree._Element, rules: ColumnRules) -> bool:
@@ -419,7 +459,7 @@ def _heading_before(
     return best
 
 
-def _keyword_links(page: _Page, categories: Mapping[str, Sequence[str]]) -> Iterator:
+def _keyword_links(page: _Page) -> Iterator[tuple[str, str]]:
     """Short links anywhere whose name says a column (政府信息公开, 人事信息 in a hidden submenu)."""
     directories = _link_directories(page)
     for link in LINKS(page.body):
@@ -427,29 +467,30 @@ def _keyword_links(page: _Page, categories: Mapping[str, Sequence[str]]) -> Iter
         if found is None or len(found[0]) > page.rules.keyword_name_length:
             continue
         name, url = found
-        if page.dated_item(link) or (page.external(url) and link.getparent() in directories):
+        if page.dated_item(link) or (page.external(url) and in_blocks(link, directories)):
             continue
-        words = page.rules.column_words
-        if categorise(name, categories)[1] != "other" or any(w in name for w in words):
+        if page.says_column(name):
             page.used.add(link)
             yield name, url
 
 
 def _link_directories(page: _Page) -> set[etree._Element]:
-    """Containers with many links to other hosts side by side (lists of departments, counties)."""
-    counts: dict[etree._Element, int] = {}
+    """Blocks made mostly of links to other hosts (lists of departments, counties, sites)."""
+    external: dict[etree._Element, int] = {}
+    total: dict[etree._Element, int] = {}
     for link in LINKS(page.body):
         url = absolute(page.base, link.get("href"))
-        if url and page.external(url):
-            parent = link.getparent()
-            for node in (parent, parent.getparent() if parent is not None else None):
-                if node is not None:
-                    counts[node] = counts.get(node, 0) + 1
-    directories = {node for node, count in counts.items() if count >= LINK_DIRECTORY_MIN}
-    # The link's own parent is what _keyword_links tests: mark the children of directories too.
-    for node in list(directories):
-        directories.update(child for child in node if isinstance(child.tag, str))
-    return directories
+        outside = bool(url) and page.external(url)
+        for level, node in enumerate(ancestors(link, page.body)):
+            if level >= 5:
+                break
+            total[node] = total.get(node, 0) + 1
+            external[node] = external.get(node, 0) + outside
+    return {
+        node
+        for node, count in external.items()
+        if count >= LINK_DIRECTORY_MIN and count >= 0.6 * total[node]
+    }
 
 
 # --- shared helpers -----------------------------------------------------------------------------

@@ -175,6 +175,8 @@ def friend_link_blocks(doc: etree._Element) -> set[etree._Element]:
         if not stripped or len(stripped) > 10 or not stripped.startswith(FRIEND_LINK_WORDS):
             continue
         node = text.getparent()
+        if node is not None and any(a.tag == "a" for a in (node, *ancestors(node))):
+            continue  # a link named 友情链接 is a menu entry, not a block's heading
         for _ in range(4):
             if node is None or node.tag in ("body", "html"):
                 break
