@@ -91,9 +91,10 @@ def closed_notice(doc: etree._Element, title: str = "") -> ClosedNotice | None:
     text = error_message(doc, _CLOSED_RE, title)
     if not text:
         return None
-    moved = _URL_RE.search(text)
-    moved_to = moved.group() if moved else ""
-    if not moved_to and any(word in text for word in _MOVED_WORDS):
+    body = " ".join(t.strip() for t in _BODY_TEXT(doc))
+    moved = _URL_RE.search(text) or (_URL_RE.search(body) if len(body) <= MAIN_TEXT_MAX else None)
+    moved_to = moved.group().rstrip(".。,，;；)）") if moved else ""
+    if not moved_to and any(word in body for word in _MOVED_WORDS):
         links = doc.xpath("//body//a[@href][starts-with(@href, 'http')]/@href")
         moved_to = str(links[0]) if links else ""
     return ClosedNotice(text[:MESSAGE_SHOWN_MAX], moved_to)

@@ -145,13 +145,12 @@ def _splash(doc: etree._Element, page_url: str, small: bool) -> Redirect | None:
     if not small:
         return None
     for element in doc.iter("a", "area", "input", "button", "img", "span", "div", "td"):
-        label = " ".join(
-            [element.text_content() if element.tag != "input" else "", element.get("alt") or "",
-             element.get("title") or "", element.get("value") or ""]
-        )  # fmt: skip
+        label = _label(element)
         if not _ENTER_RE.search(label):
             continue
-        href = element.get("href") or ""
+        link = element if element.tag in ("a", "area") else element.getparent()
+        href = (link.get("href") or "") if link is not None and link.tag == "a" else ""
+        href = href if element.tag in ("a", "area", "img") else ""
         target = href if href and not href.strip().lower().startswith(("javascript", "#")) else ""
         if not target:
             click = element.get("onclick") or ""
@@ -161,6 +160,16 @@ def _splash(doc: etree._Element, page_url: str, small: bool) -> Redirect | None:
         if url:
             return Redirect("splash", url, " ".join(label.split())[:200])
     return None
+
+
+def _label(element: etree._Element) -> str:
+    """What an element says: its text, or alt/title/value (of itself or of its images)."""
+    parts = [element.get(attr) or "" for attr in ("alt", "title", "value")]
+    if element.tag != "input":
+        parts.append(element.text_content())
+    if element.tag == "a":
+        parts.extend(img.get("alt") or img.get("title") or "" for img in element.iter("img"))
+    return " ".join(parts)
 
 
 # --- helpers -----------------------------------------------------------------------------------
