@@ -232,3 +232,48 @@ def test_explain_refuses_bad_input() -> None:
         capture_output=True, text=True, cwd=REPO, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+# --- dates whose year is uncertain never make a page fresh, nor a veto -------------------------
+
+
+def home_with(evidence: list[dict], newest: date | None) -> SiteSnapshot:
+    snap = snapshot(newest, [])
+    home = snap.home
+    from dataclasses import replace
+
+    snap.home = replace(home, date_evidence=tuple(evidence))
+    snap.pages = [snap.home]
+    return snap
+
+
+def item(d: date, year: str = "") -> dict:
+    return {"text": d.strftime("%m-%d") if year else d.isoformat(), "date": d.isoformat(),
+            "rule": "list_item", **({"year": year} if year else {})}  # fmt: skip
+
+
+def test_uncertain_month_day_is_neither_fresh_nor_a_veto() -> None:
+    check = HomepageStale(PROFILE)
+    # Only an uncertain month-day is recent: no veto (that would be invented too).
+    snap = home_with([item(days_ago(3), "uncertain"), item(days_ago(400))], days_ago(3))
+    assert list(check.check_site(snap)) == []
+    # Settled by evidence: judged on it.
+    snap = home_with([item(days_ago(800), "url"), item(days_ago(900))], days_ago(800))
+    [f] = check.check_site(snap)
+    assert f.detail["newest_date"] == days_ago(800).isoformat()
+    assert f.detail["evidence"][0]["year"] == "url" and f.detail["year_uncertain"] is False
+    # Even the most favourable reading is stale: a veto, saying the year was uncertain.
+    snap = home_with([item(days_ago(40), "uncertain"), item(days_ago(700))], days_ago(40))
+    [f] = check.check_site(snap)
+    assert (f.detail["age_days"], f.detail["year_uncertain"]) == (40, True)
+
+
+def test_read_home_dates_outcomes() -> None:
+    from checks.freshness import read_home_dates
+
+    fresh = read_home_dates(days_ago(2), [item(days_ago(2), "page")], T, 14)
+    assert (fresh.outcome, fresh.settled) == ("fresh", days_ago(2))
+    unsure = read_home_dates(days_ago(2), [item(days_ago(2), "uncertain")], T, 14)
+    assert (unsure.outcome, unsure.settled, unsure.uncertain) == ("uncertain", None, days_ago(2))
+    old_run = read_home_dates(days_ago(30), [], T, 14)  # stored before years were recorded
+    assert (old_run.outcome, old_run.newest) == ("stale", days_ago(30))

@@ -365,3 +365,27 @@ async def test_crawl_records_missing_columns_and_elements(server, sqlite_url):  
         if f.check == "missing_element" and f.detail["where"] == "home"
     }
     assert homes == {"police_record"}
+
+
+def test_elements_written_by_unread_scripts_are_not_missing() -> None:
+    html = (
+        home_html(drop_elements=tuple(FOOTER))
+        .replace("</body>", '<script src="/js/home_bottom.js"></script></body>')
+        .replace("<p>主办：演示县人民政府办公室</p>", "")
+    )
+    snap = snapshot_of(html)
+    assert snap.home.elements["icp"]["written_by"] == [URL + "js/home_bottom.js"]
+    assert set(missing_elements(snap)) == {"search"}  # the header's search box is not scripted
+
+
+def test_inner_pages_are_content_pages_of_the_site() -> None:
+    from dataclasses import replace
+
+    bad = home_html(drop_elements=("icp",))
+    snap = snapshot_of(home_html(), inner=[bad, home_html()])
+    snap.pages = [
+        snap.pages[0],
+        replace(snap.pages[1], kind="other"),
+        replace(snap.pages[2], kind="article"),
+    ]
+    assert missing_elements(snap) == {}  # the utility page is not one of the site's content pages

@@ -104,6 +104,13 @@ DEFAULT_ELEMENT_PATTERNS: Mapping[str, Mapping[str, Sequence[str]]] = {
     },
 }
 
+# Where each census element usually sits: an element not found is undecided only when that
+# part of the page is written by a script nobody read.
+_WHERE_WRITTEN = {
+    "site_code": ("footer",), "icp": ("footer",), "police_record": ("footer",),
+    "party_gov_logo": ("footer",), "contact": ("footer",), "find_error": ("footer",),
+    "search": ("header",), "sitemap": ("header", "footer"),
+}  # fmt: skip
 _NOT_A_FIELD = frozenset({"hidden", "submit", "button", "image", "reset", "checkbox", "radio"})
 _FOOTER_ATTR_RE = re.compile(r"foot|bottom|copyright|banquan|dibu", re.IGNORECASE)
 _FOOTER_TAIL_SHARE = 0.3  # the last 30% of the page's elements when no footer is marked
@@ -142,14 +149,16 @@ def find_footer_elements(
     doc = prepare(html)
     base = base_href(doc, base_url)
     body = body_of(doc)
-    scripts = [] if written else layout_scripts(doc, base_url)
+    scripts = {} if written else layout_scripts(doc, base_url)
     for extra in written:
         outer = prepare(f"<html><body><div data-written='external'>{extra}</div></body></html>")
         body.append(outer.find("body/div"))
     areas = [("footer", _Area(_footer_roots(doc))), ("page", _Area([body]))]
     result: dict[str, dict[str, Any]] = {}
     for element, spec in patterns.items():
-        result[element] = {"found": False, **({"written_by": scripts} if scripts else {})}
+        parts = _WHERE_WRITTEN.get(element, ("header", "footer"))
+        writers = [url for part in parts for url in scripts.get(part, ())]
+        result[element] = {"found": False, **({"written_by": writers} if writers else {})}
         for where, area in areas:
             if not area.roots:
                 continue
@@ -160,28 +169,28 @@ def find_footer_elements(
     return result
 
 
-def layout_scripts(doc: etree._Element, base_url: str) -> list[str]:
+def layout_scripts(doc: etree._Element, base_url: str) -> dict[str, list[str]]:
     """Same-site external scripts that write the page's footer or header, when the page's own
     markup lacks that part: footer scripts (home_bottom.js, foot.js, or the body's last
     element) when no footer with 版权/主办/ICP text is there; header scripts (top.js, nav.js)
-    when no navigation is."""
+    when no navigation is. {"header": [urls], "footer": [urls]}."""
     base = base_href(doc, base_url)
     body = body_of(doc)
     site = host_key(base_url)
     last = _last_element(body)
     need_footer = not _has_own_footer(doc)
     need_header = not _NAV_WITH_LINKS(doc)
-    found: list[str] = []
+    found: dict[str, list[str]] = {}
     for script in body.iter("script"):
         url = absolute(base, script.get("src"))
         if not url or host_key(url) != site:
             continue
         path = url.split("?", 1)[0]
-        footer = _FOOTER_SCRIPT_RE.search(path) or script is last
-        header = _HEADER_SCRIPT_RE.search(path)
-        if (footer and need_footer) or (header and need_header):
-            found.append(url)
-    return list(dict.fromkeys(found))
+        if need_header and _HEADER_SCRIPT_RE.search(path):
+            found.setdefault("header", []).append(url)
+        elif need_footer and (_FOOTER_SCRIPT_RE.search(path) or script is last):
+            found.setdefault("footer", []).append(url)
+    return found
 
 
 def _has_own_footer(doc: etree._Element) -> bool:

@@ -70,9 +70,11 @@ _BODY_TEXT = etree.XPath(
 _HEADINGS = etree.XPath("//body//*[self::h1 or self::h2 or self::h3]")
 _TITLE = etree.XPath("string(//head/title | //title)")
 TITLE_EXTRA = 8  # characters a title segment may hold besides the message
-HEADING_MAX = 40  # a main heading longer than this is an article's title
 MAIN_TEXT_MAX = 300  # main content longer than this is a real page that quotes the words
 MESSAGE_SHOWN_MAX = 80  # characters of the message kept as evidence
+MESSAGE_EXTRA = 16  # characters a message line may hold besides the matched words
+NOTICE_EXTRA = 80  # a closure notice is a sentence or two (where to go instead)
+MESSAGE_SHARE = 0.3  # the message's share of the main content, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ def not_found_hint(doc: etree._Element, title: str = "") -> str:
 
 def closed_notice(doc: etree._Element, title: str = "") -> ClosedNotice | None:
     """The 本网站已关闭/已迁移至 notice when that is what the page is, else None."""
-    text = error_message(doc, _CLOSED_RE, title)
+    text = error_message(doc, _CLOSED_RE, title, extra=NOTICE_EXTRA)
     if not text:
         return None
     body = " ".join(t.strip() for t in _BODY_TEXT(doc))
@@ -105,7 +107,9 @@ def is_error_title(title: str) -> str:
     return _title_message(title, _NOT_FOUND_RE)
 
 
-def error_message(doc: etree._Element, pattern: re.Pattern[str], title: str = "") -> str:
+def error_message(
+    doc: etree._Element, pattern: re.Pattern[str], title: str = "", extra: int = 0
+) -> str:
     """The text matching `pattern` that is the page's own message (title, main heading or
     short main content), or ""."""
     title = title or str(_TITLE(doc)).strip()
@@ -121,16 +125,26 @@ def error_message(doc: etree._Element, pattern: re.Pattern[str], title: str = ""
     if from_title and main_length <= MAIN_TEXT_MAX * 3:
         return from_title
     heading = _heading_message(doc, pattern)
-    if heading and main_length <= MAIN_TEXT_MAX * 3:
+    if heading and main_length <= MAIN_TEXT_MAX * 2:
         return heading
     if main_length > MAIN_TEXT_MAX:
         return ""
-    for text in candidates:
-        element = text.getparent()
-        if _in_link(element) or _in_list_item(element) or _quoted(text):
-            continue
-        return " ".join(text.split())[:MESSAGE_SHOWN_MAX]
-    return ""
+    messages = [t for t in candidates if _is_message(t, pattern, extra or MESSAGE_EXTRA)]
+    # The message must be what the main content consists of, not a line of a longer text.
+    if not messages or sum(len(t.strip()) for t in messages) < MESSAGE_SHARE * main_length:
+        return ""
+    return " ".join(messages[0].split())[:MESSAGE_SHOWN_MAX]
+
+
+def _is_message(text: etree._ElementUnicodeResult, pattern: re.Pattern[str], extra: int) -> bool:
+    """A text node that is an error message itself: not a link, list item or quotation, and
+    little besides the matched words (抱歉，… 或已被删除！ is fine, a sentence that mentions
+    them is not)."""
+    element = text.getparent()
+    if _in_link(element) or _in_list_item(element) or _quoted(text):
+        return False
+    match = pattern.search(text)
+    return match is not None and len(text.strip()) <= len(match.group()) + extra
 
 
 def _title_message(title: str, pattern: re.Pattern[str]) -> str:
@@ -146,7 +160,8 @@ def _heading_message(doc: etree._Element, pattern: re.Pattern[str]) -> str:
         if _in_chrome(heading) or _in_link(heading):
             continue
         text = " ".join(heading.text_content().split())
-        if text and len(text) <= HEADING_MAX and pattern.search(text) and not _quoted(text):
+        match = pattern.search(text)
+        if match and len(text) <= len(match.group()) + TITLE_EXTRA and not _quoted(text):
             return text
         if text:
             return ""  # the first real heading decides

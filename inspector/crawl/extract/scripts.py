@@ -37,6 +37,7 @@ def has_script_writes(doc: etree._Element) -> bool:
 
 def written_html(script: str) -> str:
     """The HTML an inline script writes with document.write, string literals concatenated."""
+    script = _without_comments(script)
     variables = _string_variables(script)
     parts: list[str] = []
     for argument in _write_arguments(script):
@@ -139,6 +140,32 @@ def _literals(text: str) -> Iterator[tuple[str, int]]:
             i = end
             continue
         i += 1
+
+
+def _without_comments(text: str) -> str:
+    """`text` without // and /* */ comments (string literals kept as they are)."""
+    if "//" not in text and "/*" not in text:
+        return text
+    out, i, n = [], 0, len(text)
+    while i < n:
+        char = text[i]
+        if char in "'\"`":
+            end = _string_end(text, i)
+            out.append(text[i:end])
+            i = end
+        elif char == "/" and i + 1 < n and text[i + 1] in "/*" and not _regex_or_url(text, i):
+            i = _comment_end(text, i)
+            out.append("\n")
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+def _regex_or_url(text: str, i: int) -> bool:
+    """`//` inside something that is not a comment: 'http://' outside quotes does not occur in
+    code, but `a = b //c` does; only a preceding ':' (a URL pasted bare) is treated as text."""
+    return text[i + 1] == "/" and i > 0 and text[i - 1] == ":"
 
 
 def _comment_end(text: str, start: int) -> int:

@@ -44,6 +44,7 @@ PAGE_SLACK_DAYS = 3  # a yearless item may be a few days newer than the newest f
 _URL_FULL_RES = (
     re.compile(r"/t((?:19|20)\d\d)(\d\d)(\d\d)_\d+"),
     re.compile(r"/((?:19|20)\d\d)[-/]?(\d\d)[-/](\d\d)/"),
+    re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})/"),  # JCMS: /art/2019/5/6/art_12_3.html
     re.compile(r"/((?:19|20)\d\d)(\d\d)(\d\d)/"),
     re.compile(r"[/_]((?:19|20)\d\d)(\d\d)(\d\d)[_\d]*\.s?html?"),
 )
