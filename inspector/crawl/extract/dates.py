@@ -153,6 +153,8 @@ _TEXT_NODES = etree.XPath(
     " or ancestor::textarea or ancestor::select or ancestor::template)]"
 )
 _META_NODES = etree.XPath("//meta[@content]")
+# What a script writes matters to the dates only when it holds one (not a badge or a pager).
+_WRITES_A_DATE = re.compile(r"\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _ITEM_LINKS = etree.XPath(
     "count(.//a[@href][normalize-space()]"
     "[not(starts-with(normalize-space(@href), 'javascript')) and normalize-space(@href) != '#'])"
@@ -250,7 +252,7 @@ def extract_dates(
     """
     if not title:
         title = _title_of(doc)
-    doc = expand_script_writes(doc)
+    doc = expand_script_writes(doc, wanted=_WRITES_A_DATE.search)
     stream = _Stream.of(doc)
     generated = generated_at(doc, as_of)
     judged = _judge_stream(stream, as_of, generated)

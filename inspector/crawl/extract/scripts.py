@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import unquote
 
 import lxml.html
@@ -38,10 +38,13 @@ def has_script_writes(doc: etree._Element) -> bool:
 def written_html(script: str) -> str:
     """The HTML an inline script writes with document.write, string literals concatenated."""
     script = _without_comments(script)
-    variables = _string_variables(script)
+    variables: dict[str, str] | None = None
     parts: list[str] = []
     for argument in _write_arguments(script):
-        parts.append(_evaluate(argument, variables))
+        masked = _mask_strings(argument)
+        if variables is None and _IDENTIFIER_RE.search(masked):
+            variables = _string_variables(script)  # only when an argument names a variable
+        parts.append(_evaluate(argument, masked, variables or {}))
     return "".join(parts)[:MAX_WRITTEN]
 
 
@@ -50,24 +53,34 @@ def script_literals(script: str) -> list[str]:
     return [value for value, _ in _literals(script)]
 
 
-def expand_script_writes(doc: etree._Element, *, in_place: bool = False) -> etree._Element:
+def expand_script_writes(
+    doc: etree._Element,
+    *,
+    in_place: bool = False,
+    wanted: Callable[[str], bool] | None = None,
+) -> etree._Element:
     """The document with what its inline scripts write inserted right after each script.
 
-    Returns `doc` itself when nothing is written; otherwise a modified copy (or `doc` modified
-    in place when `in_place`). Each insertion is a `<span data-written="script">` element, so
-    callers can tell written content from static markup.
+    Returns `doc` itself when nothing (`wanted`) is written; otherwise a modified copy (or `doc`
+    modified in place when `in_place`). `wanted` filters the written HTML worth inserting (the
+    date reader wants only writes holding a date, and so copies few pages). Each insertion is a
+    `<span data-written="script">` element, so callers can tell written from static markup.
     """
     scripts = _WRITING_SCRIPTS(doc)
     if not scripts:
+        return doc
+    writes = [(i, written_html(script.text or "")) for i, script in enumerate(scripts)]
+    writes = [(i, html) for i, html in writes if html.strip() and (wanted is None or wanted(html))]
+    if not writes:
         return doc
     if not in_place:
         doc = copy.deepcopy(doc)
         scripts = _WRITING_SCRIPTS(doc)
     budget = MAX_WRITTEN
-    for script in scripts:
+    for i, html in writes:
+        script = scripts[i]
         script.set("data-written-out", "1")  # expanded once, even when read again
-        html = written_html(script.text or "")
-        if not html.strip() or budget <= 0:
+        if budget <= 0:
             continue
         budget -= len(html)
         try:
@@ -191,10 +204,9 @@ def _string_variables(script: str) -> dict[str, str]:
 _IDENTIFIER_RE = re.compile(r"(?<![\w$.'\"])([A-Za-z_$][\w$]*)(?![\w$]*\s*\()")
 
 
-def _evaluate(argument: str, variables: dict[str, str]) -> str:
+def _evaluate(argument: str, masked: str, variables: dict[str, str]) -> str:
     """Concatenate the literals of one argument, substituting known string variables."""
     pieces: list[tuple[int, str]] = list((start, value) for value, start in _literals(argument))
-    masked = _mask_strings(argument)
     for match in _IDENTIFIER_RE.finditer(masked):
         name = match.group(1)
         if name in variables:

@@ -61,7 +61,9 @@ _GENERATED_META = etree.XPath(
     "//meta[translate(@name, 'MAKETIM', 'maketim')='maketime' or @name='others'"
     " or translate(@name, 'GENRATD', 'genratd')='generated']/@content"
 )
-_COMMENTS = etree.XPath("//comment()")
+_COMMENTS = etree.XPath(
+    "//comment()[contains(., '生成') or contains(., 'enerat') or contains(., 'ublish')]"
+)
 _DATE_IN_TEXT_RE = re.compile(r"((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
