@@ -44,6 +44,7 @@ class DateCandidate:
     # For a date shown without a year: where the year came from (url, generated, page) or
     # "uncertain" (read against the as-of day, no evidence). "" when the year is shown.
     year: str = ""
+    url: str = ""  # for a list item's date: the item's link as written (its own page)
 
 
 @dataclass(frozen=True, slots=True)

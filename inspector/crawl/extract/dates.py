@@ -398,7 +398,7 @@ def _judge(
     if _COPYRIGHT_NEAR_RE.search(chunk_before) or _COPYRIGHT_NEAR_RE.search(chunk[:40]):
         return _reject(raw, parsed, "copyright", "copyright")
 
-    item = False
+    item, href = False, ""
     if label is not None:
         rule, tier = f"label:{label}", label_tier  # tier None: labelled as some other date
     elif _BYLINE_AFTER_RE.match(after) or _BYLINE_BEFORE_RE.search(chunk_before):
@@ -406,8 +406,9 @@ def _judge(
     else:
         alone = chunk.strip(_BRACKETS) == raw.strip(_BRACKETS)
         at_end = chunk.rstrip(_BRACKETS).endswith(raw.rstrip(_BRACKETS))
-        if (alone or at_end) and _in_list_item(stream.owner(i)):
-            rule, tier, item = "list_item", None, True
+        node = _list_item_node(stream.owner(i)) if alone or at_end else None
+        if node is not None:
+            rule, tier, item, href = "list_item", None, True, _item_href(node)
         elif alone:
             rule, tier = "standalone", TIER_STANDALONE
         else:
@@ -415,7 +416,7 @@ def _judge(
 
     if parsed > as_of:
         return _reject(raw, parsed, rule, "future")
-    return _Judged(DateCandidate(raw, parsed, rule, True), tier, item)
+    return _Judged(DateCandidate(raw, parsed, rule, True, url=href), tier, item)
 
 
 def _judge_yearless(
@@ -440,14 +441,13 @@ def _judge_yearless(
         return _reject(raw, reading.date if reading else None, "clock", "clock")
     if item is None:
         return None  # a bare "3-5" outside a list is a range or a score, not a date
-    reading = infer_year(
-        month, day, as_of, url=_item_href(item), generated=generated, newest_full=newest_full
-    )
+    href = _item_href(item)  # the item's own URL is evidence of its year
+    reading = infer_year(month, day, as_of, url=href, generated=generated, newest_full=newest_full)
     if reading is None:
         return None
     if reading.date > as_of:
         return _reject(raw, reading.date, "list_item", "future")
-    candidate = DateCandidate(raw, reading.date, "list_item", True, year=reading.basis)
+    candidate = DateCandidate(raw, reading.date, "list_item", True, year=reading.basis, url=href)
     return _Judged(candidate, None, True)
 
 
@@ -488,11 +488,6 @@ def _is_clock(before: str, after: str, stream: _Stream, i: int, label_tier: int 
             return True
         node = node.getparent()
     return False
-
-
-def _in_list_item(element: etree._Element | None) -> bool:
-    """Whether a date's element sits in a list item: a small block that holds a link."""
-    return _list_item_node(element) is not None
 
 
 def _list_item_node(element: etree._Element | None) -> etree._Element | None:

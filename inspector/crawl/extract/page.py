@@ -56,7 +56,8 @@ def date_evidence(dates: PageDates, limit: int = EVIDENCE_MAX) -> list[dict[str,
     else:
         chosen = accepted[:limit]
     return [
-        {"text": c.text, "date": c.date.isoformat(), "rule": c.rule, **({"year": c.year} if c.year else {})}
+        {"text": c.text, "date": c.date.isoformat(), "rule": c.rule,
+         **({"year": c.year} if c.year else {}), **({"url": c.url} if c.url else {})}
         for c in chosen
     ]  # fmt: skip
 
