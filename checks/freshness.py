@@ -25,10 +25,12 @@ def judged_columns(site: SiteSnapshot) -> list[ColumnFacts]:
 
 
 def is_empty(column: ColumnFacts) -> bool:
-    """暂无信息/正在建设中 shown, or no item at all on a column of a dated category. A page of
-    category `other` without items (a service platform, an introduction) is not a list that
-    lost its items."""
-    return column.empty_marker or (column.item_count == 0 and column.category != "other")
+    """暂无信息/正在建设中 shown, or nothing at all (no item, no dated content) on a column of a
+    dated category. A page of category `other` without items (a service platform, an
+    introduction), or a column that shows one dated article, is not a list that lost its items."""
+    if column.empty_marker:
+        return True
+    return column.item_count == 0 and column.newest_date is None and column.category != "other"
 
 
 def column_detail(column: ColumnFacts, **extra: object) -> dict[str, object]:
