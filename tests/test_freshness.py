@@ -100,7 +100,7 @@ def test_empty_columns() -> None:
         col("人事信息", "personnel", None, items=1, empty_marker=True),
         col("通知公告", "notice", None, items=0),
         col("网上办事大厅", "other", None, items=0),  # a service platform, not an empty list
-        col("机构概况", "news", days_ago(30), items=0),  # one dated article: not empty
+        col("机构概况", "news", days_ago(3), items=0),  # one dated article: not empty
         col("要闻动态", "news", days_ago(1)),
     ]
     found = [f.detail["column"] for f in ColumnEmpty(PROFILE).check_site(snapshot(T, columns))]
