@@ -47,6 +47,7 @@ from inspector.crawl.items import (
     SiteDone,
     TargetItem,
 )
+from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.outcomes import (
     failure_reason,
     gave_up_outcome,
@@ -55,7 +56,6 @@ from inspector.crawl.outcomes import (
     request_outcome,
     response_outcome,
 )
-from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.parking import parked_hint
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
