@@ -25,6 +25,7 @@ def inner_sample(pages: Sequence[PageFacts]) -> list[PageFacts]:
     content = [p for p in checked if p.kind in CONTENT_KINDS]
     return content or checked
 
+
 # Per element: its name, and the advice for it.
 ELEMENTS = {
     "zh": {
