@@ -507,64 +507,69 @@ def run_workers(name: str, workers: int, ctx: dict[str, Any]) -> Result:
 def projection(
     results: list[Result], args: argparse.Namespace, plan: list[PlannedSite]
 ) -> list[str]:
-    """How many machines of this size crawl the province in the window, and what limits it."""
+    """How many machines of this size crawl the province in the window, and what limits it.
+
+    The crawlers scale out (add machines); the largest site's politeness and the one shared
+    database do not: the limiting factor is whichever of those two runs out first, else the
+    crawlers' CPU.
+    """
     cores = os.cpu_count() or 1
     main = next((r for r in results if r.name == "nightly"), results[0])
     pg = next((r for r in results if r.usage.db_cpu_s), None)
     urls = args.province_urls
     cpu_per_url = main.usage.cpu_s / max(1, main.urls)
-    # CPU: the crawl's CPU per URL on every core of the machine, 90% of the window usable.
     machines_cpu = urls * cpu_per_url / (cores * WINDOW_S * 0.9)
-    # Measured pace of the whole night (crawl, checks, reports) on this machine.
+    use = main.usage.cpu_s / main.usage.wall_s / cores
     pace = main.urls / main.usage.wall_s
-    machines_pace = urls / (pace * WINDOW_S)
     lines = [
         f"province: {args.province_sites:,} sites, {urls:,} URLs ({urls / args.province_sites:,.0f}"
         f" a site), window 01:00-06:00 ({WINDOW_S:,} s); this machine: {cores} cores",
-        f"- CPU: {cpu_per_url * 1000:.2f} ms per URL ({main.name}: all its processes, checks and "
-        f"reports included) -> {urls * cpu_per_url / 3600:,.0f} core-hours -> "
-        f"{machines_cpu:.2f} machines of {cores} cores at 90% of the window",
-        f"- measured pace of the night: {pace:,.0f} URLs/s per machine ({main.name}, CPU use "
-        f"{main.usage.cpu_s / main.usage.wall_s / cores * 100:.0f}%) -> {machines_pace:.2f} machines",
+        f"- crawlers: {cpu_per_url * 1000:.2f} ms CPU per URL ({main.name}: every process, checks "
+        f"and reports included) -> {urls * cpu_per_url / 3600:,.1f} core-hours -> "
+        f"{machines_cpu:.2f} machines of {cores} cores busy for 90% of the window",
+        f"  measured pace here: {pace:,.0f} URLs/s with the machine {use * 100:.0f}% busy with it"
+        + (" (not CPU-bound: latency, politeness or other load held it back)" if use < 0.7 else ""),
     ]
-    limits = {"CPU of the crawlers": max(machines_cpu, machines_pace)}
-    # Politeness: the largest site alone, at its concurrency and a government server's latency.
     big_urls = int(args.largest_pages * 1.16)
     concurrency = 4
     rate = concurrency / (args.largest_latency_ms / 1000)
-    big_s = big_urls / rate
+    big_share = big_urls / rate / WINDOW_S
     lines.append(
         f"- politeness: the largest site ({args.largest_pages:,} pages, ~{big_urls:,} URLs) at "
-        f"{concurrency} requests at once and {args.largest_latency_ms} ms a request: "
-        f"{rate:.0f} URLs/s -> {big_s / 60:.0f} min (it is started first: largest first)"
+        f"{concurrency} requests at once and {args.largest_latency_ms} ms a request: {rate:.0f} "
+        f"URLs/s -> {big_urls / rate / 60:.0f} min, {big_share * 100:.0f}% of the window (largest "
+        "sites start first)"
     )
-    measured_big = [
-        (s.site_id, main.db["sites"].get(s.site_id)) for s in plan if s.site_id.startswith("big")
-    ]
-    for site_id, seen in measured_big:
+    for s in plan:
+        seen = main.db["sites"].get(s.site_id) if s.site_id.startswith("big") else None
         if seen and seen["seconds"] > 0:
             lines.append(
-                f"  measured here: {site_id} ({seen['urls']:,} URLs) took {seen['seconds']:.0f} s"
-                f" ({seen['urls'] / seen['seconds']:.0f} URLs/s beside the other sites)"
+                f"  measured here: {s.site_id} ({seen['urls']:,} URLs, {s.latency_ms} ms) took "
+                f"{seen['seconds']:.0f} s ({seen['urls'] / seen['seconds']:.0f} URLs/s beside the "
+                "other sites)"
             )
-    if big_s > WINDOW_S:
-        limits["politeness of the largest site"] = math.inf
+    db_share = None
     if pg is not None:
         db_per_url = pg.usage.db_cpu_s / max(1, pg.urls)
         db_cores = urls * db_per_url / WINDOW_S
+        db_share = db_cores / cores
         links_per_url = pg.db["links"] / max(1, pg.urls)
         lines.append(
-            f"- database: PostgreSQL CPU {db_per_url * 1000:.3f} ms per URL ({pg.name}; "
-            f"{links_per_url:.0f} link rows per URL) -> {db_cores:.2f} cores of the database "
-            f"server busy for the whole window; {urls * links_per_url / 1e6:,.0f} M link rows a "
-            f"night"
+            f"- database: PostgreSQL {db_per_url * 1000:.3f} ms CPU per URL ({pg.name}; "
+            f"{links_per_url:.0f} link rows per URL, {urls * links_per_url / 1e6:,.0f} M a night) "
+            f"-> {db_cores:.2f} cores busy for the window: {db_share * 100:.0f}% of a machine of "
+            "this size"
         )
-        limits["the database"] = db_cores / cores  # in machines of this size
-    machines = math.ceil(max(limits["CPU of the crawlers"], 1e-9))
-    limit = max(limits, key=lambda k: limits[k])
+    machines = max(1, math.ceil(machines_cpu))
+    if big_share >= 1:
+        limit = "politeness of the largest site (it cannot finish in the window)"
+    elif db_share is not None and db_share >= 1:
+        limit = "the database (one server of this size cannot keep up)"
+    else:
+        limit = "the crawlers' CPU (more machines finish sooner)"
     lines.append(
-        f"=> {machines} machine{'s' if machines > 1 else ''} of this size (crawl processes = "
-        f"cores, one shared PostgreSQL); limiting factor: {limit}"
+        f"=> {machines} machine{'s' if machines > 1 else ''} of this size (crawler processes = "
+        f"cores) and one PostgreSQL; limiting factor: {limit}"
     )
     return lines
 
