@@ -84,6 +84,8 @@ class PageFacts:
     elements: Mapping[str, Any] = field(default_factory=dict)  # page elements found (footer etc.)
     anchors: frozenset[str] = frozenset()  # id and <a name> values: the fragments a link can target
     date_evidence: Sequence[Mapping[str, Any]] = ()  # accepted date candidates: text, date, rule
+    # Security facts (inspector.crawl.extract.security): hidden, scripts, wording, cloaking.
+    security: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,9 @@ def validate_profile(profile: RulesProfile) -> None:
     from checks.availability import availability_rules
 
     availability_rules(profile)
+    from checks.security import security_rules
+
+    security_rules(profile)
     try:
         from inspector.judge.scoring import validate_scoring
     except ImportError:  # pragma: no cover - scoring always ships with the package
