@@ -51,6 +51,13 @@ DEFAULT_SCORING: dict[str, Any] = {
         "missing_column": {"check": "missing_column", "points": 2.0, "cap": 20},
         "missing_element": {"check": "missing_element", "points": 1.0, "cap": 8},
         "availability": {"check": "availability", "per": "percent", "points": 2.0, "cap": 10},
+        "interaction_unanswered": {"check": "interaction_unanswered", "points": 2.0, "cap": 10},
+        "interaction_late": {"check": "interaction_late", "points": 1.0, "cap": 5},
+        "interaction_channel_empty": {
+            "check": "interaction_channel_empty",
+            "points": 2.0,
+            "cap": 6,
+        },
     },
 }
 
