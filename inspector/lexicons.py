@@ -18,10 +18,11 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from inspector.profile import RULES_DIR, ProfileError, RulesProfile
+from inspector.profile import RULES_FOLDER, RULES_PACKAGE, ProfileError, RulesProfile
 
 LEXICON_KINDS = ("hosts", "spam", "leaders", "terms", "exceptions")
 DEFAULT_LEXICONS = {kind: f"lexicons/{kind}.toml" for kind in LEXICON_KINDS}
@@ -152,7 +153,8 @@ def _resolve(profile: RulesProfile, value: str, key: str) -> Path:
     if candidate.is_absolute():
         tried = [candidate]
     else:
-        tried = [Path(profile.path).parent / candidate, RULES_DIR / candidate]
+        shipped = Path(str(resources.files(RULES_PACKAGE).joinpath(RULES_FOLDER)))
+        tried = [Path(profile.path).parent / candidate, shipped / candidate]
     for path in tried:
         if path.is_file():
             return path.resolve()
