@@ -197,7 +197,7 @@ def test_bad_security_profile_is_refused(tmp_path: Path, body: str, problem: str
     path = tmp_path / "bad.toml"
     path.write_text(f'[profile]\nextends = "census2015"\n{body}', encoding="utf-8")
     with pytest.raises(ProfileError, match=problem):
-        load_profile(str(path))
+        HiddenLinks.from_profile(load_profile(str(path)))
 
 
 def test_bad_lexicon_file_names_file_and_key(tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ def test_bad_lexicon_file_names_file_and_key(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ProfileError) as err:
-        load_profile(str(profile))
+        WordingErrors.from_profile(load_profile(str(profile)))
     assert str(leaders) in str(err.value) and "person[0] (李强).terms" in str(err.value)
 
 
