@@ -15,8 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from checks.base import Check, Finding, NotConfigured, PageFacts, Severity, SiteSnapshot
-from inspector.crawl.scope import scope_key
-from inspector.lexicons import HostPolicy, load_lexicons
+from inspector.lexicons import HostPolicy, host_key, load_lexicons
 from inspector.profile import ProfileError, RulesProfile
 
 DEFAULT_SEVERITY = {
@@ -69,10 +68,8 @@ def page_security(page: PageFacts) -> Mapping[str, Any]:
 
 
 def site_hosts(site: SiteSnapshot) -> frozenset[str]:
-    urls = [site.site.url]
-    if site.home is not None:
-        urls += [site.home.url, site.home.final_url]
-    return frozenset(scope_key(u) for u in urls if u and "://" in u)
+    """The site's host keys: those of every URL its home page goes by."""
+    return frozenset(k for k in (host_key(u) for u in site.home_urls) if k)
 
 
 class SecurityCheck(Check):

@@ -13,7 +13,7 @@ This module only reads and validates; the crawl compiles the matchers
 
 from __future__ import annotations
 
-import ipaddress
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +24,8 @@ from typing import Any
 
 from inspector.profile import RULES_FOLDER, RULES_PACKAGE, ProfileError, RulesProfile
 
+# The host part of an absolute or protocol-relative URL (backslashes count as slashes).
+NETLOC = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//([^/?#\\\s]*)")
 LEXICON_KINDS = ("hosts", "spam", "leaders", "terms", "exceptions")
 DEFAULT_LEXICONS = {kind: f"lexicons/{kind}.toml" for kind in LEXICON_KINDS}
 
@@ -59,12 +61,15 @@ def _trust(policy: HostPolicy, key: str, site_hosts: frozenset[str]) -> str:
     return ""
 
 
-def is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+def host_key(url: str) -> str:
+    """host[:port] without `www.`, lowercase, of an absolute or protocol-relative URL ("" if none)."""
+    m = NETLOC.match(url)
+    if m is None:
+        return ""
+    netloc = m.group(1).rpartition("@")[2].lower()
+    if netloc.endswith(":80") or netloc.endswith(":443"):
+        netloc = netloc.rsplit(":", 1)[0]
+    return netloc.removeprefix("www.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urljoin
 
 import ahocorasick_rs
 
-from inspector.lexicons import HostPolicy
+from inspector.lexicons import HostPolicy, host_key
 
 SNIPPET_CHARS = 160
 MAX_ITEMS = 30
@@ -70,23 +70,11 @@ _TAG_SRC = re.compile(r"<\s*(script|iframe|frame)\b([^>]*)>", re.I)
 _NOT_TLD = frozenset(("js", "css", "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "do",
                       "action", "png", "gif", "jpg", "jpeg", "swf", "json", "xml", "txt", "cgi"))  # fmt: skip
 _SPACE = re.compile(r"\s+")
-NETLOC = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//([^/?#\\\s]*)")
 
 
 def snippet(text: str, at: int = 0) -> str:
     start = max(0, at - SNIPPET_CHARS // 4)
     return _SPACE.sub(" ", text[start : start + SNIPPET_CHARS]).strip()
-
-
-def host_key(url: str) -> str:
-    """host[:port] without `www.`, lowercase, of an absolute or protocol-relative URL ("" if none)."""
-    m = NETLOC.match(url)
-    if m is None:
-        return ""
-    netloc = m.group(1).rpartition("@")[2].lower()
-    if netloc.endswith(":80") or netloc.endswith(":443"):
-        netloc = netloc.rsplit(":", 1)[0]
-    return netloc.removeprefix("www.")
 
 
 def is_absolute(value: str) -> bool:

@@ -25,9 +25,9 @@ import ahocorasick_rs
 from lxml import etree
 
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
-from inspector.crawl.extract.scripts import NETLOC, ScriptJudge, host_key, is_absolute
+from inspector.crawl.extract.scripts import ScriptJudge, is_absolute
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
-from inspector.lexicons import HostPolicy, Lexicons
+from inspector.lexicons import NETLOC, HostPolicy, Lexicons, host_key
 
 _GOV = (".gov.cn", ".gov.cn.")
 MAX_GROUPS = 20  # hidden blocks kept per page
