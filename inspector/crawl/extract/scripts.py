@@ -1,285 +1,243 @@
-"""Injected code (挂马): scripts and frames from untrusted hosts, obfuscated inline script, and
-scripts that send visitors from a search engine (or search-engine crawlers) elsewhere.
+"""What inline scripts write into a page: `document.write(...)` output, as a browser shows it.
 
-Pure functions over elements the caller collected in its one pass over the tree. Every item
-says `why` with a stable code (README lists them); an inline item carries a `snippet` of the
-code around what fired, a loaded one its `src`.
-
-Statistics and badge snippets write their script tag through `document.write(unescape(…))`
-(CNZZ, the 党政机关 badge of dcs.conac.cn, www.gov.cn's webdig): the written markup is decoded and
-judged by the hosts it loads, so an allow-listed service stays silent and the same call loading
-an unknown host does not.
+Government CMS templates write dates (`document.write("2023-10-11")`, or a variable cut with
+`substring`), menus, the 党政机关 badge (`document.write(unescape("%3Cspan id='_ideConac'…"))`)
+and pagers with `document.write`. A crawler without a browser sees none of it unless the string
+literals are read. This is not a JavaScript interpreter: it concatenates the string literals of
+each `document.write` argument (after `unescape`/`decodeURIComponent`, and with simple
+`var x = "…"` variables substituted), which is what such templates write in practice.
 """
 
 from __future__ import annotations
 
-import base64
+import copy
 import re
-from collections.abc import Iterable
-from functools import lru_cache
-from typing import Any
-from urllib.parse import unquote, urljoin
+from collections.abc import Callable, Iterator
+from urllib.parse import unquote
 
-import ahocorasick_rs
+import lxml.html
+from lxml import etree
 
-from inspector.lexicons import HostPolicy, host_key
+__all__ = ["expand_script_writes", "has_script_writes", "script_literals", "written_html"]
 
-SNIPPET_CHARS = 160
-MAX_ITEMS = 30
-
-# A script element created in code and given a URL: var s = createElement("script"); s.src = "…"
-_LOADS = re.compile(r"""(?:\.src\s*=\s*|getScript\s*\(\s*)['"]\s*((?:https?:)?//[^'"\s]+)""")
-_TRIGGERS = ("eval", "fromCharCode", "\\x", "_0x", "atob", "document.write", "innerHTML", ".html(",
-             "insertAdjacentHTML", ".src='", '.src="', ".src = '", '.src = "', "getScript",
-             "referrer", "userAgent", "unescape", "decodeURI")  # fmt: skip
-_TRIGGER_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([t.encode() for t in _TRIGGERS])
-_OBFUSCATION_TRIGGERS = frozenset(("eval", "fromCharCode", "\\x", "_0x", "atob"))
-_WRITE_TRIGGERS = frozenset(("document.write", "innerHTML", ".html(", "insertAdjacentHTML"))
-_LOAD_TRIGGERS = frozenset((".src='", '.src="', ".src = '", '.src = "', "getScript"))
-_ENCODING_TRIGGERS = frozenset(("unescape", "decodeURI"))
-_ENCODED = re.compile(r"\b(?:unescape|decodeURIComponent|decodeURI)\s*\(", re.I)
-_EVAL_CHARCODE = re.compile(r"\beval\s*\(\s*(?:window\.)?String\.fromCharCode\s*\(")
-_CHARCODES = re.compile(r"String\.fromCharCode\s*\(\s*((?:\d{1,5}\s*,\s*){19,}\d{1,5})\s*\)")
-_PACKED = re.compile(
-    r"\beval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[rd]\s*\)"
+_WRITE_RE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
+_VAR_RE = re.compile(r"(?:\b(?:var|let|const)\s+)?([A-Za-z_$][\w$]*)\s*=\s*(?=['\"`])")
+_DECODERS = ("unescape", "decodeURIComponent", "decodeURI")
+_WRITING_SCRIPTS = etree.XPath(
+    "//script[not(@src)][not(@data-written-out)]"
+    "[contains(., 'document.write') or contains(., 'document .write')]"
 )
-_HEX_BLOB = re.compile(r"(?:\\x[0-9a-fA-F]{2}){20,}")
-_EVAL_DECODED = re.compile(
-    r"\beval\s*\(\s*(?:window\.)?(?:unescape|decodeURIComponent|decodeURI|atob)\s*\("
-)
-_OBFUSCATOR = re.compile(r"\b_0x[0-9a-f]{4,6}\b")
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}")
-_RUNS_CODE = re.compile(r"\beval\s*\(|\bFunction\s*\(|document\.write")
-# Lowercase names whose presence, with document.referrer and a navigation, makes a redirect of
-# visitors from search engines.
-_SEARCH_ENGINES = ("baidu", "sogou", "so.com", "sm.cn", "google", "bing", "yahoo", "soso", "youdao",
-                   "haosou", "360.cn", "toutiao", "yandex")  # fmt: skip
-_SPIDERS = ("spider", "googlebot", "bingbot", "sogou", "yisou", "bytespider")
-_NAVIGATE = re.compile(
-    r"location(?:\.href)?\s*=(?!=)|location\.(?:replace|assign)\s*\(|window\.open\s*\(|"
-    r"document\.write|\.href\s*=(?!=)|top\.location|window\.navigate|setTimeout\s*\(\s*['\"]\s*location",
-    re.I,
-)
-# A host in written markup: after // (absolute or protocol-relative), or the first thing of a
-# string that follows a concatenation ("…" + protocol + "s9.cnzz.com/…").
-_HOST_IN_CODE = re.compile(
-    r"""(?://|\+\s*['"]\s*)([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+)(?=[/:'"?\s\\]|$)""", re.I
-)
-_TAG_SRC = re.compile(r"<\s*(script|iframe|frame)\b([^>]*)>", re.I)
-# What a host seen in code must not end with: file names (//jquery.min.js in a comment).
-_NOT_TLD = frozenset(("js", "css", "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "do",
-                      "action", "png", "gif", "jpg", "jpeg", "swf", "json", "xml", "txt", "cgi"))  # fmt: skip
-_SPACE = re.compile(r"\s+")
+MAX_WRITTEN = 200_000  # characters written per page: a runaway template is not worth more
 
 
-def snippet(text: str, at: int = 0) -> str:
-    start = max(0, at - SNIPPET_CHARS // 4)
-    return _SPACE.sub(" ", text[start : start + SNIPPET_CHARS]).strip()
+def has_script_writes(doc: etree._Element) -> bool:
+    """Whether any inline script of the page calls document.write."""
+    return bool(_WRITING_SCRIPTS(doc))
 
 
-def is_absolute(value: str) -> bool:
-    low = value[:8].lower()
-    return low.startswith(("http://", "https://")) or value.startswith("//")
+def written_html(script: str) -> str:
+    """The HTML an inline script writes with document.write, string literals concatenated."""
+    script = _without_comments(script)
+    variables: dict[str, str] | None = None
+    parts: list[str] = []
+    for argument in _write_arguments(script):
+        masked = _mask_strings(argument)
+        if variables is None and _IDENTIFIER_RE.search(masked):
+            variables = _string_variables(script)  # only when an argument names a variable
+        parts.append(_evaluate(argument, masked, variables or {}))
+    return "".join(parts)[:MAX_WRITTEN]
 
 
-@lru_cache(maxsize=4096)
-def _inline_items(
-    code: str, policy: HostPolicy, site_hosts: frozenset[str], scheme: str
-) -> tuple[dict[str, Any], ...]:
-    """What one inline script shows, remembered: a site's template scripts repeat on every page."""
-    judge = ScriptJudge(f"{scheme}://x/", policy, site_hosts)
-    judge.read_inline(code)
-    return tuple(judge.items)
+def script_literals(script: str) -> list[str]:
+    """Every string literal of a script, decoded (dates kept in variables are read from here)."""
+    return [value for value, _ in _literals(script)]
 
 
-class ScriptJudge:
-    """Judges the scripts, frames and refresh tags of one page."""
+def expand_script_writes(
+    doc: etree._Element,
+    *,
+    in_place: bool = False,
+    wanted: Callable[[str], bool] | None = None,
+) -> etree._Element:
+    """The document with what its inline scripts write inserted right after each script.
 
-    def __init__(self, page_url: str, policy: HostPolicy, site_hosts: frozenset[str]) -> None:
-        self.page_url = page_url
-        self.policy = policy
-        self.site_hosts = site_hosts
-        self.items: list[dict[str, Any]] = []
-        self._seen: set[tuple[str, str]] = set()
+    Returns `doc` itself when nothing (`wanted`) is written; otherwise a modified copy (or `doc`
+    modified in place when `in_place`). `wanted` filters the written HTML worth inserting (the
+    date reader wants only writes holding a date, and so copies few pages). Each insertion is a
+    `<span data-written="script">` element, so callers can tell written from static markup.
+    """
+    scripts = _WRITING_SCRIPTS(doc)
+    if not scripts:
+        return doc
+    writes = [(i, written_html(script.text or "")) for i, script in enumerate(scripts)]
+    writes = [(i, html) for i, html in writes if html.strip() and (wanted is None or wanted(html))]
+    if not writes:
+        return doc
+    if not in_place:
+        doc = copy.deepcopy(doc)
+        scripts = _WRITING_SCRIPTS(doc)
+    budget = MAX_WRITTEN
+    for i, html in writes:
+        script = scripts[i]
+        script.set("data-written-out", "1")  # expanded once, even when read again
+        if budget <= 0:
+            continue
+        budget -= len(html)
+        try:
+            wrapper = lxml.html.fragment_fromstring(html, create_parent="span")
+        except (etree.ParserError, ValueError):
+            continue
+        wrapper.set("data-written", "script")
+        script.addnext(wrapper)
+    return doc
 
-    def trust(self, key: str) -> str:
-        """ "site" | "gov" | "allowed" | "" (untrusted) for a host key."""
-        return self.policy.trust(key, self.site_hosts)
 
-    def _add(self, why: str, **fields: Any) -> None:
-        key = (why, fields.get("src") or fields.get("snippet", ""))
-        if key not in self._seen and len(self.items) < MAX_ITEMS:
-            self._seen.add(key)
-            self.items.append({"why": why, **fields})
+# --- a tiny reader of JavaScript string expressions --------------------------------------------
 
-    def _untrusted(self, value: str) -> str:
-        """The host key of an absolute URL nobody trusts, else ""."""
-        if not is_absolute(value):
-            return ""
-        key = host_key(value)
-        return key if key and not self.trust(key) else ""
 
-    def external(self, el: Any, hidden: bool) -> None:
-        """A `<script src>`, `<iframe src>` or `<frame src>`."""
-        src = (el.get("src") or "").strip()
-        if not src:
-            return
-        if src[:5].lower() == "data:":
-            payload = _data_payload(src)
-            if el.tag == "script" and payload and self._suspicious_markup(payload):
-                self._add("data_uri_script", snippet=snippet(payload))
-            return
-        host = self._untrusted(src)
-        if not host:
-            return
-        url = urljoin(self.page_url, src)
-        if el.tag == "script":
-            self._add("untrusted_script_host", src=url, host=host)
+def _write_arguments(script: str) -> Iterator[str]:
+    """The source text of each document.write(...) argument (balanced parentheses)."""
+    for match in _WRITE_RE.finditer(script):
+        end = _closing_paren(script, match.end())
+        if end is not None:
+            yield script[match.end() : end]
+
+
+def _closing_paren(text: str, start: int) -> int | None:
+    depth, i, n = 1, start, len(text)
+    while i < n:
+        char = text[i]
+        if char in "'\"`":
+            i = _string_end(text, i)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index just after the string literal starting at `start` (its quote)."""
+    quote, i, n = text[start], start + 1, len(text)
+    while i < n:
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            return i + 1
+        if text[i] == "\n" and quote != "`":
+            return i  # unterminated: stop at the line end
+        i += 1
+    return n
+
+
+def _literals(text: str) -> Iterator[tuple[str, int]]:
+    """(decoded value, start index) of every string literal in `text`, with unescape() applied."""
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "/" and i + 1 < n and text[i + 1] in "/*":
+            i = _comment_end(text, i)
+            continue
+        if char in "'\"`":
+            end = _string_end(text, i)
+            value = _decode(text[i + 1 : end - 1] if end - 1 > i else "")
+            before = text[max(0, i - 24) : i]
+            if any(re.search(rf"\b{name}\s*\(\s*$", before) for name in _DECODERS):
+                value = unquote(value)
+            yield value, i
+            i = end
+            continue
+        i += 1
+
+
+def _without_comments(text: str) -> str:
+    """`text` without // and /* */ comments (string literals kept as they are)."""
+    if "//" not in text and "/*" not in text:
+        return text
+    out, i, n = [], 0, len(text)
+    while i < n:
+        char = text[i]
+        if char in "'\"`":
+            end = _string_end(text, i)
+            out.append(text[i:end])
+            i = end
+        elif char == "/" and i + 1 < n and text[i + 1] in "/*" and not _regex_or_url(text, i):
+            i = _comment_end(text, i)
+            out.append("\n")
         else:
-            self._add("hidden_iframe" if hidden else "untrusted_iframe_host", src=url, host=host)
-
-    def refresh(self, content: str) -> None:
-        """`<meta http-equiv=refresh content="0;url=…">` to a host nobody trusts."""
-        m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
-        if m and self._untrusted(m.group(1)):
-            self._add(
-                "meta_refresh_untrusted",
-                src=urljoin(self.page_url, m.group(1)),
-                host=host_key(m.group(1)),
-            )
-
-    def inline(self, code: str) -> None:
-        """Inline code (judged once per distinct text and site)."""
-        scheme = "https" if self.page_url.startswith("https:") else "http"
-        for item in _inline_items(code, self.policy, self.site_hosts, scheme):
-            self._add(**item)
-
-    def read_inline(self, code: str) -> None:
-        """JavaScript names are case-sensitive, so each rule needs a plain name in the code
-        (eval, document.write, referrer …); one automaton pass over the UTF-8 bytes finds which
-        are there before any regular expression runs."""
-        found = {
-            _TRIGGERS[i]
-            for i, _, _ in _TRIGGER_AUTOMATON.find_matches_as_indexes(
-                code.encode("utf-8", "replace")
-            )
-        }
-        if not found:
-            return
-        if found & _OBFUSCATION_TRIGGERS:
-            for why, at in self._obfuscation(code, found):
-                self._add(why, snippet=snippet(code, at))
-        if found & _WRITE_TRIGGERS:
-            self._written(code, found)
-        if found & _LOAD_TRIGGERS:
-            for m in _LOADS.finditer(code):
-                host = self._untrusted(m.group(1))
-                if host:
-                    self._add(
-                        "loads_untrusted_script", src=urljoin(self.page_url, m.group(1)), host=host
-                    )
-        if "referrer" in found or "userAgent" in found:
-            low = code.lower()
-            if (
-                "referrer" in found
-                and any(e in low for e in _SEARCH_ENGINES)
-                and _NAVIGATE.search(code)
-            ):
-                self._add("search_referrer_redirect", snippet=snippet(code, code.find("referrer")))
-            spider = next((low.find(s) for s in _SPIDERS if s in low), -1)
-            if "userAgent" in found and spider >= 0 and _NAVIGATE.search(code):
-                self._add("crawler_user_agent_check", snippet=snippet(code, spider))
-
-    def _obfuscation(self, code: str, found: set[str]) -> Iterable[tuple[str, int]]:
-        if "fromCharCode" in found:
-            m = _EVAL_CHARCODE.search(code) if "eval" in found else None
-            if m:
-                yield "eval_fromcharcode", m.start()
-            else:
-                m = _CHARCODES.search(code)
-                if m and self._suspicious_markup(_decode_charcodes(m.group(1))):
-                    yield "fromcharcode_payload", m.start()
-        if "eval" in found and found & {"unescape", "decodeURI", "atob"}:
-            m = _EVAL_DECODED.search(code)
-            if m:
-                yield "eval_encoded", m.start()
-        if "eval" in found and "p,a,c,k,e" in code.replace(" ", ""):
-            m = _PACKED.search(code)
-            if m:
-                yield "packed_eval", m.start()
-        if "\\x" in found:
-            m = _HEX_BLOB.search(code)
-            if m:
-                yield "hex_escaped_blob", m.start()
-        if "_0x" in found and len(_OBFUSCATOR.findall(code)) >= 10:
-            yield "obfuscator_identifiers", code.find("_0x")
-        if "atob" in found and _RUNS_CODE.search(code):
-            m = _BASE64_RUN.search(code)
-            if m and "data:" not in code[max(0, m.start() - 30) : m.start()]:
-                yield "base64_eval", m.start()
-
-    def _written(self, code: str, found: set[str]) -> None:
-        """document.write / innerHTML of markup: judged by what the markup loads."""
-        encoded = bool(found & _ENCODING_TRIGGERS) and bool(_ENCODED.search(code))
-        markup = unquote(code) if encoded else code
-        hosts = self._code_hosts(markup)
-        if hosts:
-            at = markup.find(hosts[0])
-            self._add("writes_untrusted_source", snippet=snippet(markup, at), host=hosts[0])
-        elif encoded and self._inline_script_tag(markup):
-            self._add(
-                "document_write_unescape", snippet=snippet(markup, _TAG_SRC.search(markup).start())
-            )
-
-    def _code_hosts(self, markup: str) -> list[str]:
-        if "<" not in markup and "%3C" not in markup.upper():
-            return []
-        out = []
-        for m in _TAG_SRC.finditer(markup):
-            for h in _HOST_IN_CODE.findall(m.group(2)):
-                key = host_key("//" + h)
-                label = key.rpartition(".")[2].partition(":")[0]
-                if (label.isalpha() and label not in _NOT_TLD) or _is_ip(key):
-                    if not self.trust(key) and key not in out:
-                        out.append(key)
-        return out
-
-    @staticmethod
-    def _inline_script_tag(markup: str) -> bool:
-        for m in _TAG_SRC.finditer(markup):
-            if m.group(1).lower() == "script" and "src" not in m.group(2).lower():
-                return True
-        return False
-
-    def _suspicious_markup(self, decoded: str) -> bool:
-        return bool(
-            self._code_hosts(decoded)
-            or self._inline_script_tag(decoded)
-            or re.search(r"\beval\s*\(|location|window\.open", decoded)
-        )
-
-
-def _data_payload(src: str) -> str:
-    """The decoded body of a base64 data: URI ("" when it is not one)."""
-    head, _, body = src.partition(",")
-    if ";base64" not in head.lower():
-        return ""
-    try:
-        return base64.b64decode(body + "=" * (-len(body) % 4)).decode("utf-8", "replace")
-    except ValueError:
-        return ""
-
-
-def _decode_charcodes(numbers: str) -> str:
-    out = []
-    for n in numbers.split(","):
-        value = int(n)
-        if value < 0x110000:
-            out.append(chr(value))
+            out.append(char)
+            i += 1
     return "".join(out)
 
 
-def _is_ip(key: str) -> bool:
-    host = key.partition(":")[0]
-    parts = host.split(".")
-    return len(parts) == 4 and all(p.isdigit() for p in parts)
+def _regex_or_url(text: str, i: int) -> bool:
+    """`//` inside something that is not a comment: 'http://' outside quotes does not occur in
+    code, but `a = b //c` does; only a preceding ':' (a URL pasted bare) is treated as text."""
+    return text[i + 1] == "/" and i > 0 and text[i - 1] == ":"
+
+
+def _comment_end(text: str, start: int) -> int:
+    if text[start + 1] == "/":
+        end = text.find("\n", start)
+        return len(text) if end < 0 else end + 1
+    end = text.find("*/", start + 2)
+    return len(text) if end < 0 else end + 2
+
+
+def _string_variables(script: str) -> dict[str, str]:
+    """`var name = "a" + "b";` assignments of string literals (the last one wins)."""
+    variables: dict[str, str] = {}
+    for match in _VAR_RE.finditer(script):
+        statement_end = script.find(";", match.end())
+        line_end = script.find("\n", match.end())
+        ends = [e for e in (statement_end, line_end) if e >= 0]
+        expression = script[match.end() : min(ends) if ends else len(script)]
+        variables[match.group(1)] = "".join(value for value, _ in _literals(expression))
+    return variables
+
+
+_IDENTIFIER_RE = re.compile(r"(?<![\w$.'\"])([A-Za-z_$][\w$]*)(?![\w$]*\s*\()")
+
+
+def _evaluate(argument: str, masked: str, variables: dict[str, str]) -> str:
+    """Concatenate the literals of one argument, substituting known string variables."""
+    pieces: list[tuple[int, str]] = list((start, value) for value, start in _literals(argument))
+    for match in _IDENTIFIER_RE.finditer(masked):
+        name = match.group(1)
+        if name in variables:
+            pieces.append((match.start(), variables[name]))
+    pieces.sort()
+    return "".join(value for _, value in pieces)
+
+
+def _mask_strings(text: str) -> str:
+    """`text` with every string literal blanked out (same length), so identifiers are found."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] in "'\"`":
+            end = _string_end(text, i)
+            out.append(" " * (end - i))
+            i = end
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "", "b": "", "f": "", "v": "", "0": ""}
+
+
+def _decode(raw: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "ux" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE_ESCAPES.get(code, code)
+
+    return _ESCAPE_RE.sub(replace, raw) if "\\" in raw else raw

@@ -25,7 +25,7 @@ import ahocorasick_rs
 from lxml import etree
 
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
-from inspector.crawl.extract.scripts import ScriptJudge, is_absolute
+from inspector.crawl.extract.injected import ScriptJudge, is_absolute
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
 from inspector.lexicons import NETLOC, HostPolicy, Lexicons, host_key
 
