@@ -112,13 +112,15 @@ class HomepageStale(Check):
             return
         newest, basis, evidence = home.newest_item_date, "home", list(home.date_evidence)
         if newest is None:
-            dated = [c for c in judged_columns(site) if c.newest_date is not None and not c.parent]
+            dated = [
+                (c.newest_date, c)
+                for c in judged_columns(site)
+                if c.newest_date is not None and not c.parent
+            ]
             if dated:
-                best = max(dated, key=lambda c: c.newest_date)
-                newest, basis = best.newest_date, "columns"
-                evidence = [
-                    {"text": best.name, "date": best.newest_date.isoformat(), "url": best.url}
-                ]
+                best_date, best = max(dated, key=lambda pair: pair[0])
+                newest, basis = best_date, "columns"
+                evidence = [{"text": best.name, "date": best_date.isoformat(), "url": best.url}]
         age = _age(site.as_of, newest)
         if age is not None and age <= self.days:
             return
@@ -235,9 +237,18 @@ class ColumnStale(Check):
 
 
 _COLUMN_KEYS = frozenset(
-    ("column", "category", "newest_date", "age_days", "threshold_days", "parent", "canonical",
-     "item_count", "empty_marker")
-)  # fmt: skip
+    (
+        "column",
+        "category",
+        "newest_date",
+        "age_days",
+        "threshold_days",
+        "parent",
+        "canonical",
+        "item_count",
+        "empty_marker",
+    )
+)
 
 
 def column_headline(check: Check, detail: Mapping[str, Any], lang: str) -> str:

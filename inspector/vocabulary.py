@@ -184,17 +184,57 @@ class ColumnRules:
     # Link texts that are never columns: equal to one of ignore_texts, or containing one of
     # ignore_substrings (case-insensitive).
     ignore_texts: tuple[str, ...] = (
-        "首页", "网站首页", "返回首页", "主页", "home", "index", "en", "英文", "网站地图",
-        "用户中心", "个人中心", "退出", "繁体", "繁體", "简体", "简", "繁",
-    )  # fmt: skip
+        "首页",
+        "网站首页",
+        "返回首页",
+        "主页",
+        "home",
+        "index",
+        "en",
+        "英文",
+        "网站地图",
+        "用户中心",
+        "个人中心",
+        "退出",
+        "繁体",
+        "繁體",
+        "简体",
+        "简",
+        "繁",
+    )  # fmt: skip - keyword lists read best packed
     ignore_substrings: tuple[str, ...] = (
-        "登录", "登陆", "注册", "login", "register", "english", "英文版",
-        "无障碍", "关怀版", "长者版", "适老",
-    )  # fmt: skip
+        "登录",
+        "登陆",
+        "注册",
+        "login",
+        "register",
+        "english",
+        "英文版",
+        "无障碍",
+        "关怀版",
+        "长者版",
+        "适老",
+    )  # fmt: skip - keyword lists read best packed
     ignore_extensions: tuple[str, ...] = (
-        "pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "7z",
-        "jpg", "jpeg", "png", "gif", "mp4", "mp3", "txt", "apk", "exe",
-    )  # fmt: skip
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "wps",
+        "zip",
+        "rar",
+        "7z",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "mp4",
+        "mp3",
+        "txt",
+        "apk",
+        "exe",
+    )  # fmt: skip - keyword lists read best packed
     # Paths of article pages: /2025/11/, /202511/, /2025-11/20/, t20251120_123, content_123
     article_path: str = (
         r"/(?:19|20)\d\d/\d{1,2}/|/(?:19|20)\d\d-?\d\d/|/t(?:19|20)\d{6}_|/(?:19|20)\d{6}/"
@@ -204,15 +244,22 @@ class ColumnRules:
     nav_attr: str = r"nav|menu|daohang"
     sitemap_texts: tuple[str, ...] = ("网站地图", "站点地图")
     empty_markers: tuple[str, ...] = (
-        "暂无信息", "暂无内容", "暂无数据", "暂无记录", "正在建设中", "栏目建设中",
-    )  # fmt: skip
+        "暂无信息",
+        "暂无内容",
+        "暂无数据",
+        "暂无记录",
+        "正在建设中",
+        "栏目建设中",
+    )  # fmt: skip - keyword lists read best packed
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any] | None) -> ColumnRules:
         if not table:
             return DEFAULT_COLUMN_RULES
         known = {name: table[name] for name in cls.__slots__ if name in table}
-        converted = {k: tuple(v) if isinstance(v, list) else v for k, v in known.items()}
+        converted: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in known.items()
+        }
         return cls(**converted)
 
 
