@@ -100,7 +100,7 @@ def test_probe_stores_one_sample_per_site(
         "merged",
         "stillon",
         "olddept",
-    }  # fmt: skip - never the exception site
+    }  # never the exception site
     outcome = {sid: r.outcome for sid, r in rows.items()}
     assert outcome == {
         "good": "ok",

@@ -147,17 +147,8 @@ class HostQueue:
 
 
 OWN_META = (
-    "sc",
-    "key",
-    "kind",
-    "depth",
-    "chain",
-    "shared",
-    "t0",
-    "download_slot",
-    "stop_body",
-    "tries",
-)  # fmt: skip - the meta keys, packed like the table above
+    "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
+)  # fmt: skip  # the meta keys of the table above, packed
 
 
 def own_meta(meta: dict[str, Any]) -> dict[str, Any]:

@@ -22,40 +22,14 @@ def site_of(row: SiteRow) -> Site:
 
 # The columns read into PageFacts and TargetFacts, by field name (the same in both).
 _PAGE_FIELDS = (
-    "url",
-    "final_url",
-    "status",
-    "content_type",
-    "size",
-    "depth",
-    "title",
-    "elapsed_ms",
-    "is_home",
-    "kind",
-    "pub_date",
-    "newest_item_date",
-    "meta_date",
-    "encoding_declared",
-    "encoding_used",
-    "not_found_hint",
-    "fingerprint",
-)  # fmt: skip - field names read best packed
+    "url", "final_url", "status", "content_type", "size", "depth", "title", "elapsed_ms",
+    "is_home", "kind", "pub_date", "newest_item_date", "meta_date", "encoding_declared",
+    "encoding_used", "not_found_hint", "fingerprint",
+)  # fmt: skip  # field names read best packed
 _TARGET_FIELDS = (
-    "url",
-    "internal",
-    "kind",
-    "method",
-    "status",
-    "reason",
-    "final_url",
-    "redirects",
-    "content_type",
-    "size",
-    "elapsed_ms",
-    "note",
-    "note_code",
-    "note_params",
-)  # fmt: skip - field names read best packed
+    "url", "internal", "kind", "method", "status", "reason", "final_url", "redirects",
+    "content_type", "size", "elapsed_ms", "note", "note_code", "note_params",
+)  # fmt: skip  # field names read best packed
 _PAGE_COLUMNS = tuple(getattr(PageRow, name) for name in _PAGE_FIELDS)
 _TARGET_COLUMNS = tuple(getattr(TargetRow, name) for name in _TARGET_FIELDS)
 
