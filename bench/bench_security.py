@@ -68,7 +68,7 @@ def synthetic_pages(pages: int, workdir: Path) -> list[tuple[Path, str]]:
     return [(p, "http://127.0.0.1:8080/" + str(p.relative_to(www))) for p in files]
 
 
-def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:  # noqa: ANN001
+def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"reference": [], "security": []}
     for _ in range(rounds):
         for doc, url, hosts, title, text in docs:

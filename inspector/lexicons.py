@@ -67,7 +67,7 @@ def host_key(url: str) -> str:
     if m is None:
         return ""
     netloc = m.group(1).rpartition("@")[2].lower()
-    if netloc.endswith(":80") or netloc.endswith(":443"):
+    if netloc.endswith((":80", ":443")):
         netloc = netloc.rsplit(":", 1)[0]
     return netloc.removeprefix("www.")
 

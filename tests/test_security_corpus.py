@@ -262,7 +262,7 @@ def test_hidden_links_and_scripts_recall_and_precision() -> None:
         url = _url(i)
         html = _article(rng, day)
         if i % 3 == 0:
-            technique, opening, closing = HIDING[i % len(HIDING)]
+            _technique, opening, closing = HIDING[i % len(HIDING)]
             links = rng.sample(SPAM_LINKS, k=rng.randint(1, 3))
             block = "".join(f'<a href="{h.format(n=i)}">{t}</a> ' for h, t in links)
             html = html.replace(

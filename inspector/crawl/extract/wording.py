@@ -208,7 +208,7 @@ class TextMatcher:
             if note:
                 item["note"] = note
             return item
-        _, p, office, name_at = value
+        _, p, office, _name_at = value
         return judge_title(self.lexicon, self.lexicon.persons[p], office, text, start, end, on)
 
 
