@@ -37,6 +37,7 @@ class BatchSiteSpider(SiteSpider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BatchSiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, BatchSiteSpider)
         if not crawler.settings.frozen:
             # Every site the queue may hand out gets its download slot's politeness now.
             configure_politeness(crawler.settings, spider.sites + spider.source.sites)

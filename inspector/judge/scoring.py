@@ -26,7 +26,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from inspector.facts import Finding, Severity, SiteSnapshot
 from inspector.judge.availability import closed_state
@@ -57,6 +57,7 @@ DEFAULT_SCORING: dict[str, Any] = {
             "points": 2.0,
             "cap": 6,
         },
+        "wording_error": {"check": "wording_error", "points": 2.0, "cap": 10},
     },
 }
 
@@ -90,7 +91,7 @@ class DeductionLine:
         return True
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 

@@ -25,6 +25,7 @@ machine stays within it (at least 1 each).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -64,8 +65,12 @@ def process_count(settings: Settings, requested: int | None, sites: int) -> int:
     more than the sites to crawl."""
     n = requested if requested is not None else settings.getint("INSPECTOR_PROCESSES")
     if n <= 0:
-        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(n or 1, sites))
+        n = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1
+        )
+    return max(1, min(n, sites))
 
 
 def crawl_registry(
@@ -226,10 +231,8 @@ class Supervisor:
         )
         for proc in self.procs:
             if proc.is_alive() and proc.pid:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(proc.pid, signum)
-                except ProcessLookupError:
-                    pass
 
     def _supervise(
         self, results: Any, sink: Any, progress: bool
@@ -306,10 +309,8 @@ def _progress_enabled(settings: Settings) -> bool:
     if not settings.getbool("INSPECTOR_PROGRESS", True):
         return False
     extensions = settings.getwithbase("EXTENSIONS")
-    return any(
-        (key is Progress or key == "inspector.ops.progress.Progress") and value is not None
-        for key, value in extensions.items()
-    )
+    names = {"inspector.ops.progress.Progress", Progress}
+    return any(key in names and value is not None for key, value in extensions.items())
 
 
 def _ensure_logging(settings: Settings) -> None:

@@ -147,8 +147,8 @@ class ProgressState:
                 meter.pages += 1
         elif isinstance(item, SiteDone):
             c.sites_done += 1
-            meter = c.sites.pop(item.site_id, None)
-            c.done_urls += meter.urls if meter else 0
+            done = c.sites.pop(item.site_id, None)
+            c.done_urls += done.urls if done else 0
         elif isinstance(item, ProbeItem):
             # One sample per site: a probe is "done" for the site once its sample is in.
             c.sites_done += 1
@@ -209,9 +209,7 @@ class ProgressState:
             mean = sum(self.sizes.values()) / len(self.sizes)
         complete = True
         for site_id in self.waiting:
-            size = self.sizes.get(site_id)
-            if size is None:
-                size = mean
+            size: float | None = self.sizes.get(site_id, mean)
             if size is None:
                 complete = False
             else:
