@@ -63,8 +63,13 @@ def read_message(doc: etree._Element, url: str = "") -> MessageDetail:
     detail = MessageDetail()
     for stream in (_vertical_pairs(root), read_labels(root)):
         after_reply = False
+        asked_seen = False
         for found in stream:
             value = found.value.strip()
+            if found.field == "asked" and value:
+                if asked_seen:
+                    break  # a second message begins (相关信件, 热点留言): not this one's facts
+                asked_seen = True
             if value and found.label not in detail.fields:
                 detail.fields[found.label] = value[:300]
             _apply(detail, found.field, value, after_reply)

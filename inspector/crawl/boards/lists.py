@@ -58,6 +58,7 @@ class ListPage:
     unreadable: str = ""  # "" or a key of boardfacts.UNREADABLE_REASONS
     list_links: list[str] = field(default_factory=list)  # the board's list pages, when elsewhere
     frame_url: str = ""  # the list shown in an iframe
+    header_only: bool = False  # a message list's header with no row under it: an empty list
     records_embedded: int = 0  # Hanweb datastore records in the page
 
 
@@ -82,9 +83,22 @@ def read_list(
         link.url for link in board_links(doc, url, rules) if link.role == LIST and link.url != url
     ]
     page.frame_url = _frame(doc, url)
-    if not page.list_links and not page.frame_url:
+    page.header_only = _has_header(doc)
+    if not page.list_links and not page.frame_url and not page.header_only:
         page.unreadable = unreadable_reason(doc, content)
     return page
+
+
+def _has_header(doc: etree._Element) -> bool:
+    for table in doc.iter("table"):
+        if any(_is_header(_columns(_CELLS(tr))) for tr in _TABLE_ROWS(table)[:4]):
+            return True
+    for element in doc.iter("div", "li", "ul", "dl", "p"):
+        children = [c for c in element if isinstance(c.tag, str)]
+        if len(children) >= 2 and element.find(".//a[@href]") is None:
+            if _is_header([header_field(_cell_text(c)) for c in children]):
+                return True
+    return False
 
 
 def find_rows(doc: etree._Element, url: str) -> tuple[list[Row], str]:

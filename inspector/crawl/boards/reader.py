@@ -69,6 +69,7 @@ class BoardReader:
     unreadable: str = ""
     empty_marker: str = ""
     truncated: bool = False
+    list_empty: bool = False
     notes: list[str] = field(default_factory=list)
 
     # --- the dialogue with the fetcher ------------------------------------------------------
@@ -134,6 +135,10 @@ class BoardReader:
             return []  # past the last page
         if page.empty_marker:
             self.empty_marker = page.empty_marker
+            self.list_url = self.list_url or url
+            return []
+        if page.header_only and not page.list_links and not page.frame_url:
+            self.list_empty = True  # the list's header stands over no row
             self.list_url = self.list_url or url
             return []
         follow = [Fetch(u, LIST) for u in page.list_links[:ENTRY_LINKS_MAX]]
@@ -223,10 +228,12 @@ class BoardReader:
             list_pages=self.list_pages,
             detail_pages=self.detail_pages,
             messages=messages,
-            unreadable="" if messages or self.empty_marker else (self.unreadable or "no_list"),
+            unreadable=""
+            if messages or self.empty_marker or self.list_empty
+            else (self.unreadable or "no_list"),
             empty_marker=self.empty_marker,
             truncated=self.truncated,
-            notes=tuple(dict.fromkeys(self.notes)),
+            notes=tuple(dict.fromkeys(self.notes + (["empty_list"] if self.list_empty else []))),
         )
 
 
