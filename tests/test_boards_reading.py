@@ -133,3 +133,14 @@ def test_board_links_are_classified(name: str, url: str, role: str) -> None:
 )
 def test_what_is_not_a_board(name: str, url: str) -> None:
     assert classify(name, url) is None
+
+
+def test_the_profile_holds_the_board_rules_the_code_defaults_to() -> None:
+    from inspector.crawl.boards import DEFAULT_BOARD_RULES, BoardRules
+    from inspector.profile import load_profile
+
+    rules = BoardRules.from_mapping(load_profile("census2015").section("interaction"))
+    assert rules == DEFAULT_BOARD_RULES
+    changed = BoardRules.from_mapping({"board_names": ["民生热线"]})
+    assert classify("民生热线", "http://x.gov.cn/m/", changed).role == BOARD
+    assert classify("领导信箱", "http://x.gov.cn/n/", changed) is not None  # patterns still apply

@@ -148,11 +148,14 @@ def _cell(element: etree._Element) -> str:
 
 
 def _signature_date(reply: str) -> date | None:
-    head = dates_in(reply[:SIGNATURE_SPAN])
-    if head:
-        return head[0]
+    """The reply's date from its text: the signature at its foot ("县住建局 2026年3月10日"),
+    else a date heading it ("2026-03-10 县住建局：…"). The foot comes first: a reply's opening
+    often quotes the question's date ("您于2025年10月1日来信反映…")."""
     foot = dates_in(reply[-SIGNATURE_SPAN:])
-    return foot[-1] if foot else None
+    if foot:
+        return foot[-1]
+    head = dates_in(reply[:SIGNATURE_SPAN])
+    return head[0] if head else None
 
 
 def _by_class(root: etree._Element, detail: MessageDetail) -> None:

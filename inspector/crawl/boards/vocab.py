@@ -225,11 +225,11 @@ class BoardRules:
     """Which columns are 政务咨询 boards; `from_mapping` reads the profile's [interaction]."""
 
     board_names: tuple[str, ...] = words(
-        "领导信箱 信箱 咨询投诉 我要咨询 我要写信 网上咨询 在线咨询 政务咨询 咨询 投诉 留言 写信 问政 诉求 民声 民意直通车 有问必答 网上问答 百姓呼声 12345 "
+        "领导信箱 领导邮箱 信箱 咨询投诉 我要咨询 我要写信 网上咨询 在线咨询 政务咨询 咨询 投诉 留言 写信 问政 诉求 民声 民意直通车 有问必答 网上问答 百姓呼声 12345 "
         "热线 建议 来信 信件"
     )
     board_patterns: tuple[str, ...] = (
-        f"(?:{_OFFICE})(?:信箱|之窗|热线)",
+        f"(?:{_OFFICE})(?:信箱|邮箱|之窗|热线)",
         r"(?:我要|网上|在线)(?:问|说|提问|反映)",
     )
     # Names of a board's public message list (信件选登 …): followed from a board page.
