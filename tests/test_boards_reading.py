@@ -143,4 +143,5 @@ def test_the_profile_holds_the_board_rules_the_code_defaults_to() -> None:
     assert rules == DEFAULT_BOARD_RULES
     changed = BoardRules.from_mapping({"board_names": ["民生热线"]})
     assert classify("民生热线", "http://x.gov.cn/m/", changed).role == BOARD
-    assert classify("领导信箱", "http://x.gov.cn/n/", changed) is not None  # patterns still apply
+    assert classify("县长信箱", "http://x.gov.cn/n/", changed) is not None  # patterns still apply
+    assert classify("领导信箱", "http://x.gov.cn/n/", changed) is None  # the names were replaced
