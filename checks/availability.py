@@ -1,91 +1,118 @@
 """Availability: the census veto 站点无法访问 (site cannot be reached), and closed sites.
 
 Both checks judge the availability samples of `inspector probe` (cron, every 30 minutes or
-so), which the snapshot carries in `probes` (dicts with `at`, `outcome`, `status`, `error`, and
-`final_url` / `elapsed_ms` when the snapshot provides them). Policy is the profile's
-`[availability]` table:
-
-    window_days = 7            # the week before the as-of date T
-    veto_share = 0.05          # share of failed probes that vetoes the site
-    min_probes_per_day = 20    # below this average the monitoring is incomplete
+so), which the snapshot carries in `probes`; the windows and the latest probe are computed by
+`inspector.judge.availability`, which scoring shares. Policy is the profile's `[availability]`
+table (see there).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from checks.base import Check, Finding, Severity, SiteSnapshot
-from inspector.profile import ProfileError, RulesProfile
+from checks.base import Check, Evidence, Fact, Finding, Severity, SiteSnapshot
+from inspector.judge.availability import (
+    availability_rules,
+    closed_state,
+    latest_probe,
+    probe_window,
+    sample_time,
+    window_samples,
+)
+from inspector.profile import RulesProfile
+from inspector.vocabulary import ANSWERED
+from inspector.words import colon, days, fmt_number, lang_of, list_sep, percent, reason_text
 
-# Probe outcomes that mean the site answered (spiders/probe.py): everything else is a failure.
-ANSWERED = frozenset(("ok", "merged"))
-
-DEFAULTS = {"window_days": 7, "veto_share": 0.05, "min_probes_per_day": 20}
-
-
-def availability_rules(profile: RulesProfile) -> dict[str, float]:
-    """The [availability] table with defaults, validated (a wrong value names its key)."""
-    table = {**DEFAULTS, **profile.section("availability")}
-    for key, minimum, maximum in (
-        ("window_days", 1, 366),
-        ("veto_share", 0, 1),
-        ("min_probes_per_day", 0, 100_000),
-    ):
-        value = table[key]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not minimum <= value <= maximum
-        ):
-            raise ProfileError(
-                profile.path,
-                f"availability.{key}",
-                f"must be a number from {minimum} to {maximum}, not {value!r}",
-            )
-    return table
+_WORDS = {
+    "zh": {
+        "share": "首页无法访问的比例",
+        "monitoring_incomplete": "监测数据不完整（日均少于{n}次），不据此否决",
+    },
+    "en": {
+        "share": "Failed probes",
+        "monitoring_incomplete": "monitoring incomplete (fewer than {n} probes a day): no veto on it",
+    },
+}
+_PROBE_KEYS = frozenset(
+    ("reason", "status", "error", "share", "probes", "failures", "window", "incomplete",
+     "probes_per_day", "required_per_day", "reasons", "last_failure", "crawl_error", "threshold")
+)  # fmt: skip
 
 
-def _parse(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+class _ProbeWords(Check):
+    """How both availability codes word their probe evidence."""
+
+    def describe(self, detail: Mapping[str, Any], lang: str) -> str:
+        headline = self.title_in(lang)
+        reason = detail.get("reason")
+        if self.code == "site_unreachable" and (reason or detail.get("status")):
+            headline += colon(lang) + reason_text(reason, lang, status=detail.get("status"))
+        if "share" in detail:
+            share = _WORDS[lang_of(lang)]["share"]
+            headline += f"{colon(lang)}{share} {percent(detail['share'])}"
+            if detail.get("failures") is not None and detail.get("probes"):
+                headline += f" ({detail['failures']}/{detail['probes']})"
+        return headline
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        facts = []
+        if detail.get("incomplete"):
+            n = fmt_number(detail.get("required_per_day", 20))
+            facts.append(Fact("note", _WORDS[lang_of(lang)]["monitoring_incomplete"].format(n=n)))
+        facts += [
+            Fact("status", detail.get("status")),
+            Fact("error", detail.get("error")),
+            Fact("window", _window_text(detail.get("window"), lang)),
+            Fact("probes_per_day", detail.get("probes_per_day")),
+            Fact("failure_reasons", _reasons_text(detail.get("reasons"), lang)),
+            Fact("last_failure", _last_failure_text(detail.get("last_failure"), lang)),
+            Fact("crawl_error", detail.get("crawl_error")),
+        ]
+        return Evidence(facts=facts, shown=_PROBE_KEYS)
 
 
-def _at(sample: Mapping[str, Any]) -> datetime | None:
-    """When the sample counts: its time, or, for a sample a nightly took for an as-of date
-    (`as_of`) after that date was over, the last second of that date."""
-    at = _parse(sample.get("at"))
-    counts_for = sample.get("as_of")
-    if isinstance(counts_for, str):
-        counts_for = date.fromisoformat(counts_for)
-    if at is not None and isinstance(counts_for, date):
-        last_second = datetime.combine(counts_for, time(23, 59, 59))
-        at = min(at, last_second)
-    return at
+def _window_text(window: Any, lang: str) -> str | None:
+    """{"from": "2025-11-08", "to": "2025-11-14", "days": 7} → 2025-11-08 – 2025-11-14 (7天)."""
+    if not isinstance(window, dict):
+        return None if window in (None, "") else str(window)
+    span = " – ".join(str(window[k]) for k in ("from", "to") if window.get(k))
+    if window.get("days"):
+        span += f" ({days(window['days'], lang)})"
+    return span or None
 
 
-def probe_window(as_of: date, days: int) -> tuple[datetime, datetime]:
-    """[T − days, T): the whole days before the as-of date (probe times are UTC)."""
-    end = datetime.combine(as_of, time())
-    return end - timedelta(days=days), end
+def _reasons_text(reasons: Any, lang: str) -> str | None:
+    if not isinstance(reasons, dict) or not reasons:
+        return None
+    return list_sep(lang).join(f"{reason_text(str(k), lang)} × {v}" for k, v in reasons.items())
 
 
-def window_samples(
-    probes: Sequence[Mapping[str, Any]], as_of: date, days: int
-) -> list[Mapping[str, Any]]:
-    start, end = probe_window(as_of, days)
-    return [p for p in probes if (at := _at(p)) is not None and start <= at < end]
+def _last_failure_text(last: Any, lang: str) -> str | None:
+    if not isinstance(last, dict):
+        return None
+    at = str(last.get("at") or "").replace("T", " ")
+    outcome = reason_text(str(last.get("outcome") or ""), lang) if last.get("outcome") else ""
+    return " ".join(x for x in (at, outcome, str(last.get("error") or "")) if x) or None
 
 
-class SiteUnreachable(Check):
+class Availability(_ProbeWords):
+    """首页可用性 — failed probes below the veto share, or incomplete monitoring (yielded by
+    SiteUnreachable; this class words it)."""
+
+    code = "availability"
+    title = {"zh": "首页可用性", "en": "Home page availability"}
+    advice = {
+        "zh": "排查服务器和网络的稳定性，必要时采用负载均衡、CDN 等措施，确保首页持续可以访问。",
+        "en": "Make the server and network stable (load balancing, CDN if needed) so the home "
+        "page stays reachable.",
+    }
+    report_order = 50
+
+
+class SiteUnreachable(_ProbeWords):
     """站点无法访问 — the site could not be reached.
 
     With probe history (`inspector probe` every 30 minutes): over the `window_days` (7) whole
@@ -110,6 +137,16 @@ class SiteUnreachable(Check):
     """
 
     code = "site_unreachable"
+    title = {"zh": "站点无法访问", "en": "Site unreachable"}
+    advice = {
+        "zh": "排查服务器、网络线路和域名解析，确保网站全天候可以访问；"
+        "如网站已整合或关停，应按规定办理关停手续并在原域名发布关停说明。",
+        "en": "Check the server, network and DNS so that the site answers at all times; if the "
+        "site was merged or closed, complete the closure procedure and publish a closure notice "
+        "on the old domain.",
+    }
+    report_order = 10
+    also_yields = (Availability,)
 
     def __init__(self, profile: RulesProfile) -> None:
         super().__init__(profile)
@@ -129,7 +166,7 @@ class SiteUnreachable(Check):
         incomplete = evidence["probes"] < self.min_per_day * self.window_days
         if incomplete:
             yield Finding(
-                "availability",
+                Availability.code,
                 Severity.INFO,
                 site.site.url,
                 {**evidence, "incomplete": True},
@@ -145,7 +182,7 @@ class SiteUnreachable(Check):
             detail = {**evidence, "incomplete": False}
             if site.home_error:
                 detail["crawl_error"] = site.home_error
-            yield Finding("availability", Severity.MINOR, site.site.url, detail, key="home")
+            yield Finding(Availability.code, Severity.MINOR, site.site.url, detail, key="home")
 
     def _evidence(self, samples: list[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
         failed = [p for p in samples if p.get("outcome") not in ANSWERED]
@@ -166,8 +203,8 @@ class SiteUnreachable(Check):
             "reasons": dict(Counter(str(p.get("outcome")) for p in failed).most_common()),
         }
         if failed:
-            last = max(failed, key=lambda p: _at(p) or datetime.min)
-            at = _at(last)
+            last = max(failed, key=lambda p: sample_time(p) or datetime.min)
+            at = sample_time(last)
             evidence["last_failure"] = {
                 "at": at.isoformat(timespec="seconds") if at else None,
                 "outcome": last.get("outcome"),
@@ -192,38 +229,6 @@ class SiteUnreachable(Check):
         )
 
 
-def latest_probe(
-    probes: Sequence[Mapping[str, Any]], before: datetime | None = None
-) -> Mapping[str, Any] | None:
-    dated = [p for p in probes if (at := _at(p)) is not None and (before is None or at < before)]
-    return max(dated, key=lambda p: _at(p) or datetime.min) if dated else None
-
-
-def closed_state(site: SiteSnapshot) -> dict[str, Any]:
-    """How a site registered `closed` looked at its latest probe up to the end of the as-of day.
-
-    `state`: `online` (answered 2xx with content), `merged` (redirected to another registered
-    site, which answered), `offline` (any failure), or `not_probed`; plus the probe's `at`,
-    `outcome`, `status`, `final_url`, `error` when there is one. Scoring and reports use this
-    for the `closed_ok` verdict's note.
-    """
-    end = datetime.combine(site.as_of + timedelta(days=1), time())
-    probe = latest_probe(site.probes, before=end)
-    if probe is None:
-        return {"state": "not_probed"}
-    outcome = str(probe.get("outcome") or "")
-    state = {"ok": "online", "merged": "merged"}.get(outcome, "offline")
-    at = _at(probe)
-    return {
-        "state": state,
-        "at": at.isoformat(timespec="seconds") if at else None,
-        "outcome": outcome,
-        "status": probe.get("status"),
-        "final_url": probe.get("final_url") or "",
-        "error": probe.get("error") or "",
-    }
-
-
 class ClosedSiteOnline(Check):
     """关停网站仍可访问 — a site registered as closed still answers.
 
@@ -239,6 +244,13 @@ class ClosedSiteOnline(Check):
     """
 
     code = "closed_site_online"
+    title = {"zh": "已关停网站仍可访问", "en": "Closed site still online"}
+    advice = {
+        "zh": "已登记关停的网站不应继续对外提供内容：彻底关停，或将域名跳转到整合后的网站，并核实登记信息。",
+        "en": "A site registered as closed must not serve content: shut it down or redirect the "
+        "domain to the site that replaced it, and check the registration.",
+    }
+    report_order = 40
 
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         if site.site.status != "closed":
@@ -259,4 +271,15 @@ class ClosedSiteOnline(Check):
                 "elapsed_ms": probe.get("elapsed_ms"),
             },
             key="home",
+        )
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[
+                Fact("status", detail.get("status")),
+                Fact("final_url", detail.get("final_url"), links=True),
+                Fact("title", detail.get("title")),
+                Fact("probed_at", detail.get("probed_at")),
+            ],
+            shown=frozenset(("status", "final_url", "title", "probed_at", "elapsed_ms")),
         )

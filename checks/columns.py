@@ -5,11 +5,14 @@ may be named."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from checks.base import Check, Finding, Severity, SiteSnapshot
-from inspector.crawl.structure import normalise_name
+from checks.base import Check, Evidence, Fact, Finding, Severity, SiteSnapshot
+from inspector.profile import ProfileError, RulesProfile, regexes, strings
+from inspector.vocabulary import SITE_KINDS, normalise_name
+from inspector.words import colon
 
 LINK_NAME_MAX = 12
 
@@ -26,17 +29,44 @@ class RequiredColumn:
         return any(s in name for s in self.synonyms) or any(p.search(name) for p in self.patterns)
 
 
-def required_columns(profile) -> list[RequiredColumn]:  # noqa: ANN001
-    return [
-        RequiredColumn(
-            name=entry["name"],
-            synonyms=tuple(normalise_name(s) for s in entry.get("synonyms", ())),
-            patterns=tuple(re.compile(p) for p in entry.get("patterns", ())),
-            parent=entry.get("parent", ""),
-            optional_for=frozenset(entry.get("optional_for", ())),
+def required_columns(profile: RulesProfile) -> list[RequiredColumn]:
+    """The profile's `[[required_columns]]`, validated (a wrong entry names its index and key)."""
+    entries = profile.data.get("required_columns", [])
+    if not isinstance(entries, list):
+        raise ProfileError(
+            profile.path, "required_columns", "must be an array of tables ([[required_columns]])"
         )
-        for entry in profile.data.get("required_columns", [])
-    ]
+    return [_required(profile, i, entry) for i, entry in enumerate(entries)]
+
+
+def _required(profile: RulesProfile, i: int, entry: Any) -> RequiredColumn:
+    key = f"required_columns[{i}]"
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+        raise ProfileError(profile.path, key, "needs a `name`")
+    key = f"required_columns[{i}] ({entry['name']})"
+    if not entry.get("synonyms") and not entry.get("patterns"):
+        raise ProfileError(profile.path, key, "needs `synonyms` or `patterns`")
+    synonyms = strings(profile, f"{key}.synonyms", entry["synonyms"]) if "synonyms" in entry else []
+    patterns = regexes(profile, f"{key}.patterns", entry["patterns"]) if "patterns" in entry else []
+    optional_for = (
+        strings(profile, f"{key}.optional_for", entry["optional_for"])
+        if "optional_for" in entry
+        else []
+    )
+    for kind in optional_for:
+        if kind not in SITE_KINDS:
+            raise ProfileError(
+                profile.path,
+                f"{key}.optional_for",
+                f"unknown site kind {kind!r} (expected {'|'.join(SITE_KINDS)})",
+            )
+    return RequiredColumn(
+        name=entry["name"],
+        synonyms=tuple(normalise_name(s) for s in synonyms),
+        patterns=tuple(patterns),
+        parent=entry.get("parent", ""),
+        optional_for=frozenset(optional_for),
+    )
 
 
 def site_names(site: SiteSnapshot) -> dict[str, str]:
@@ -44,9 +74,7 @@ def site_names(site: SiteSnapshot) -> dict[str, str]:
     names: dict[str, str] = {}
     for column in site.columns:
         names.setdefault(normalise_name(column.name), column.url)
-    home_urls = {site.site.url}
-    if site.home is not None:
-        home_urls |= {site.home.url, site.home.final_url}
+    home_urls = site.home_urls
     for link in site.links:
         # Short texts only: a home page links to many articles whose titles end in 通知 or 公告.
         if link.source_url in home_urls and link.text and len(link.text) <= LINK_NAME_MAX:
@@ -67,8 +95,15 @@ class MissingColumns(Check):
     """
 
     code = "missing_column"
+    title = {"zh": "缺少必备栏目", "en": "Required column missing"}
+    advice = {
+        "zh": "按照《政府网站发展指引》设置该栏目（也可链接到上级平台的对应栏目），并保持更新。",
+        "en": "Add the column required by the government website guidelines (a link to the same "
+        "column on a higher-level platform also counts) and keep it updated.",
+    }
+    report_order = 90
 
-    def __init__(self, profile) -> None:  # noqa: ANN001
+    def __init__(self, profile: RulesProfile) -> None:
         super().__init__(profile)
         self.columns = required_columns(profile)
 
@@ -92,3 +127,12 @@ class MissingColumns(Check):
                 },
                 key=required.name,
             )
+
+    def describe(self, detail: Mapping[str, Any], lang: str) -> str:
+        return f"{self.title_in(lang)}{colon(lang)}{detail.get('column') or ''}"
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[Fact("parent", detail.get("parent")), Fact("synonyms", detail.get("synonyms"))],
+            shown=frozenset(("column", "parent", "synonyms")),
+        )

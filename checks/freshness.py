@@ -6,11 +6,57 @@ the rules profile (`[freshness]`, `[categories]`). An item with no date counts a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
+from typing import Any
 
-from checks.base import Check, Finding, Severity, SiteSnapshot
+from checks.base import Check, Evidence, Fact, Finding, Link, Severity, SiteSnapshot
 from inspector.facts import ColumnFacts
+from inspector.profile import ProfileError, RulesProfile, number
+from inspector.words import colon, fmt_number, lang_of
+
+CATEGORY_NAMES = {
+    "zh": {
+        "news": "动态要闻类",
+        "notice": "通知公告类",
+        "policy": "政策文件类",
+        "personnel": "人事信息类",
+        "planning": "规划计划类",
+        "other": "其他",
+    },
+    "en": {
+        "news": "news",
+        "notice": "notices",
+        "policy": "policies",
+        "personnel": "personnel",
+        "planning": "planning",
+        "other": "other",
+    },
+}
+_WORDS = {
+    "zh": {
+        "stale_since": "最新信息为{date}，已{days}天未更新",
+        "none_dated": "无注明日期的信息",
+        "basis_home": "首页信息",
+        "basis_columns": "首页仅为导航，按二级栏目判断",
+        "now_count": "（当前{n}个）",
+    },
+    "en": {
+        "stale_since": "newest item {date}, {days} days without an update",
+        "none_dated": "no dated item",
+        "basis_home": "the home page's items",
+        "basis_columns": "the second-level columns (the home page only navigates)",
+        "now_count": " (now {n})",
+    },
+}
+
+
+def _word(key: str, lang: str) -> str:
+    return _WORDS[lang_of(lang)][key]
+
+
+def category_name(category: str, lang: str) -> str:
+    return CATEGORY_NAMES[lang_of(lang)].get(category, category)
 
 
 def _age(as_of: date, newest: date | None) -> int | None:
@@ -47,10 +93,18 @@ class HomepageStale(Check):
     """
 
     code = "homepage_stale"
+    title = {"zh": "首页长期未更新", "en": "Home page not updated"}
+    advice = {
+        "zh": "首页应及时发布信息，两周内须有更新；落实信息发布责任，动态、要闻类信息保持常态更新。",
+        "en": "Publish on the home page at least every two weeks; assign who publishes news and "
+        "updates.",
+    }
+    report_order = 20
 
-    def __init__(self, profile) -> None:  # noqa: ANN001
+    def __init__(self, profile: RulesProfile) -> None:
         super().__init__(profile)
-        self.days = int(profile.get("freshness.homepage_days", 14))
+        days = profile.section("freshness").get("homepage_days", 14)
+        self.days = int(number(profile, "freshness.homepage_days", days, minimum=1))
 
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         home = site.home
@@ -82,6 +136,37 @@ class HomepageStale(Check):
             key="home",
         )
 
+    def describe(self, detail: Mapping[str, Any], lang: str) -> str:
+        newest, age = detail.get("newest_date"), detail.get("age_days")
+        if newest:
+            return (
+                self.title_in(lang)
+                + colon(lang)
+                + _word("stale_since", lang).format(date=newest, days=fmt_number(age))
+            )
+        return self.title_in(lang) + colon(lang) + _word("none_dated", lang)
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        basis = detail.get("basis")
+        facts = [
+            Fact("threshold_days", detail.get("threshold_days")),
+            Fact("basis", _word(f"basis_{basis}", lang) if basis in ("home", "columns") else basis),
+        ]
+        evidence = detail.get("evidence")
+        items = evidence if isinstance(evidence, list) else [evidence]
+        links = []
+        for item in items:
+            if isinstance(item, dict):
+                text = " ".join(
+                    str(x) for x in (item.get("date"), item.get("text") or item.get("title")) if x
+                )
+                links.append(Link(text or str(item.get("url") or ""), item.get("url") or ""))
+        facts.append(Fact("newest_item", links))
+        return Evidence(
+            facts=facts,
+            shown=frozenset(("newest_date", "age_days", "threshold_days", "evidence", "basis")),
+        )
+
 
 class ColumnStale(Check):
     """栏目不更新 — a column whose newest item is older than its category's window.
@@ -93,10 +178,21 @@ class ColumnStale(Check):
     """
 
     code = "column_stale"
+    title = {"zh": "栏目未按期更新", "en": "Column not updated"}
+    advice = {
+        "zh": "按栏目类别及时更新：动态要闻类两周内，通知公告、政策文件类六个月内，人事、规划计划类一年内；"
+        "确无信息可发布的栏目应合并或撤销。",
+        "en": "Update each column within its window (news 14 days, notices and policies 6 months, "
+        "personnel and planning 1 year); merge or remove columns with nothing to publish.",
+    }
+    report_order = 70
 
-    def __init__(self, profile) -> None:  # noqa: ANN001
+    def __init__(self, profile: RulesProfile) -> None:
         super().__init__(profile)
-        self.windows = {k: int(v) for k, v in profile.section("freshness.windows").items()}
+        self.windows = {
+            category: int(number(profile, f"freshness.windows.{category}", days, minimum=1))
+            for category, days in profile.section("freshness.windows").items()
+        }
 
     def stale(self, site: SiteSnapshot) -> list[tuple[ColumnFacts, int | None, int]]:
         found = []
@@ -124,6 +220,42 @@ class ColumnStale(Check):
                 key=column.url,
             )
 
+    def describe(self, detail: Mapping[str, Any], lang: str) -> str:
+        return column_headline(self, detail, lang)
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        newest = detail.get("newest_date") or _word("none_dated", lang)
+        return column_evidence(
+            detail,
+            lang,
+            Fact("newest_date", newest),
+            Fact("age_days", detail.get("age_days")),
+            Fact("threshold_days", detail.get("threshold_days")),
+        )
+
+
+_COLUMN_KEYS = frozenset(
+    ("column", "category", "newest_date", "age_days", "threshold_days", "parent", "canonical",
+     "item_count", "empty_marker")
+)  # fmt: skip
+
+
+def column_headline(check: Check, detail: Mapping[str, Any], lang: str) -> str:
+    return f"{check.title_in(lang)}{colon(lang)}{detail.get('column') or ''}"
+
+
+def column_evidence(detail: Mapping[str, Any], lang: str, *facts: Fact) -> Evidence:
+    """The evidence of a column finding: its category and parent, then the check's own facts."""
+    category = detail.get("category")
+    return Evidence(
+        facts=[
+            Fact("category", category_name(str(category), lang) if category else None),
+            Fact("parent", detail.get("parent")),
+            *facts,
+        ],
+        shown=_COLUMN_KEYS,
+    )
+
 
 class ColumnEmpty(Check):
     """空白栏目 — a column list page with no items at all, or only 暂无信息/正在建设中.
@@ -133,6 +265,24 @@ class ColumnEmpty(Check):
     """
 
     code = "column_empty"
+    title = {"zh": "空白栏目", "en": "Empty column"}
+    advice = {
+        "zh": "为空白栏目补充内容，或撤销、合并该栏目；不得保留“暂无信息”“正在建设中”的空栏目。",
+        "en": "Add content to the empty column, or remove or merge it; no placeholder columns "
+        "(暂无信息, 正在建设中).",
+    }
+    report_order = 80
+
+    def describe(self, detail: Mapping[str, Any], lang: str) -> str:
+        return column_headline(self, detail, lang)
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return column_evidence(
+            detail,
+            lang,
+            Fact("item_count", detail.get("item_count")),
+            Fact("empty_marker", True if detail.get("empty_marker") else None),
+        )
 
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         for column in judged_columns(site):
@@ -158,10 +308,37 @@ class ColumnVeto(Check):
     """
 
     code = "column_veto"
+    title = {"zh": "栏目不更新（单项否决）", "en": "Columns not updated (veto)"}
+    advice = {
+        "zh": "栏目不更新已达单项否决标准：集中清理长期未更新和空白栏目，建立栏目更新责任制和定期巡检。",
+        "en": "The column veto threshold is reached: clean up stale and empty columns and make "
+        "someone responsible for each column.",
+    }
+    report_order = 30
+    RULES = {
+        "zh": {
+            "stale_key_columns": "动态要闻类、通知公告类、政策文件类栏目未更新累计达到{limit}个",
+            "stale_or_empty_columns": "应更新但长期未更新的栏目（含空白栏目）达到{limit}个",
+            "empty_columns": "空白栏目达到{limit}个",
+        },
+        "en": {
+            "stale_key_columns": "{limit} or more news, notice or policy columns not updated",
+            "stale_or_empty_columns": "{limit} or more columns not updated or empty",
+            "empty_columns": "{limit} or more empty columns",
+        },
+    }
 
-    def __init__(self, profile) -> None:  # noqa: ANN001
+    def __init__(self, profile: RulesProfile) -> None:
         super().__init__(profile)
         veto = profile.section("freshness.veto")
+        for key, value in veto.items():
+            if key == "key_categories":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ProfileError(
+                        profile.path, "freshness.veto.key_categories", "must be a list of strings"
+                    )
+            else:
+                number(profile, f"freshness.veto.{key}", value, minimum=1)
         self.key_categories = set(veto.get("key_categories", ["news", "notice", "policy"]))
         self.thresholds = {
             "stale_key_columns": int(veto.get("stale_key_columns", 5)),
@@ -169,6 +346,24 @@ class ColumnVeto(Check):
             "empty_columns": int(veto.get("empty_columns", 5)),
         }
         self.stale_check = ColumnStale(profile)
+
+    def describe(self, detail: Mapping[str, Any], lang: str) -> str:
+        rule = detail.get("rule") or detail.get("which")
+        if not isinstance(rule, str):
+            return self.title_in(lang)
+        threshold = detail.get("threshold")
+        limit = threshold if not isinstance(threshold, str) else detail.get("limit")
+        text = self.RULES[lang_of(lang)].get(rule)
+        headline = rule if text is None else text.format(limit="" if limit is None else limit)
+        if detail.get("count") is not None:
+            headline += _word("now_count", lang).format(n=detail["count"])
+        return headline
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[Fact("column", detail.get("columns"))],
+            shown=frozenset(("rule", "which", "threshold", "limit", "count", "columns")),
+        )
 
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         stale = [c for c, _, _ in self.stale_check.stale(site)]

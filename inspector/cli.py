@@ -1,63 +1,31 @@
-"""The `inspector` command. Exit codes: 0 done, 2 bad input (registry, rules, options)."""
+"""The `inspector` command, on top of everything; the report and operations commands live with
+their phase (reports/cli.py, inspector/ops/commands.py) and are registered here.
+
+Exit codes (inspector/options.py): 0 done, 1 not completed, 2 bad input (registry, rules,
+checks, options: one line saying what is wrong), 3 another nightly holds the lock.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
 from inspector import clock
+from inspector.ops.commands import db, nightly, probe, prune
+from inspector.options import (
+    EXIT_BAD_INPUT,
+    as_of_or_fail,
+    fail,
+    load_rules,
+    session_or_fail,
+    settings_or_fail,
+    sites_or_fail,
+)
 from inspector.profile import ProfileError, load_profile
-from inspector.registry import RegistryError, load_registry, select_sites
-
-EXIT_BAD_INPUT = 2
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _as_of(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        _fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
-    return None
-
-
-def _load_sites(registry: str, site_ids: tuple[str, ...] = ()):
-    try:
-        return select_sites(load_registry(registry), site_ids)
-    except RegistryError as exc:
-        _fail(str(exc))
-
-
-def _settings(
-    set_options: tuple[str, ...], db_url: str | None, *, rules: str | None = None, **extra: str
-):
-    from inspector.crawl.run import settings_from_options
-
-    try:
-        return settings_from_options(set_options, db_url, rules=rules, extra=extra)
-    except ValueError as exc:
-        _fail(str(exc))
-
-
-def _session(db_url: str | None):
-    from inspector.store.db import SchemaError, ensure_schema, get_engine, session_factory
-
-    engine = get_engine(db_url)
-    try:
-        ensure_schema(engine)
-    except SchemaError as exc:
-        _fail(str(exc))
-    return session_factory(engine)()
+from reports.cli import report
 
 
 @click.group()
@@ -72,7 +40,7 @@ def main() -> None:
 )
 def sites(registry: str) -> None:
     """Validate a registry and list its sites."""
-    rows = _load_sites(registry)
+    rows, _ = sites_or_fail(registry)
     counts: dict[str, int] = {}
     for s in rows:
         counts[s.status] = counts.get(s.status, 0) + 1
@@ -112,10 +80,10 @@ def crawl(
     """Crawl the registered sites, store what was seen, run the checks."""
     from inspector.crawl.run import crawl_sites
 
-    chosen = _load_sites(registry, site_ids)
-    settings = _settings(set_options, db_url, rules=rules)
-    _session(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check before crawling
-    result = crawl_sites(chosen, settings, as_of=_as_of(as_of))
+    chosen, _ = sites_or_fail(registry, site_ids)
+    settings = settings_or_fail(set_options, db_url, rules=rules)
+    session_or_fail(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check first
+    result = crawl_sites(chosen, settings, as_of=as_of_or_fail(as_of))
     _print_summary(settings.get("INSPECTOR_DB_URL") or None, list(result.run_ids.values()))
 
 
@@ -124,7 +92,7 @@ def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
 
     from inspector.store.models import FindingRow, RunRow
 
-    with _session(db_url) as s:
+    with session_or_fail(db_url) as s:
         for run in s.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).order_by(RunRow.site_id)):
             n = s.scalar(
                 select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run.id)
@@ -143,19 +111,23 @@ def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
 )
 @click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
 def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
-    """Re-run the checks (and scoring) on a stored run, without crawling."""
+    """Re-run the checks (and scoring) on a stored run, without crawling.
+
+    A check that fails, or yields something that is not a Finding with a Severity, is recorded
+    on the run and named on stderr (exit 2); the other checks' findings are stored.
+    """
     from inspector.judge.checkrun import CheckConfig, check_run
     from inspector.store.models import RunRow
 
-    settings = _settings(set_options, db_url)
-    with _session(db_url) as s:
+    settings = settings_or_fail(set_options, db_url)
+    with session_or_fail(db_url) as s:
         run = s.get(RunRow, run_id)
         if run is None:
-            _fail(f"no run {run_id} in the database")
+            fail(f"no run {run_id} in the database")
         try:
-            profile = load_profile(rules or run.rules)
-        except ProfileError as exc:
-            _fail(str(exc))
+            profile = load_rules(rules or run.rules, settings)
+        except ValueError as exc:
+            fail(str(exc))
         if rules:
             run.rules = rules
         findings = check_run(s, run_id, CheckConfig.from_settings(settings), profile)
@@ -166,6 +138,11 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
             f"run {run_id} ({run.site_id}): {len(findings)} findings "
             + json.dumps(counts, ensure_ascii=False)
         )
+        failed = dict(run.check_errors or {})
+    for path, error in failed.items():
+        click.echo(f"error: check {path} failed: {error.splitlines()[-1][:300]}", err=True)
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()
@@ -185,13 +162,13 @@ def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) ->
 
     if fmt == "xlsx":
         if out == "-":
-            _fail("--format xlsx needs --out FILE.xlsx")
+            fail("--format xlsx needs --out FILE.xlsx")
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        with _session(db_url) as s:
+        with session_or_fail(db_url) as s:
             export_xlsx(s, Path(out), list(site_ids) or None)
         click.echo(f"wrote {out}", err=True)
         return
-    with _session(db_url) as s:
+    with session_or_fail(db_url) as s:
         text = export_json(s, list(site_ids)) if fmt == "json" else export_csv(s, list(site_ids))
     if out == "-":
         click.echo(text)
@@ -239,31 +216,32 @@ def explain(
     as_json: bool,
 ) -> None:
     """What the inspector reads from one page: TARGET is a URL or a saved HTML file."""
+    from inspector.crawl.policy import CrawlPolicy
     from inspector.explain import explain_stored, explain_target, render_text
 
     if (target is None) == (run_id is None):
-        _fail("give a TARGET (URL or file), or --run ID --url URL")
+        fail("give a TARGET (URL or file), or --run ID --url URL")
     try:
         profile = load_profile(rules)
+        policy = CrawlPolicy.from_profile(profile)
     except ProfileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     try:
         if run_id is not None:
             if not page_url:
-                _fail("--run needs --url")
-            with _session(db_url) as s:
-                report = explain_stored(s, run_id, page_url)
+                fail("--run needs --url")
+            with session_or_fail(db_url) as s:
+                found = explain_stored(s, run_id, page_url)
         else:
             if not target.startswith(("http://", "https://")) and not Path(target).is_file():
-                _fail(f"{target}: not a URL and no such file")
-            report = explain_target(
-                target, _as_of(as_of) or clock.today(), profile, is_home=is_home, base_url=page_url
-            )
+                fail(f"{target}: not a URL and no such file")
+            as_of_day = as_of_or_fail(as_of) or clock.today()
+            found = explain_target(target, as_of_day, policy, is_home=is_home, base_url=page_url)
     except LookupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot fetch {target}: {exc}")
-    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
+        fail(f"cannot fetch {target}: {exc}")
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json else render_text(found))
 
 
 @main.command()
@@ -292,15 +270,16 @@ def enqueue(
 
     from inspector.ops.distributed import enqueue_sites
 
-    chosen = _load_sites(registry, site_ids)
-    settings = _settings(set_options, db_url, **({"REDIS_URL": redis_url} if redis_url else {}))
-    with _session(settings.get("INSPECTOR_DB_URL") or None) as s:
+    chosen, _ = sites_or_fail(registry, site_ids)
+    extra = {"REDIS_URL": redis_url} if redis_url else {}
+    settings = settings_or_fail(set_options, db_url, extra=extra)
+    with session_or_fail(settings.get("INSPECTOR_DB_URL") or None) as s:
         try:
             batch, queued, skipped = enqueue_sites(
-                s, chosen, settings, as_of=_as_of(as_of) or clock.today(), batch=batch
+                s, chosen, settings, as_of=as_of_or_fail(as_of) or clock.today(), batch=batch
             )
         except redis_lib.RedisError as exc:
-            _fail(f"cannot reach Redis at {settings.get('REDIS_URL')}: {exc}")
+            fail(f"cannot reach Redis at {settings.get('REDIS_URL')}: {exc}")
     click.echo(f"batch {batch}: {queued} sites queued, {skipped} already done")
 
 
@@ -322,21 +301,15 @@ def worker(
     """Crawl sites from the shared queue until it stays empty (MAX_IDLE_TIME_BEFORE_CLOSE)."""
     from inspector.ops.distributed import run_worker
 
-    settings = _settings(set_options, db_url, **({"REDIS_URL": redis_url} if redis_url else {}))
-    _session(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check before crawling
-    run_worker(settings, as_of=_as_of(as_of), batch=batch)
+    extra = {"REDIS_URL": redis_url} if redis_url else {}
+    settings = settings_or_fail(set_options, db_url, extra=extra)
+    session_or_fail(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check first
+    run_worker(settings, as_of=as_of_or_fail(as_of), batch=batch)
 
 
-def _register_commands() -> None:
-    """Commands that live with their phase: reports and operations."""
-    from inspector.ops.commands import db, nightly, probe, prune
-    from reports.cli import report
-
-    for command in (report, probe, nightly, prune, db):
-        main.add_command(command)
-
-
-_register_commands()
+# Commands that live with their phase: reports and operations.
+for _command in (report, probe, nightly, prune, db):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from inspector.crawl.extract.dates import extract_dates, not_found_hint
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
+from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.scope import same_page
-from inspector.crawl.structure import ColumnRules, discover_columns, find_footer_elements
-from inspector.profile import RulesProfile
+from inspector.crawl.structure import discover_columns, find_footer_elements
 
 FETCH_LIMIT = 20 * 1024 * 1024
 
@@ -43,7 +43,7 @@ def explain_bytes(
     body: bytes,
     url: str,
     as_of: date,
-    profile: RulesProfile,
+    policy: CrawlPolicy,
     *,
     header_charset: str | None = None,
     is_home: bool | None = None,
@@ -63,8 +63,8 @@ def explain_bytes(
             for c in discover_columns(
                 text,
                 url,
-                profile.section("categories"),
-                rules=ColumnRules.from_mapping(profile.section("columns")),
+                policy.categories,
+                rules=policy.column_rules,
             )
         ]
     return {
@@ -89,14 +89,14 @@ def explain_bytes(
             for c in dates.candidates
         ],
         "columns": columns,
-        "elements": find_footer_elements(text, url, profile.section("elements") or None),
+        "elements": find_footer_elements(text, url, policy.element_patterns),
     }
 
 
 def explain_target(
     target: str,
     as_of: date,
-    profile: RulesProfile,
+    policy: CrawlPolicy,
     *,
     is_home: bool | None = None,
     base_url: str | None = None,
@@ -104,12 +104,12 @@ def explain_target(
     """A URL is fetched; anything else is a saved HTML file (read as if served at `base_url`)."""
     if target.startswith(("http://", "https://")):
         body, charset, final = fetch(target)
-        return explain_bytes(body, final, as_of, profile, header_charset=charset, is_home=is_home)
+        return explain_bytes(body, final, as_of, policy, header_charset=charset, is_home=is_home)
     path = Path(target)
     body = path.read_bytes()
     url = base_url or f"file://{path.resolve()}"
     home = (looks_like_home(url) if base_url else False) if is_home is None else is_home
-    return explain_bytes(body, url, as_of, profile, is_home=home)
+    return explain_bytes(body, url, as_of, policy, is_home=home)
 
 
 def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Plain records that flow between the phases: what the crawl extracted, what checks read.
+"""Plain records that flow between the phases: what the crawl extracted, what is stored, what
+checks read. One dataclass per record, from the spider to the database and back.
 
 Nothing here touches the network or the database, so `checks/` can import it freely.
 """
@@ -10,6 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from inspector.registry import Site
+from inspector.vocabulary import Note
+
+# The name of the site record before the registry's `Site` was the only one (plugins may use it).
+SiteInfo = Site
 
 
 class Severity(enum.StrEnum):
@@ -62,7 +69,12 @@ class PageDates:
 
 @dataclass(frozen=True, slots=True)
 class PageFacts:
-    """One fetched HTML page of a run, as stored."""
+    """One fetched HTML page of a run, as the spider reads it and the store keeps it.
+
+    `facts` is everything else read from the page, stored as JSON (item count, date evidence,
+    anchors, footer elements, …); `elements`, `anchors` and `date_evidence` are the parts of it
+    that checks read, filled when a snapshot is loaded (see SiteSnapshot for which pages).
+    """
 
     url: str
     final_url: str
@@ -84,24 +96,32 @@ class PageFacts:
     elements: Mapping[str, Any] = field(default_factory=dict)  # page elements found (footer etc.)
     anchors: frozenset[str] = frozenset()  # id and <a name> values: the fragments a link can target
     date_evidence: Sequence[Mapping[str, Any]] = ()  # accepted date candidates: text, date, rule
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class TargetFacts:
-    """One unique URL fetched during a run, with its outcome."""
+    """One unique URL fetched during a run, with its outcome: built by the spider
+    (`inspector.crawl.outcomes`), stored as a `target` row, read back by the checks."""
 
     url: str
     internal: bool
-    kind: str  # "page" (internal HTML crawled), "resource" (internal non-HTML), "external"
-    method: str  # HEAD | GET
+    kind: str  # a TargetKind: page (internal HTML crawled), resource, external, invalid
+    method: str  # HEAD | GET ("" when not fetched)
     status: int | None
-    reason: str  # "" when fine; else http_404, timeout, dns, soft_404, error_link, ...
+    reason: str  # "" when fine; else a Reason or http_NNN
     final_url: str = ""
     redirects: Sequence[str] = ()
     content_type: str = ""
     size: int | None = None
     elapsed_ms: int | None = None
-    note: str = ""
+    note: str = ""  # the note as text (Note.text): what exports show
+    note_code: str = ""  # a NoteCode ("" for free text, such as an error message)
+    note_params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def note_record(self) -> Note:
+        return Note.read(self.note_code, self.note_params, self.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,27 +152,27 @@ class ColumnFacts:
     external: bool = False  # the link leaves the site (counts as present for missing_column)
 
 
-@dataclass(frozen=True, slots=True)
-class SiteInfo:
-    site_id: str
-    name: str
-    url: str
-    kind: str
-    status: str
-    organizer: str = ""
-    site_code: str = ""
-
-
 @dataclass(slots=True)
 class SiteSnapshot:
     """One stored run of one site, as the checks see it.
 
-    `links` holds the links that checks need, not every occurrence of a 20,000-page crawl:
-    every link on the home page, every link to a target that has a problem, and every link
-    that names a fragment.
+    Complete: `site`, `pages` (every fetched HTML page), `targets` (every URL checked, by URL),
+    `columns`, and the run's `bounds_tripped` and `stats`.
+
+    Partial, to keep a 20,000-page site in memory:
+
+    * `links` holds the links that checks need, not every occurrence: every link on the home
+      page, every link to a target that has a problem (a reason), and every link that names a
+      fragment;
+    * of a page's stored `facts`, `elements` is loaded for every page, but `anchors` only for
+      the home page and pages some link names a fragment of, and `date_evidence` only for the
+      home page; `PageFacts.facts` itself is loaded for the home page only;
+    * `probes` holds the availability samples of the 31 days up to the as-of date (and those
+      a nightly took for that date later), each a dict: `at`, `outcome`, `status`, `error`,
+      `final_url`, `elapsed_ms`, `as_of`.
     """
 
-    site: SiteInfo
+    site: Site
     run_id: int
     as_of: date
     started_at: datetime | None
@@ -165,4 +185,13 @@ class SiteSnapshot:
     columns: Sequence[ColumnFacts]
     bounds_tripped: Mapping[str, Any] = field(default_factory=dict)
     stats: Mapping[str, Any] = field(default_factory=dict)
-    probes: Sequence[Mapping[str, Any]] = ()  # availability samples in the 7 days before as_of
+    probes: Sequence[Mapping[str, Any]] = ()  # availability samples (see above)
+
+    @property
+    def home_urls(self) -> frozenset[str]:
+        """Every URL the home page goes by: the registered one, the fetched one, the final one."""
+        urls = {self.site.url}
+        if self.home is not None:
+            urls |= {self.home.url, self.home.final_url}
+        urls.discard("")
+        return frozenset(urls)

@@ -1,7 +1,11 @@
 """Rules profiles: TOML files that hold policy (windows, thresholds, synonyms, points).
 
-`--rules NAME` picks `checks/rules/NAME.toml`; `--rules PATH` any file. A malformed profile is
-refused with the file, the key and what is wrong, before anything is crawled.
+`--rules NAME` picks `checks/rules/NAME.toml` (read with `importlib.resources`); `--rules PATH`
+any file. This module only reads a profile: each component that uses a section validates it
+when it is built from the profile (`Check.from_profile`, `CrawlPolicy.from_profile`, scoring,
+tracking), with the helpers below, and every command builds them all before it starts
+(`inspector.options.load_rules`), so a malformed profile is refused with the file, the key and
+what is wrong before anything is crawled. A leaf: it imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -9,10 +13,12 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "checks" / "rules"
+# The shipped profiles: package data of `checks` (checks/rules/*.toml).
+RULES_PACKAGE, RULES_FOLDER = "checks", "rules"
 
 
 class ProfileError(ValueError):
@@ -43,15 +49,21 @@ class RulesProfile:
         return self.section(section).get(name, default) if section else self.data.get(name, default)
 
 
+def _shipped() -> Any:
+    return resources.files(RULES_PACKAGE).joinpath(RULES_FOLDER)
+
+
 def available_profiles() -> list[str]:
-    return sorted(p.stem for p in RULES_DIR.glob("*.toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in _shipped().iterdir() if p.name.endswith(".toml")
+    )
 
 
 def resolve_profile_path(name_or_path: str) -> Path:
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or "/" in name_or_path:
         return candidate
-    return RULES_DIR / f"{name_or_path}.toml"
+    return Path(str(_shipped().joinpath(f"{name_or_path}.toml")))
 
 
 def load_profile(name_or_path: str = "census2015") -> RulesProfile:
@@ -72,9 +84,7 @@ def load_profile(name_or_path: str = "census2015") -> RulesProfile:
     if base_name:
         base = load_profile(base_name)
         data = _merge(base.data, data)
-    profile = RulesProfile(data.get("profile", {}).get("name") or path.stem, str(path), data)
-    validate_profile(profile)
-    return profile
+    return RulesProfile(data.get("profile", {}).get("name") or path.stem, str(path), data)
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -87,132 +97,33 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _number(profile: RulesProfile, key: str, value: Any, *, minimum: float = 0) -> None:
+# ---- helpers for the components that validate their own section ----------------------------
+
+
+def number(profile: RulesProfile, key: str, value: Any, *, minimum: float = 0) -> float:
+    """`value` (at dotted `key`) when it is a number ≥ minimum, else a ProfileError naming it."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ProfileError(profile.path, key, f"must be a number, not {value!r}")
     if value < minimum:
         raise ProfileError(profile.path, key, f"must be ≥ {minimum}, not {value!r}")
+    return value
 
 
-def validate_profile(profile: RulesProfile) -> None:
-    """Check the keys the built-in checks read; say which key is wrong and why."""
-    freshness = profile.section("freshness")
-    if "homepage_days" in freshness:
-        _number(profile, "freshness.homepage_days", freshness["homepage_days"], minimum=1)
-    for cat, days in profile.section("freshness.windows").items():
-        _number(profile, f"freshness.windows.{cat}", days, minimum=1)
-    for key, value in profile.section("freshness.veto").items():
-        if key == "key_categories":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ProfileError(
-                    profile.path, "freshness.veto.key_categories", "must be a list of strings"
-                )
-        else:
-            _number(profile, f"freshness.veto.{key}", value, minimum=1)
-    for cat, words in profile.section("categories").items():
-        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-            raise ProfileError(
-                profile.path, f"categories.{cat}", "must be a list of non-empty strings"
-            )
-    if "max_sources" in profile.section("links"):
-        _number(profile, "links.max_sources", profile.section("links")["max_sources"], minimum=1)
-    _validate_required_columns(profile)
-    _validate_elements(profile)
-    from checks.availability import availability_rules
-
-    availability_rules(profile)
-    try:
-        from inspector.judge.scoring import validate_scoring
-    except ImportError:  # pragma: no cover - scoring always ships with the package
-        return
-    validate_scoring(profile)
-
-
-KINDS = ("portal", "department")
-
-
-def _strings(profile: RulesProfile, key: str, value: Any) -> list[str]:
+def strings(profile: RulesProfile, key: str, value: Any) -> list[str]:
+    """`value` when it is a list of non-empty strings, else a ProfileError naming `key`."""
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ProfileError(profile.path, key, f"must be a list of non-empty strings, not {value!r}")
     return value
 
 
-def _regexes(profile: RulesProfile, key: str, value: Any) -> None:
-    for pattern in _strings(profile, key, value):
+def regexes(profile: RulesProfile, key: str, value: Any) -> list[re.Pattern[str]]:
+    """`value` compiled, when it is a list of valid regular expressions."""
+    compiled = []
+    for pattern in strings(profile, key, value):
         try:
-            re.compile(pattern)
+            compiled.append(re.compile(pattern))
         except re.error as exc:
             raise ProfileError(
                 profile.path, key, f"bad regular expression {pattern!r}: {exc}"
             ) from exc
-
-
-def _validate_required_columns(profile: RulesProfile) -> None:
-    entries = profile.data.get("required_columns", [])
-    if not isinstance(entries, list):
-        raise ProfileError(
-            profile.path, "required_columns", "must be an array of tables ([[required_columns]])"
-        )
-    for i, entry in enumerate(entries):
-        key = f"required_columns[{i}]"
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("name"), str)
-            or not entry["name"]
-        ):
-            raise ProfileError(profile.path, key, "needs a `name`")
-        key = f"required_columns[{i}] ({entry['name']})"
-        if not entry.get("synonyms") and not entry.get("patterns"):
-            raise ProfileError(profile.path, key, "needs `synonyms` or `patterns`")
-        if "synonyms" in entry:
-            _strings(profile, f"{key}.synonyms", entry["synonyms"])
-        if "patterns" in entry:
-            _regexes(profile, f"{key}.patterns", entry["patterns"])
-        for kind in (
-            _strings(profile, f"{key}.optional_for", entry["optional_for"])
-            if "optional_for" in entry
-            else ()
-        ):
-            if kind not in KINDS:
-                raise ProfileError(
-                    profile.path,
-                    f"{key}.optional_for",
-                    f"unknown site kind {kind!r} (expected {'|'.join(KINDS)})",
-                )
-
-
-def _validate_elements(profile: RulesProfile) -> None:
-    elements = profile.section("elements")
-    matchers = ("text", "link_text", "href", "css")
-    for element, spec in elements.items():
-        if not isinstance(spec, dict):
-            raise ProfileError(profile.path, f"elements.{element}", "must be a table of matchers")
-        for matcher, patterns in spec.items():
-            key = f"elements.{element}.{matcher}"
-            if matcher not in matchers:
-                raise ProfileError(
-                    profile.path, key, f"unknown matcher (expected {', '.join(matchers)})"
-                )
-            if matcher == "css":
-                from cssselect import SelectorError
-                from lxml.cssselect import CSSSelector
-
-                for selector in _strings(profile, key, patterns):
-                    try:
-                        CSSSelector(selector)
-                    except SelectorError as exc:
-                        raise ProfileError(
-                            profile.path, key, f"bad CSS selector {selector!r}: {exc}"
-                        ) from exc
-            else:
-                _regexes(profile, key, patterns)
-    rules = profile.section("element_rules")
-    for group in ("every_page", "home_only"):
-        if group in rules:
-            for element in _strings(profile, f"element_rules.{group}", rules[group]):
-                if elements and element not in elements:
-                    raise ProfileError(
-                        profile.path,
-                        f"element_rules.{group}",
-                        f"no pattern for element {element!r} in [elements]",
-                    )
+    return compiled

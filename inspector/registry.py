@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from inspector.facts import SiteInfo
+from inspector.vocabulary import SITE_KINDS as KINDS
+from inspector.vocabulary import SITE_STATUSES as STATUSES
 
 REQUIRED_COLUMNS = ("site_id", "name", "url", "kind", "status", "organizer", "site_code")
-KINDS = ("portal", "department")
-STATUSES = ("active", "closed", "exception")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +36,6 @@ class Site:
     @property
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
-
-    def info(self) -> SiteInfo:
-        return SiteInfo(
-            self.site_id,
-            self.name,
-            self.url,
-            self.kind,
-            self.status,
-            self.organizer,
-            self.site_code,
-        )
 
 
 @dataclass(slots=True)

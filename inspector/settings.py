@@ -39,7 +39,7 @@ INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not f
 INSPECTOR_HOST_TIMEOUT_LIMIT = 3
 INSPECTOR_RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is not waited for
 INSPECTOR_RETRY_AFTER_TRIES = 2
-# Progress (inspector/progress.py): a live display on a terminal, plain log lines otherwise.
+# Progress (inspector/ops/progress.py): a live display on a terminal, plain log lines otherwise.
 INSPECTOR_PROGRESS = True
 INSPECTOR_PROGRESS_INTERVAL = 30.0  # seconds between plain progress lines
 INSPECTOR_PROGRESS_TTY = ""  # "always" / "never" to force the live display on or off
@@ -52,7 +52,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 REDIS_START_URLS_KEY = "inspector:sites"  # the shared list of sites to crawl
 INSPECTOR_WORKER_SITES = 8  # sites a worker crawls at once; it pops more as they finish
 MAX_IDLE_TIME_BEFORE_CLOSE = 30  # seconds a worker waits on an empty queue before it exits
-# host -> IP address ("" = does not resolve), consulted before DNS; see inspector/resolver.py.
+# host -> IP address ("" = does not resolve), consulted before DNS; see inspector/crawl/resolver.py.
 INSPECTOR_STATIC_HOSTS: dict[str, str] = {}
 INSPECTOR_CHECKS_BASE = {
     "checks.availability.SiteUnreachable": 100,
@@ -81,13 +81,15 @@ DOWNLOAD_DELAY = 0
 DOWNLOAD_DELAY_JITTER = 0
 # The spider deduplicates URL strings per site itself, before any Request is built.
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
-# Scrapy's downloader, with per-site concurrency that holds under bursts (inspector/downloader.py).
+# Scrapy's downloader, with per-site concurrency that holds under bursts (inspector/crawl/downloader.py).
 DOWNLOADER = "inspector.crawl.downloader.PoliteDownloader"
 # Pick requests from the least busy download slot so that one slow site never stalls the rest.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
-REDIRECT_ENABLED = False  # redirects are followed by the spider, which keeps the chain
+REDIRECT_ENABLED = (
+    False  # redirects are followed by our Redirects middleware, which keeps the chain
+)
 METAREFRESH_ENABLED = False  # a meta refresh is a link like any other
-RETRY_ENABLED = False  # the spider retries what deserves it (home page, Retry-After)
+RETRY_ENABLED = False  # we retry what deserves it (the home page; Retry-After: RetryAfter)
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
@@ -103,7 +105,11 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "inspector.crawl.middlewares.RetryAfterDelay": 50,
+    # The site spider's own (inspector/crawl/middlewares.py): redirects keep their chain,
+    # Retry-After is waited for, a refused HEAD is asked again with GET.
+    "inspector.crawl.middlewares.HeadFallback": 40,
+    "inspector.crawl.middlewares.RetryAfter": 50,
+    "inspector.crawl.middlewares.Redirects": 600,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,

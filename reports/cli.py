@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import inspect
 
+from inspector.options import engine_or_fail, fail, settings_or_fail
+from inspector.store.db import get_engine, resolve_db_url, session_factory
 from reports.i18n import LANGS
-
-EXIT_BAD_INPUT = 2
+from reports.problems import FindingWords
+from reports.render import render_reports
 
 
 @click.command()
@@ -35,32 +37,32 @@ EXIT_BAD_INPUT = 2
     help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
 )
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-def report(out_dir: str, lang: str, db_url: str | None, site_ids: tuple[str, ...]) -> None:
+@click.option(
+    "--set",
+    "set_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any INSPECTOR_* setting (INSPECTOR_CHECKS: the checks whose findings are worded).",
+)
+def report(
+    out_dir: str,
+    lang: str,
+    db_url: str | None,
+    site_ids: tuple[str, ...],
+    set_options: tuple[str, ...],
+) -> None:
     """Render a rectification report per site and the overview index.html (nothing is fetched)."""
-    from inspector.store.db import (
-        SchemaError,
-        ensure_schema,
-        get_engine,
-        resolve_db_url,
-        session_factory,
-    )
-    from sqlalchemy import inspect
-
-    from reports.render import render_reports
-
-    engine = get_engine(db_url)
-    if not inspect(engine).has_table("run"):
-        click.echo(
-            f"error: no inspector database at {resolve_db_url(db_url)}: crawl first (inspector crawl)",
-            err=True,
-        )
-        sys.exit(EXIT_BAD_INPUT)
-    try:
-        # Never create a schema here: an empty database has nothing to report.
-        ensure_schema(engine, create=False)
-    except SchemaError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    settings = settings_or_fail(set_options)
+    if not inspect(get_engine(db_url)).has_table("run"):
+        fail(f"no inspector database at {resolve_db_url(db_url)}: crawl first (inspector crawl)")
+    # Never create a schema here: an empty database has nothing to report.
+    engine = engine_or_fail(db_url, create=False)
     with session_factory(engine)() as session:
-        index = render_reports(session, Path(out_dir), lang, site_ids=list(site_ids) or None)
+        index = render_reports(
+            session,
+            Path(out_dir),
+            lang,
+            site_ids=list(site_ids) or None,
+            words=FindingWords.enabled(settings),
+        )
     click.echo(str(index.resolve()))

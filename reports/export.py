@@ -21,7 +21,10 @@ from sqlalchemy.orm import Session
 
 from inspector import clock
 from inspector.judge.tracking import load_tracking
-from inspector.store.models import ColumnRow, FindingRow, RunRow, SiteRow
+from inspector.store.history import run_findings
+from inspector.store.models import ColumnRow, RunRow, SiteRow
+from reports.i18n import verdict_text
+from reports.problems import FindingWords, evidence_text, words_for_runs
 
 SEVERITY_ORDER = {"veto": 0, "major": 1, "minor": 2, "info": 3}
 
@@ -48,9 +51,7 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
-    rows = session.scalars(
-        select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)
-    ).all()
+    rows = run_findings(session, run)
     tracking = load_tracking(session, run, rows)
     tracked = [(f, tr.as_dict()) for f, tr in zip(rows, tracking.findings, strict=True)]
     tracked.sort(
@@ -143,11 +144,11 @@ CSV_COLUMNS = [
 ]
 
 
-def finding_rows(data: dict[str, Any], lang: str = "zh") -> list[dict[str, Any]]:
+def finding_rows(
+    data: dict[str, Any], lang: str = "zh", words: FindingWords | None = None
+) -> list[dict[str, Any]]:
     """One row per problem of an export_data() dict; `evidence` is readable, `detail` the JSON."""
-    from reports.i18n import check_title
-    from reports.render import evidence_text
-
+    words = words or FindingWords.enabled()
     rows = []
     for site in data["sites"]:
         for f in site["findings"]:
@@ -162,11 +163,13 @@ def finding_rows(data: dict[str, Any], lang: str = "zh") -> list[dict[str, Any]]
                     "verdict": site["verdict"] or "",
                     "score": "" if site["score"] is None else site["score"],
                     "check": f["check"],
-                    "check_name": check_title(f["check"], lang),
+                    "check_name": words.title(f["check"], lang),
                     "severity": f["severity"],
                     "url": f["url"],
                     "reason": detail.get("reason", ""),
-                    "evidence": evidence_text(f["check"], f["severity"], f["url"], detail, lang),
+                    "evidence": evidence_text(
+                        f["check"], f["severity"], f["url"], detail, lang, words=words
+                    ),
                     "tracking": tracking.get("status", ""),
                     "first_seen": tracking.get("first_seen") or "",
                     "days_open": tracking.get("days_open", ""),
@@ -195,7 +198,8 @@ def export_csv(session: Session, site_ids: list[str] | None = None) -> str:
     out.write("\ufeff")
     writer = csv.DictWriter(out, CSV_COLUMNS)
     writer.writeheader()
-    for row in finding_rows(export_data(session, site_ids)):
+    words = words_for_runs(run for _, run in latest_runs(session, site_ids))
+    for row in finding_rows(export_data(session, site_ids), words=words):
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})
     return out.getvalue()
 
@@ -242,8 +246,6 @@ def export_xlsx(session: Session, path: str | Path, site_ids: list[str] | None =
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    from reports.i18n import verdict_text
-
     data = export_data(session, site_ids)
     wb = Workbook(write_only=True)  # streams rows: thousands of sites × thousands of problems
     bold = Font(bold=True)
@@ -264,7 +266,9 @@ def export_xlsx(session: Session, path: str | Path, site_ids: list[str] | None =
         for record in records:
             ws.append([_xlsx_cell(WriteOnlyCell, ws, record.get(key)) for key, _, _ in columns])
 
-    findings = finding_rows(data)
+    findings = finding_rows(
+        data, words=words_for_runs(run for _, run in latest_runs(session, site_ids))
+    )
     for row in findings:
         row["verdict"] = verdict_text(row["verdict"] or None, "zh")
         row["tracking"] = {"new": "新发现", "open": "未整改"}.get(row["tracking"], row["tracking"])

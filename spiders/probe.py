@@ -3,7 +3,7 @@
 Meant for cron every 30 minutes (`inspector probe --registry FILE`): thousands of sites in a
 couple of minutes, because each site is one request in its own download slot and hundreds run
 concurrently. Nothing is retried: a sample is a sample, the availability check judges a week of
-them. Each sample becomes a `ProbeItem` (stored as a `probe` row by `inspector.ops.probe.ProbePipeline`):
+them. Each sample becomes a `ProbeItem` (inspector/crawl/items.py, stored as a `probe` row by `inspector.ops.probe.ProbePipeline`):
 
 * `outcome` — `ok` (2xx with a non-blank body), `merged` (the home page redirects to another
   registered site — its host, or its directory of a shared host — which answered), or a reason class of `inspector.crawl.outcomes` (`timeout`,
@@ -21,7 +21,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,30 +31,11 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
-from inspector.crawl.outcomes import failure_reason, http_reason
+from inspector.crawl.items import ProbeItem
+from inspector.crawl.outcomes import failure_reason
 from inspector.crawl.scope import scope_key, site_scope
 from inspector.registry import Site, load_registry, select_sites
-
-REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
-# Outcomes that mean "the site answered": everything else counts as a failed sample.
-ANSWERED = frozenset(("ok", "merged"))
-
-
-@dataclass(slots=True)
-class ProbeItem:
-    """One availability sample of one site's home page (a `probe` row)."""
-
-    site_id: str
-    at: datetime  # UTC, naive: when the request reached the downloader
-    outcome: str  # ok | merged | <reason class>
-    status: int | None
-    error: str
-    elapsed_ms: int | None
-    final_url: str
-
-
-def _utcnow() -> datetime:
-    return clock.now()
+from inspector.vocabulary import MERGED, OK, REDIRECT_STATUSES, Reason, http_reason
 
 
 def probe_targets(sites: list[Site], include_closed: bool = True) -> list[Site]:
@@ -145,7 +125,7 @@ class ProbeSpider(Spider):
     def on_reached_downloader(self, request: Request, spider: Spider) -> None:
         """Start the clock when the download starts, not while thousands wait in the queue."""
         if request.meta.get("site") is not None and request.meta.get("started") is None:
-            request.meta["started"] = (_utcnow(), time.monotonic())
+            request.meta["started"] = (clock.now(), time.monotonic())
 
     def on_bytes(self, data: bytes, request: Request, spider: Spider) -> None:
         """Read at most INSPECTOR_PROBE_MAX_BYTES of a home page: enough to know it has content."""
@@ -166,18 +146,18 @@ class ProbeSpider(Spider):
             location = response.headers.get(b"Location")
             if not location:
                 yield self._sample(
-                    meta, "bad_response", status, "redirect without Location", response.url
+                    meta, Reason.BAD_RESPONSE, status, "redirect without Location", response.url
                 )
                 return
             target = response.urljoin(location.decode("latin-1").strip()).partition("#")[0]
             chain = (*meta["chain"], response.url)
             if target in chain:
                 yield self._sample(
-                    meta, "redirect_loop", status, f"redirect loop back to {target}", target
+                    meta, Reason.REDIRECT_LOOP, status, f"redirect loop back to {target}", target
                 )
             elif len(chain) >= self.max_redirects:
                 yield self._sample(
-                    meta, "too_many_redirects", status, f"{len(chain)} redirects", target
+                    meta, Reason.TOO_MANY_REDIRECTS, status, f"{len(chain)} redirects", target
                 )
             else:
                 yield self._request(site, target, chain, meta["started"])
@@ -186,17 +166,17 @@ class ProbeSpider(Spider):
         if reason:
             yield self._sample(meta, reason, status, f"HTTP {status}", response.url)
         elif status >= 300:
-            yield self._sample(meta, "bad_response", status, f"HTTP {status}", response.url)
+            yield self._sample(meta, Reason.BAD_RESPONSE, status, f"HTTP {status}", response.url)
         elif not response.body.strip():
-            yield self._sample(meta, "bad_response", status, "empty body", response.url)
+            yield self._sample(meta, Reason.BAD_RESPONSE, status, "empty body", response.url)
         else:
             owner = self._other_owner(site, response.url)
             if owner:
                 yield self._sample(
-                    meta, "merged", status, f"answered by registered site {owner}", response.url
+                    meta, MERGED, status, f"answered by registered site {owner}", response.url
                 )
             else:
-                yield self._sample(meta, "ok", status, "", response.url)
+                yield self._sample(meta, OK, status, "", response.url)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
@@ -217,14 +197,15 @@ class ProbeSpider(Spider):
         self, meta: dict[str, Any], outcome: str, status: int | None, error: str, final_url: str
     ) -> ProbeItem:
         site: Site = meta["site"]
+        outcome = str(outcome)  # a Reason is stored and counted as its code
         started = meta.get("started")
         if started is None:  # failed before reaching the downloader (should not happen)
-            at, elapsed = _utcnow(), None
+            at, elapsed = clock.now(), None
         else:
             at, t0 = started
             elapsed = int((time.monotonic() - t0) * 1000)
         self.outcomes[outcome] += 1
-        return ProbeItem(site.site_id, at, outcome, status, error[:500], elapsed, final_url)
+        return ProbeItem(site.site_id, at, str(outcome), status, error[:500], elapsed, final_url)
 
 
 def _directory(path: str) -> str:

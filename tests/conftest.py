@@ -118,7 +118,7 @@ async def crawl(
     from twisted.internet import reactor
 
     from inspector.crawl.resolver import StaticHostsResolver
-    from inspector.crawl.run import build_settings
+    from inspector.options import build_settings
     from spiders.site import SiteSpider
 
     s = build_settings({**TEST_SETTINGS, **settings}, db_url=db_url)

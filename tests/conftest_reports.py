@@ -15,11 +15,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector.facts import Finding, Severity, SiteInfo, SiteSnapshot
+from inspector.facts import Finding, Severity
 from inspector.judge.checkrun import store_findings
 from inspector.judge.scoring import score_run
 from inspector.profile import RulesProfile, load_profile
+from inspector.registry import Site
 from inspector.store.models import Base, RunRow, SiteRow
+from inspector.testing import make_snapshot
+from inspector.testing import site as make_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_ARGS = [
@@ -72,7 +75,7 @@ class ReportDB:
         status: str = "active",
         organizer: str = "",
         site_code: str = "",
-    ) -> SiteInfo:
+    ) -> Site:
         with self.session() as s:
             s.merge(
                 SiteRow(
@@ -86,11 +89,14 @@ class ReportDB:
                 )
             )
             s.commit()
-        return SiteInfo(site_id, name, url, kind, status, organizer, site_code)
+        return make_site(
+            site_id, url, name=name, kind=kind, status=status, organizer=organizer,
+            site_code=site_code,
+        )  # fmt: skip
 
     def run(
         self,
-        site: SiteInfo,
+        site: Site,
         as_of: date,
         findings: Sequence[Finding],
         *,
@@ -124,18 +130,8 @@ class ReportDB:
             s.add(run)
             s.flush()
             store_findings(s, run, list(findings))
-            snapshot = SiteSnapshot(
-                site=site,
-                run_id=run.id,
-                as_of=as_of,
-                started_at=started,
-                finish_reason="",
-                home=None,
-                home_error="",
-                pages=(),
-                targets={},
-                links=(),
-                columns=(),
+            snapshot = make_snapshot(
+                site=site, run_id=run.id, as_of=as_of, started_at=started, finish_reason=""
             )
             run.score, run.verdict, run.verdict_detail = score_run(snapshot, findings, self.profile)
             s.commit()

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from checks.availability import ClosedSiteOnline, SiteUnreachable, closed_state, probe_window
-from inspector.facts import Finding, Severity, SiteInfo, SiteSnapshot, TargetFacts
+from inspector.facts import Finding, Severity, SiteSnapshot
 from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.testing import make_snapshot, target
 
 AS_OF = date(2026, 11, 28)
 URL = "http://www.example.gov.cn/"
@@ -22,23 +23,11 @@ def snapshot(
     home_error: str = "",
     as_of: date = AS_OF,
 ) -> SiteSnapshot:
-    targets = {}
-    if home_error:
-        targets[URL] = TargetFacts(URL, True, "page", "GET", None, "timeout", note=home_error)
-    return SiteSnapshot(
-        site=SiteInfo("s1", "示例县人民政府", URL, "portal", status),
-        run_id=1,
-        as_of=as_of,
-        started_at=None,
-        finish_reason="crawl complete",
-        home=None,
-        home_error=home_error,
-        pages=[],
-        targets=targets,
-        links=[],
-        columns=[],
-        probes=list(probes),
-    )
+    targets = [target(URL, "timeout", note=home_error)] if home_error else []
+    return make_snapshot(
+        site_id="s1", url=URL, status=status, as_of=as_of, home_error=home_error,
+        targets=targets, probes=probes,
+    )  # fmt: skip
 
 
 def week(

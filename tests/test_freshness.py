@@ -13,9 +13,10 @@ from conftest import REALPAGES, REPO, crawl, open_session, site
 from sqlalchemy import select
 
 from checks.freshness import ColumnEmpty, ColumnStale, ColumnVeto, HomepageStale
-from inspector.facts import ColumnFacts, PageFacts, SiteInfo, SiteSnapshot
+from inspector.facts import ColumnFacts, SiteSnapshot
 from inspector.profile import load_profile
 from inspector.store.models import FindingRow
+from inspector.testing import home_page, make_snapshot
 from reports.export import export_data
 
 T = date(2026, 11, 28)
@@ -25,12 +26,10 @@ PROFILE = load_profile("census2015")
 def snapshot(
     home_newest: date | None, columns: list[ColumnFacts], home: bool = True
 ) -> SiteSnapshot:
-    page = PageFacts("http://a.gov.cn/", "http://a.gov.cn/", 200, "text/html", 1000, 0, "首页", 10,
-                     is_home=True, kind="home", newest_item_date=home_newest)  # fmt: skip
-    return SiteSnapshot(
-        site=SiteInfo("a", "甲县", "http://a.gov.cn/", "portal", "active"),
-        run_id=1, as_of=T, started_at=None, finish_reason="", home=page if home else None,
-        home_error="", pages=[page], targets={}, links=[], columns=columns,
+    page = home_page("http://a.gov.cn/", newest_item_date=home_newest)
+    return make_snapshot(
+        site_id="a", name="甲县", url="http://a.gov.cn/", as_of=T,
+        home=page if home else None, pages=[page], columns=columns,
     )  # fmt: skip
 
 

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,11 @@ from checks.elements import MissingElements
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links
 from inspector.crawl.structure import discover_columns, find_footer_elements
-from inspector.facts import LinkFacts, PageFacts, SiteInfo, SiteSnapshot
+from inspector.facts import LinkFacts, SiteSnapshot
+from inspector.options import load_rules
 from inspector.profile import ProfileError, load_profile
 from inspector.store.models import FindingRow, RunRow
+from inspector.testing import home_page, make_snapshot, page
 
 PROFILE = load_profile("census2015")
 URL = "http://www.demo.gov.cn/"
@@ -88,17 +89,15 @@ def snapshot_of(
         for link in extract_links(doc, URL)
     ]
     columns = discover_columns(html, URL, PROFILE.section("categories"))
-    home = PageFacts(URL, URL, 200, "text/html", len(html), 0, "首页", 5, is_home=True, kind="home",
-                     elements=find_footer_elements(html, URL, PROFILE.section("elements")))  # fmt: skip
-    pages = [home] + [
-        PageFacts(f"{URL}p{i}.html", f"{URL}p{i}.html", 200, "text/html", 1, 1, "", 1,
-                  elements=find_footer_elements(h, f"{URL}p{i}.html", PROFILE.section("elements")))
+    patterns = PROFILE.section("elements")
+    home = home_page(URL, size=len(html), elements=find_footer_elements(html, URL, patterns))
+    pages = [
+        page(f"{URL}p{i}.html", elements=find_footer_elements(h, f"{URL}p{i}.html", patterns))
         for i, h in enumerate(inner)
-    ]  # fmt: skip
-    return SiteSnapshot(
-        site=SiteInfo("demo", "演示县", URL, kind, "active", site_code=site_code), run_id=1,
-        as_of=date(2026, 11, 28), started_at=None, finish_reason="", home=home, home_error="",
-        pages=pages, targets={}, links=links, columns=columns,
+    ]
+    return make_snapshot(
+        site_id="demo", name="演示县", url=URL, kind=kind, site_code=site_code,
+        home=home, pages=pages, links=links, columns=columns,
     )  # fmt: skip
 
 
@@ -248,7 +247,7 @@ def test_malformed_profile_is_refused_with_file_key_and_problem(
 ) -> None:
     path = _write(tmp_path / "bad.toml", '[profile]\nextends = "census2015"\n' + body)
     with pytest.raises(ProfileError) as err:
-        load_profile(str(path))
+        load_rules(str(path))  # the profile, and every component that reads it, built once
     assert err.value.key == key and problem in err.value.problem
     assert str(path) in str(err.value)
 

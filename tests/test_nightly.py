@@ -11,8 +11,9 @@ from ops_farm import AS_OF, farm, log_text, nightly_args, row_counts, run, start
 from sqlalchemy import func, select, text
 
 from inspector import clock
-from inspector.crawl.pipeline import upsert_sites
-from inspector.ops.commands import EXIT_LOCKED, NightlyLock, nightly, prune
+from inspector.ops.commands import nightly, prune
+from inspector.ops.nightly import NightlyLock
+from inspector.options import EXIT_LOCKED
 from inspector.registry import load_registry
 from inspector.store.db import ensure_schema, get_engine, session_factory
 from inspector.store.models import (
@@ -25,6 +26,7 @@ from inspector.store.models import (
     TargetRow,
 )
 from inspector.store.resume import nightly_batch, plan_resume
+from inspector.store.runs import upsert_sites
 
 DATA = (PageRow, TargetRow, LinkRow, ColumnRow, FindingRow)
 

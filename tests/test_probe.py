@@ -186,9 +186,9 @@ def test_probe_samples_feed_the_availability_check(
 ) -> None:
     """Stored samples reach the checks through the snapshot: a closed site still online is a
     `closed_site_online` veto; an active site with one failed probe is incomplete monitoring."""
-    from inspector.crawl.pipeline import start_runs
     from inspector.judge.checkrun import CheckConfig, check_run
     from inspector.registry import load_registry
+    from inspector.store.runs import start_runs
 
     a, b = servers
     reg = registry(tmp_path / "sites.csv", a, b)

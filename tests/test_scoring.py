@@ -9,26 +9,17 @@ from typing import Any
 
 import pytest
 
-from inspector.facts import Finding, Severity, SiteInfo, SiteSnapshot
+from inspector.facts import Finding, Severity, SiteSnapshot
 from inspector.judge.scoring import DEFAULT_SCORING, deduction_lines, score_run, validate_scoring
 from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.testing import make_snapshot
 
 SITE = "https://www.example.gov.cn/"
 
 
 def snapshot(status: str = "active") -> SiteSnapshot:
-    return SiteSnapshot(
-        site=SiteInfo("s1", "示例市人民政府", SITE, "portal", status),
-        run_id=1,
-        as_of=date(2025, 11, 15),
-        started_at=None,
-        finish_reason="",
-        home=None,
-        home_error="",
-        pages=(),
-        targets={},
-        links=(),
-        columns=(),
+    return make_snapshot(
+        site_id="s1", name="示例市人民政府", url=SITE, status=status, as_of=date(2025, 11, 15)
     )
 
 

@@ -1,17 +1,26 @@
-"""What the spider hands to the storage pipeline. One item per fetched URL, not per link."""
+"""What the spider hands to the storage pipeline. One item per fetched URL, not per link, and
+one item per thing learnt about a site as a whole. The records inside are those of
+`inspector.facts`, the same the store writes and the checks read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from inspector.facts import ColumnFacts, PageFacts, TargetFacts
+
+# A link occurrence on a page, as buffered for the link table: (target_url, element,
+# attribute, text, fragment).
+LinkTuple = tuple[str, str, str, str, str]
 
 
 @dataclass(slots=True)
 class TargetItem:
-    """The outcome of fetching one URL for one site (pages included)."""
+    """The outcome of fetching one URL for one site (pages have theirs in PageItem)."""
 
     site_id: str
-    row: dict[str, Any]  # TargetRow columns without run_id
+    target: TargetFacts
 
 
 @dataclass(slots=True)
@@ -19,17 +28,66 @@ class PageItem:
     """One crawled HTML page: its facts, its fetch outcome and every link on it."""
 
     site_id: str
-    page: dict[str, Any]  # PageRow columns without run_id
-    target: dict[str, Any]  # TargetRow columns without run_id
-    links: list[tuple[str, str, str, str, str]] = field(default_factory=list)
-    # (target_url, element, attribute, text, fragment)
+    page: PageFacts
+    target: TargetFacts
+    links: list[LinkTuple] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class SiteEventItem:
-    """Something learnt about the site as a whole, kept on its run."""
+    """Something learnt about the site as a whole, kept on its run (base of the events below)."""
 
     site_id: str
-    # "home_error" | "robots" | "not_found_probe" | "columns" | "done" (bounds tripped ride on "done")
-    event: str
-    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class HomeFailed(SiteEventItem):
+    """The home page could not be fetched (after its retries): the site is unreachable."""
+
+    error: str = ""
+    reason: str = ""
+    status: int | None = None
+
+
+@dataclass(slots=True)
+class RobotsSeen(SiteEventItem):
+    """What robots.txt says (recorded, not obeyed): run.stats["robots"]."""
+
+    facts: dict[str, Any] = field(default_factory=dict)  # status, size, disallow_all | error
+
+
+@dataclass(slots=True)
+class NotFoundProbe(SiteEventItem):
+    """The site's answer to a URL that cannot exist: run.stats["not_found_probes"]."""
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    # url, status, final_url, redirects, redirect_home, fingerprint | error
+
+
+@dataclass(slots=True)
+class ColumnsFound(SiteEventItem):
+    """Every column (栏目) of the site, with the list-page facts read during the crawl."""
+
+    columns: list[ColumnFacts] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SiteDone(SiteEventItem):
+    """Nothing more to fetch for the site: its run can be finished and checked."""
+
+    bounds: dict[str, Any] = field(default_factory=dict)  # bounds tripped: count and example
+    pages_scheduled: int = 0
+    urls_seen: int = 0
+
+
+@dataclass(slots=True)
+class ProbeItem:
+    """One availability sample of one site's home page (spiders/probe.py; a `probe` row)."""
+
+    site_id: str
+    at: datetime  # UTC, naive: when the request reached the downloader
+    outcome: str  # ok | merged | a Reason or http_NNN (inspector.vocabulary)
+    status: int | None
+    error: str
+    elapsed_ms: int | None
+    final_url: str

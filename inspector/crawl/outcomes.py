@@ -1,7 +1,13 @@
-"""Stable reason classes for fetch outcomes, shared by the crawl and the availability probes."""
+"""Fetch outcomes: the one place a target's outcome (TargetFacts) is built, and the stable
+reason classes of failures, shared by the crawl and the availability probes."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+from typing import Any
+
+from scrapy import Request
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -11,39 +17,89 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.http import Response
 from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-# Reasons that make a link "打不开" (cannot be opened) for the census.
-BROKEN_REASONS = frozenset(
-    {
-        "timeout",
-        "connection_refused",
-        "connection_reset",
-        "connection_error",
-        "dns",
-        "tls",
-        "redirect_loop",
-        "too_many_redirects",
-        "soft_404",
-        "error_link",
-        "bad_response",
-        "invalid_url",
-    }
-)
+from inspector.crawl.scope import scope_key
+from inspector.facts import TargetFacts
+from inspector.vocabulary import Note, NoteCode, Reason, TargetKind, http_reason
+
+# ---- outcomes ----------------------------------------------------------------------------------
 
 
-def is_broken(reason: str) -> bool:
-    if not reason:
-        return False
-    if reason.startswith("http_"):
-        return True
-    return reason in BROKEN_REASONS
+def request_outcome(request: Request, kind: str) -> TargetFacts:
+    """The outcome of a request that got no response (yet): its URL, kind, method, timing."""
+    meta = request.meta
+    url = meta["key"]
+    return TargetFacts(
+        url=url,
+        internal=scope_key(url) in meta["sc"].scope,
+        kind=TargetKind.PAGE if kind == "home" else kind,
+        method=request.method,
+        status=None,
+        reason="",
+        final_url=request.url,
+        redirects=list(meta["chain"]),
+        content_type="",
+        size=None,
+        elapsed_ms=int((time.monotonic() - meta["t0"]) * 1000),
+    )
 
 
-def http_reason(status: int) -> str:
-    return "" if 200 <= status < 400 else f"http_{status}"
+def response_outcome(response: Response, kind: str) -> TargetFacts:
+    """The outcome of a response: status, reason class, final URL, type, size, redirects."""
+    headers = response.headers
+    ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").strip().lower()
+    size: int | None
+    if "download_stopped" in response.flags or response.request.method == "HEAD":
+        length = headers.get(b"Content-Length")
+        size = int(length) if length is not None and length.isdigit() else None
+    else:
+        size = len(response.body)
+    outcome = replace(
+        request_outcome(response.request, kind),
+        status=response.status,
+        reason=http_reason(response.status),
+        final_url=response.url,
+        content_type=ctype[:200],
+        size=size,
+    )
+    if response.meta["chain"]:
+        outcome = replace(outcome, redirects=[*response.meta["chain"], response.url])
+    return outcome
+
+
+def noted(outcome: TargetFacts, note: Note, **changes: Any) -> TargetFacts:
+    """The outcome with a note (a code with parameters, or free text) and other changes."""
+    return replace(
+        outcome,
+        note=note.text,
+        note_code=note.code or "",
+        note_params=dict(note.params),
+        **changes,
+    )
+
+
+def invalid_outcome(url: str, why: str) -> TargetFacts:
+    """A link no browser can open: broken without a fetch. `why`: file_url, no_host, bad_url."""
+    note = Note.of(NoteCode(why)) if why in NoteCode.__members__.values() else Note(free=why)
+    return noted(
+        TargetFacts(url, False, TargetKind.INVALID, "", None, Reason.INVALID_URL, final_url=url),
+        note,
+    )
+
+
+def gave_up_outcome(url: str, host: str, count: int) -> TargetFacts:
+    """An external URL not fetched because its host timed out `count` times in a row."""
+    return noted(
+        TargetFacts(url, False, TargetKind.EXTERNAL, "", None, Reason.TIMEOUT, final_url=url),
+        Note.of(NoteCode.HOST_GAVE_UP, host=host, count=count),
+    )
+
+
+# ---- reason classes ----------------------------------------------------------------------------
 
 
 def _is_tls(exc: BaseException) -> bool:

@@ -10,76 +10,33 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from inspector import clock
-from inspector.crawl.items import PageItem, SiteEventItem, TargetItem
+from inspector.crawl.items import (
+    ColumnsFound,
+    HomeFailed,
+    NotFoundProbe,
+    PageItem,
+    RobotsSeen,
+    SiteDone,
+    SiteEventItem,
+    TargetItem,
+)
 from inspector.crawl.scope import same_page
-from inspector.judge.checkrun import CheckConfig, check_run
+from inspector.facts import ColumnFacts
+from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
-from inspector.registry import Site
 from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory, upsert
-from inspector.store.models import ColumnRow, LinkRow, PageRow, RunRow, SiteRow, TargetRow
+from inspector.store.models import ColumnRow, LinkRow, PageRow, RunRow, TargetRow
+from inspector.store.rows import column_row, page_row, target_row
+from inspector.store.runs import start_runs
+from inspector.vocabulary import Note, NoteCode, Reason
 
 logger = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return clock.now()
-
-
-def upsert_sites(session: Session, sites: list[Site]) -> None:
-    now = utcnow()
-    rows = [
-        {
-            "site_id": s.site_id,
-            "name": s.name,
-            "url": s.url,
-            "kind": s.kind,
-            "status": s.status,
-            "organizer": s.organizer,
-            "site_code": s.site_code,
-            "updated_at": now,
-        }
-        for s in sites
-    ]
-    for i in range(0, len(rows), 500):
-        upsert(session, SiteRow, rows[i : i + 500], ["site_id"])
-
-
-def start_runs(
-    session: Session, sites: list[Site], as_of: date, rules: str, batch: str
-) -> dict[str, int]:
-    """One run per site; sites that are not crawled get a finished run right away."""
-    upsert_sites(session, sites)
-    now = utcnow()
-    run_ids: dict[str, int] = {}
-    for s in sites:
-        status = {"active": "running", "exception": "skipped", "closed": "closed"}[s.status]
-        run = RunRow(
-            site_id=s.site_id,
-            batch=batch,
-            as_of=as_of,
-            rules=rules,
-            started_at=now,
-            status=status,
-            finished_at=None if status == "running" else now,
-            finish_reason="" if status == "running" else f"not crawled: registered {s.status}",
-            bounds_tripped={},
-            stats={},
-            home_evidence={},
-            check_errors={},
-            verdict_detail={},
-        )
-        session.add(run)
-        session.flush()
-        run_ids[s.site_id] = run.id
-    session.commit()
-    return run_ids
 
 
 def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]]) -> int:
@@ -101,9 +58,7 @@ def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]
         marked += session.execute(
             update(TargetRow)
             .where(TargetRow.run_id == run_id, TargetRow.reason == "", TargetRow.url.in_(urls))
-            .values(
-                reason="soft_404", note="same page as the site's answer to a URL that cannot exist"
-            )
+            .values(reason=Reason.SOFT_404.value, **_note(NoteCode.SAME_AS_NOT_FOUND))
         ).rowcount
     home = next((p for p in probes if p.get("redirect_home")), None)
     if home:
@@ -121,18 +76,21 @@ def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]
             marked += session.execute(
                 update(TargetRow)
                 .where(TargetRow.id.in_(ids))
-                .values(
-                    reason="soft_404", note="redirected to the home page, as every unknown URL is"
-                )
+                .values(reason=Reason.SOFT_404.value, **_note(NoteCode.REDIRECTED_HOME))
             ).rowcount
     return marked
 
 
-def store_columns(session: Session, run_id: int, columns: list[dict[str, Any]]) -> None:
+def _note(code: NoteCode) -> dict[str, Any]:
+    note = Note.of(code)
+    return {"note": note.text, "note_code": code.value, "note_params": None}
+
+
+def store_columns(session: Session, run_id: int, columns: list[ColumnFacts]) -> None:
     """Store a run's columns; a list page seen before it was known as a column gets its facts
     from the stored page (its dated items), which is all the crawl kept of it."""
     session.execute(delete(ColumnRow).where(ColumnRow.run_id == run_id))
-    unjudged = [c["url"] for c in columns if c.get("item_count") is None and not c.get("external")]
+    unjudged = [c.url for c in columns if c.item_count is None and not c.external]
     pages: dict[str, PageRow] = {}
     if unjudged:
         for page in session.scalars(
@@ -143,15 +101,12 @@ def store_columns(session: Session, run_id: int, columns: list[dict[str, Any]]) 
             pages[page.url] = page
     rows = []
     for c in columns:
-        row = {k: c.get(k) for k in ("name", "canonical", "category", "url", "parent", "source",
-                                     "newest_date", "item_count", "empty_marker", "external")}  # fmt: skip
-        row["parent"] = row["parent"] or ""
-        row["empty_marker"] = bool(row["empty_marker"])
-        page = pages.get(c["url"])
+        row = column_row(run_id, c)
+        page = pages.get(c.url)
         if page is not None:
             row["newest_date"] = page.newest_item_date or page.pub_date
             row["item_count"] = (page.facts or {}).get("items", 0)
-        rows.append({"run_id": run_id, **row})
+        rows.append(row)
     if rows:
         session.execute(ColumnRow.__table__.insert(), rows)
 
@@ -187,7 +142,7 @@ class StoragePipeline:
         self.finished: set[str] = set()
         self.home_errors: dict[str, str] = {}
         self.site_stats: dict[str, dict[str, Any]] = {}
-        self.site_columns: dict[str, list[dict[str, Any]]] = {}
+        self.site_columns: dict[str, list[ColumnFacts]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -202,6 +157,7 @@ class StoragePipeline:
         self.Session = session_factory(self.engine)
         self.link_sql = _insert_sql(self.engine, LinkRow.__table__, LINK_COLUMNS)
         self.profile = load_profile(self.rules)
+        validate_judging(self.profile, self.check_config)  # a bad profile stops the crawl now
         with self.Session() as s:
             self.run_ids = start_runs(s, spider.sites, spider.as_of, self.rules, spider.batch)
             for site in spider.sites:
@@ -224,16 +180,13 @@ class StoragePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
             run_id = self.run_id(item.site_id)
-            item.page["run_id"] = run_id
-            item.target["run_id"] = run_id
-            self.pages.append(item.page)
-            self.targets.append(item.target)
-            source = item.page["url"]
+            self.pages.append(page_row(run_id, item.page))
+            self.targets.append(target_row(run_id, item.target))
+            source = item.page.url
             self.links.extend((run_id, source, *link) for link in item.links)
             self.buffered += 2 + len(item.links)
         elif isinstance(item, TargetItem):
-            item.row["run_id"] = self.run_id(item.site_id)
-            self.targets.append(item.row)
+            self.targets.append(target_row(self.run_id(item.site_id), item.target))
             self.buffered += 1
         elif isinstance(item, SiteEventItem):
             self.on_event(item)
@@ -247,17 +200,17 @@ class StoragePipeline:
 
     def on_event(self, item: SiteEventItem) -> None:
         stats = self.site_stats.setdefault(item.site_id, {})
-        if item.event == "home_error":
-            self.home_errors[item.site_id] = item.data.get("error") or item.data.get("reason", "")
-        elif item.event == "robots":
-            stats["robots"] = item.data
-        elif item.event == "not_found_probe":
-            stats.setdefault("not_found_probes", []).append(item.data)
-        elif item.event == "columns":
-            self.site_columns[item.site_id] = item.data["columns"]
-        elif item.event == "done":
+        if isinstance(item, HomeFailed):
+            self.home_errors[item.site_id] = item.error or item.reason
+        elif isinstance(item, RobotsSeen):
+            stats["robots"] = item.facts
+        elif isinstance(item, NotFoundProbe):
+            stats.setdefault("not_found_probes", []).append(item.facts)
+        elif isinstance(item, ColumnsFound):
+            self.site_columns[item.site_id] = item.columns
+        elif isinstance(item, SiteDone):
             self.flush()
-            self.finish_site(item.site_id, item.data)
+            self.finish_site(item)
 
     def flush(self) -> None:
         self.last_flush = time.monotonic()
@@ -274,7 +227,8 @@ class StoragePipeline:
         self.pages, self.targets, self.links = [], [], []
         self.buffered = 0
 
-    def finish_site(self, site_id: str, data: dict[str, Any]) -> None:
+    def finish_site(self, done: SiteDone) -> None:
+        site_id = done.site_id
         run_id = self.run_id(site_id)
         with self.Session() as s:
             run = s.get(RunRow, run_id)
@@ -288,9 +242,12 @@ class StoragePipeline:
                 )
                 or 0
             )
-            run.bounds_tripped = data.get("bounds", {})
-            stats = {k: v for k, v in data.items() if k != "bounds"}
-            stats.update(self.site_stats.pop(site_id, {}))
+            run.bounds_tripped = done.bounds
+            stats: dict[str, Any] = {
+                "pages_scheduled": done.pages_scheduled,
+                "urls_seen": done.urls_seen,
+                **self.site_stats.pop(site_id, {}),
+            }
             run.stats = stats
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
             store_columns(s, run_id, self.site_columns.pop(site_id, []))
@@ -306,7 +263,7 @@ class StoragePipeline:
             run.home_error = self.home_errors.get(site_id, "")
             run.status = "unreachable" if run.home_error else "finished"
             run.finish_reason = "crawl complete"
-            run.finished_at = utcnow()
+            run.finished_at = clock.now()
             s.commit()
             check_run(s, run_id, self.check_config, self.profile)
         self.finished.add(site_id)

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -28,6 +26,7 @@ from lxml.cssselect import CSSSelector
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import parse_html
 from inspector.facts import ColumnFacts
+from inspector.vocabulary import DEFAULT_COLUMN_RULES, ColumnRules, categorise, normalise_name
 
 __all__ = [
     "DEFAULT_COLUMN_RULES",
@@ -44,48 +43,6 @@ __all__ = [
 
 # --- policy defaults (mirrored in census2015.toml) ---------------------------------------------
 
-
-@dataclass(frozen=True, slots=True)
-class ColumnRules:
-    """Keywords of column discovery; `from_mapping` reads the profile's `[columns]` table."""
-
-    more_texts: tuple[str, ...] = ("查看更多", "更多", "more", ">>", "»", "+")
-    # Link texts that are never columns: equal to one of ignore_texts, or containing one of
-    # ignore_substrings (case-insensitive).
-    ignore_texts: tuple[str, ...] = (
-        "首页", "网站首页", "返回首页", "主页", "home", "index", "en", "英文", "网站地图",
-        "用户中心", "个人中心", "退出", "繁体", "繁體", "简体", "简", "繁",
-    )  # fmt: skip
-    ignore_substrings: tuple[str, ...] = (
-        "登录", "登陆", "注册", "login", "register", "english", "英文版",
-        "无障碍", "关怀版", "长者版", "适老",
-    )  # fmt: skip
-    ignore_extensions: tuple[str, ...] = (
-        "pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "7z",
-        "jpg", "jpeg", "png", "gif", "mp4", "mp3", "txt", "apk", "exe",
-    )  # fmt: skip
-    # Paths of article pages: /2025/11/, /202511/, /2025-11/20/, t20251120_123, content_123
-    article_path: str = (
-        r"/(?:19|20)\d\d/\d{1,2}/|/(?:19|20)\d\d-?\d\d/|/t(?:19|20)\d{6}_|/(?:19|20)\d{6}/"
-        r"|content_\d+|post_\d+"
-    )
-    max_name_length: int = 20
-    nav_attr: str = r"nav|menu|daohang"
-    sitemap_texts: tuple[str, ...] = ("网站地图", "站点地图")
-    empty_markers: tuple[str, ...] = (
-        "暂无信息", "暂无内容", "暂无数据", "暂无记录", "正在建设中", "栏目建设中",
-    )  # fmt: skip
-
-    @classmethod
-    def from_mapping(cls, table: Mapping[str, Any] | None) -> ColumnRules:
-        if not table:
-            return DEFAULT_COLUMN_RULES
-        known = {name: table[name] for name in cls.__slots__ if name in table}
-        converted = {k: tuple(v) if isinstance(v, list) else v for k, v in known.items()}
-        return cls(**converted)
-
-
-DEFAULT_COLUMN_RULES = ColumnRules()
 
 # Footer elements. Per element, matchers tried in this order (first hit gives the value):
 #   text      regexes over the area's visible text (value: group 1, else the match)
@@ -149,8 +106,6 @@ _HEADING_CAMEL_RE = re.compile(r"[a-z](?:Tit|Title|Head|Name)(?:$|[-_\sA-Z\d])")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "strong", "b"})
 _FOOTER_TAIL_SHARE = 0.3  # the last 30% of the page's elements when no footer is marked
 _SPACE_RE = re.compile(r"\s+")
-_CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
-_EDGE_PUNCT = " \t·•|:：-–—_/\\[]【】()（）<>《》\"'“”"
 
 _LINKS = etree.XPath("descendant-or-self::a[@href]")
 # Navigation containers: <nav>, lists in a header, and elements whose id/class matches $attr
@@ -167,33 +122,6 @@ _TEXT_OF = etree.XPath(
 
 
 # --- public functions --------------------------------------------------------------------------
-
-
-def normalise_name(text: str, rules: ColumnRules = DEFAULT_COLUMN_RULES) -> str:
-    """A column name as compared and stored: NFKC (full-width → half-width), single spaces,
-    no spaces between Han characters, without 更多/MORE/>>/» decorations."""
-    name = _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
-    name = _CJK_GAP_RE.sub("", name)
-    previous = None
-    while previous != name:
-        previous = name
-        name = name.strip(_EDGE_PUNCT)
-        for more in rules.more_texts:
-            if name.lower().startswith(more.lower()):
-                name = name[len(more) :]
-            if name.lower().endswith(more.lower()):
-                name = name[: len(name) - len(more)]
-    return name.strip()
-
-
-def categorise(name: str, categories: Mapping[str, Sequence[str]]) -> tuple[str, str]:
-    """(canonical, category) of a column name: the first category (table order) with a keyword
-    contained in the name; within it the longest such keyword. ("", "other") when none."""
-    for category, keywords in categories.items():
-        matched = [k for k in keywords if k and k in name]
-        if matched:
-            return max(matched, key=len), category
-    return "", "other"
 
 
 def discover_columns(

@@ -12,14 +12,20 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 from inspector.demo.server import AS_OF, PLANTED, resolve_url, serve
 
 REPO = Path(__file__).resolve().parents[2]
 REGISTRY = REPO / "seeds" / "demo.csv"
-OUT = REPO / "var" / "demo"
+# INSPECTOR_DEMO_OUT moves everything elsewhere (the golden export test crawls into a tmp dir).
+OUT = Path(os.environ.get("INSPECTOR_DEMO_OUT") or REPO / "var" / "demo").resolve()
 DEMO_PORT = 8770
 DEMO_TIMEOUT = 5
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
 
 
 def _port_free(port: int) -> bool:
@@ -32,9 +38,10 @@ def _port_free(port: int) -> bool:
 
 
 def main() -> int:
-    from inspector.crawl.run import build_settings, crawl_sites
-    from inspector.store.db import ensure_schema, get_engine, session_factory
+    from inspector.crawl.run import crawl_sites
+    from inspector.options import build_settings
     from inspector.registry import load_registry
+    from inspector.store.db import ensure_schema, get_engine, session_factory
     from reports.export import export_csv, export_data
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -50,7 +57,7 @@ def main() -> int:
             encoding="utf-8",
         )
     db_url = f"sqlite:///{OUT / 'inspector.db'}"
-    print(f"demo site: {server.base_url}/  (registry {registry.relative_to(REPO)}, as of {AS_OF})")
+    print(f"demo site: {server.base_url}/  (registry {_shown(registry)}, as of {AS_OF})")
     try:
         settings = build_settings(
             {
@@ -75,17 +82,15 @@ def main() -> int:
         (OUT / "findings.csv").write_text(export_csv(session), encoding="utf-8")
         index = _render_reports(session)
     _summarise(data, server.port, server.dead_port)
-    print(f"\nresults: {OUT.relative_to(REPO)}/export.json, findings.csv, inspector.db, crawl.log")
+    print(f"\nresults: {_shown(OUT)}/export.json, findings.csv, inspector.db, crawl.log")
     if index:
         print(f"reports: {index}")
     return 0
 
 
-def _render_reports(session) -> Path | None:  # noqa: ANN001
-    try:
-        from reports.render import render_reports
-    except ImportError:
-        return None
+def _render_reports(session: Any) -> Path:
+    from reports.render import render_reports
+
     return render_reports(session, OUT / "reports", lang="zh")
 
 

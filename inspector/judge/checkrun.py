@@ -1,25 +1,45 @@
-"""Run the enabled checks over a stored run and store their findings (with tracking)."""
+"""Run the enabled checks over a stored run and store their findings (with tracking).
+
+Checks are enabled like Scrapy middlewares: `INSPECTOR_CHECKS_BASE` merged with the user's
+`INSPECTOR_CHECKS` (dotted path → order; None disables). `CheckConfig` loads the classes once per
+command: a bad dotted path, or a class that is not a Check with a `code`, is a `CheckLoadError`
+(the command says so in one line and exits 2). The checks are built once per rules profile.
+A check that fails on a run, or yields something that is not a Finding with a Severity, is
+recorded on the run (`check_errors`); the others go on.
+"""
 
 from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from checks.base import Check
 from inspector import clock
-from inspector.facts import Finding, SiteSnapshot
-from inspector.profile import RulesProfile, load_profile
+from inspector.facts import Finding, Severity, SiteSnapshot
+from inspector.judge.scoring import score_run, validate_scoring
+from inspector.judge.tracking import validate_tracking
+from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.store.history import first_seen_dates
 from inspector.store.models import FindingRow, RunRow
 from inspector.store.snapshot import load_snapshot
 
 logger = logging.getLogger(__name__)
+
+
+class CheckLoadError(ValueError):
+    """A check that cannot be used: the message says which and why, in one line."""
+
+
+class CheckFailed(Exception):
+    """What a check yielded breaks the contract (recorded on the run like an exception)."""
 
 
 def enabled_checks(base: Mapping[str, int | None], user: Mapping[str, int | None]) -> list[str]:
@@ -32,41 +52,131 @@ def enabled_checks(base: Mapping[str, int | None], user: Mapping[str, int | None
     ]
 
 
-def build_checks(paths: list[str], profile: RulesProfile) -> tuple[list[Any], dict[str, str]]:
-    checks, errors = [], {}
-    for path in paths:
-        try:
-            cls = load_object(path)
-            checks.append(cls.from_profile(profile))
-        except NotConfigured as exc:
-            logger.info("check %s disabled: %s", path, exc)
-        except Exception as exc:  # a broken plugin must not stop the built-in checks
-            errors[path] = f"cannot load: {type(exc).__name__}: {exc}"
-            logger.error("cannot load check %s: %s", path, exc)
-    return checks, errors
+def load_check_class(path: str) -> type[Check]:
+    """The class at a dotted path, or CheckLoadError saying what is wrong with it."""
+    try:
+        cls = load_object(path)
+    except (ImportError, AttributeError, NameError, ValueError) as exc:
+        raise CheckLoadError(
+            f"check {path!r} cannot be loaded ({type(exc).__name__}: {exc}); "
+            "check the dotted path in INSPECTOR_CHECKS"
+        ) from exc
+    if not (isinstance(cls, type) and issubclass(cls, Check)):
+        raise CheckLoadError(f"check {path!r} is not a subclass of checks.base.Check")
+    if not isinstance(cls.code, str) or not cls.code:
+        raise CheckLoadError(f"check {path!r} has no `code` (the finding code it yields)")
+    return cls
 
 
-def run_checks(snapshot: SiteSnapshot, checks: list[Any]) -> tuple[list[Finding], dict[str, str]]:
+@dataclass
+class CheckConfig:
+    """The enabled checks of a command: classes loaded once, instances once per profile."""
+
+    checks_base: Mapping[str, int | None]
+    checks_user: Mapping[str, int | None]
+    classes: dict[str, type[Check]] = field(init=False)
+    _built: dict[tuple[str, str], tuple[list[Check], dict[str, str]]] = field(
+        init=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        paths = enabled_checks(self.checks_base, self.checks_user)
+        self.classes = {path: load_check_class(path) for path in paths}
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> CheckConfig:
+        """The checks the settings enable, loaded once per process for the same settings."""
+        base, user = settings.getdict("INSPECTOR_CHECKS_BASE"), settings.getdict("INSPECTOR_CHECKS")
+        key = (tuple(sorted(base.items())), tuple(sorted(user.items())))
+        if key not in _LOADED:
+            _LOADED[key] = cls(base, user)
+        return _LOADED[key]
+
+    def build(self, profile: RulesProfile) -> tuple[list[Check], dict[str, str]]:
+        """(the checks built from `profile`, errors of checks that could not be built).
+
+        NotConfigured switches a check off; a ProfileError propagates (a malformed profile is
+        the user's to fix); any other error disables that check and is recorded on the run.
+        """
+        key = (profile.path, profile.name)
+        if key not in self._built:
+            checks: list[Check] = []
+            errors: dict[str, str] = {}
+            for path, cls in self.classes.items():
+                try:
+                    checks.append(cls.from_profile(profile))
+                except NotConfigured as exc:
+                    logger.info("check %s disabled: %s", path, exc)
+                except ProfileError:
+                    raise
+                except Exception as exc:  # a broken plugin must not stop the built-in checks
+                    errors[path] = f"cannot build: {type(exc).__name__}: {exc}"
+                    logger.error("cannot build check %s: %s", path, exc)
+            self._built[key] = (checks, errors)
+        return self._built[key]
+
+    def recorded(self) -> dict[str, str]:
+        """finding code → dotted path of the check that yields it, kept on each run
+        (`run.stats["checks"]`) so that reports can word a plugin's findings later."""
+        return {
+            describer.code: path
+            for path, cls in self.classes.items()
+            for describer in (cls, *cls.also_yields)
+        }
+
+    def words(self) -> dict[str, Check]:
+        """finding code → the check that words it in reports (describe, title, advice)."""
+        by_code: dict[str, Check] = {}
+        for cls in self.classes.values():
+            for describer in (cls, *cls.also_yields):
+                # Words read only a finding's detail: no profile needed to build them.
+                by_code.setdefault(describer.code, describer.__new__(describer))
+        return by_code
+
+
+def validate_judging(profile: RulesProfile, config: CheckConfig) -> None:
+    """Build what judges a run with `profile` (the checks, scoring, tracking): a malformed
+    section is a ProfileError naming its key."""
+    config.build(profile)
+    validate_scoring(profile)
+    validate_tracking(profile)
+
+
+_LOADED: dict[tuple[Any, ...], CheckConfig] = {}
+
+
+def run_checks(
+    snapshot: SiteSnapshot, checks: Iterable[Check]
+) -> tuple[list[Finding], dict[str, str]]:
+    """Every check over one snapshot: (findings, errors of the checks that failed)."""
     findings: list[Finding] = []
     errors: dict[str, str] = {}
     for check in checks:
         name = f"{type(check).__module__}.{type(check).__qualname__}"
         try:
-            findings.extend(check.check_site(snapshot))
+            findings.extend(validated(check.check_site(snapshot)))
         except Exception as exc:
             errors[name] = "".join(traceback.format_exception_only(exc)).strip()[:2000]
             logger.error("check %s failed on run %s: %s", name, snapshot.run_id, exc)
     return findings, errors
 
 
-@dataclass
-class CheckConfig:
-    checks_base: Mapping[str, int | None]
-    checks_user: Mapping[str, int | None]
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> CheckConfig:
-        return cls(settings.getdict("INSPECTOR_CHECKS_BASE"), settings.getdict("INSPECTOR_CHECKS"))
+def validated(found: Iterable[Any]) -> list[Finding]:
+    """All that one check yielded, when every value is a Finding with a real Severity;
+    CheckFailed (saying what is wrong) otherwise."""
+    result = []
+    for value in found or ():
+        if not isinstance(value, Finding):
+            raise CheckFailed(f"yielded {value!r}, not a Finding")
+        if not isinstance(value.severity, Severity):
+            raise CheckFailed(
+                f"yielded a Finding with severity {value.severity!r}: use Severity.VETO, "
+                "MAJOR, MINOR or INFO"
+            )
+        if not isinstance(value.check, str) or not value.check:
+            raise CheckFailed(f"yielded a Finding without a code: {value!r}")
+        result.append(value)
+    return result
 
 
 def _json_safe(value: Any) -> Any:
@@ -83,19 +193,8 @@ def _json_safe(value: Any) -> Any:
 
 def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> None:
     """Replace the run's findings; carry first-seen dates over from the previous run."""
-    from inspector.judge.tracking import comparison_runs
-
     session.execute(delete(FindingRow).where(FindingRow.run_id == run.id))
-    # The previous run, and the last complete one when the previous was cut short (a night of
-    # downtime must neither "fix" every problem nor reset its first-seen date).
-    first_seen: dict[str, Any] = {}
-    for earlier in reversed(comparison_runs(session, run)):
-        for identity, seen in session.execute(
-            select(FindingRow.identity, FindingRow.first_seen).where(
-                FindingRow.run_id == earlier.id
-            )
-        ):
-            first_seen[identity] = seen
+    first_seen = first_seen_dates(session, run)
     rows = []
     for f in findings:
         identity = f.identity(run.site_id)
@@ -121,18 +220,16 @@ def check_run(
     session: Session, run_id: int, config: CheckConfig, profile: RulesProfile | None = None
 ) -> list[Finding]:
     """Checks + scoring for one stored run; idempotent, so `inspector check --run` can redo it."""
-    from inspector.judge.scoring import score_run
-
     run = session.get(RunRow, run_id)
     if run is None:
         raise LookupError(f"no run {run_id} in the database")
     profile = profile or load_profile(run.rules or "census2015")
     snapshot = load_snapshot(session, run_id)
-    checks, errors = build_checks(enabled_checks(config.checks_base, config.checks_user), profile)
-    findings, run_errors = run_checks(snapshot, checks)
-    errors.update(run_errors)
+    checks, build_errors = config.build(profile)
+    findings, errors = run_checks(snapshot, checks)
     store_findings(session, run, findings)
-    run.check_errors = errors
+    run.check_errors = {**build_errors, **errors}
+    run.stats = {**(run.stats or {}), "checks": config.recorded()}
     score, verdict, verdict_detail = score_run(snapshot, findings, profile)
     run.score, run.verdict, run.verdict_detail = score, verdict, _json_safe(verdict_detail)
     if run.finished_at is None:

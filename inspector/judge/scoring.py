@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspector.facts import Finding, Severity, SiteSnapshot
+from inspector.judge.availability import closed_state
 from inspector.profile import ProfileError, RulesProfile
-
-VERDICTS = ("pass", "fail", "unreachable", "closed_ok", "closed_online", "skipped")
 
 # Used when a profile has no [scoring] table at all, so that an old or hand-written profile still
 # scores; the shipped profiles spell these out (with comments on where each figure comes from).
@@ -106,15 +105,11 @@ def scoring_table(profile: RulesProfile) -> dict[str, Any]:
 
 
 def validate_scoring(profile: RulesProfile) -> None:
-    """Refuse a malformed [scoring] (or [tracking]) table with the file, the key and what is wrong.
+    """Refuse a malformed [scoring] table with the file, the key and what is wrong.
 
-    rules.validate_profile calls this, so a bad profile is refused before anything is crawled.
+    Every command calls this before it starts (inspector.options.load_rules), so a bad profile
+    is refused before anything is crawled.
     """
-    from inspector.judge.tracking import (
-        validate_tracking,  # imported here: tracking reads the database
-    )
-
-    validate_tracking(profile)
     table = scoring_table(profile)
     path = profile.path
     for key in table:
@@ -287,8 +282,6 @@ def score_run(
         )
     if status == "closed":
         online = [f for f in findings if f.check == "closed_site_online"]
-        from checks.availability import closed_state
-
         return (
             None,
             ("closed_online" if online else "closed_ok"),

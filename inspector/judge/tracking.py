@@ -17,7 +17,8 @@ broken link nor resets the deadlines.
 The deadline of a finding is first seen + `[tracking] deadline_days` of the rules profile
 (default 30); it is overdue once the as-of date is past the deadline.
 
-The functions over records are pure; `load_tracking` reads the rows from the database.
+The functions over records are pure; `load_tracking` reads the rows through
+`inspector.store.history`.
 """
 
 from __future__ import annotations
@@ -28,30 +29,35 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.store.history import (
+    FindingRecord,
+    comparison_runs,
+    finding_records,
+    records_of,
+    run_findings,
+    run_is_complete,
+)
 from inspector.store.models import FindingRow, RunRow
+
+__all__ = [
+    "DEFAULT_DEADLINE_DAYS",
+    "FindingRecord",
+    "FixedFinding",
+    "RunTracking",
+    "TrackedFinding",
+    "comparison_runs",
+    "deadline_days_of",
+    "load_tracking",
+    "track_findings",
+    "validate_tracking",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DEADLINE_DAYS = 30
-
-# Runs that saw too little of the site to say that a problem is gone.
-INCOMPLETE_STATUSES = frozenset({"running", "interrupted", "abandoned", "unreachable", "skipped"})
-INCOMPLETE_VERDICTS = frozenset({"unreachable", "skipped"})
-
-
-@dataclass(frozen=True, slots=True)
-class FindingRecord:
-    """What tracking needs of a stored finding."""
-
-    identity: str
-    check: str
-    severity: str
-    url: str
-    first_seen: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +114,6 @@ class RunTracking:
     fixed: list[FixedFinding] = field(default_factory=list)
     unverified: int = 0  # earlier problems this incomplete run could not look at
     compared_with: list[int] = field(default_factory=list)  # run ids
-
-    def by_identity(self) -> dict[str, TrackedFinding]:
-        return {t.identity: t for t in self.findings}
 
     @property
     def new(self) -> int:
@@ -220,48 +223,6 @@ def track_findings(
     return result
 
 
-def run_is_complete(run: RunRow) -> bool:
-    return run.status not in INCOMPLETE_STATUSES and (run.verdict or "") not in INCOMPLETE_VERDICTS
-
-
-def comparison_runs(session: Session, run: RunRow) -> list[RunRow]:
-    """The previous finished run of the site, plus the last complete one if that one is not."""
-    earlier = select(RunRow).where(
-        RunRow.site_id == run.site_id, RunRow.id < run.id, RunRow.finished_at.is_not(None)
-    )
-    previous = session.scalars(earlier.order_by(RunRow.id.desc()).limit(1)).first()
-    if previous is None:
-        return []
-    if run_is_complete(previous):
-        return [previous]
-    for candidate in session.scalars(
-        earlier.where(RunRow.id < previous.id).order_by(RunRow.id.desc())
-    ):
-        if run_is_complete(candidate):
-            return [previous, candidate]
-    return [previous]
-
-
-def records_of(rows: Iterable[Any]) -> list[FindingRecord]:
-    """FindingRecords from FindingRow objects (or rows with the same attributes)."""
-    return [FindingRecord(r.identity, r.check, r.severity, r.url, r.first_seen) for r in rows]
-
-
-def _load_records(session: Session, run_ids: Sequence[int]) -> list[FindingRecord]:
-    if not run_ids:
-        return []
-    rows = session.execute(
-        select(
-            FindingRow.identity,
-            FindingRow.check,
-            FindingRow.severity,
-            FindingRow.url,
-            FindingRow.first_seen,
-        ).where(FindingRow.run_id.in_(list(run_ids)))
-    )
-    return [FindingRecord(*row) for row in rows]
-
-
 def profile_deadline_days(rules: str | None) -> int:
     """deadline_days of a run's profile; the default when the profile cannot be read any more."""
     try:
@@ -280,15 +241,13 @@ def load_tracking(
 ) -> RunTracking:
     """Tracking of a stored run. `current`: the run's finding rows when the caller has them."""
     if current is None:
-        current = session.scalars(
-            select(FindingRow).where(FindingRow.run_id == run.id).order_by(FindingRow.id)
-        ).all()
+        current = run_findings(session, run)
     if deadline_days is None:
         deadline_days = profile_deadline_days(run.rules)
     earlier = comparison_runs(session, run)
     # When the previous run was incomplete, both what it recorded (its veto) and what the last
     # complete run recorded count as known, and may be fixed now.
-    known = _load_records(session, [r.id for r in earlier])
+    known = finding_records(session, [r.id for r in earlier])
     result = track_findings(
         records_of(current), known, run.as_of, deadline_days, complete=run_is_complete(run)
     )

@@ -16,11 +16,11 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.crawl.pipeline import start_runs
 from inspector.judge.checkrun import CheckConfig, check_run
 from inspector.profile import load_profile
 from inspector.registry import Site
 from inspector.store.models import RunRow
+from inspector.store.runs import start_runs
 from spiders.queue import queue_record
 
 DONE_STATUSES = ("finished", "unreachable")

@@ -15,9 +15,14 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from inspector.crawl.items import ProbeItem
+from inspector.ops.progress import Progress
 from inspector.registry import Site
 from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory
 from inspector.store.models import ProbeRow
+from inspector.store.runs import upsert_sites
+from inspector.vocabulary import ANSWERED
+from spiders.probe import ProbeSpider
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +46,6 @@ class ProbePipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        from inspector.crawl.pipeline import upsert_sites
-
         self.engine = get_engine(self.db_url)
         ensure_schema(self.engine)
         self.Session = session_factory(self.engine)
@@ -52,8 +55,6 @@ class ProbePipeline:
             s.commit()
 
     def process_item(self, item: Any) -> Any:
-        from spiders.probe import ProbeItem
-
         if isinstance(item, ProbeItem):
             self.rows.append(
                 {
@@ -96,15 +97,11 @@ class ProbeResult:
 
     @property
     def failed(self) -> int:
-        from spiders.probe import ANSWERED
-
         return sum(n for outcome, n in self.outcomes.items() if outcome not in ANSWERED)
 
 
 def with_progress(settings: Settings) -> Settings:
     """Add the progress extension unless the settings already name it (or disable it: None)."""
-    from inspector.ops.progress import Progress
-
     settings.setdefault_in_component_priority_dict("EXTENSIONS", Progress, 500)
     return settings
 
@@ -129,8 +126,6 @@ def probe_sites(
     `registry_sites` is the whole registry, so that a closed site redirecting to another
     registered site is recognised as merged.
     """
-    from spiders.probe import ProbeSpider
-
     process = CrawlerProcess(probe_settings(settings))
     crawler = process.create_crawler(ProbeSpider)
     process.crawl(

@@ -23,8 +23,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from inspector.crawl.items import PageItem, SiteEventItem, TargetItem
-from spiders.probe import ANSWERED, ProbeItem
+from inspector.crawl.items import PageItem, ProbeItem, SiteDone, TargetItem
+from inspector.vocabulary import ANSWERED
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +50,13 @@ class ProgressState:
     def item(self, item: Any) -> None:
         if isinstance(item, PageItem):
             self.pages += 1
-            if item.target.get("reason"):
+            if item.target.reason:
                 self.problems += 1
         elif isinstance(item, TargetItem):
-            if item.row.get("reason"):
+            if item.target.reason:
                 self.problems += 1
-        elif isinstance(item, SiteEventItem):
-            if item.event == "done":
-                self.sites_done += 1
+        elif isinstance(item, SiteDone):
+            self.sites_done += 1
         elif isinstance(item, ProbeItem):
             # One sample per site: a probe is "done" for the site once its sample is in.
             self.sites_done += 1

@@ -25,9 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# The head Alembic revision (inspector/migrations/versions/): bumped with every migration; the
+# The head Alembic revision (inspector/store/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0002"
+SCHEMA_VERSION = "0003"
 
 
 class Base(DeclarativeBase):
@@ -115,7 +115,10 @@ class TargetRow(Base):
     content_type: Mapped[str] = mapped_column(String(200), default="")
     size: Mapped[int | None] = mapped_column(BigInteger)
     elapsed_ms: Mapped[int | None] = mapped_column(Integer)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # the note as text (Note.text)
+    # The note as a code (NoteCode; "" for free text) with its parameters.
+    note_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    note_params: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     __table_args__ = (
         UniqueConstraint("run_id", "url", name="uq_target_run_url"),
         Index("ix_target_run_reason", "run_id", "reason"),

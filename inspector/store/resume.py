@@ -12,7 +12,7 @@ A nightly run is one *batch* of runs, named after the registry and the as-of dat
   stored twice: the new run starts empty and the abandoned one holds nothing any more.
 * a done run whose checks were cut short (killed between the crawl's last write and the
   check step, which commits findings and score in one transaction) has no finding rows: the
-  checks run again on it (`repair_checks`; they are idempotent).
+  checks run again on it (`inspector.ops.nightly.repair_checks`; they are idempotent).
 
 Abandoned runs keep `finished_at` empty, so finding tracking (first seen) never takes them for
 the previous run of the site.
@@ -37,7 +37,6 @@ from inspector.store.models import ColumnRow, FindingRow, LinkRow, PageRow, RunR
 logger = logging.getLogger(__name__)
 
 DONE_STATUSES = frozenset(("finished", "unreachable", "skipped", "closed"))
-PARTIAL_STATUSES = frozenset(("running", "interrupted"))
 ABANDONED = "abandoned"
 # Rows that belong to one run's crawl and its checks; the run row itself is kept.
 RUN_DATA = (LinkRow, PageRow, TargetRow, ColumnRow, FindingRow)
@@ -61,10 +60,6 @@ class ResumePlan:
     done: dict[str, int] = field(default_factory=dict)  # site_id → its done run in the batch
     abandoned: dict[str, int] = field(default_factory=dict)  # site_id → run cleaned just now
     to_crawl: list[Site] = field(default_factory=list)
-
-    @property
-    def resumed(self) -> bool:
-        return bool(self.done or self.abandoned)
 
 
 def latest_runs_in_batch(session: Session, batch: str) -> dict[str, RunRow]:
@@ -136,16 +131,6 @@ def runs_without_findings(session: Session, batch: str) -> list[int]:
             .order_by(RunRow.id)
         )
     )
-
-
-def repair_checks(session: Session, batch: str, config: object) -> list[int]:
-    """Run the checks again where a kill may have cut them; returns the run ids re-checked."""
-    from inspector.judge.checkrun import check_run
-
-    run_ids = runs_without_findings(session, batch)
-    for run_id in run_ids:
-        check_run(session, run_id, config)  # commits findings + score together
-    return run_ids
 
 
 def batch_status(

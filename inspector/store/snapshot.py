@@ -9,16 +9,15 @@ from typing import Any
 from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import Session
 
-from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteInfo, SiteSnapshot, TargetFacts
+from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteSnapshot, TargetFacts
+from inspector.registry import Site
 from inspector.store.models import ColumnRow, LinkRow, PageRow, ProbeRow, RunRow, SiteRow, TargetRow
 
 PROBE_DAYS = 31
 
 
-def site_info_of(row: SiteRow) -> SiteInfo:
-    return SiteInfo(
-        row.site_id, row.name, row.url, row.kind, row.status, row.organizer, row.site_code
-    )
+def site_of(row: SiteRow) -> Site:
+    return Site(row.site_id, row.name, row.url, row.kind, row.status, row.organizer, row.site_code)
 
 
 _PAGE_COLUMNS = (
@@ -30,7 +29,7 @@ _PAGE_COLUMNS = (
 _TARGET_COLUMNS = (
     TargetRow.url, TargetRow.internal, TargetRow.kind, TargetRow.method, TargetRow.status,
     TargetRow.reason, TargetRow.final_url, TargetRow.redirects, TargetRow.content_type,
-    TargetRow.size, TargetRow.elapsed_ms, TargetRow.note,
+    TargetRow.size, TargetRow.elapsed_ms, TargetRow.note, TargetRow.note_code, TargetRow.note_params,
 )  # fmt: skip
 
 
@@ -43,24 +42,51 @@ def _page_facts(row: Any) -> PageFacts:
         elements=elements or {},
         anchors=frozenset(facts.get("anchors", ())),
         date_evidence=tuple(facts.get("dates", ())),
+        facts=facts,
     )
 
 
 def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
+    """One stored run as the checks see it; SiteSnapshot says which parts are partial."""
     run = session.get(RunRow, run_id)
     if run is None:
         raise LookupError(f"no run {run_id} in the database")
     site = session.get(SiteRow, run.site_id)
-    # Only the links checks need: the home page's, those pointing at a problem target, and
-    # those naming a fragment (few): not every occurrence of a 20,000-page crawl.
+    links = _links(session, run_id, site.url)
+    pages = _pages(session, run_id, sorted({ln.target_url for ln in links if ln.fragment}))
+    targets = {
+        row[0]: TargetFacts(*row[:7], tuple(row[7] or ()), *row[8:13], row[13] or {})
+        for row in session.execute(select(*_TARGET_COLUMNS).where(TargetRow.run_id == run_id))
+    }
+    return SiteSnapshot(
+        site=site_of(site),
+        run_id=run.id,
+        as_of=run.as_of,
+        started_at=run.started_at,
+        finish_reason=run.finish_reason,
+        home=next((p for p in pages if p.is_home), None),
+        home_error=run.home_error,
+        pages=pages,
+        targets=targets,
+        links=links,
+        columns=_columns(session, run_id),
+        bounds_tripped=run.bounds_tripped or {},
+        stats=run.stats or {},
+        probes=_probes(session, run),
+    )
+
+
+def _links(session: Session, run_id: int, site_url: str) -> list[LinkFacts]:
+    """Only the links checks need: the home page's, those pointing at a problem target, and
+    those naming a fragment (few): not every occurrence of a 20,000-page crawl."""
     home_row = session.execute(
         select(PageRow.url, PageRow.final_url).where(
             PageRow.run_id == run_id, PageRow.is_home.is_(True)
         )
     ).first()
-    home_urls = [u for u in {site.url, *(home_row or ())} if u]
+    home_urls = [u for u in {site_url, *(home_row or ())} if u]
     problem = select(TargetRow.url).where(TargetRow.run_id == run_id, TargetRow.reason != "")
-    link_rows = session.execute(
+    rows = session.execute(
         select(
             LinkRow.source_url,
             LinkRow.target_url,
@@ -77,41 +103,43 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
             ),
         )
     )
-    links = [LinkFacts(*row) for row in link_rows]
-    # Pages as columns, not ORM objects, and of `facts` only what checks read: the whole JSON
-    # (anchors: up to 500 ids a page; date evidence) parsed for 20,000 pages was most of the
-    # checks' memory. Anchors matter only on pages a link names a fragment of.
-    page_rows = session.execute(
+    return [LinkFacts(*row) for row in rows]
+
+
+def _pages(session: Session, run_id: int, fragment_targets: list[str]) -> list[PageFacts]:
+    """Pages as columns, not ORM objects, and of `facts` only what checks read: the whole JSON
+    (anchors: up to 500 ids a page; date evidence) parsed for 20,000 pages was most of the
+    checks' memory. Anchors matter only on pages a link names a fragment of."""
+    rows = session.execute(
         select(
             *_PAGE_COLUMNS,
             PageRow.facts["elements"],
             case((PageRow.is_home, PageRow.facts), else_=None),
         ).where(PageRow.run_id == run_id)
     )
-    pages = [_page_facts(row) for row in page_rows]
-    fragment_targets = sorted({link.target_url for link in links if link.fragment})
-    if fragment_targets:
-        facts: dict[str, Any] = {}
-        for i in range(0, len(fragment_targets), 500):
-            chunk = fragment_targets[i : i + 500]
-            facts.update(
-                session.execute(
-                    select(PageRow.url, PageRow.facts).where(
-                        PageRow.run_id == run_id, PageRow.url.in_(chunk)
-                    )
-                ).all()
-            )
-        pages = [
-            replace(p, anchors=frozenset((facts[p.url] or {}).get("anchors", ())))
-            if p.url in facts and not p.is_home else p
-            for p in pages
-        ]  # fmt: skip
-    home = next((p for p in pages if p.is_home), None)
-    targets = {
-        row[0]: TargetFacts(*row[:7], tuple(row[7] or ()), *row[8:])
-        for row in session.execute(select(*_TARGET_COLUMNS).where(TargetRow.run_id == run_id))
-    }
-    columns = [
+    pages = [_page_facts(row) for row in rows]
+    if not fragment_targets:
+        return pages
+    facts: dict[str, Any] = {}
+    for i in range(0, len(fragment_targets), 500):
+        chunk = fragment_targets[i : i + 500]
+        facts.update(
+            session.execute(
+                select(PageRow.url, PageRow.facts).where(
+                    PageRow.run_id == run_id, PageRow.url.in_(chunk)
+                )
+            ).all()
+        )
+    return [
+        replace(p, anchors=frozenset((facts[p.url] or {}).get("anchors", ())))
+        if p.url in facts and not p.is_home
+        else p
+        for p in pages
+    ]
+
+
+def _columns(session: Session, run_id: int) -> list[ColumnFacts]:
+    return [
         ColumnFacts(
             name=c.name,
             canonical=c.canonical,
@@ -128,9 +156,12 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
             select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id)
         )
     ]
-    # A month of samples: the availability check takes its own window (7 days by default).
+
+
+def _probes(session: Session, run: RunRow) -> list[dict[str, Any]]:
+    """A month of samples: the availability check takes its own window (7 days by default)."""
     window_start = run.as_of - timedelta(days=PROBE_DAYS)
-    probes = [
+    return [
         {
             "at": p.at,
             "outcome": p.outcome,
@@ -139,7 +170,7 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
             "final_url": p.final_url,
             "elapsed_ms": p.elapsed_ms,
             "as_of": p.as_of,
-        }  # fmt: skip
+        }
         for p in session.scalars(
             select(ProbeRow).where(
                 ProbeRow.site_id == run.site_id,
@@ -150,19 +181,3 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
             )
         )
     ]
-    return SiteSnapshot(
-        site=site_info_of(site),
-        run_id=run.id,
-        as_of=run.as_of,
-        started_at=run.started_at,
-        finish_reason=run.finish_reason,
-        home=home,
-        home_error=run.home_error,
-        pages=pages,
-        targets=targets,
-        links=links,
-        columns=columns,
-        bounds_tripped=run.bounds_tripped or {},
-        stats=run.stats or {},
-        probes=probes,
-    )
