@@ -32,6 +32,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
+from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
 from inspector.crawl.extract.page import fingerprint, page_facts
@@ -94,7 +95,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(Spider):
+class SiteSpider(BoardsMixin, Spider):
     name = "site"
 
     def __init__(
@@ -243,7 +244,7 @@ class SiteSpider(Spider):
             raise StopDownload(fail=False)
         kind = meta.get("kind")
         ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if kind in ("home", "page", "probe404"):
+        if kind in ("home", "page", "probe404") and "board" not in meta:
             if ctype and "html" not in ctype:
                 raise StopDownload(fail=False)
         elif kind == "external" and "html" not in ctype:
@@ -373,6 +374,7 @@ class SiteSpider(Spider):
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
         encoding = used if used not in ("utf-8", "ascii") else None
         links: list[LinkTuple] = []
+        yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(
@@ -677,6 +679,7 @@ class SiteSpider(Spider):
         if sc.pending == 0 and not sc.done:
             sc.done = True
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
+            yield self.boards_item(sc)
             yield SiteDone(
                 sc.site.site_id, bounds=sc.bounds, pages_scheduled=sc.pages, urls_seen=len(sc.seen)
             )

@@ -110,7 +110,6 @@ def test_golden_pages_cover_the_shapes_the_issue_names() -> None:
         ("网上信访", "http://x.gov.cn/hdjl/wsxf/", EXCLUDED),
         ("纪检举报", "http://x.gov.cn/jjjb/", EXCLUDED),
         ("纪委书记信箱", "http://x.gov.cn/jwsjxx/", EXCLUDED),
-        ("写信须知", "http://x.gov.cn/hdjl/ldxx/xxxz.html", EXCLUDED),
         ("更多>>", "http://x.gov.cn/hdjl/ldxx/", BOARD),
         ("", "http://x.gov.cn/letter/list.jsp", BOARD),
         ("更多", "http://x.gov.cn/hdjl/zxft/", EXCLUDED),
@@ -129,6 +128,9 @@ def test_board_links_are_classified(name: str, url: str, role: str) -> None:
         ("新闻动态", "http://x.gov.cn/xwdt/"),
         ("首页", "http://x.gov.cn/ldxx/"),
         ("张三的来信", "http://x.gov.cn/art/2026/3/1/art_12_345.html"),
+        ("写信须知", "http://x.gov.cn/hdjl/ldxx/xxxz.html"),
+        ("信件查询", "http://x.gov.cn/hdjl/xjcx/"),
+        ("信息公开指南", "http://x.gov.cn/xxgk/xxgkzn/"),
     ],
 )
 def test_what_is_not_a_board(name: str, url: str) -> None:

@@ -85,16 +85,20 @@ def read_message(doc: etree._Element, url: str = "") -> MessageDetail:
 
 
 def _apply(detail: MessageDetail, name: str, value: str, after_reply: bool) -> None:
-    if name == "asked" and detail.asked is None:
-        detail.asked, detail.asked_by = first_date(value), "label"
+    if name == "asked" and (detail.asked is None or detail.asked_by != "label"):
+        # a labelled date (来信时间) wins over a bare 发布时间 read before it
+        found = first_date(value)
+        if found is not None or detail.asked is None:
+            detail.asked, detail.asked_by = found, "label"
     elif name == "date":
         if not after_reply and detail.asked is None:
             detail.asked, detail.asked_by = first_date(value), "generic"
         elif after_reply and detail.answered is None:
             detail.answered, detail.answered_by = first_date(value), "generic"
-    elif name == "answered" and detail.answered is None:
-        detail.answered = first_date(value)
-        detail.answered_by = "label" if detail.answered else ""
+    elif name == "answered" and (detail.answered is None or detail.answered_by != "label"):
+        found = first_date(value)
+        if found is not None:
+            detail.answered, detail.answered_by = found, "label"
     elif name == "status" and value and not detail.status:
         detail.status = value.split()[0][:20]
     elif name == "reply_unit" and value and not detail.reply_unit:

@@ -62,6 +62,8 @@ def classify(name: str, url: str, rules: BoardRules = DEFAULT_BOARD_RULES) -> Bo
     if len(name) > rules.max_name_length:
         return None
     if name:
+        if _first_in(name, rules.ignore_names):
+            return None
         word = _first_in(name, rules.exclude_names)
         if word:
             return BoardLink(name, url, EXCLUDED, word)

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from inspector.profile import RulesProfile, regexes, strings
+
 
 def words(text: str) -> tuple[str, ...]:
     """A tuple of the space-separated words of `text` (keeps long word lists readable)."""
@@ -238,9 +240,14 @@ class BoardRules:
         "查看留言 留言回复 往期回复 信件回复 答复公开 全部信件 全部留言 咨询回复 热点回复 已回复 办理公开"
     )
     hub_names: tuple[str, ...] = words("互动交流 政民互动 公众参与 互动 政民互通 交流互动")
+    # Interaction columns that are not 政务咨询 (listed as excluded boards, never judged).
     exclude_names: tuple[str, ...] = words(
-        "访谈 征集 调查 信访 纪检 纪委 监委 监察 举报 须知 说明 指南 规则 办法 制度 注意事项 统计 满意度 评价 查询 问卷 投票 直播 新闻发布 常见问题 知识库 "
-        "热点问题 提案 议案 代表建议"
+        "访谈 征集 调查 信访 纪检 纪委 监委 监察 举报 问卷 投票 直播 提案 议案 代表建议"
+    )
+    # Names that are never boards, whatever else they say (写信须知, 信件查询, 办事指南 …).
+    ignore_names: tuple[str, ...] = words(
+        "须知 说明 指南 规则 办法 制度 注意事项 统计 满意度 评价 查询 新闻发布 常见问题 知识库 "
+        "热点问题 登录 注册"
     )
     board_url_patterns: tuple[str, ...] = (
         r"/ldxx/",
@@ -299,6 +306,24 @@ class BoardRules:
             if key in known
         }
         return cls(**values)
+
+    @classmethod
+    def from_profile(cls, profile: RulesProfile) -> BoardRules:
+        """The profile's [interaction] board rules, each list checked (a ProfileError names the
+        key): word lists must be non-empty strings, patterns valid regular expressions."""
+        table = profile.section("interaction")
+        for key in ("board_names", "list_names", "hub_names", "exclude_names", "ignore_names"):
+            if key in table:
+                strings(profile, f"interaction.{key}", table[key])
+        for key in (
+            "board_patterns",
+            "board_url_patterns",
+            "hub_url_patterns",
+            "exclude_url_patterns",
+        ):
+            if key in table:
+                regexes(profile, f"interaction.{key}", table[key])
+        return cls.from_mapping(table)
 
     def compiled(self) -> CompiledBoardRules:
         return _compile(self)
