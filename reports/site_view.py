@@ -260,6 +260,7 @@ def _tracking_view(tracking: RunTracking) -> dict[str, Any]:
         "fixed": len(tracking.fixed),
         "complete": tracking.complete,
         "unverified": tracking.unverified,
+        "retired": tracking.retired,
         "deadline_days": tracking.deadline_days,
     }
 

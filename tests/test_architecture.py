@@ -111,7 +111,10 @@ LEAVES = {
     "inspector.boardfacts": (),
     "inspector.guidefacts": (),
     "inspector.facts": (
-        "inspector.registry", "inspector.vocabulary", "inspector.boardfacts", "inspector.guidefacts",
+        "inspector.registry",
+        "inspector.vocabulary",
+        "inspector.boardfacts",
+        "inspector.guidefacts",
     ),
 }
 # Each part, and what it must never import.

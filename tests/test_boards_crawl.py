@@ -21,7 +21,9 @@ T = date(2026, 3, 20)
 def findings(db_url: str, run_id: int, check: str) -> list[FindingRow]:
     with open_session(db_url) as s:
         return list(
-            s.scalars(select(FindingRow).where(FindingRow.run_id == run_id, FindingRow.check == check))
+            s.scalars(
+                select(FindingRow).where(FindingRow.run_id == run_id, FindingRow.check == check)
+            )
         )
 
 
@@ -29,7 +31,11 @@ def message_keys(rows: list[FindingRow], prefix: str) -> set[str]:
     keys = set()
     for row in rows:
         url = row.detail["message_url"]
-        keys.add(url.removeprefix(prefix) if url else f"{row.detail['list_url'].removeprefix(prefix)}|{row.detail['title']}")
+        keys.add(
+            url.removeprefix(prefix)
+            if url
+            else f"{row.detail['list_url'].removeprefix(prefix)}|{row.detail['title']}"
+        )
     return keys
 
 
@@ -45,7 +51,10 @@ async def crawl_shape(server, db_url: str, name: str, pages: dict, **settings) -
 async def test_board_sites_crawled_and_judged(server, sqlite_url, shape: str) -> None:  # noqa: ANN001
     pages, truth = MORE[shape](T, 5) if shape in MORE else build_site(shape, T, 5)
     run_id, prefix = await crawl_shape(server, sqlite_url, f"crawl-{shape}", pages)
-    assert message_keys(findings(sqlite_url, run_id, "interaction_unanswered"), prefix) == truth.unanswered
+    assert (
+        message_keys(findings(sqlite_url, run_id, "interaction_unanswered"), prefix)
+        == truth.unanswered
+    )
     assert message_keys(findings(sqlite_url, run_id, "interaction_late"), prefix) == truth.late
     vetoes = findings(sqlite_url, run_id, "interaction_veto")
     assert bool(vetoes) == truth.veto2015
@@ -81,5 +90,82 @@ async def test_no_channel_is_a_2019_veto(server, sqlite_url) -> None:  # noqa: A
     run_2019, _ = await crawl_shape(
         server, sqlite_url, "crawl-nochannel", pages, INSPECTOR_RULES="spotcheck2019"
     )
-    assert [f.detail["rule"] for f in findings(sqlite_url, run_2019, "interaction_veto")] == ["no_channel"]
+    assert [f.detail["rule"] for f in findings(sqlite_url, run_2019, "interaction_veto")] == [
+        "no_channel"
+    ]
     assert len(findings(sqlite_url, run_2019, "interaction_no_channel")) == 1
+
+
+def tracked_site(as_of: date, answered_a: bool) -> dict[str, str]:
+    """A county site whose 县长信箱 holds three letters: A and B without reply, C answered."""
+    from datetime import timedelta
+
+    def day(n: int) -> str:
+        return (as_of - timedelta(days=n)).isoformat()
+
+    rows = [
+        ("a", "关于南街排水不畅的问题", day(200), day(20) if answered_a else ""),
+        ("b", "咨询公租房申请条件", day(100), ""),
+        ("c", "建议增设公交站点", day(150), day(140)),
+    ]
+    body = "".join(
+        f"<tr><td><a href='{{{{SITE}}}}/hdjl/xzxx/{k}.html'>{t}</a></td><td>{asked}</td><td>{ans}</td>"
+        f"<td>{'已回复' if ans else '办理中'}</td></tr>"
+        for k, t, asked, ans in rows
+    )
+    pages = {
+        "/": "<html><head><meta charset='utf-8'><title>测试县</title></head><body>"
+        "<a href='{{SITE}}/hdjl/xzxx/'>县长信箱</a></body></html>",
+        "/hdjl/xzxx/": "<html><head><meta charset='utf-8'><title>县长信箱</title></head><body>"
+        "<table><tr><th>标题</th><th>来信时间</th><th>回复时间</th><th>状态</th></tr>"
+        f"{body}</table></body></html>",
+    }
+    for k, t, asked, ans in rows:
+        reply = (
+            f"<tr><td>回复时间</td><td>{ans}</td></tr><tr><td>回复内容</td><td>已处理完毕，谢谢。</td></tr>"
+            if ans
+            else "<tr><td>回复内容</td><td></td></tr>"
+        )
+        pages[f"/hdjl/xzxx/{k}.html"] = (
+            f"<html><head><meta charset='utf-8'><title>{t}</title></head><body><table>"
+            f"<tr><td>来信标题</td><td>{t}</td></tr><tr><td>来信时间</td><td>{asked}</td></tr>{reply}</table></body></html>"
+        )
+    return pages
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_reply_is_tracked_as_fixed_and_an_aged_message_is_retired(
+    server, sqlite_url
+) -> None:  # noqa: ANN001
+    from datetime import timedelta
+
+    from inspector.judge.tracking import load_tracking
+    from reports.export import export_data
+
+    first = await crawl_shape(server, sqlite_url, "tracked", tracked_site(T, answered_a=False))
+    assert len(findings(sqlite_url, first[0], "interaction_unanswered")) == 2
+    # A gets its reply; the site is crawled again 10 days later
+    later = T + timedelta(days=10)
+    server.add_site("tracked", tracked_site(T, answered_a=True))
+    runs = await crawl([site("tracked", server.site_url("tracked", "/"))], sqlite_url, as_of=later)
+    with open_session(sqlite_url) as s:
+        run = s.get(RunRow, runs["tracked"])
+        tracking = load_tracking(s, run)
+        exported = export_data(s)
+    assert [f.url.rsplit("/", 1)[1] for f in tracking.fixed] == ["a.html"]  # 已整改
+    # …and A, answered 180 days after it was asked, is now a late answer
+    assert [f.url.rsplit("/", 1)[1] for f in findings(sqlite_url, run.id, "interaction_late")] == [
+        "a.html"
+    ]
+    assert tracking.retired == 0
+    site_record = exported["sites"][0]
+    assert site_record["interaction"]["unanswered"] == 1 and site_record["interaction"]["veto"]
+    board = next(b for b in site_record["interaction"]["boards"] if b["name"] == "县长信箱")
+    assert board["messages"] == 3 and board["answered"] == 2 and board["unanswered"] == 1
+    # 300 days on, B (asked 100 days before T) is older than the year: no longer judged, not fixed
+    aged = T + timedelta(days=300)
+    runs = await crawl([site("tracked", server.site_url("tracked", "/"))], sqlite_url, as_of=aged)
+    with open_session(sqlite_url) as s:
+        tracking = load_tracking(s, s.get(RunRow, runs["tracked"]))
+    # retired: B's unanswered finding, A's late answer and the veto they made
+    assert tracking.fixed == [] and tracking.retired == 3

@@ -476,8 +476,13 @@ def test_2019_indicator_caps_and_bonus() -> None:
                   LinkFacts("http://a.gov.cn/", "http://a.gov.cn/en/", "a", "href", "English")]  # fmt: skip
     bonus = run(BonusItems, site, SPOT2019)
     assert sorted(f.detail["item"] for f in bonus) == ["accessibility", "languages"]
-    unanswered = [Finding("interaction_unanswered", Severity.MAJOR, f"http://a.gov.cn/m/{i}", {}) for i in range(6)]
-    late = [Finding("interaction_late", Severity.MAJOR, f"http://a.gov.cn/l/{i}", {}) for i in range(6)]
+    unanswered = [
+        Finding("interaction_unanswered", Severity.MAJOR, f"http://a.gov.cn/m/{i}", {})
+        for i in range(6)
+    ]
+    late = [
+        Finding("interaction_late", Severity.MAJOR, f"http://a.gov.cn/l/{i}", {}) for i in range(6)
+    ]
     score, verdict, detail = score_run(site, [*unanswered, *late, *bonus], SPOT2019)
     # lines: 6 × 2 = 12 → cap 10; 6 × 1 = 6 → cap 5; the interaction indicator caps 15 at 20: 15
     assert detail["indicators"] == [{"indicator": "interaction", "title": "互动交流", "raw": 15.0,
@@ -486,10 +491,15 @@ def test_2019_indicator_caps_and_bonus() -> None:
     assert [i["item"] for i in detail["bonus"]["items"] if not i["checked"]] == ["innovation"]
     assert (score, verdict) == (87.0, "pass")
     # under the bonus threshold the items are listed and earn nothing
-    many = [Finding("broken_link", Severity.MAJOR, f"http://x/{i}", {"on_home_page": True}) for i in range(10)]
+    many = [
+        Finding("broken_link", Severity.MAJOR, f"http://x/{i}", {"on_home_page": True})
+        for i in range(10)
+    ]
     score, _, detail = score_run(site, [*unanswered, *late, *many, *bonus], SPOT2019)
     assert detail["bonus"]["not_eligible_because"] == "below" and score == 75.0
     department = snapshot()
-    department.site = department.site.__class__("a", "甲局", "http://a.gov.cn/", "department", "active")
+    department.site = department.site.__class__(
+        "a", "甲局", "http://a.gov.cn/", "department", "active"
+    )
     _, _, detail = score_run(department, bonus, SPOT2019)
     assert detail["bonus"]["not_eligible_because"] == "kind" and detail["bonus"]["earned"] == 0.0
