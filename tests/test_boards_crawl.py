@@ -169,3 +169,68 @@ async def test_a_reply_is_tracked_as_fixed_and_an_aged_message_is_retired(
         tracking = load_tracking(s, s.get(RunRow, runs["tracked"]))
     # retired: B's unanswered finding, A's late answer and the veto they made
     assert tracking.fixed == [] and tracking.retired == 3
+
+
+GUIDE_ELEMENTS = [
+    "事项名称",
+    "设定依据",
+    "申请条件",
+    "办理材料",
+    "办理地点",
+    "办理机构",
+    "收费标准",
+    "办理时间",
+    "联系电话",
+    "办理流程",
+]
+
+
+def guide_site(incomplete: int, complete: int) -> dict[str, str]:
+    """办事服务 > 办事指南 with guides as tables; `incomplete` of them lack five elements."""
+    pages = {
+        "/": "<html><head><meta charset='utf-8'><title>指南测试县</title></head><body><ul class='nav'>"
+        "<li><a href='{{SITE}}/bsfw/'>办事服务</a></li><li><a href='{{SITE}}/hdjl/'>互动交流</a></li></ul></body></html>",
+        "/bsfw/": "<html><head><meta charset='utf-8'><title>办事服务</title></head><body>"
+        "<a href='{{SITE}}/bsfw/bszn/'>办事指南</a><a href='http://zwfw.example.gov.cn/'>省政务服务网</a></body></html>",
+        "/hdjl/": "<html><head><meta charset='utf-8'><title>互动交流</title></head><body><p>互动交流</p></body></html>",
+    }
+    items = []
+    for i in range(incomplete + complete):
+        shown = GUIDE_ELEMENTS[5:] if i < incomplete else GUIDE_ELEMENTS
+        # the page's own title does not say 办事指南: it is found through the guide column
+        rows = "".join(f"<tr><td>{name}</td><td>内容{i}</td></tr>" for name in shown)
+        pages[f"/bsfw/bszn/{i}.html"] = (
+            f"<html><head><meta charset='utf-8'><title>事项{i}</title></head><body><table>{rows}</table></body></html>"
+        )
+        items.append(
+            f"<li><a href='{{{{SITE}}}}/bsfw/bszn/{i}.html'>事项{i}</a><span>2026-03-0{i % 9 + 1}</span></li>"
+        )
+    pages["/bsfw/bszn/"] = (
+        "<html><head><meta charset='utf-8'><title>办事指南</title></head><body><ul class='list'>"
+        + "".join(items)
+        + "</ul></body></html>"
+    )
+    return pages
+
+
+@pytest_twisted.ensureDeferred
+async def test_2019_service_guides_are_sampled_and_judged(server, sqlite_url) -> None:  # noqa: ANN001
+    run_id, _ = await crawl_shape(
+        server, sqlite_url, "guides5", guide_site(5, 2), INSPECTOR_RULES="spotcheck2019"
+    )
+    incomplete = findings(sqlite_url, run_id, "service_guide_incomplete")
+    assert len(incomplete) == 5
+    assert incomplete[0].detail["missing"] == GUIDE_ELEMENTS[:5]
+    veto = findings(sqlite_url, run_id, "service_veto")
+    assert [(v.detail["count"], v.detail["sampled"]) for v in veto] == [(5, 7)]
+    # a site with no consultation board either: the 2019 no-channel veto as well
+    assert [f.detail["rule"] for f in findings(sqlite_url, run_id, "interaction_veto")] == [
+        "no_channel"
+    ]
+    four, _ = await crawl_shape(
+        server, sqlite_url, "guides4", guide_site(4, 3), INSPECTOR_RULES="spotcheck2019"
+    )
+    assert len(findings(sqlite_url, four, "service_guide_incomplete")) == 4
+    assert findings(sqlite_url, four, "service_veto") == []
+    census, _ = await crawl_shape(server, sqlite_url, "guides-2015", guide_site(5, 2))
+    assert findings(sqlite_url, census, "service_guide_incomplete") == []  # not a 2015 item

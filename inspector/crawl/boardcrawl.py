@@ -148,25 +148,25 @@ class BoardsMixin:
     def _guides_see(
         self, sc: SiteCrawl, key: str, url: str, doc: etree._Element, title: str
     ) -> None:
+        """A page titled 办事指南 (or a column so named) is a guide, or — when it shows no key
+        elements — a list of guides, whose links are then read as guides too."""
         column = sc.columns.get(key) or sc.columns.get(url)
-        if column is not None and GUIDE_TITLE_RE.search(column.name):
+        named = looks_like_guide_title(title) or (
+            column is not None and bool(GUIDE_TITLE_RE.search(column.name))
+        )
+        candidate = key in sc.guide_candidates or url in sc.guide_candidates
+        if not (named or candidate) or key in sc.guides:
+            return
+        guide = read_guide(
+            doc, key, title, elements=self.policy.guide_elements, in_guide_column=candidate
+        )
+        if guide is not None:
+            sc.guides[key] = guide
+        elif named:
             for href in doc.xpath("//a/@href"):
                 target = absolute(url, str(href))
                 if target and scope_key(target) in sc.scope:
                     sc.guide_candidates.add(target)
-            return
-        candidate = key in sc.guide_candidates or url in sc.guide_candidates
-        if not (candidate or looks_like_guide_title(title)) or key in sc.guides:
-            return
-        guide = read_guide(
-            doc,
-            key,
-            title,
-            elements=self.policy.guide_elements,
-            in_guide_column=candidate,
-        )
-        if guide is not None:
-            sc.guides[key] = guide
 
 
 def _stable(url: str) -> str:
