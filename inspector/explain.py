@@ -104,8 +104,10 @@ def board_section(
     named = classify(title.split("_")[0].split("-")[0], url, policy.board_rules)
     is_board = named is not None and named.role in (BOARD, LIST)
     page = read_list(doc, url, text, policy.board_rules)
+    detail = read_message(doc, url)
+    one_letter = detail.asked_by == "label" and len(page.rows) <= 1  # a message page, not a list
     message_like = any(r.status or r.answered or r.asker or r.reply for r in page.rows)
-    if page.rows and (is_board or message_like):
+    if page.rows and (is_board or message_like) and not one_letter:
         found = next_page(doc, url, text)
         return {
             "kind": "list",
@@ -114,7 +116,6 @@ def board_section(
             "next_page": found.url if found else None,
             "pagination": found.how if found else None,
         }
-    detail = read_message(doc, url)
     if detail.fields and (detail.asked or detail.reply or detail.reply_shown_empty):
         return {
             "kind": "message",

@@ -4,6 +4,7 @@ board sites into SQLite and PostgreSQL: findings, veto, storage, score."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 import pytest_twisted
@@ -234,3 +235,44 @@ async def test_2019_service_guides_are_sampled_and_judged(server, sqlite_url) ->
     assert findings(sqlite_url, four, "service_veto") == []
     census, _ = await crawl_shape(server, sqlite_url, "guides-2015", guide_site(5, 2))
     assert findings(sqlite_url, census, "service_guide_incomplete") == []  # not a 2015 item
+
+
+def explain_cli(*args: str, json_out: bool = True) -> Any:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "inspector.cli", "explain", *args, *(["--json"] if json_out else [])],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout) if json_out else proc.stdout
+
+
+@pytest_twisted.ensureDeferred
+async def test_explain_a_board_url_live_and_stored(server, sqlite_url) -> None:  # noqa: ANN001
+    pages, _truth = build_site("trs", T, 1)
+    run_id, prefix = await crawl_shape(server, sqlite_url, "explain-trs", pages)
+    board_url = prefix + "/hdjl/xzxx/"
+    live = explain_cli(board_url, "--as-of", T.isoformat())
+    board = live["board"]
+    assert board["kind"] == "list" and board["shape"] == "table" and len(board["rows"]) == 10
+    row = board["rows"][0]
+    assert (
+        row["url"].startswith(prefix + "/hdjl/xzxx/")
+        and row["asked"]
+        and row["state"] in ("answered", "unanswered")
+    )
+    assert (
+        board["next_page"] == prefix + "/hdjl/xzxx/index_1.html"
+        and board["pagination"] == "create_page_html"
+    )
+    text = explain_cli(board_url, "--as-of", T.isoformat(), json_out=False)
+    assert "message board list (table), 10 rows" in text and "read: " in text
+    message = explain_cli(row["url"], "--as-of", T.isoformat())["board"]
+    assert message["kind"] == "message" and message["asked"] == row["asked"]
+    stored = explain_cli("--run", str(run_id), "--url", board_url, "--db", sqlite_url)
+    assert stored["board"]["kind"] == "list" and len(stored["board"]["rows"]) == 47
+    assert all("asked" in r and "state" in r for r in stored["board"]["rows"])
