@@ -211,7 +211,7 @@ class InteractionUnanswered(_BoardCheck):
             facts=[
                 Fact("column", _board_link(detail)),
                 Fact("asked", detail.get("asked")),
-                Fact("days_open", detail.get("days_open")),
+                Fact("days_unanswered", detail.get("days_open")),
                 Fact("message_status", detail.get("status") or None),
             ],
             shown=frozenset(

@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 
 from inspector.crawl.boards import BOARD, LIST, classify, next_page, read_list, read_message
 from inspector.crawl.boards.rows import fields_of
-from inspector.crawl.extract.dates import extract_dates, not_found_hint
+from inspector.crawl.columns import discover_columns
+from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
+from inspector.crawl.extract.notfound import not_found_hint
+from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.scope import same_page
-from inspector.crawl.structure import discover_columns, find_footer_elements
 
 FETCH_LIMIT = 20 * 1024 * 1024
 

@@ -33,9 +33,11 @@ from twisted.python.failure import Failure
 
 from inspector import clock
 from inspector.crawl.boardcrawl import BoardsMixin
+from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
 from inspector.crawl.extract.page import fingerprint, page_facts
+from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.items import (
     ColumnsFound,
     HomeFailed,
@@ -46,6 +48,7 @@ from inspector.crawl.items import (
     SiteDone,
     TargetItem,
 )
+from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.outcomes import (
     failure_reason,
     gave_up_outcome,
@@ -65,6 +68,7 @@ from inspector.crawl.responses import (
     worth_sniffing,
 )
 from inspector.crawl.scope import same_page, scope_key, site_scope
+from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
 from inspector.crawl.state import (
     ATTACHMENT_EXTENSIONS,
     PAGE_KINDS,
@@ -76,13 +80,6 @@ from inspector.crawl.state import (
     again,
     own_meta,
     url_extension,
-)
-from inspector.crawl.structure import (
-    discover_columns,
-    discover_sitemap_columns,
-    find_footer_elements,
-    find_sitemap_url,
-    list_page_facts,
 )
 from inspector.facts import ColumnFacts, PageFacts, TargetFacts
 from inspector.profile import load_profile
