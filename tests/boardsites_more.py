@@ -91,7 +91,7 @@ def dl_gbk(as_of, seed):
         "encoding": "gbk",
     }
     pages["/zmhd/"] = {"body": shell("<p>政民互动</p>", "政民互动", "gbk"), "encoding": "gbk"}
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 
@@ -142,7 +142,7 @@ def reply_columns(as_of, seed):
         "<ul><li><a href='{{SITE}}/hdjl/lyb/index.php'>网上留言</a></li><li><a href='{{SITE}}/hdjl/zxft/'>在线访谈</a></li></ul>",
         "政民互动",
     )
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 
@@ -185,7 +185,7 @@ def cards(as_of, seed):
         "<div class='sub'><a href='{{SITE}}/gzcy/wyzx/list_1.html'>我要咨询</a> <a href='{{SITE}}/gzcy/dczj/'>调查征集</a></div>",
         "公众参与",
     )
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 
@@ -225,7 +225,7 @@ def leader_hub(as_of, seed):
         "<div class='mainnav'><a href='{{SITE}}/ldxx/'>领导信箱</a> <a href='{{SITE}}/xxgk/'>信息公开</a></div>",
         "某县",
     )
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 

@@ -369,7 +369,15 @@ def test_go_page_without_a_form_uses_the_page_parameter() -> None:
     doc = parse_html("<html><body><a href='javascript:goPage(3)'>下一页</a></body></html>")
     found = next_page(doc, "http://a/list.do?sysid=2&pageNo=2")
     assert found is not None and found.url == "http://a/list.do?sysid=2&pageNo=3"
-    assert next_page(doc, "http://a/list.do") is None  # nothing tells which parameter to set
+    # nothing names the parameter: a guess ("page"); a wrong one gives page one again, which
+    # the reader takes for a repeated page and stops at
+    guess = next_page(doc, "http://a/list.do")
+    assert guess is not None and (guess.url, guess.how) == ("http://a/list.do?page=3", "guess")
+    scripted = parse_html(
+        "<html><body><a href='javascript:goPage(2)'>下一页</a><script>function goPage(n)"
+        "{location.href='list.do?pageNo='+n}</script></body></html>"
+    )
+    assert next_page(scripted, "http://a/list.do").url == "http://a/list.do?pageNo=2"
 
 
 # --- 服务不实用 ---------------------------------------------------------------------------------
@@ -503,3 +511,29 @@ def test_2019_indicator_caps_and_bonus() -> None:
     )
     _, _, detail = score_run(department, bonus, SPOT2019)
     assert detail["bonus"]["not_eligible_because"] == "kind" and detail["bonus"]["earned"] == 0.0
+
+
+def test_a_message_page_without_a_reply_part_on_a_board_that_shows_replies() -> None:
+    def plain_list(rows: list[tuple[int, int]]) -> str:
+        items = "".join(
+            f"<li><a href='/ldxx/{i}.html'>来信标题{i}</a><span>{ago(a).isoformat()}</span></li>"
+            for i, a in rows
+        )
+        return f"<html><body><ul class='list'>{items}</ul></body></html>"
+
+    def question_only(asked: int) -> str:
+        return f"<html><body><p>来信时间：{ago(asked).isoformat()}</p><p>来信内容：请尽快处理。</p></body></html>"
+
+    pages = {
+        "/ldxx/index.html": plain_list([(1, 120), (2, 130), (3, 140)]),
+        "/ldxx/1.html": detail(120, 100),
+        "/ldxx/2.html": question_only(130),
+        "/ldxx/3.html": detail(140, 135),
+    }
+    result, _ = drive(pages, budget=20)
+    states = {m.url.rsplit("/", 1)[1]: m.state for m in result.messages}
+    assert states == {"1.html": "answered", "2.html": "unanswered", "3.html": "answered"}
+    # on a board none of whose pages shows a reply, nothing is concluded
+    pages = {"/ldxx/index.html": plain_list([(2, 130)]), "/ldxx/2.html": question_only(130)}
+    result, _ = drive(pages, budget=20)
+    assert [m.state for m in result.messages] == ["unknown"]

@@ -143,7 +143,7 @@ def board_links(
 
     Called once on the home page and on hub and board pages only, never on other pages.
     """
-    base = _base(doc, page_url)
+    base = base_of(doc, page_url)
     seen: set[tuple[str, str]] = set()
     for link in _LINKS(doc):
         url = absolute(base, link.get("href")) or script_url(link, base)
@@ -156,6 +156,7 @@ def board_links(
         yield found
 
 
-def _base(doc: etree._Element, page_url: str) -> str:
+def base_of(doc: etree._Element, page_url: str) -> str:
+    """The URL the page's relative links resolve against (its <base href>, else its own)."""
     bases = doc.xpath("//base/@href")
     return urljoin(page_url, str(bases[0]).strip()) if bases else page_url

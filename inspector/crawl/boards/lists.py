@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from inspector.crawl.boards.identify import LIST, absolute, board_links
+from inspector.crawl.boards.identify import LIST, absolute, base_of, board_links
 from inspector.crawl.boards.labels import DATE_SPAN_RE, is_chrome
 from inspector.crawl.boards.rows import Row, row_from_cells, row_from_element
 from inspector.crawl.boards.vocab import (
@@ -72,7 +72,7 @@ def read_list(
     if records:
         page.records_embedded = len(records)
         doc = _with_records(doc, records)
-    page.rows, page.shape = find_rows(doc, url)
+    page.rows, page.shape = find_rows(doc, base_of(doc, url))
     if page.rows:
         return page
     content = _main_text(doc)

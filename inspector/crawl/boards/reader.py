@@ -215,8 +215,12 @@ class BoardReader:
     # --- the record --------------------------------------------------------------------------
 
     def result(self) -> BoardFacts:
+        # On a board whose message pages show replies, a message page with the question's
+        # labels and no reply part at all is a message without a reply.
+        replies_shown = any(d.reply or d.answered_by == "label" for d in self.details.values())
         messages = tuple(
-            merge(row, self.details.get(row.url) if row.url else None) for row in self.rows.values()
+            merge(row, self.details.get(row.url) if row.url else None, replies_shown)
+            for row in self.rows.values()
         )
         return BoardFacts(
             name=self.name,
@@ -246,13 +250,15 @@ def _looks_paged(doc: etree._Element) -> bool:
     return "下一页" in text or "尾页" in text
 
 
-def merge(row: Row, detail: MessageDetail | None) -> MessageFacts:
+def merge(row: Row, detail: MessageDetail | None, replies_shown: bool = False) -> MessageFacts:
     """One message from its list row and (when fetched) its page.
 
     Dates: a labelled date on the message's page wins over the list's, a list column or label
     over a date read by position. State: a reply shown anywhere (a reply date, a reply text, an
     answered status) makes it answered; else "no reply" shown anywhere makes it unanswered; else
-    unknown. Invalid (不予受理 …) anywhere wins over everything.
+    unknown. Invalid (不予受理 …) anywhere wins over everything. With `replies_shown` (the
+    board's other message pages show their replies), a message page that has the question's
+    labels and no reply part at all is unanswered.
     """
     evidence = dict(fields_of(row))
     asked, answered = row.asked, row.answered
@@ -273,6 +279,14 @@ def merge(row: Row, detail: MessageDetail | None) -> MessageFacts:
         status = status or detail.status
         reply_unit = reply_unit or detail.reply_unit
         states.add(detail.state)
+        if (
+            replies_shown
+            and detail.state is None
+            and row.state is None
+            and detail.asked_by == "label"
+        ):
+            states.add(UNANSWERED)
+            evidence["page:reply"] = "（页面无答复内容）"
     if INVALID in states:
         state = INVALID
     elif answered is not None or ANSWERED in states:
