@@ -20,9 +20,13 @@ from lxml import etree
 from inspector.crawl.boards.labels import Labelled, dates_in, first_date, is_chrome, read_labels
 from inspector.crawl.boards.vocab import BOARD_VOCABULARY, REPLY_FIELDS, says_no_reply, status_state
 
-_REPLY_CLASS_RE = re.compile(r"reply|answer|huifu|dafu|(?:^|[\s_-])hf(?:$|[\s_-])|response", re.I)
+# Classes and ids of answer and question blocks: reply, answer, huifu (回复), dafu (答复), and
+# class names starting hf (hfnr 回复内容, hfsj 回复时间) or ly (lynr 留言内容, lysj 留言时间).
+_REPLY_CLASS_RE = re.compile(
+    r"reply|answer|huifu|dafu|response|(?:^|[\s_-])(?:hf|df)(?:[a-z]{0,4})(?:$|[\s_-])", re.I
+)
 _ASK_CLASS_RE = re.compile(
-    r"question|(?:^|[\s_-])ask|liuyan|(?:^|[\s_-])wen(?:$|[\s_-])|letter", re.I
+    r"question|liuyan|laixin|(?:^|[\s_-])(?:ask|wen|ly|lx)(?:[a-z]{0,4})(?:$|[\s_-])|letter", re.I
 )
 SIGNATURE_SPAN = 60  # characters at the head and the foot of a reply searched for its date
 REPLY_MIN = 6  # a reply shorter than this (after removing dates) is not a reply

@@ -18,7 +18,7 @@ from inspector.crawl.boards.vocab import NEXT_TEXTS, normalise_label
 
 _CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.IGNORECASE)
 _VAR_RE = re.compile(r"(?:var|let|const)?\s*(\w+)\s*=\s*['\"]?(\w+)['\"]?\s*;?")
-_JS_PAGE_RE = re.compile(r"\(\s*['\"]?(\d{1,5})['\"]?\s*(?:,[^)]*)?\)")
+_JS_PAGE_RE = re.compile(r"(?<!void)\(\s*['\"]?(\d{1,5})['\"]?\s*(?:,[^)]*)?\)")
 _PAGER_RE = re.compile(r"page|pager|pagination|fenye|pagebar|pagenav|pages|fy", re.IGNORECASE)
 _CURRENT_RE = re.compile(r"cur|active|current|selected|on(?:$|\s)", re.IGNORECASE)
 _PAGE_PARAM_RE = re.compile(
@@ -71,7 +71,7 @@ def _next_link(doc: etree._Element, url: str) -> NextPage | None:
         target = absolute(url, href)
         if target and target != url:
             return NextPage(target, "next_link")
-        script = f"{href} {link.get('onclick') or ''}"
+        script = f"{link.get('onclick') or ''} {href}"
         match = _JS_PAGE_RE.search(script)
         if match:
             found = _form_page(doc, url, int(match.group(1)))
