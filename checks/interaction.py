@@ -127,9 +127,10 @@ def judge(boards: Sequence[BoardFacts], as_of: date, rules: InteractionRules) ->
             continue
         in_year = 0
         for message in board.messages:
-            if message.key in seen:
-                continue  # the same message shown by two boards is judged once
-            seen.add(message.key)
+            same = (message.key, f"{''.join(message.title.split())}|{message.asked}")
+            if any(k in seen for k in same):
+                continue  # the same message shown by two boards (or twice) is judged once
+            seen.update(same if message.title and message.asked else same[:1])
             if message.asked is None or message.asked > as_of:
                 in_year += message.asked is None
                 continue

@@ -226,10 +226,15 @@ _OFFICE = "书记|市长|县长|区长|州长|旗长|乡长|镇长|局长|厅长
 class BoardRules:
     """Which columns are 政务咨询 boards; `from_mapping` reads the profile's [interaction]."""
 
+    # Names that make a link a board wherever they stand in its name (up to max_name_length).
     board_names: tuple[str, ...] = words(
-        "领导信箱 领导邮箱 信箱 咨询投诉 我要咨询 我要写信 网上咨询 在线咨询 政务咨询 咨询 投诉 留言 写信 问政 诉求 民声 民意直通车 有问必答 网上问答 百姓呼声 12345 "
-        "热线 建议 来信 信件"
+        "领导信箱 领导邮箱 咨询投诉 我要咨询 我要写信 我要留言 我要投诉 网上咨询 在线咨询 政务咨询 网上留言 "
+        "留言板 留言选 民意直通车 有问必答 网上问答 百姓呼声 民声 问政 12345"
     )
+    # Words that make a link a board only in a short name (up to board_word_length): "投诉", "民生热线",
+    # "咨询建议" are boards; "关于道路维修的咨询" or "某某来信" are messages.
+    board_words: tuple[str, ...] = words("信箱 咨询 投诉 留言 写信 诉求 热线 建议 来信 信件")
+    board_word_length: int = 5
     board_patterns: tuple[str, ...] = (
         f"(?:{_OFFICE})(?:信箱|邮箱|之窗|热线)",
         r"(?:我要|网上|在线)(?:问|说|提问|反映)",
@@ -312,7 +317,14 @@ class BoardRules:
         """The profile's [interaction] board rules, each list checked (a ProfileError names the
         key): word lists must be non-empty strings, patterns valid regular expressions."""
         table = profile.section("interaction")
-        for key in ("board_names", "list_names", "hub_names", "exclude_names", "ignore_names"):
+        for key in (
+            "board_names",
+            "board_words",
+            "list_names",
+            "hub_names",
+            "exclude_names",
+            "ignore_names",
+        ):
             if key in table:
                 strings(profile, f"interaction.{key}", table[key])
         for key in (
