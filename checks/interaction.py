@@ -127,10 +127,12 @@ def judge(boards: Sequence[BoardFacts], as_of: date, rules: InteractionRules) ->
             continue
         in_year = 0
         for message in board.messages:
-            same = (message.key, f"{''.join(message.title.split())}|{message.asked}")
-            if any(k in seen for k in same):
-                continue  # the same message shown by two boards (or twice) is judged once
-            seen.update(same if message.title and message.asked else same[:1])
+            # The same message shown by two boards is judged once: by its page, and — for a
+            # message read without a page of its own — by its title and date as well.
+            same = f"{''.join(message.title.split())}|{message.asked}"
+            if message.key in seen or (not message.url and same in seen):
+                continue
+            seen.update((message.key, same) if message.title and message.asked else (message.key,))
             if message.asked is None or message.asked > as_of:
                 in_year += message.asked is None
                 continue
