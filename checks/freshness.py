@@ -176,15 +176,15 @@ class HomepageStale(Check):
                 # Nothing dated on the home page and no column page read: the page could not
                 # be read (written by script, an unfollowed stub), which is no evidence.
                 return
-            dated = [c for c in judged if c.newest_date is not None and not c.parent]
+            dated = [
+                (c.newest_date, c) for c in judged if c.newest_date is not None and not c.parent
+            ]
             if dated:
-                best = max(dated, key=lambda c: c.newest_date)
+                best_date, best = max(dated, key=lambda pair: pair[0])
                 basis = "columns"
-                evidence = [
-                    {"text": best.name, "date": best.newest_date.isoformat(), "url": best.url}
-                ]
-                reading = HomeReading(best.newest_date, None, STALE, best.newest_date)
-                if (site.as_of - best.newest_date).days <= self.days:
+                evidence = [{"text": best.name, "date": best_date.isoformat(), "url": best.url}]
+                reading = HomeReading(best_date, None, STALE, best_date)
+                if (site.as_of - best_date).days <= self.days:
                     return
         if reading.outcome in (FRESH, UNCERTAIN):
             return
@@ -303,9 +303,18 @@ class ColumnStale(Check):
 
 
 _COLUMN_KEYS = frozenset(
-    ("column", "category", "newest_date", "age_days", "threshold_days", "parent", "canonical",
-     "item_count", "empty_marker")
-)  # fmt: skip
+    (
+        "column",
+        "category",
+        "newest_date",
+        "age_days",
+        "threshold_days",
+        "parent",
+        "canonical",
+        "item_count",
+        "empty_marker",
+    )
+)
 
 
 def column_headline(check: Check, detail: Mapping[str, Any], lang: str) -> str:
