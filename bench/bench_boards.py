@@ -45,7 +45,7 @@ DEFAULT_PAGES = ROOT.parent / "shared" / "realpages"
 AS_OF = date(2026, 3, 20)
 
 
-def _timed(fn, rounds: int) -> float:  # noqa: ANN001
+def _timed(fn, rounds: int) -> float:
     start = time.perf_counter()
     for _ in range(rounds):
         fn()
@@ -119,7 +119,7 @@ def crawl_accuracy(seeds: int) -> None:
     from sqlalchemy import create_engine, text
 
     shapes = {s: functools.partial(build_site, s) for s in SHAPES} | MORE
-    counts = {k: 0 for k in ("tp", "fp", "fn", "ltp", "lfp", "lfn", "v15", "v19", "sites")}
+    counts = dict.fromkeys(("tp", "fp", "fn", "ltp", "lfp", "lfn", "v15", "v19", "sites"), 0)
     with start_server() as srv, tempfile.TemporaryDirectory() as tmp:
         truths, rows = {}, []
         for shape, build in shapes.items():
@@ -176,7 +176,7 @@ def crawl_accuracy(seeds: int) -> None:
     print(f"  veto right: census2015 {counts['v15'] / n:.3f}, spotcheck2019 {counts['v19'] / n:.3f}")  # fmt: skip
 
 
-def _count(counts: dict[str, int], got: list, truth, prefix: str) -> None:  # noqa: ANN001
+def _count(counts: dict[str, int], got: list, truth, prefix: str) -> None:
     def keys(code: str) -> set[str]:
         out = set()
         for check, detail in got:

@@ -12,7 +12,7 @@ census had no such item) these checks are off.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
 from checks.base import Check, Evidence, Fact, Finding, NotConfigured, Severity, SiteSnapshot
 from inspector.guidefacts import GuideFacts
@@ -33,7 +33,7 @@ class _ServiceCheck(Check):
         self.veto_guides = _whole(profile, table, "veto_guides", 5)
 
     @classmethod
-    def from_profile(cls, profile: RulesProfile) -> Check:
+    def from_profile(cls, profile: RulesProfile) -> Self:
         if not profile.section("services"):
             raise NotConfigured("the profile has no [services] table")
         return cls(profile)

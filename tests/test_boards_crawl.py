@@ -40,7 +40,7 @@ def message_keys(rows: list[FindingRow], prefix: str) -> set[str]:
     return keys
 
 
-async def crawl_shape(server, db_url: str, name: str, pages: dict, **settings) -> tuple[int, str]:  # noqa: ANN001, ANN003
+async def crawl_shape(server, db_url: str, name: str, pages: dict, **settings) -> tuple[int, str]:
     server.add_site(name, pages)
     base = server.site_url(name, "/")
     runs = await crawl([site(name, base)], db_url, as_of=T, **settings)
@@ -49,7 +49,7 @@ async def crawl_shape(server, db_url: str, name: str, pages: dict, **settings) -
 
 @pytest.mark.parametrize("shape", [*SHAPES, *sorted(MORE)])
 @pytest_twisted.ensureDeferred
-async def test_board_sites_crawled_and_judged(server, sqlite_url, shape: str) -> None:  # noqa: ANN001
+async def test_board_sites_crawled_and_judged(server, sqlite_url, shape: str) -> None:
     pages, truth = MORE[shape](T, 5) if shape in MORE else build_site(shape, T, 5)
     run_id, prefix = await crawl_shape(server, sqlite_url, f"crawl-{shape}", pages)
     assert (
@@ -66,7 +66,7 @@ async def test_board_sites_crawled_and_judged(server, sqlite_url, shape: str) ->
 
 
 @pytest_twisted.ensureDeferred
-async def test_board_site_on_both_databases(server, db_url) -> None:  # noqa: ANN001
+async def test_board_site_on_both_databases(server, db_url) -> None:
     pages, truth = build_site("trs", T, 1)
     run_id, prefix = await crawl_shape(server, db_url, "crawl-db-trs", pages)
     unanswered = findings(db_url, run_id, "interaction_unanswered")
@@ -84,7 +84,7 @@ async def test_board_site_on_both_databases(server, db_url) -> None:  # noqa: AN
 
 
 @pytest_twisted.ensureDeferred
-async def test_no_channel_is_a_2019_veto(server, sqlite_url) -> None:  # noqa: ANN001
+async def test_no_channel_is_a_2019_veto(server, sqlite_url) -> None:
     pages, _truth = build_site("nochannel", T, 1)
     run_2015, _ = await crawl_shape(server, sqlite_url, "crawl-nochannel", pages)
     assert findings(sqlite_url, run_2015, "interaction_veto") == []
@@ -137,7 +137,7 @@ def tracked_site(as_of: date, answered_a: bool) -> dict[str, str]:
 @pytest_twisted.ensureDeferred
 async def test_a_reply_is_tracked_as_fixed_and_an_aged_message_is_retired(
     server, sqlite_url
-) -> None:  # noqa: ANN001
+) -> None:
     from datetime import timedelta
 
     from inspector.judge.tracking import load_tracking
@@ -215,7 +215,7 @@ def guide_site(incomplete: int, complete: int) -> dict[str, str]:
 
 
 @pytest_twisted.ensureDeferred
-async def test_2019_service_guides_are_sampled_and_judged(server, sqlite_url) -> None:  # noqa: ANN001
+async def test_2019_service_guides_are_sampled_and_judged(server, sqlite_url) -> None:
     run_id, _ = await crawl_shape(
         server, sqlite_url, "guides5", guide_site(5, 2), INSPECTOR_RULES="spotcheck2019"
     )
@@ -252,7 +252,7 @@ def explain_cli(*args: str, json_out: bool = True) -> Any:
 
 
 @pytest_twisted.ensureDeferred
-async def test_explain_a_board_url_live_and_stored(server, sqlite_url) -> None:  # noqa: ANN001
+async def test_explain_a_board_url_live_and_stored(server, sqlite_url) -> None:
     pages, _truth = build_site("trs", T, 1)
     run_id, prefix = await crawl_shape(server, sqlite_url, "explain-trs", pages)
     board_url = prefix + "/hdjl/xzxx/"

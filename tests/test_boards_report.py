@@ -36,7 +36,7 @@ def board_site() -> dict[str, str]:
         "/ldxx/": "<html><head><meta charset='utf-8'><title>县长信箱</title></head><body><table>"
         f"<tr><th>标题</th><th>留言时间</th><th>回复时间</th><th>状态</th></tr>{body}</table></body></html>",
     }
-    for k, t, asked, ans in rows:
+    for k, _title, asked, ans in rows:
         pages[f"/ldxx/{k}.html"] = (
             f"<html><head><meta charset='utf-8'><title>信件</title></head><body><table><tr><td>留言时间</td><td>{asked}</td></tr>"
             + (
@@ -51,8 +51,10 @@ def board_site() -> dict[str, str]:
 
 @pytest_twisted.ensureDeferred
 async def test_board_table_in_the_site_report(
-    browser: BrowserThread, server, tmp_path: Path
-) -> None:  # noqa: ANN001, F811
+    browser: BrowserThread,  # noqa: F811 - the fixture imported above
+    server,
+    tmp_path: Path,
+) -> None:
     server.add_site("report-boards", board_site())
     db = f"sqlite:///{tmp_path / 'r.db'}"
     await crawl([site("rb", server.site_url("report-boards", "/"))], db, as_of=T)
@@ -62,8 +64,8 @@ async def test_board_table_in_the_site_report(
     browser.run(lambda b: _check(b, page))
 
 
-def _check(browser: Any, page: Path) -> None:
-    w = watch(browser)
+def _check(chromium: Any, page: Path) -> None:
+    w = watch(chromium)
     w.page.goto(page.as_uri())
     boards = w.page.inner_text("#boards")
     assert "县长信箱" in boards and "在线访谈" in boards and "不检查" in boards

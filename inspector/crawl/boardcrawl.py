@@ -21,11 +21,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from inspector.crawl.boards.identify import absolute
@@ -48,6 +49,17 @@ class BoardsMixin:
 
     policy: CrawlPolicy
     as_of: date
+    _board_callbacks: tuple[Any, Any]
+
+    if TYPE_CHECKING:  # what the spider provides
+        settings: BaseSettings
+
+        def _request(
+            self, sc: SiteCrawl, url: str, kind: str, depth: int, *, priority: int | None = None
+        ) -> Request: ...
+        def parse_page(self, response: Response) -> Iterator[Any]: ...
+        def _finish(self, meta: dict[str, Any], outcome: Any) -> Iterator[Any]: ...
+        def on_error(self, failure: Failure) -> Iterator[Any]: ...
 
     # --- called by the spider ------------------------------------------------------------------
 
@@ -135,7 +147,7 @@ class BoardsMixin:
             yield from self._finish(meta, None)
 
     def _on_board_error(self, failure: Failure) -> Iterator[Any]:
-        meta = failure.request.meta
+        meta = failure.request.meta  # type: ignore[attr-defined]  # set by Scrapy
         sc: SiteCrawl = meta["sc"]
         if sc.boards is not None and not sc.done:
             reason, _error = failure_reason(failure)

@@ -13,7 +13,7 @@ from typing import Any
 from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 
-from inspector.crawl.boards.vocab import BoardRules
+from inspector.crawl.boards.vocab import DEFAULT_BOARD_RULES, BoardRules
 from inspector.profile import ProfileError, RulesProfile, regexes, strings
 from inspector.vocabulary import ColumnRules
 
@@ -29,7 +29,7 @@ class CrawlPolicy:
     element_patterns: Mapping[str, Mapping[str, Sequence[str]]] | None
     # Message boards (`[interaction]`): which links are boards, and the judged window, which
     # decides which message pages are worth fetching.
-    board_rules: BoardRules = BoardRules()
+    board_rules: BoardRules = DEFAULT_BOARD_RULES
     window_days: int = 365
     answer_days: int = 90
     # 办事指南 pages (`[services]`, 2019): how many to keep, and their key elements.

@@ -36,7 +36,7 @@ def validate_indicators(profile: RulesProfile, table: Mapping[str, Any]) -> None
         raise ProfileError(path, "scoring.indicators", "must be a table of indicators")
     for name, spec in indicators.items():
         cap = spec.get("cap") if isinstance(spec, dict) else None
-        if not _number(cap) or cap < 0:
+        if not isinstance(cap, int | float) or not _number(cap) or cap < 0:
             raise ProfileError(path, f"scoring.indicators.{name}.cap", "must be a number ≥ 0")
     for name, line in table.get("deductions", {}).items():
         wanted = line.get("indicator") if isinstance(line, dict) else None

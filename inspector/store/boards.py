@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from inspector.boardfacts import BoardFacts, MessageFacts
 from inspector.guidefacts import GuideFacts, guide_from_dict, guide_to_dict
+from inspector.store.db import table
 from inspector.store.models import BoardRow, MessageRow, RunRow
 
 GUIDES_KEY = "service_guides"
@@ -41,7 +42,7 @@ def store_boards(session: Session, run_id: int, boards: Sequence[BoardFacts]) ->
         session.flush()  # the board's id, for its messages
         messages += [_message_row(run_id, row.id, m) for m in board.messages]
     if messages:
-        session.execute(MessageRow.__table__.insert(), messages)
+        session.execute(table(MessageRow).insert(), messages)
 
 
 def _message_row(run_id: int, board_id: int, message: MessageFacts) -> dict[str, Any]:

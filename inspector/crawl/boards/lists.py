@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -268,7 +268,9 @@ def _dated_elements(doc: etree._Element) -> list[etree._Element]:
     return found
 
 
-def _repeating_unit(seed: etree._Element, has) -> etree._Element | None:  # noqa: ANN001
+def _repeating_unit(
+    seed: etree._Element, has: Callable[[etree._Element], bool]
+) -> etree._Element | None:
     """The ancestor of `seed` that repeats most among its siblings, each holding what `has`
     wants (a link, or a date): a table row rather than its cell, a message block rather than
     its question part."""

@@ -31,7 +31,7 @@ from inspector.boardfacts import (
     MessageFacts,
 )
 from inspector.crawl.boards.detail import MessageDetail, read_message
-from inspector.crawl.boards.lists import read_list
+from inspector.crawl.boards.lists import ListPage, read_list
 from inspector.crawl.boards.paging import next_page
 from inspector.crawl.boards.rows import Row, fields_of
 from inspector.crawl.boards.vocab import DEFAULT_BOARD_RULES, BoardRules
@@ -130,7 +130,7 @@ class BoardReader:
     def young_after(self) -> date:
         return self.as_of - timedelta(days=self.answer_days)
 
-    def _no_rows(self, url: str, page) -> list[Fetch]:  # noqa: ANN001 - lists.ListPage
+    def _no_rows(self, url: str, page: ListPage) -> list[Fetch]:
         if self.list_pages:
             return []  # past the last page
         if page.empty_marker:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from inspector.profile import RulesProfile, regexes, strings
@@ -304,8 +304,8 @@ class BoardRules:
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any] | None) -> BoardRules:
         table = table or {}
-        known = {f for f in cls.__slots__}  # type: ignore[attr-defined]
-        values = {
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {
             key: tuple(value) if isinstance(value, list) else value
             for key, value in table.items()
             if key in known
