@@ -120,6 +120,13 @@ def hubs_looked_into(site: SiteSnapshot, required: Sequence[RequiredColumn]) -> 
     return {r.name for r in required if any(r.matches(p) for p in parents)}
 
 
+def unfollowed_stub(site: SiteSnapshot) -> bool:
+    """The home page only sends visitors to another site (a redirect stub the crawl did not
+    follow): nothing of this site's own columns or footer was seen, so nothing is missing."""
+    redirect = (site.home.facts or {}).get("redirect") if site.home is not None else None
+    return bool(redirect) and redirect.get("followed") is False
+
+
 class MissingColumns(Check):
     """必备栏目缺失 — a column the profile requires for this kind of site is not found.
 
@@ -151,6 +158,8 @@ class MissingColumns(Check):
 
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         if site.site.status != "active" or site.home is None or site.home_error:
+            return
+        if unfollowed_stub(site):
             return
         wanted = [r for r in self.columns if site.site.kind not in r.optional_for]
         presence = columns_present(site_names(site), wanted, site.site.kind)

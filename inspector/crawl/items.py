@@ -72,6 +72,14 @@ class ColumnsFound(SiteEventItem):
 
 
 @dataclass(slots=True)
+class SiteStat(SiteEventItem):
+    """A fact about the whole site's crawl, kept as run.stats[key] (e.g. the element sample)."""
+
+    key: str = ""
+    value: Any = None
+
+
+@dataclass(slots=True)
 class SiteDone(SiteEventItem):
     """Nothing more to fetch for the site: its run can be finished and checked."""
 

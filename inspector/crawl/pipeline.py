@@ -24,6 +24,7 @@ from inspector.crawl.items import (
     RobotsSeen,
     SiteDone,
     SiteEventItem,
+    SiteStat,
     TargetItem,
 )
 from inspector.crawl.scope import same_page
@@ -208,6 +209,8 @@ class StoragePipeline:
             stats.setdefault("not_found_probes", []).append(item.facts)
         elif isinstance(item, ColumnsFound):
             self.site_columns[item.site_id] = item.columns
+        elif isinstance(item, SiteStat):
+            stats[item.key] = item.value
         elif isinstance(item, SiteDone):
             self.flush()
             self.finish_site(item)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -19,9 +20,20 @@ ANCHORS_MAX = 500
 EVIDENCE_MAX = 10
 
 
-def page_facts(doc, as_of: date, *, title: str, url: str, is_home: bool) -> dict[str, Any]:  # noqa: ANN001
-    """PageRow columns read from a parsed page (everything but links and fetch data)."""
-    dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home)
+def page_facts(
+    doc,  # noqa: ANN001
+    as_of: date,
+    *,
+    title: str,
+    url: str,
+    is_home: bool,
+    item_dates: Mapping[str, date] | None = None,
+) -> dict[str, Any]:
+    """PageRow columns read from a parsed page (everything but links and fetch data), and
+    `uncertain_item`: the link (as written) of the newest list item whose year nothing on the
+    page settles, when that item is the page's newest ("" otherwise): the crawl reads its date
+    on its own page and reads this page again with `item_dates`."""
+    dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
     anchors = doc.xpath("//@id|//a/@name")
     facts: dict[str, Any] = {"items": len(dates.item_dates), "dates": date_evidence(dates)}
@@ -37,7 +49,20 @@ def page_facts(doc, as_of: date, *, title: str, url: str, is_home: bool) -> dict
         "not_found_hint": hint[:100],
         "fingerprint": fingerprint(doc, title),
         "facts": facts,
+        "uncertain_item": uncertain_item(dates),
     }
+
+
+def uncertain_item(dates: PageDates) -> str:
+    """The link of the newest item whose year stays uncertain, when it decides the newest date."""
+    if not dates.year_uncertain:
+        return ""
+    items = [
+        c for c in dates.candidates
+        if c.accepted and c.rule == "list_item" and c.year == YEAR_UNCERTAIN and c.url
+    ]  # fmt: skip
+    newest = max(items, key=lambda c: c.date, default=None)
+    return newest.url if newest is not None else ""
 
 
 def date_evidence(dates: PageDates, limit: int = EVIDENCE_MAX) -> list[dict[str, Any]]:
