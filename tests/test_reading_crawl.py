@@ -290,3 +290,38 @@ async def test_the_same_site_crawled_twice_gets_the_same_findings(server, sqlite
     with open_session(sqlite_url) as s:
         sample = s.get(RunRow, first[name]).stats["element_sample"]
     assert len(sample["pages"]) == 5 and not any("beian" in u for u in sample["pages"])
+
+
+# ---- the evidence beside the verdict, in the report ---------------------------------------------
+
+
+@pytest_twisted.ensureDeferred
+async def test_the_veto_shows_what_was_read_in_the_report(server, sqlite_url, tmp_path):  # noqa: ANN001
+    from reports.render import render_reports
+
+    name = _name()
+    pages = yearless_home("2023-11-20 09:30")
+    pages["/index.html"], pages["/"] = (
+        pages["/"],
+        ("<html><body><script>location.replace('index.html')</script></body></html>"),
+    )
+    home = server.add_site(name, pages)
+    runs = await crawl([site(name, home)], sqlite_url)
+    [stale] = [f for f in _findings(sqlite_url, runs[name]) if f.check == "homepage_stale"]
+    assert stale.detail["home_url"] == home + "index.html"
+    assert stale.detail["home_chain"][0]["kind"] == "script"
+    assert stale.detail["item_page"]["date"] == "2023-11-20"
+    with open_session(sqlite_url) as s:
+        render_reports(s, tmp_path / "zh")
+        render_reports(s, tmp_path / "en", lang="en")
+    zh = (tmp_path / "zh" / "sites" / f"{name}.html").read_text(encoding="utf-8")
+    for shown in (
+        "首页跳转",
+        "location.replace",
+        "条目页核实的日期",
+        "2023-11-20",
+        "年份取自条目页的发布日期",
+    ):
+        assert shown in zh, shown
+    en = (tmp_path / "en" / "sites" / f"{name}.html").read_text(encoding="utf-8")
+    assert "year from the item page" in en and "Home page redirects" in en

@@ -83,9 +83,9 @@ class SiteReading:
             return None
         text, _, _ = decode_html(response.body, header_charset(response))
         found = find_redirect(parse_html(text), response.url)
-        if found is None or same_page(found.url, response.url):
+        if found is None or found.url == response.url:
             return None
-        if any(same_page(found.url, hop["url"]) for hop in chain):
+        if any(found.url in (hop["url"], hop["to"]) for hop in chain):
             return None  # a loop of stubs: the last page is judged as it is
         return found
 
