@@ -77,13 +77,26 @@ def crawl(
     rules: str | None,
     set_options: tuple[str, ...],
 ) -> None:
-    """Crawl the registered sites, store what was seen, run the checks."""
-    from inspector.crawl.run import crawl_sites
+    """Crawl the registered sites, store what was seen, run the checks.
 
-    chosen, _ = sites_or_fail(registry, site_ids)
+    Sites registered closed are not crawled; each is probed first (one request) unless a probe
+    of the last 24 hours exists, so that a closed site still online is caught.
+    """
+    from inspector.crawl.run import crawl_sites
+    from inspector.ops.probe import closed_sites_to_probe
+
+    chosen, everything = sites_or_fail(registry, site_ids)
     settings = settings_or_fail(set_options, db_url, rules=rules)
-    session_or_fail(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check first
-    result = crawl_sites(chosen, settings, as_of=as_of_or_fail(as_of))
+    with session_or_fail(settings.get("INSPECTOR_DB_URL") or None) as s:  # schema check first
+        # A closed site still online must be caught: probe it unless a recent probe says.
+        to_probe = closed_sites_to_probe(s, chosen, clock.now())
+    result = crawl_sites(
+        chosen,
+        settings,
+        as_of=as_of_or_fail(as_of),
+        probe_first=to_probe,
+        registry_sites=everything,
+    )
     _print_summary(settings.get("INSPECTOR_DB_URL") or None, list(result.run_ids.values()))
 
 

@@ -87,7 +87,10 @@ def is_broken(reason: str) -> bool:
 # Probe outcomes (spiders/probe.py): `ok`, `merged`, or a Reason / http_NNN.
 OK = "ok"
 MERGED = "merged"  # the home page redirects to another registered site, which answered
-ANSWERED = frozenset((OK, MERGED))  # everything else is a failed sample
+# The home page answers with a notice that the site is closed or moved (本网站已关闭 / 已迁移至 …):
+# a closed site that only shows this is properly closed; for availability it answered.
+CLOSED_NOTICE = "closed_notice"
+ANSWERED = frozenset((OK, MERGED, CLOSED_NOTICE))  # everything else is a failed sample
 
 
 # ---- crawl notes -------------------------------------------------------------------------------

@@ -325,3 +325,55 @@ async def test_the_veto_shows_what_was_read_in_the_report(server, sqlite_url, tm
         assert shown in zh, shown
     en = (tmp_path / "en" / "sites" / f"{name}.html").read_text(encoding="utf-8")
     assert "year from the item page" in en and "Home page redirects" in en
+
+
+# ---- closed sites in a crawl: probed, and a closure notice is a proper closure ----------------
+
+
+def test_a_crawl_probes_closed_sites_and_reads_closure_notices(server, tmp_path) -> None:  # noqa: ANN001
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    online = server.add_site(_name(), {"/": real_home()})
+    notice = server.add_site(
+        _name(),
+        {"/": "<html><head><meta charset='utf-8'><title>石门县商务局</title></head><body>"
+              "<p>本网站已于2023年12月31日停止运行，相关信息请访问石门县人民政府门户网站 "
+              "http://www.shimen.gov.cn 。</p></body></html>"},
+    )  # fmt: skip
+    registry = tmp_path / "sites.csv"
+    registry.write_text(
+        "site_id,name,url,kind,status,organizer,site_code\n"
+        f"stillon,仍可访问局,{online},department,closed,,\n"
+        f"notice,已发关停公告局,{notice},department,closed,,\n"
+        f"gone,已关停局,http://127.0.0.1:{server.dead_port}/,department,closed,,\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{tmp_path / 'i.db'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "inspector.cli", "crawl", "--registry", str(registry), "--db", db,
+         "--set", "DOWNLOAD_TIMEOUT=3"],
+        capture_output=True, text=True, cwd=repo, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    with open_session(db) as s:
+        runs = {r.site_id: r for r in s.scalars(select(RunRow))}
+        assert runs["stillon"].verdict == "closed_online"
+        assert runs["notice"].verdict == "closed_ok"
+        assert runs["notice"].verdict_detail["closed_state"]["state"] == "notice"
+        assert "停止运行" in runs["notice"].verdict_detail["closed_state"]["error"]
+        assert runs["gone"].verdict == "closed_ok"
+        assert runs["gone"].verdict_detail["closed_state"]["state"] == "offline"
+    # A second crawl within the day does not probe again: the fresh probes say.
+    again_done = subprocess.run(
+        [sys.executable, "-m", "inspector.cli", "crawl", "--registry", str(registry), "--db", db,
+         "--set", "DOWNLOAD_TIMEOUT=3"],
+        capture_output=True, text=True, cwd=repo, timeout=180,
+    )  # fmt: skip
+    assert again_done.returncode == 0
+    from inspector.store.models import ProbeRow
+
+    with open_session(db) as s:
+        assert len(list(s.scalars(select(ProbeRow)))) == 3
