@@ -377,3 +377,22 @@ def test_a_crawl_probes_closed_sites_and_reads_closure_notices(server, tmp_path)
 
     with open_session(db) as s:
         assert len(list(s.scalars(select(ProbeRow)))) == 3
+
+
+def test_explain_follows_a_stub_home_page_and_says_so(server) -> None:  # noqa: ANN001
+    from inspector.crawl.policy import CrawlPolicy
+    from inspector.explain import explain_target, render_text
+    from inspector.profile import load_profile
+
+    home = server.add_site(
+        _name(),
+        {"/": "<html><body><script>top.location.href='portal/'</script></body></html>",
+         "/portal/": real_home()},
+    )  # fmt: skip
+    policy = CrawlPolicy.from_profile(load_profile("census2015"))
+    report = explain_target(home, AS_OF, policy, is_home=True)
+    assert [(h["url"], h["to"], h["kind"]) for h in report["home_chain"]] == [
+        (home, home + "portal/", "script")
+    ]
+    assert report["date"] == recent(2)
+    assert "home via" in render_text(report)
