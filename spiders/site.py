@@ -374,7 +374,7 @@ class SiteSpider(SiteReading, Spider):
         if stub is not None:
             facts["redirect"] = {**hop_of(response.url, stub), "followed": not is_home}
         if is_home:
-            facts["elements"] = self._home_structure(sc, text, response.url)
+            facts.update(self._home_structure(sc, text, response.url))
             facts["home_chain"] = list(meta.get("home_chain") or [])
         elif (
             elements := self.sample_elements(sc, doc, text, response.url, read["kind"])
@@ -476,6 +476,15 @@ class SiteSpider(SiteReading, Spider):
             yield from self.on_item_date(response)
             yield from self._finish(meta, None)
             return
+        if kind == "layoutjs":
+            script = (
+                decode_html(response.body, header_charset(response))[0]
+                if response.status < 300
+                else ""
+            )
+            yield from self.on_layout_script(sc, meta["key"], script)
+            yield from self._finish(meta, None)
+            return
         req = response.request
         outcome = response_outcome(response, kind)
         if not outcome.reason:
@@ -553,6 +562,8 @@ class SiteSpider(SiteReading, Spider):
             yield RobotsSeen(sc.site.site_id, {"error": reason})
         elif kind == "itemdate":
             yield from self.item_date_failed(request, reason)
+        elif kind == "layoutjs":
+            yield from self.on_layout_script(sc, meta["key"], "")
         if kind in UNRECORDED_KINDS:
             yield from self._finish(meta, None)
             return

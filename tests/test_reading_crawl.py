@@ -396,3 +396,73 @@ def test_explain_follows_a_stub_home_page_and_says_so(server) -> None:  # noqa: 
     ]
     assert report["date"] == recent(2)
     assert "home via" in render_text(report)
+
+
+# ---- header and footer written by the home page's own scripts --------------------------------
+
+TOP_JS = (
+    'document.write(\'<div class="nav"><ul><li><a href="{{SITE}}/rsxx/">人事信息</a></li>\');\n'
+    "document.write('<li><a href=\"{{SITE}}/zcjd/\">政策解读</a></li></ul>');\n"
+    'document.write(\'<form action="{{SITE}}/search/"><input type="text" name="q"></form></div>\');'
+)
+BOTTOM_JS = "document.write('" + FOOTER.replace("'", '"') + "');"
+
+
+def scripted_home() -> str:
+    rows = [
+        ("{{SITE}}" + f"/xwdt/a{i}.html", f"县政府召开第{i}次常务会议", recent(2 + i))
+        for i in range(3)
+    ]
+    return (
+        "<html><head><meta charset='utf-8'><title>北京朝阳</title></head><body>"
+        "<script src='{{SITE}}/resource/js/home_top.js'></script>"
+        f"<div class='main'><ul class='news'>{items(rows)}</ul></div>"
+        "<script src='{{SITE}}/resource/js/home_bottom.js'></script></body></html>"
+    )
+
+
+@pytest_twisted.ensureDeferred
+async def test_menus_and_footer_written_by_scripts_are_read(server, sqlite_url):  # noqa: ANN001
+    name = _name()
+    home = server.add_site(
+        name,
+        {
+            "/": scripted_home(),
+            "/resource/js/home_top.js": TOP_JS,
+            "/resource/js/home_bottom.js": BOTTOM_JS,
+            "*": page("栏目", "<ul><li>内容</li></ul>"),
+        },
+    )
+    runs = await crawl([site(name, home)], sqlite_url)
+    home_page = _pages(sqlite_url, runs[name])[home]
+    assert home_page.facts["elements"]["icp"]["found"] is True
+    assert home_page.facts["elements"]["search"]["found"] is True
+    assert "人事信息" in home_page.facts["names"]
+    with open_session(sqlite_url) as s:
+        columns = {
+            c.name: c for c in s.scalars(select(ColumnRow).where(ColumnRow.run_id == runs[name]))
+        }
+    assert columns["人事信息"].item_count is not None  # a menu written by script: crawled too
+    missing = {
+        f.detail.get("element")
+        for f in _findings(sqlite_url, runs[name])
+        if f.check == "missing_element"
+    }
+    assert missing == set()
+
+
+@pytest_twisted.ensureDeferred
+async def test_unreadable_header_and_footer_scripts_leave_the_elements_undecided(
+    server, sqlite_url
+):  # noqa: ANN001
+    name = _name()
+    home = server.add_site(
+        name, {"/": scripted_home(), "*": page("栏目", "<ul><li>内容</li></ul>")}
+    )
+    server.add_site(name, {"/": scripted_home(), "/resource/js/home_top.js": {"status": 404, "body": ""},
+                           "/resource/js/home_bottom.js": {"status": 404, "body": ""}})  # fmt: skip
+    runs = await crawl([site(name, home)], sqlite_url)
+    checks = {f.check for f in _findings(sqlite_url, runs[name])}
+    assert "missing_element" not in checks and "missing_column" not in checks
+    home_page = _pages(sqlite_url, runs[name])[home]
+    assert home_page.facts["elements"]["icp"]["written_by"] == [home + "resource/js/home_bottom.js"]

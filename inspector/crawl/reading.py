@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request
 from scrapy.http import Response
 
-from inspector.crawl.columns import discover_columns
+from inspector.crawl.columns import discover_columns, shown_names
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
@@ -29,6 +29,7 @@ from inspector.crawl.extract.notfound import not_found_hint
 from inspector.crawl.extract.page import page_facts
 from inspector.crawl.extract.redirect import Redirect, find_redirect
 from inspector.crawl.extract.resources import EXPECT_NAMES_ZH, resource_mismatch
+from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.items import PageItem, SiteStat
 from inspector.crawl.listpage import list_page_facts
@@ -44,6 +45,7 @@ from inspector.vocabulary import Note, NoteCode, Reason
 logger = logging.getLogger(__name__)
 
 MAX_HOME_HOPS = 3  # redirect stubs followed from the registered URL to the effective home page
+MAX_LAYOUT_SCRIPTS = 4  # header/footer scripts of the home page read for what they write
 HOME_KEY = "home"  # what a held page waits for: the home page, or a column's list page URL
 
 
@@ -56,6 +58,16 @@ class HeldPage:
     href: str  # the item's link as written on the page
     item: PageItem | None = None  # the home page's item, yielded when the date is known
     column: str = ""  # the column's URL, for a list page
+
+
+@dataclass(slots=True)
+class HeldHome:
+    """The home page while the scripts that write its header, menus or footer are read."""
+
+    item: PageItem
+    html: str
+    href: str  # the link of an item whose year is uncertain ("" when none)
+    scripts: dict[str, str | None]  # script URL → its text (None while not answered)
 
 
 @dataclass(slots=True)
@@ -73,6 +85,7 @@ class SiteReading:
         self.held: dict[tuple[str, str, str], HeldPage] = {}
         self.expected: dict[str, str] = {}  # resource URL → what its element expects
         self.samples: dict[str, SiteSample] = {}
+        self.homes: dict[str, HeldHome] = {}
 
     # ---- the effective home page ----------------------------------------------------------
 
@@ -112,15 +125,21 @@ class SiteReading:
 
     # ---- columns and footer elements ------------------------------------------------------
 
-    def _home_structure(self, sc: SiteCrawl, html: str, url: str) -> dict[str, Any]:
-        """The home page's columns and site map link; returns its footer elements."""
+    def _home_structure(
+        self, sc: SiteCrawl, html: str, url: str, written: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The home page's columns, site map link and shown names; returns its footer elements
+        (`written`: what its header/footer scripts write, once read)."""
         policy = self.policy
         for column in discover_columns(
-            html, url, policy.categories, scope_hosts=sc.scope, rules=policy.column_rules
-        ):
+            html, url, policy.categories, scope_hosts=sc.scope, rules=policy.column_rules,
+            written=written or (),
+        ):  # fmt: skip
             sc.columns.setdefault(column.url, column)
-        sc.sitemap_url = find_sitemap_url(html, url, rules=policy.column_rules)
-        return find_footer_elements(html, url, policy.element_patterns)
+        sc.sitemap_url = sc.sitemap_url or find_sitemap_url(html, url, rules=policy.column_rules)
+        elements = find_footer_elements(html, url, policy.element_patterns, written=written or ())
+        names = shown_names(html, url, rules=policy.column_rules, written=written or ())
+        return {"elements": elements, "names": names}
 
     def _column_structure(self, sc: SiteCrawl, key: str, url: str, html: str) -> Iterator[Request]:
         """List-page facts of a column page; new columns from the site map and sub-navigation."""
@@ -160,16 +179,60 @@ class SiteReading:
                 # Its page went by before it was known as a column: fetch it again for the facts.
                 yield self._request(sc, column.url, "column", 1, priority=5)
 
-    # ---- the year of a month-day date, read on the item's own page -------------------------
+    # ---- the home page's header and footer, written by its own scripts --------------------
 
     def deliver_page(self, sc: SiteCrawl, item: PageItem, href: str, html: str) -> Iterator[Any]:
-        """The home page's item now, or once its newest item's own date is read (when nothing
-        on the home page settles that item's year)."""
-        if not item.page.is_home or not href:
+        """A page's item. The home page's waits while the scripts that write its header or
+        footer are read (their menus and elements count), and while the date of its newest
+        item is read on that item's own page (when nothing on the home page settles its year)."""
+        if not item.page.is_home:
             yield item
             return
-        held = HeldPage(html, item.page.final_url, href, item=item)
-        yield self.item_date_request(sc, held, HOME_KEY)
+        elements = item.page.facts.get("elements") or {}
+        scripts = list(
+            dict.fromkeys(u for found in elements.values() for u in found.get("written_by", ()))
+        )[:MAX_LAYOUT_SCRIPTS]
+        held = HeldHome(item, html, href, dict.fromkeys(scripts))
+        if not scripts:
+            yield from self.after_scripts(sc, held)
+            return
+        self.homes[sc.site.site_id] = held
+        for url in scripts:
+            request = self._request(sc, url, "layoutjs", 1, priority=6)
+            request.meta["held"] = sc.site.site_id
+            yield request
+
+    def on_layout_script(self, sc: SiteCrawl, url: str, text: str) -> Iterator[Any]:
+        held = self.homes.get(sc.site.site_id)
+        if held is None or url not in held.scripts:
+            return
+        held.scripts[url] = text
+        if any(value is None for value in held.scripts.values()):
+            return
+        del self.homes[sc.site.site_id]
+        yield from self.after_scripts(sc, held)
+
+    def after_scripts(self, sc: SiteCrawl, held: HeldHome) -> Iterator[Any]:
+        item = held.item
+        written = [written_html(text) for text in held.scripts.values() if text]
+        written = [html for html in written if html.strip()]
+        if written:
+            known = set(sc.columns)
+            read = self._home_structure(sc, held.html, item.page.final_url, written)
+            facts = {**item.page.facts, **read, "scripts_read": list(held.scripts)}
+            item = PageItem(item.site_id, replace(item.page, facts=facts), item.target, item.links)
+            for url in [u for u in sc.columns if u not in known and u not in sc.seen]:
+                sc.seen.add(url)  # menus written by script: their columns are crawled too
+                step = self._schedule_link(sc, url, 1)
+                if step is not None:
+                    yield step
+        if not held.href:
+            yield item
+            return
+        page = HeldPage(held.html, item.page.final_url, held.href, item=item)
+        yield self.item_date_request(sc, page, HOME_KEY)
+
+    # ---- the year of a month-day date, read on the item's own page -------------------------
 
     def item_date_request(self, sc: SiteCrawl, held: HeldPage, waiting: str) -> Request:
         target = urljoin(held.url, held.href)

@@ -5,7 +5,8 @@ Request meta (set by the spider, read and renewed by inspector/crawl/middlewares
 
     sc           the SiteCrawl the request belongs to
     key          the URL as linked (redirects keep it; the outcome is recorded under it)
-    kind         home | page | column | itemdate | resource | external | probe404 | robots
+    kind         home | page | column | itemdate | layoutjs | resource | external | probe404 |
+                 robots
     depth        link depth from the home page
     chain        the URLs redirected from so far
     shared       the SharedCheck of an external URL (None for a site's own URLs)
@@ -45,7 +46,7 @@ RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
 # Kinds whose outcome is the site's business only (no target row is recorded for them).
-UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "itemdate"))
+UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "itemdate", "layoutjs"))
 
 
 def url_extension(url: str) -> str:
