@@ -12,7 +12,7 @@ from lxml import etree
 
 from inspector.crawl.columns import ColumnRules, column_rules, normalise_name
 from inspector.crawl.extract.dates import extract_dates
-from inspector.crawl.extract.page import uncertain_item
+from inspector.crawl.extract.page import date_evidence, uncertain_item
 from inspector.crawl.markup import (
     LINKS,
     TEXT_OF,
@@ -67,11 +67,6 @@ def list_page_facts(
             for c in dates.candidates
         )
         newest = dates.pub_date if shown else None
-    items = sorted(
-        (c for c in dates.candidates if c.accepted and c.rule == "list_item" and c.date),
-        key=lambda c: c.date,
-        reverse=True,
-    )
     return {
         "item_count": _count_items(doc, rules),
         "newest_date": newest,
@@ -80,16 +75,7 @@ def list_page_facts(
         "empty_marker": bool(_empty_marker(doc, rules)) and not dates.item_dates,
         "kind": dates.kind,
         "item_dates": list(dates.item_dates),
-        "evidence": [
-            {
-                "text": c.text,
-                "date": c.date.isoformat(),
-                "rule": c.rule,
-                "year": c.year,
-                "url": c.url,
-            }
-            for c in items[:EVIDENCE_ITEMS]
-        ],  # fmt: skip
+        "evidence": date_evidence(dates, EVIDENCE_ITEMS, base_url),
         "breadcrumb": [name for name, _ in breadcrumb(doc, base_url, rules)],
         "uncertain_item": uncertain_item(dates),
     }

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.notfound import not_found_hint
@@ -36,7 +37,8 @@ def page_facts(
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
     anchors = doc.xpath("//@id|//a/@name")
-    facts: dict[str, Any] = {"items": len(dates.item_dates), "dates": date_evidence(dates)}
+    evidence = date_evidence(dates, base_url=url)
+    facts: dict[str, Any] = {"items": len(dates.item_dates), "dates": evidence}
     if dates.generated is not None:
         facts["generated"] = dates.generated.isoformat()
     if anchors:
@@ -65,11 +67,14 @@ def uncertain_item(dates: PageDates) -> str:
     return newest.url if newest is not None else ""
 
 
-def date_evidence(dates: PageDates, limit: int = EVIDENCE_MAX) -> list[dict[str, Any]]:
+def date_evidence(
+    dates: PageDates, limit: int = EVIDENCE_MAX, base_url: str = ""
+) -> list[dict[str, Any]]:
     """The dates a page's verdict rests on, as stored and shown: for pages of dated items the
     newest items first (and always the newest one whose year is settled), else the accepted
     candidates in page order. Each: text as shown, date, rule, and for a date shown without a
-    year where its year came from (`year`: url, generated, page, uncertain)."""
+    year where its year came from (`year`: url, generated, page, item, uncertain), and for a
+    list item its link (`url`, absolute against `base_url`)."""
     accepted = [c for c in dates.candidates if c.accepted and c.date is not None]
     items = [c for c in accepted if c.rule == "list_item"]
     if items and dates.kind in ("home", "list"):
@@ -82,9 +87,17 @@ def date_evidence(dates: PageDates, limit: int = EVIDENCE_MAX) -> list[dict[str,
         chosen = accepted[:limit]
     return [
         {"text": c.text, "date": c.date.isoformat(), "rule": c.rule,
-         **({"year": c.year} if c.year else {}), **({"url": c.url} if c.url else {})}
+         **({"year": c.year} if c.year else {}),
+         **({"url": _absolute(base_url, c.url)} if c.url else {})}
         for c in chosen
     ]  # fmt: skip
+
+
+def _absolute(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href.strip()) if base else href
+    except ValueError:
+        return href
 
 
 def fingerprint(doc, title: str) -> str:  # noqa: ANN001
