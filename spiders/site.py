@@ -426,13 +426,15 @@ class SiteSpider(SiteReading, Spider):
             if target in seen:
                 continue
             seen.add(target)
-            self.expect(target, link.expects)
             if link.invalid:
                 yield TargetItem(sc.site.site_id, invalid_outcome(target, link.invalid))
                 continue
+            self.expect(target, link.expects)
             next_step = self._schedule_link(
                 sc, target, depth + 1, encoding if not target.isascii() else None
             )
+            if isinstance(next_step, TargetItem):
+                self.expected.pop(target, None)  # known from another site: already judged
             if next_step is not None:
                 yield next_step
 
