@@ -137,7 +137,7 @@ def unfollowed_stub(site: SiteSnapshot) -> bool:
     """The home page only sends visitors to another site (a redirect stub the crawl did not
     follow): nothing of this site's own columns or footer was seen, so nothing is missing."""
     redirect = (site.home.facts or {}).get("redirect") if site.home is not None else None
-    return bool(redirect) and redirect.get("followed") is False
+    return isinstance(redirect, dict) and redirect.get("followed") is False
 
 
 class MissingColumns(Check):

@@ -162,19 +162,29 @@ class MissingElements(Check):
                 continue
             if not found:
                 yield Finding(
-                    self.code, Severity.MAJOR, home.final_url or home.url,
-                    {"element": element, "where": "home"}, key=element,
-                )  # fmt: skip
+                    self.code,
+                    Severity.MAJOR,
+                    home.final_url or home.url,
+                    {"element": element, "where": "home"},
+                    key=element,
+                )
                 continue
             if element == "site_code" and site.site.site_code:
                 value = str(home.elements[element].get("value", ""))
                 if value.upper() != site.site.site_code.upper():
                     yield Finding(
-                        self.code, Severity.MAJOR, home.final_url or home.url,
-                        {"element": element, "where": "home", "problem": "mismatch",
-                         "expected": site.site.site_code, "found": value},
+                        self.code,
+                        Severity.MAJOR,
+                        home.final_url or home.url,
+                        {
+                            "element": element,
+                            "where": "home",
+                            "problem": "mismatch",
+                            "expected": site.site.site_code,
+                            "found": value,
+                        },
                         key="site_code_mismatch",
-                    )  # fmt: skip
+                    )
             if element in self.every_page and inner:
                 judged = [p for p in inner if not undecided(p.elements.get(element, {}))]
                 missing = [
@@ -182,12 +192,19 @@ class MissingElements(Check):
                 ]
                 if missing:
                     yield Finding(
-                        self.code, Severity.MINOR, site.site.url,
-                        {"element": element, "where": "inner_pages", "pages_checked": len(judged),
-                         "pages_missing": len(missing), "share_missing": round(len(missing) / len(judged), 3),
-                         "examples": missing[:5]},
+                        self.code,
+                        Severity.MINOR,
+                        site.site.url,
+                        {
+                            "element": element,
+                            "where": "inner_pages",
+                            "pages_checked": len(judged),
+                            "pages_missing": len(missing),
+                            "share_missing": round(len(missing) / len(judged), 3),
+                            "examples": missing[:5],
+                        },
                         key=f"{element}@inner",
-                    )  # fmt: skip
+                    )
 
     def describe(self, detail: Mapping[str, Any], lang: str) -> str:
         name = element_name(str(detail.get("element") or ""), lang)
@@ -230,7 +247,7 @@ class MissingElements(Check):
                     "pages_missing",
                     "examples",
                 )
-            ),  # fmt: skip
+            ),
             advice=known[1] if known else None,
         )
 

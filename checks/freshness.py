@@ -13,7 +13,7 @@ from typing import Any
 
 from checks.base import Check, Evidence, Fact, Finding, Link, Severity, SiteSnapshot
 from inspector.facts import ColumnFacts
-from inspector.profile import ProfileError, RulesProfile, number
+from inspector.profile import ProfileError, RulesProfile, number, strings
 from inspector.words import colon, fmt_number, lang_of
 
 CATEGORY_NAMES = {
@@ -201,15 +201,15 @@ class HomepageStale(Check):
                 # Nothing dated on the home page and no column page read: the page could not
                 # be read (written by script, an unfollowed stub), which is no evidence.
                 return
-            dated = [c for c in judged if c.newest_date is not None and not c.parent]
+            dated = [
+                (c.newest_date, c) for c in judged if c.newest_date is not None and not c.parent
+            ]
             if dated:
-                best = max(dated, key=lambda c: c.newest_date)
+                best_date, best = max(dated, key=lambda pair: pair[0])
                 basis = "columns"
-                evidence = [
-                    {"text": best.name, "date": best.newest_date.isoformat(), "url": best.url}
-                ]
-                reading = HomeReading(best.newest_date, None, STALE, best.newest_date)
-                if (site.as_of - best.newest_date).days <= self.days:
+                evidence = [{"text": best.name, "date": best_date.isoformat(), "url": best.url}]
+                reading = HomeReading(best_date, None, STALE, best_date)
+                if (site.as_of - best_date).days <= self.days:
                     return
         if reading.outcome in (FRESH, UNCERTAIN):
             return
@@ -256,10 +256,13 @@ class HomepageStale(Check):
         chain = detail.get("home_chain")
         if isinstance(chain, list) and chain:
             hops = [
-                Link(f"{hop.get('url')} → {hop.get('to')}（{hop.get('kind')}: {hop.get('evidence')}）",
-                     str(hop.get("url") or ""))
-                for hop in chain if isinstance(hop, dict)
-            ]  # fmt: skip
+                Link(
+                    f"{hop.get('url')} → {hop.get('to')}（{hop.get('kind')}: {hop.get('evidence')}）",
+                    str(hop.get("url") or ""),
+                )
+                for hop in chain
+                if isinstance(hop, dict)
+            ]
             facts.append(Fact("home_chain", hops))
         facts.append(Fact("home_url", detail.get("home_url"), links=True))
         return Evidence(
@@ -276,7 +279,7 @@ class HomepageStale(Check):
                     "home_chain",
                     "home_url",
                 )
-            ),  # fmt: skip
+            ),
         )
 
 
@@ -356,7 +359,7 @@ class ColumnStale(Check):
                     lang,
                 )
                 or None,
-            ),  # fmt: skip
+            ),
             Fact(
                 "year_uncertain",
                 _word("year_uncertain_note", lang) if detail.get("year_uncertain") else None,
@@ -454,7 +457,9 @@ class ColumnVeto(Check):
 
     Thresholds from the profile's `[freshness.veto]`: `stale_key_columns` (5) stale columns of
     the key categories (news, notice, policy), `stale_or_empty_columns` (10) stale or empty
-    columns in all, `empty_columns` (5) empty columns. One `column_veto` finding (veto) per
+    columns in all, `empty_columns` (5) empty columns. With `[freshness] first_level_only`
+    (the 2019 profile: notice, policy) columns of those categories count in the key group only
+    when they are first-level (no parent column). One `column_veto` finding (veto) per
     threshold reached; detail: `rule`, `count`, `threshold`, `columns` (names).
     """
 
@@ -491,6 +496,14 @@ class ColumnVeto(Check):
             else:
                 number(profile, f"freshness.veto.{key}", value, minimum=1)
         self.key_categories = set(veto.get("key_categories", ["news", "notice", "policy"]))
+        # 2019: the notice/policy columns of the key group are the site's first-level ones.
+        self.first_level_only = set(
+            strings(
+                profile, "freshness.first_level_only", profile.get("freshness.first_level_only", [])
+            )
+            if "first_level_only" in profile.section("freshness")
+            else ()
+        )
         self.thresholds = {
             "stale_key_columns": int(veto.get("stale_key_columns", 5)),
             "stale_or_empty_columns": int(veto.get("stale_or_empty_columns", 10)),
@@ -520,7 +533,12 @@ class ColumnVeto(Check):
         stale = [c for c, _, _ in self.stale_check.stale(site)]
         empty = [c for c in judged_columns(site) if is_empty(c)]
         groups = {
-            "stale_key_columns": [c for c in stale if c.category in self.key_categories],
+            "stale_key_columns": [
+                c
+                for c in stale
+                if c.category in self.key_categories
+                and not (c.parent and c.category in self.first_level_only)
+            ],
             "stale_or_empty_columns": stale + empty,
             "empty_columns": empty,
         }

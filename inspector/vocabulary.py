@@ -196,15 +196,15 @@ class ColumnRules:
         "联系我们", "关于我们", "网站声明", "网站帮助", "隐私声明", "版权声明", "免责声明",
         "设为首页", "加入收藏", "收藏本站", "打印", "关闭", "关闭窗口", "返回顶部", "上一页",
         "下一页", "尾页", "详细", "详情", "查看详情",
-    )  # fmt: skip
+    )  # fmt: skip  # keyword lists read best packed
     ignore_substrings: tuple[str, ...] = (
         "登录", "登陆", "注册", "login", "register", "english", "英文版",
         "无障碍", "关怀版", "长者版", "适老", "友情链接", "邮箱登录",
-    )  # fmt: skip
+    )  # fmt: skip  # keyword lists read best packed
     ignore_extensions: tuple[str, ...] = (
         "pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "7z",
         "jpg", "jpeg", "png", "gif", "mp4", "mp3", "txt", "apk", "exe",
-    )  # fmt: skip
+    )  # fmt: skip  # keyword lists read best packed
     # Paths of article pages: /2025/11/, /202511/, /2025-11/20/, t20251120_123, content_123,
     # post_123, ShowArticle.aspx?ArticleID=1, nid/123, art_1_2.html, 32-hex-digit page names.
     article_path: str = (
@@ -217,14 +217,14 @@ class ColumnRules:
     sitemap_texts: tuple[str, ...] = ("网站地图", "站点地图")
     empty_markers: tuple[str, ...] = (
         "暂无信息", "暂无内容", "暂无数据", "暂无记录", "正在建设中", "栏目建设中",
-    )  # fmt: skip
+    )  # fmt: skip  # keyword lists read best packed
     # A short link anywhere on the home page is a column when its name holds one of these words
     # (or a category keyword): how a reader recognises 信息公开 or 领导信箱 outside the menus.
     column_words: tuple[str, ...] = (
         "信息公开", "政务公开", "公开指南", "公开目录", "公开年报", "年度报告", "依申请",
         "办事", "政务服务", "便民服务", "互动", "信箱", "咨询", "投诉", "留言", "信访",
         "征集", "调查", "访谈", "解读", "机构", "职能", "领导",
-    )  # fmt: skip
+    )  # fmt: skip  # keyword lists read best packed
     keyword_name_length: int = 10
     # Image buttons with no alt/title: the URL is the only signal. "regex=name" pairs, the
     # name being what such a link is read as (a 市长信箱 button linking /szxx/ or leaderMailbox).
@@ -242,7 +242,9 @@ class ColumnRules:
         if not table:
             return DEFAULT_COLUMN_RULES
         known = {name: table[name] for name in cls.__slots__ if name in table}
-        converted = {k: tuple(v) if isinstance(v, list) else v for k, v in known.items()}
+        converted: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in known.items()
+        }
         return cls(**converted)
 
 

@@ -21,8 +21,10 @@ from sqlalchemy.orm import Session
 
 from inspector import clock
 from inspector.judge.tracking import load_tracking
+from inspector.store.boards import load_boards
 from inspector.store.history import run_findings
 from inspector.store.models import ColumnRow, RunRow, SiteRow
+from reports.boards import interaction_summary
 from reports.i18n import verdict_text
 from reports.problems import FindingWords, evidence_text, words_for_runs
 
@@ -95,6 +97,7 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
             for c in columns
         ],
         "tracking": tracking.summary(),
+        "interaction": interaction_summary(load_boards(session, run.id), rows),
         "findings": [
             {
                 "check": f.check,

@@ -28,12 +28,17 @@ def snapshot(
 ) -> SiteSnapshot:
     page = home_page("http://a.gov.cn/", newest_item_date=home_newest)
     return make_snapshot(
-        site_id="a", name="甲县", url="http://a.gov.cn/", as_of=T,
-        home=page if home else None, pages=[page], columns=columns,
-    )  # fmt: skip
+        site_id="a",
+        name="甲县",
+        url="http://a.gov.cn/",
+        as_of=T,
+        home=page if home else None,
+        pages=[page],
+        columns=columns,
+    )
 
 
-def col(name: str, category: str, newest: date | None, items: int | None = 5, **kw) -> ColumnFacts:  # noqa: ANN003
+def col(name: str, category: str, newest: date | None, items: int | None = 5, **kw) -> ColumnFacts:
     return ColumnFacts(
         name, name, category, f"http://a.gov.cn/{name}/", newest_date=newest, item_count=items, **kw
     )
@@ -124,7 +129,7 @@ def test_column_veto_thresholds() -> None:
 
 
 @pytest_twisted.ensureDeferred
-async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url):  # noqa: ANN001
+async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url):
     from inspector.demo.server import COLUMNS, HOME_NEWEST
 
     runs = await crawl([site("demo", demo_server.url("/"))], sqlite_url, DOWNLOAD_TIMEOUT=3)
@@ -156,7 +161,7 @@ async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url)
 
 
 @pytest_twisted.ensureDeferred
-async def test_demo_site_a_month_later_is_a_zombie(demo_server, sqlite_url):  # noqa: ANN001
+async def test_demo_site_a_month_later_is_a_zombie(demo_server, sqlite_url):
     runs = await crawl(
         [site("demo", demo_server.url("/"))],
         sqlite_url,
@@ -180,8 +185,11 @@ async def test_demo_site_a_month_later_is_a_zombie(demo_server, sqlite_url):  # 
 def _explain(*args: str) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "explain", *args, "--json"],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -214,7 +222,7 @@ def test_explain_a_saved_real_home_page_with_its_url() -> None:
     assert report["elements"]["icp"]["found"] is True
 
 
-def test_explain_a_url_and_a_stored_page(demo_server, sqlite_url) -> None:  # noqa: ANN001
+def test_explain_a_url_and_a_stored_page(demo_server, sqlite_url) -> None:
     report = _explain(demo_server.url("/"), "--as-of", "2026-11-28")
     assert report["kind"] == "home" and report["date"] == "2026-11-25"
     assert "乡镇动态" in {c["name"] for c in report["columns"]}
@@ -229,8 +237,11 @@ def test_explain_a_url_and_a_stored_page(demo_server, sqlite_url) -> None:  # no
 def test_explain_refuses_bad_input() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "explain", "/no/such/file.html"],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "no such file" in proc.stderr
 
 

@@ -82,7 +82,7 @@ def home_html(
 
 def snapshot_of(
     html: str, kind: str = "portal", site_code: str = "", inner: list[str] = ()
-) -> SiteSnapshot:  # noqa: B006
+) -> SiteSnapshot:
     """A snapshot built by the crawl's own extractors from HTML (no network)."""
     doc = parse_html(html)
     links = [
@@ -97,9 +97,16 @@ def snapshot_of(
         for i, h in enumerate(inner)
     ]
     return make_snapshot(
-        site_id="demo", name="演示县", url=URL, kind=kind, site_code=site_code,
-        home=home, pages=pages, links=links, columns=columns,
-    )  # fmt: skip
+        site_id="demo",
+        name="演示县",
+        url=URL,
+        kind=kind,
+        site_code=site_code,
+        home=home,
+        pages=pages,
+        links=links,
+        columns=columns,
+    )
 
 
 def missing_columns(snap: SiteSnapshot) -> set[str]:
@@ -284,9 +291,21 @@ def test_profiles_extend_and_cli_refuses_a_bad_one(tmp_path: Path) -> None:
     assert spot.name == "spotcheck2019" and spot.get("freshness.homepage_days") == 14
     bad = _write(tmp_path / "bad.toml", "[freshness]\nhomepage_days = 0\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "inspector.cli", "crawl", "--registry", "seeds/demo.csv", "--rules", str(bad)],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "inspector.cli",
+            "crawl",
+            "--registry",
+            "seeds/demo.csv",
+            "--rules",
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "bad.toml: [freshness.homepage_days] must be ≥ 1" in proc.stderr
 
@@ -318,7 +337,7 @@ class Broken(Check):
 @pytest_twisted.ensureDeferred
 async def test_a_check_outside_the_project_by_dotted_path_and_a_failing_one(
     server, sqlite_url, tmp_path, monkeypatch
-):  # noqa: ANN001
+):
     plugin_dir = tmp_path / "plugins"
     plugin_dir.mkdir()
     (plugin_dir / "province_checks.py").write_text(PLUGIN, encoding="utf-8")
@@ -336,16 +355,30 @@ async def test_a_check_outside_the_project_by_dotted_path_and_a_failing_one(
     # And from the command line, by --set, for a stored run.
     env = {**os.environ, "PYTHONPATH": str(plugin_dir)}
     proc = subprocess.run(
-        [sys.executable, "-m", "inspector.cli", "check", "--run", str(runs["basic"]), "--db", sqlite_url,
-         "--set", json.dumps({"province_checks.NoEnglishVersion": 900}).join(["INSPECTOR_CHECKS=", ""])],
-        capture_output=True, text=True, cwd=REPO, timeout=120, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "inspector.cli",
+            "check",
+            "--run",
+            str(runs["basic"]),
+            "--db",
+            sqlite_url,
+            "--set",
+            json.dumps({"province_checks.NoEnglishVersion": 900}).join(["INSPECTOR_CHECKS=", ""]),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "no_english_version" in proc.stdout
 
 
 @pytest_twisted.ensureDeferred
-async def test_crawl_records_missing_columns_and_elements(server, sqlite_url):  # noqa: ANN001
+async def test_crawl_records_missing_columns_and_elements(server, sqlite_url):
     html = home_html(("规划计划",), ("县长信箱",), ("police_record",))
     home = server.add_site("mandatory", {"/": html, "*": "<html><body><p>栏目页</p></body></html>"})
     runs = await crawl(

@@ -78,7 +78,7 @@ def real_home(newest_days: int = 2) -> str:
 
 
 @pytest_twisted.ensureDeferred
-async def test_the_effective_home_page_is_behind_the_stubs(server, sqlite_url):  # noqa: ANN001
+async def test_the_effective_home_page_is_behind_the_stubs(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,
@@ -108,7 +108,7 @@ async def test_the_effective_home_page_is_behind_the_stubs(server, sqlite_url): 
 
 
 @pytest_twisted.ensureDeferred
-async def test_a_stub_to_another_site_is_not_judged_as_a_home_page(server, sqlite_url):  # noqa: ANN001
+async def test_a_stub_to_another_site_is_not_judged_as_a_home_page(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,
@@ -141,7 +141,7 @@ def yearless_home(item_page_date: str) -> dict[str, str]:
 
 
 @pytest_twisted.ensureDeferred
-async def test_an_uncertain_year_is_read_on_the_item_page_zombie(server, sqlite_url):  # noqa: ANN001
+async def test_an_uncertain_year_is_read_on_the_item_page_zombie(server, sqlite_url):
     name = _name()
     home = server.add_site(name, yearless_home("2023-11-20 09:30"))
     runs = await crawl([site(name, home)], sqlite_url)
@@ -154,7 +154,7 @@ async def test_an_uncertain_year_is_read_on_the_item_page_zombie(server, sqlite_
 
 
 @pytest_twisted.ensureDeferred
-async def test_an_uncertain_year_is_read_on_the_item_page_fresh(server, sqlite_url):  # noqa: ANN001
+async def test_an_uncertain_year_is_read_on_the_item_page_fresh(server, sqlite_url):
     name = _name()
     home = server.add_site(name, yearless_home(f"{AS_OF.year}-11-20"))
     runs = await crawl([site(name, home)], sqlite_url)
@@ -163,7 +163,7 @@ async def test_an_uncertain_year_is_read_on_the_item_page_fresh(server, sqlite_u
 
 
 @pytest_twisted.ensureDeferred
-async def test_when_nothing_settles_the_year_there_is_no_veto(server, sqlite_url):  # noqa: ANN001
+async def test_when_nothing_settles_the_year_there_is_no_veto(server, sqlite_url):
     name = _name()
     pages = yearless_home("")
     pages["/show.jsp"] = page("文章", "<h1>县领导调研</h1><p>" + "正文内容。" * 60 + "</p>")
@@ -175,7 +175,7 @@ async def test_when_nothing_settles_the_year_there_is_no_veto(server, sqlite_url
 
 
 @pytest_twisted.ensureDeferred
-async def test_a_column_list_of_month_days_reads_its_newest_item(server, sqlite_url):  # noqa: ANN001
+async def test_a_column_list_of_month_days_reads_its_newest_item(server, sqlite_url):
     name = _name()
     rows = [
         (f"view.jsp?id={i}", f"关于第{i}批项目的公示", md)
@@ -203,7 +203,7 @@ async def test_a_column_list_of_month_days_reads_its_newest_item(server, sqlite_
 
 
 @pytest_twisted.ensureDeferred
-async def test_resources_answered_with_an_html_page(server, sqlite_url):  # noqa: ANN001
+async def test_resources_answered_with_an_html_page(server, sqlite_url):
     name = _name()
     error_page = "<html><head><title>提示</title></head><body><p>对不起，您访问的页面不存在！</p></body></html>"
     body = (
@@ -226,7 +226,7 @@ async def test_resources_answered_with_an_html_page(server, sqlite_url):  # noqa
             "/img/raw.jpg": {
                 "body_b64": base64.b64encode(b"\xff\xd8\xff\xe0JFIF").decode(),
                 "headers": {"Content-Type": "application/octet-stream"},
-            },  # fmt: skip
+            },
             "/css/site.css": {"body": "body{margin:0}", "headers": {"Content-Type": "text/plain"}},
             "*": page("栏目", "<ul><li>内容</li></ul>"),
         },
@@ -270,7 +270,7 @@ def big_site() -> dict[str, object]:
 
 
 @pytest_twisted.ensureDeferred
-async def test_the_same_site_crawled_twice_gets_the_same_findings(server, sqlite_url):  # noqa: ANN001
+async def test_the_same_site_crawled_twice_gets_the_same_findings(server, sqlite_url):
     name = _name()
     home = server.add_site(name, big_site())
     first = await crawl(
@@ -296,7 +296,7 @@ async def test_the_same_site_crawled_twice_gets_the_same_findings(server, sqlite
 
 
 @pytest_twisted.ensureDeferred
-async def test_the_veto_shows_what_was_read_in_the_report(server, sqlite_url, tmp_path):  # noqa: ANN001
+async def test_the_veto_shows_what_was_read_in_the_report(server, sqlite_url, tmp_path):
     from reports.render import render_reports
 
     name = _name()
@@ -330,7 +330,7 @@ async def test_the_veto_shows_what_was_read_in_the_report(server, sqlite_url, tm
 # ---- closed sites in a crawl: probed, and a closure notice is a proper closure ----------------
 
 
-def test_a_crawl_probes_closed_sites_and_reads_closure_notices(server, tmp_path) -> None:  # noqa: ANN001
+def test_a_crawl_probes_closed_sites_and_reads_closure_notices(server, tmp_path) -> None:
     import subprocess
     import sys
     from pathlib import Path
@@ -379,7 +379,7 @@ def test_a_crawl_probes_closed_sites_and_reads_closure_notices(server, tmp_path)
         assert len(list(s.scalars(select(ProbeRow)))) == 3
 
 
-def test_explain_follows_a_stub_home_page_and_says_so(server) -> None:  # noqa: ANN001
+def test_explain_follows_a_stub_home_page_and_says_so(server) -> None:
     from inspector.crawl.policy import CrawlPolicy
     from inspector.explain import explain_target, render_text
     from inspector.profile import load_profile
@@ -422,7 +422,7 @@ def scripted_home() -> str:
 
 
 @pytest_twisted.ensureDeferred
-async def test_menus_and_footer_written_by_scripts_are_read(server, sqlite_url):  # noqa: ANN001
+async def test_menus_and_footer_written_by_scripts_are_read(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,
@@ -454,7 +454,7 @@ async def test_menus_and_footer_written_by_scripts_are_read(server, sqlite_url):
 @pytest_twisted.ensureDeferred
 async def test_unreadable_header_and_footer_scripts_leave_the_elements_undecided(
     server, sqlite_url
-):  # noqa: ANN001
+):
     name = _name()
     home = server.add_site(
         name, {"/": scripted_home(), "*": page("栏目", "<ul><li>内容</li></ul>")}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from inspector.facts import ColumnFacts, PageFacts, TargetFacts
+from inspector.facts import BoardFacts, ColumnFacts, GuideFacts, PageFacts, TargetFacts
 
 # A link occurrence on a page, as buffered for the link table: (target_url, element,
 # attribute, text, fragment).
@@ -77,6 +77,14 @@ class SiteStat(SiteEventItem):
 
     key: str = ""
     value: Any = None
+
+
+@dataclass(slots=True)
+class BoardsFound(SiteEventItem):
+    """The site's message boards with the messages read, and its sampled 办事指南 pages."""
+
+    boards: list[BoardFacts] = field(default_factory=list)
+    guides: list[GuideFacts] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -15,7 +15,8 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
@@ -34,7 +35,8 @@ from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.items import PageItem, SiteStat
 from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.outcomes import noted
-from inspector.crawl.responses import header_charset
+from inspector.crawl.policy import CrawlPolicy
+from inspector.crawl.responses import header_charset, request_of
 from inspector.crawl.sampling import CONTENT_KINDS, BottomK, template_key
 from inspector.crawl.scope import same_page, scope_key
 from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
@@ -80,6 +82,20 @@ class SiteSample:
 
 class SiteReading:
     """Mixin of SiteSpider (see the module docstring)."""
+
+    policy: CrawlPolicy
+    as_of: date
+    element_sample: int
+    site_by_scope: dict[str, SiteCrawl]
+
+    if TYPE_CHECKING:  # what the spider provides
+
+        def _request(
+            self, sc: SiteCrawl, url: str, kind: str, depth: int, *, priority: int | None = None
+        ) -> Request: ...
+        def _schedule_link(
+            self, sc: SiteCrawl, url: str, depth: int, encoding: str | None = None
+        ) -> Request | PageItem | Any | None: ...
 
     def _reading_state(self) -> None:
         self.held: dict[tuple[str, str, str], HeldPage] = {}
@@ -132,9 +148,13 @@ class SiteReading:
         (`written`: what its header/footer scripts write, once read)."""
         policy = self.policy
         for column in discover_columns(
-            html, url, policy.categories, scope_hosts=sc.scope, rules=policy.column_rules,
+            html,
+            url,
+            policy.categories,
+            scope_hosts=sc.scope,
+            rules=policy.column_rules,
             written=written or (),
-        ):  # fmt: skip
+        ):
             sc.columns.setdefault(column.url, column)
         sc.sitemap_url = sc.sitemap_url or find_sitemap_url(html, url, rules=policy.column_rules)
         elements = find_footer_elements(html, url, policy.element_patterns, written=written or ())
@@ -244,7 +264,7 @@ class SiteReading:
 
     def on_item_date(self, response: Response) -> Iterator[Any]:
         """The item's own page: its publication date settles the year of the page that holds it."""
-        held = self.held.pop(response.meta.get("held"), None)
+        held = self.held.pop(response.meta.get("held") or ("", "", ""), None)
         if held is None:
             return
         published, shown = None, ""
@@ -255,12 +275,16 @@ class SiteReading:
             shown = next(
                 (c.text for c in dates.candidates if c.accepted and c.date == published), ""
             )
-        read = {"url": response.url, "date": published.isoformat() if published else None,
-                "text": shown, "status": response.status}  # fmt: skip
+        read = {
+            "url": response.url,
+            "date": published.isoformat() if published else None,
+            "text": shown,
+            "status": response.status,
+        }
         yield from self.release(response.meta["sc"], held, published, read)
 
     def item_date_failed(self, request: Request, reason: str) -> Iterator[Any]:
-        held = self.held.pop(request.meta.get("held"), None)
+        held = self.held.pop(request.meta.get("held") or ("", "", ""), None)
         if held is not None:
             read = {"url": request.url, "date": None, "error": reason}
             yield from self.release(request.meta["sc"], held, None, read)
@@ -271,18 +295,27 @@ class SiteReading:
             column = sc.columns.get(held.column)
             if column is not None:
                 facts = list_page_facts(
-                    held.html, held.url, self.as_of,
-                    rules=self.policy.column_rules, item_dates=item_dates,
-                )  # fmt: skip
+                    held.html,
+                    held.url,
+                    self.as_of,
+                    rules=self.policy.column_rules,
+                    item_dates=item_dates,
+                )
                 evidence = [*facts["evidence"], {"item_page": read}]
                 sc.columns[held.column] = replace(with_list_facts(column, facts), evidence=evidence)
             return
         item = held.item
+        if item is None:
+            return
         doc = parse_html(held.html)
         again_read = page_facts(
-            doc, self.as_of, title=item.page.title, url=held.url, is_home=True,
+            doc,
+            self.as_of,
+            title=item.page.title,
+            url=held.url,
+            is_home=True,
             item_dates=item_dates,
-        )  # fmt: skip
+        )
         facts = {**item.page.facts, "dates": again_read["facts"]["dates"], "item_page": read}
         page = replace(item.page, newest_item_date=again_read["newest_item_date"], facts=facts)
         yield PageItem(item.site_id, page, item.target, item.links)
@@ -331,7 +364,7 @@ class SiteReading:
         if not expects or outcome.reason or not 200 <= response.status < 300:
             self.expected.pop(key, None)
             return outcome
-        request = response.request
+        request = request_of(response)
         headers_only = request.method == "HEAD" or (
             response.meta.get("stop_body") and not response.meta.get("sniff")
         )

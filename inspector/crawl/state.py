@@ -5,8 +5,9 @@ Request meta (set by the spider, read and renewed by inspector/crawl/middlewares
 
     sc           the SiteCrawl the request belongs to
     key          the URL as linked (redirects keep it; the outcome is recorded under it)
-    kind         home | page | column | itemdate | layoutjs | resource | external | probe404 |
-                 robots
+    kind         home | page | column | itemdate | layoutjs | board | resource | external |
+                 probe404 | robots
+    board        the BoardFetch a message-board request is for (boardcrawl.py)
     depth        link depth from the home page
     chain        the URLs redirected from so far
     shared       the SharedCheck of an external URL (None for a site's own URLs)
@@ -34,19 +35,67 @@ from inspector.registry import Site
 
 # Attachments: a link to one of these that answers with an HTML page or nothing is an 错链.
 ATTACHMENT_EXTENSIONS = frozenset(
-    ".pdf .doc .docx .xls .xlsx .ppt .pptx .wps .et .dps .ofd .zip .rar .7z .txt .csv .ceb .caj".split()
+    [
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".wps",
+        ".et",
+        ".dps",
+        ".ofd",
+        ".zip",
+        ".rar",
+        ".7z",
+        ".txt",
+        ".csv",
+        ".ceb",
+        ".caj",
+    ]
 )
 # Internal links with these extensions are resources to check, never pages to parse.
 RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
-    (
-        ".gz .tar .jpg .jpeg .png .gif .bmp .webp .svg .ico .tif .tiff .mp3 .mp4 .avi .wmv .flv "
-        ".mov .swf .css .js .exe .apk .dmg .iso .xml .json .woff .woff2 .ttf .eot"
-    ).split()
+    [
+        ".gz",
+        ".tar",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".bmp",
+        ".webp",
+        ".svg",
+        ".ico",
+        ".tif",
+        ".tiff",
+        ".mp3",
+        ".mp4",
+        ".avi",
+        ".wmv",
+        ".flv",
+        ".mov",
+        ".swf",
+        ".css",
+        ".js",
+        ".exe",
+        ".apk",
+        ".dmg",
+        ".iso",
+        ".xml",
+        ".json",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".eot",
+    ]
 )
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
 # Kinds whose outcome is the site's business only (no target row is recorded for them).
-UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "itemdate", "layoutjs"))
+UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "itemdate", "layoutjs", "board"))
 
 
 def url_extension(url: str) -> str:
@@ -77,6 +126,11 @@ class SiteCrawl:
     columns_judged: set[str] = field(default_factory=set)
     sitemap_url: str | None = None
     element_samples: int = 0
+    # Message boards and 办事指南 pages (inspector/crawl/boardcrawl.py): created with the home page.
+    boards: Any = None  # inspector.crawl.boards.site.SiteBoards
+    guides: dict[str, Any] = field(default_factory=dict)  # URL → GuideFacts read
+    guide_candidates: set[str] = field(default_factory=set)  # pages linked from a guide column
+    columns_offered: int = 0  # columns already offered to the boards
 
     def trip(self, bound: str, example: str) -> None:
         entry = self.bounds.setdefault(bound, {"count": 0, "example": example})
@@ -104,8 +158,8 @@ class HostQueue:
 
 OWN_META = (
     "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
-    "home_chain", "held", "sniff",
-)  # fmt: skip
+    "home_chain", "held", "sniff", "board",
+)  # fmt: skip  # the meta keys of the table above, packed
 
 
 def own_meta(meta: dict[str, Any]) -> dict[str, Any]:

@@ -60,9 +60,10 @@ def uncertain_item(dates: PageDates) -> str:
     if not dates.year_uncertain:
         return ""
     items = [
-        c for c in dates.candidates
+        c
+        for c in dates.candidates
         if c.accepted and c.rule == "list_item" and c.year == YEAR_UNCERTAIN and c.url
-    ]  # fmt: skip
+    ]
     newest = max(items, key=lambda c: c.date, default=None)
     return newest.url if newest is not None else ""
 
@@ -79,18 +80,28 @@ def date_evidence(
     items = [c for c in accepted if c.rule == "list_item"]
     if items and dates.kind in ("home", "list"):
         chosen = sorted(items, key=lambda c: c.date, reverse=True)[:limit]
-        settled = next((c for c in sorted(items, key=lambda c: c.date, reverse=True)
-                        if c.year != YEAR_UNCERTAIN), None)  # fmt: skip
+        settled = next(
+            (
+                c
+                for c in sorted(items, key=lambda c: c.date, reverse=True)
+                if c.year != YEAR_UNCERTAIN
+            ),
+            None,
+        )
         if settled is not None and settled not in chosen:
             chosen.append(settled)
     else:
         chosen = accepted[:limit]
     return [
-        {"text": c.text, "date": c.date.isoformat(), "rule": c.rule,
-         **({"year": c.year} if c.year else {}),
-         **({"url": _absolute(base_url, c.url)} if c.url else {})}
+        {
+            "text": c.text,
+            "date": c.date.isoformat(),
+            "rule": c.rule,
+            **({"year": c.year} if c.year else {}),
+            **({"url": _absolute(base_url, c.url)} if c.url else {}),
+        }
         for c in chosen
-    ]  # fmt: skip
+    ]
 
 
 def _absolute(base: str, href: str) -> str:
