@@ -84,13 +84,27 @@ def crawl(
     processes: int | None,
     set_options: tuple[str, ...],
 ) -> None:
-    """Crawl the registered sites, store what was seen, run the checks."""
+    """Crawl the registered sites, store what was seen, run the checks.
+
+    Sites registered closed are not crawled; each is probed first (one request) unless a probe
+    of the last 24 hours exists, so that a closed site still online is caught.
+    """
+    from inspector.ops.probe import closed_sites_to_probe
     from inspector.ops.processes import crawl_registry
 
-    chosen, _ = sites_or_fail(registry, site_ids)
+    chosen, everything = sites_or_fail(registry, site_ids)
     settings = settings_or_fail(set_options, db_url, rules=rules)
-    session_or_fail(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check first
-    result = crawl_registry(chosen, settings, as_of=as_of_or_fail(as_of), processes=processes)
+    with session_or_fail(settings.get("INSPECTOR_DB_URL") or None) as s:  # schema check first
+        # A closed site still online must be caught: probe it unless a recent probe says.
+        to_probe = closed_sites_to_probe(s, chosen, clock.now())
+    result = crawl_registry(
+        chosen,
+        settings,
+        as_of=as_of_or_fail(as_of),
+        processes=processes,
+        probe_first=to_probe,
+        registry_sites=everything,
+    )
     _print_summary(settings.get("INSPECTOR_DB_URL") or None, list(result.run_ids.values()))
 
 

@@ -1,5 +1,5 @@
-"""Run the site spider in this process (one crawler process of `inspector crawl`; the choice of
-how many, and their queue, is inspector/ops/processes.py)."""
+"""Run the site spider in this process (one crawler process of `inspector crawl`; how many of
+them, and their queue, is inspector/ops/processes.py)."""
 
 from __future__ import annotations
 
@@ -30,26 +30,43 @@ def crawl_sites(
     *,
     as_of: date | None,
     batch: str = "",
+    probe_first: list[Site] | None = None,
+    registry_sites: list[Site] | None = None,
     source: LocalSiteQueue | None = None,
     sites_at_once: int = 1,
     progress_sink: Any = None,
 ) -> CrawlResult:
     """Crawl `sites` all at once, and the sites of `source` `sites_at_once` at a time.
 
-    `progress_sink` (a queue) makes the progress extension send its counts there instead of
-    showing them (a child process of inspector/ops/processes.py).
+    First probe `probe_first` (closed sites without a fresh probe: one request each, the census
+    timeout), so that their verdict rests on what they answer now; `registry_sites` (the whole
+    registry) tells a closed site merged into another one. `progress_sink` (a queue) makes the
+    progress extension send its counts there instead of showing them (a crawler process of
+    inspector/ops/processes.py).
     """
     batch = batch or uuid.uuid4().hex[:12]
     process = CrawlerProcess(settings)
     kwargs: dict[str, Any] = {"sites": sites, "as_of": as_of, "batch": batch}
     if progress_sink is not None:
         kwargs["progress_sink"] = progress_sink
-    if source is None:
-        crawler = process.create_crawler(SiteSpider)
-    else:
-        crawler = process.create_crawler(BatchSiteSpider)
+    if source is not None:
         kwargs.update(source=source, sites_at_once=sites_at_once)
-    process.crawl(crawler, **kwargs)
+    spider_class = SiteSpider if source is None else BatchSiteSpider
+    if probe_first:
+        from spiders.probe import ProbeSpider
+
+        # Created first: the first crawler of a process installs the reactor.
+        probe_crawler = process.create_crawler(ProbeSpider)
+        if as_of is not None:  # the samples count for the crawl's as-of date
+            probe_crawler.settings.set("INSPECTOR_AS_OF", as_of.isoformat(), priority="cmdline")
+        crawler = process.create_crawler(spider_class)
+        probing = process.crawl(
+            probe_crawler, sites=probe_first, registry_sites=registry_sites or sites
+        )
+        probing.addBoth(lambda _: process.crawl(crawler, **kwargs))
+    else:
+        crawler = process.create_crawler(spider_class)
+        process.crawl(crawler, **kwargs)
     process.start()
     spider = crawler.spider
     return CrawlResult(

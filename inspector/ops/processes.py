@@ -81,10 +81,14 @@ def crawl_registry(
     batch: str = "",
     processes: int | None = None,
     child_init: Callable[[], None] | None = None,
+    probe_first: list[Site] | None = None,
+    registry_sites: list[Site] | None = None,
 ) -> CrawlResult:
     """Crawl the sites (largest first, whole sites per process) in one or several processes.
 
     `child_init` (picklable) runs first in each crawler process: the nightly attaches its log.
+    `probe_first` and `registry_sites`: see crawl_sites (done by the first crawler process,
+    which also records the runs of the sites that are not crawled).
     """
     batch = batch or uuid.uuid4().hex[:12]
     active = [s for s in sites if s.status == "active"]
@@ -97,15 +101,32 @@ def crawl_registry(
     at_once = max(1, settings.getint("INSPECTOR_SITES_AT_ONCE"))
     ordered = largest_first(active, sizes)
     if n == 1:
-        queue = LocalSiteQueue(ordered, sizes)
         return crawl_sites(
-            passive, settings, as_of=as_of, batch=batch, source=queue, sites_at_once=at_once
+            passive,
+            settings,
+            as_of=as_of,
+            batch=batch,
+            source=LocalSiteQueue(ordered, sizes),
+            sites_at_once=at_once,
+            probe_first=probe_first,
+            registry_sites=registry_sites,
         )
     engine.dispose()
     # Never more at once than an even share: a process that starts first must not take them all.
     at_once = min(at_once, -(-len(active) // n))
     queue = LocalSiteQueue(ordered, sizes, shared=True)
-    return Supervisor(settings, n, queue, child_init).run(passive, as_of, batch, at_once)
+    first = FirstJob(passive, probe_first, registry_sites)
+    return Supervisor(settings, n, queue, child_init).run(first, as_of, batch, at_once)
+
+
+@dataclass
+class FirstJob:
+    """What only the first crawler process does: record the runs of the sites that are not
+    crawled, after probing the closed ones without a fresh probe."""
+
+    sites: list[Site]
+    probe_first: list[Site] | None
+    registry_sites: list[Site] | None
 
 
 @dataclass
@@ -115,7 +136,7 @@ class ChildJob:
     index: int
     parent: int  # the supervisor's pid
     settings: Settings
-    sites: list[Site]  # crawled at once: the sites that are not crawled, for process 0
+    first: FirstJob | None  # process 0 only
     queue: LocalSiteQueue
     as_of: date | None
     batch: str
@@ -154,14 +175,17 @@ def run_child(job: ChildJob) -> None:
     os.setpgrp()  # a terminal's Ctrl-C reaches the supervisor, which passes it on once
     if job.init is not None:
         job.init()
+    first = job.first or FirstJob([], None, None)
     result = crawl_sites(
-        job.sites,
+        first.sites,
         job.settings,
         as_of=job.as_of,
         batch=job.batch,
         source=job.queue,
         sites_at_once=job.sites_at_once,
         progress_sink=job.progress,
+        probe_first=first.probe_first,
+        registry_sites=first.registry_sites,
     )
     stats = {k: v for k, v in result.stats.items() if isinstance(v, int | float | str)}
     job.results.put((job.index, result.run_ids, stats))
@@ -192,16 +216,25 @@ class Supervisor:
         settings.set("INSPECTOR_EXTERNAL_HOST_CONCURRENCY", max(1, limit // self.n), priority)
         return settings
 
-    def run(self, passive: list[Site], as_of: date | None, batch: str, at_once: int) -> CrawlResult:
+    def run(self, first: FirstJob, as_of: date | None, batch: str, at_once: int) -> CrawlResult:
         progress = _progress_enabled(self.settings)
         results = self.ctx.Queue()
         sink = self.ctx.Queue() if progress else None
         settings = self.child_settings()
         for i in range(self.n):
             job = ChildJob(
-                i, os.getpid(), settings, passive if i == 0 else [], self.queue, as_of, batch, at_once,
-                results, TaggedSink(i, sink) if sink is not None else None, self.child_init,
-            )  # fmt: skip
+                index=i,
+                parent=os.getpid(),
+                settings=settings,
+                first=first if i == 0 else None,
+                queue=self.queue,
+                as_of=as_of,
+                batch=batch,
+                sites_at_once=at_once,
+                results=results,
+                progress=TaggedSink(i, sink) if sink is not None else None,
+                init=self.child_init,
+            )
             self.procs.append(self.ctx.Process(target=run_child, args=(job,), name=f"crawl-{i}"))
         _ensure_logging(self.settings)
         logger.info(
@@ -240,9 +273,8 @@ class Supervisor:
         state = ProgressState()
         state.total_sites, state.sizes = len(self.queue.sites), dict(self.queue.sizes)
         display = ProgressDisplay(state, interactive_mode(self.settings)) if progress else None
-        period = 0.5 if display and display.rich else self.settings.getfloat(
-            "INSPECTOR_PROGRESS_INTERVAL", 30.0
-        )  # fmt: skip
+        interval = self.settings.getfloat("INSPECTOR_PROGRESS_INTERVAL", 30.0)
+        period = 0.5 if display and display.rich else interval
         counts: dict[int, Counts] = {}
         collected: dict[int, tuple[dict[str, int], dict[str, Any]]] = {}
         next_show = time.monotonic() + period
