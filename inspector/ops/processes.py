@@ -312,6 +312,13 @@ class Supervisor:
                 reasons.append("process failed")
                 continue
             run_ids, stats = collected[i]
+            logger.info(
+                "crawler process %d of %d: %d sites (%s)",
+                i + 1,
+                self.n,
+                len(run_ids),
+                ", ".join(sorted(run_ids)[:20]) + (", …" if len(run_ids) > 20 else ""),
+            )
             result.run_ids.update(run_ids)
             reasons.append(stats.get("finish_reason", ""))
             for key in SUMMED_STATS:
