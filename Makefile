@@ -1,4 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Both set up .venv first.
+# `make lint` is what CI checks before the tests: ruff (rules in pyproject.toml), the format,
+# and mypy (configuration in pyproject.toml).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,6 +22,8 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_crawl.py

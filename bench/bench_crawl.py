@@ -15,6 +15,7 @@ broken_link findings against the planted broken targets. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -191,9 +192,16 @@ def run_measured(
         # The exact peak, unless it is this script's own memory inherited at fork (see above).
         peak_kb = max(peak_kb, ru.ru_maxrss)
     return Measured(
-        wall, user, system, peak_kb / 1024, proc.returncode, timed_out, max(0.0, others), server,
+        wall,
+        user,
+        system,
+        peak_kb / 1024,
+        proc.returncode,
+        timed_out,
+        max(0.0, others),
+        server,
         timeline,
-    )  # fmt: skip
+    )
 
 
 def _self_hwm_kb() -> int:
@@ -207,10 +215,8 @@ def _self_cpu_s() -> float:
 
 
 def _signal_group(pid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def free_port() -> int:
@@ -268,10 +274,24 @@ def prepare_site(site_dir: Path, pages: int, seed: int) -> dict[str, Any]:
     # In a child process: generating holds the whole site in memory, and a crawler forked from
     # a big parent would inherit that in its ru_maxrss (Linux keeps it across exec).
     subprocess.run(
-        [sys.executable, str(BENCH / "sitegen.py"), "gen", "--out", str(site_dir), "--pages", str(pages),
-         "--seed", str(seed), "--ext-port", str(ext_port), "--closed-port", str(closed_port)],
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(BENCH / "sitegen.py"),
+            "gen",
+            "--out",
+            str(site_dir),
+            "--pages",
+            str(pages),
+            "--seed",
+            str(seed),
+            "--ext-port",
+            str(ext_port),
+            "--closed-port",
+            str(closed_port),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"site: generated {site_dir} in {time.perf_counter() - t0:.1f} s")
     manifest = sitegen.load_manifest(site_dir)
     assert manifest is not None
@@ -375,9 +395,15 @@ class Server:
             ]
         else:
             cmd = [
-                sys.executable, str(BENCH / "sitegen.py"), "serve", str(self.site_dir),
-                "--port", str(self.port), "--ext-port", str(self.ext_port),
-            ]  # fmt: skip
+                sys.executable,
+                str(BENCH / "sitegen.py"),
+                "serve",
+                str(self.site_dir),
+                "--port",
+                str(self.port),
+                "--ext-port",
+                str(self.ext_port),
+            ]
         with open(log, "wb") as f:
             self.proc = subprocess.Popen(
                 cmd, stdout=f, stderr=subprocess.STDOUT, start_new_session=True
@@ -477,8 +503,18 @@ def read_inspector_db(db: Path, manifest: dict[str, Any], base: str) -> dict[str
         data, findings, target_urls = _read_db(db)
     except sqlite3.Error as exc:  # the crawl died before writing anything
         print(f"cannot read {db}: {exc}")
-        data, findings, target_urls = {"runs": [], "pages": 0, "targets": 0, "links": 0,
-                                       "target_reasons": {}, "findings_by_check": {}}, {}, set()  # fmt: skip
+        data, findings, target_urls = (
+            {
+                "runs": [],
+                "pages": 0,
+                "targets": 0,
+                "links": 0,
+                "target_reasons": {},
+                "findings_by_check": {},
+            },
+            {},
+            set(),
+        )
     planted = {absolute(base, p["url"]): p for p in manifest["planted"]}
     found = set(findings)
     data["recall"], data["precision"] = score(found, set(planted))
@@ -542,10 +578,21 @@ def run_inspector(
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     python = inspector_python(root)
     crawl = [
-        python, "-m", "inspector.cli", "crawl", "--registry", str(registry), "--db", f"sqlite:///{db}",
-        "--as-of", manifest["as_of"],
-        "--set", f"INSPECTOR_SITE_CONCURRENCY={args.concurrency}", "--set", "LOG_LEVEL=WARNING",
-    ]  # fmt: skip
+        python,
+        "-m",
+        "inspector.cli",
+        "crawl",
+        "--registry",
+        str(registry),
+        "--db",
+        f"sqlite:///{db}",
+        "--as-of",
+        manifest["as_of"],
+        "--set",
+        f"INSPECTOR_SITE_CONCURRENCY={args.concurrency}",
+        "--set",
+        "LOG_LEVEL=WARNING",
+    ]
     for extra in args.set:
         crawl += ["--set", extra]
     cmd, profile_file = crawl, None
@@ -571,9 +618,16 @@ def run_inspector(
 
     out, err = workdir / "inspector.out", workdir / "inspector.err"
     measured = run_measured(
-        cmd, cwd=root, env=env, timeout=args.timeout, stdout=out, stderr=err, tick=tick,
-        skip_rss=("py-spy",) if args.profile else (), server_pid=server_pid,
-    )  # fmt: skip
+        cmd,
+        cwd=root,
+        env=env,
+        timeout=args.timeout,
+        stdout=out,
+        stderr=err,
+        tick=tick,
+        skip_rss=("py-spy",) if args.profile else (),
+        server_pid=server_pid,
+    )
     tail = err.read_text(errors="replace").strip().splitlines()[-15:]
     if measured.returncode != 0 or measured.timed_out:
         print(
@@ -610,8 +664,19 @@ def profile_command(crawl: list[str], python: str, rate: int) -> tuple[list[str]
         path = OUT / f"profile-{stamp}.txt"
         # raw = collapsed stacks (flamegraph.pl / speedscope input); --nonblocking: the crawler
         # is not paused for each sample, so it runs close to its normal speed.
-        cmd = [spy, "record", "--nonblocking", "--format", "raw", "--rate", str(rate),
-               "--output", str(path), "--", *crawl]  # fmt: skip
+        cmd = [
+            spy,
+            "record",
+            "--nonblocking",
+            "--format",
+            "raw",
+            "--rate",
+            str(rate),
+            "--output",
+            str(path),
+            "--",
+            *crawl,
+        ]
         return cmd, path
     probe = subprocess.run([python, "-c", "import pyinstrument"], capture_output=True)
     if probe.returncode == 0:
@@ -773,9 +838,19 @@ def run_linkchecker(
     config.chmod(0o644)
     out_csv = lcdir / "errors.csv"
     cmd = [
-        str(exe), "--config", str(config), "--threads", str(args.concurrency), "--check-extern",
-        "--no-warnings", "-o", "text", "-F", f"csv/utf-8/{out_csv}", f"{base}/",
-    ]  # fmt: skip
+        str(exe),
+        "--config",
+        str(config),
+        "--threads",
+        str(args.concurrency),
+        "--check-extern",
+        "--no-warnings",
+        "-o",
+        "text",
+        "-F",
+        f"csv/utf-8/{out_csv}",
+        f"{base}/",
+    ]
     env = dict(os.environ, HOME=str(lcdir), XDG_CONFIG_HOME=str(lcdir), XDG_DATA_HOME=str(lcdir))
     print(f"LinkChecker: {' '.join(cmd)}", flush=True)
     out, err = lcdir / "stdout.txt", lcdir / "stderr.txt"
@@ -790,9 +865,15 @@ def run_linkchecker(
             )
 
     measured = run_measured(
-        cmd, cwd=lcdir, env=env, timeout=args.linkchecker_timeout, stdout=out, stderr=err,
-        tick=tick, server_pid=server_pid,
-    )  # fmt: skip
+        cmd,
+        cwd=lcdir,
+        env=env,
+        timeout=args.linkchecker_timeout,
+        stdout=out,
+        stderr=err,
+        tick=tick,
+        server_pid=server_pid,
+    )
     stdout = out.read_text(errors="replace")
     done = _LC_DONE.search(stdout)
     statuses = _LC_STATUS.findall(err.read_text(errors="replace") + stdout)
@@ -886,26 +967,34 @@ def print_ratio(ours: Row, lc: Row) -> None:
         f"peak RSS {lc.measured.peak_rss_mb / max(ours.measured.peak_rss_mb, 1e-9):.1f}x"
     )
     if lc.finished:
-        print(f"  wall time: LinkChecker {lc.measured.wall_s:.1f} s vs inspector {ours.measured.wall_s:.1f} s "
-              f"({lc.measured.wall_s / ours.measured.wall_s:.1f}x)")  # fmt: skip
+        print(
+            f"  wall time: LinkChecker {lc.measured.wall_s:.1f} s vs inspector {ours.measured.wall_s:.1f} s "
+            f"({lc.measured.wall_s / ours.measured.wall_s:.1f}x)"
+        )
     else:
-        print(f"  LinkChecker did not finish within {lc.measured.wall_s:.0f} s: {lc.urls:,} URLs checked so far "
-              f"(of {ours.urls:,} the inspector fetched)")  # fmt: skip
+        print(
+            f"  LinkChecker did not finish within {lc.measured.wall_s:.0f} s: {lc.urls:,} URLs checked so far "
+            f"(of {ours.urls:,} the inspector fetched)"
+        )
 
 
 def print_details(ours: Row, manifest: dict[str, Any], full_size: bool) -> None:
     d = ours.details
     print(f"\ninspector run: {d['runs']}")
-    print(f"  pages {d['pages']:,} (site has {manifest['pages']:,}), targets {d['targets']:,} "
-          f"(site has {d['expected_urls']:,} URLs; {d['expected_not_fetched_count']} not fetched), "
-          f"link rows {d['links']:,}")  # fmt: skip
+    print(
+        f"  pages {d['pages']:,} (site has {manifest['pages']:,}), targets {d['targets']:,} "
+        f"(site has {d['expected_urls']:,} URLs; {d['expected_not_fetched_count']} not fetched), "
+        f"link rows {d['links']:,}"
+    )
     if d["expected_not_fetched"]:
         print(f"  not fetched (first 20): {d['expected_not_fetched']}")
     if d["unexpected_fetched"]:
         print(f"  fetched but not in the site's links (first 20): {d['unexpected_fetched']}")
     m = ours.measured
-    print(f"  CPU {m.cpu_s:.1f} s (user {m.user_s:.1f} + sys {m.sys_s:.1f}); server {m.server_cpu_s:.1f} s; "
-          f"other processes {m.background_cpu_s:.1f} s")  # fmt: skip
+    print(
+        f"  CPU {m.cpu_s:.1f} s (user {m.user_s:.1f} + sys {m.sys_s:.1f}); server {m.server_cpu_s:.1f} s; "
+        f"other processes {m.background_cpu_s:.1f} s"
+    )
     print(f"  target reasons: {d['target_reasons']}")
     print(f"  findings: {d['findings_by_check']}")
     print(f"  planted found per category: {d['per_category']}")
@@ -1012,8 +1101,10 @@ def main(argv: list[str] | None = None) -> int:
         f"encodings {manifest['encodings']}, {len(manifest['planted'])} planted broken targets"
     )
     server = Server(site_dir, workdir, port, manifest["ext_port"], args.server)
-    print(f"server: {server.description} on {base}/ (external pages on :{manifest['ext_port']}, "
-          f"closed port :{manifest['closed_port']})")  # fmt: skip
+    print(
+        f"server: {server.description} on {base}/ (external pages on :{manifest['ext_port']}, "
+        f"closed port :{manifest['closed_port']})"
+    )
     rows: list[Row] = []
     server.start()
     try:
@@ -1036,15 +1127,19 @@ def main(argv: list[str] | None = None) -> int:
     lc = next((r for r in rows if r.tool == "LinkChecker"), None)
     noisy = [r for r in rows if r.measured.background_cpu_s > 0.05 * r.measured.wall_s]
     for r in noisy:
-        print(f"  note: other processes used {r.measured.background_cpu_s:.1f} CPU-s during the {r.tool} run "
-              f"({100 * r.measured.background_cpu_s / r.measured.wall_s:.0f}% of one core): its figures are noisy")  # fmt: skip
+        print(
+            f"  note: other processes used {r.measured.background_cpu_s:.1f} CPU-s during the {r.tool} run "
+            f"({100 * r.measured.background_cpu_s / r.measured.wall_s:.0f}% of one core): its figures are noisy"
+        )
     if len(runs) > 1 and ours:
         print(f"  best inspector run (judged below): {ours.tool}")
     if ours and lc:
         print_ratio(ours, lc)
     if lc:
-        print(f"\nLinkChecker: {lc.details['summary'] or lc.details['stdout_tail']}; found per category "
-              f"{lc.details['per_category']}")  # fmt: skip
+        print(
+            f"\nLinkChecker: {lc.details['summary'] or lc.details['stdout_tail']}; found per category "
+            f"{lc.details['per_category']}"
+        )
     if ours:
         print_details(ours, manifest, full_size=args.pages >= 20_000)
         if "profile" in ours.details:

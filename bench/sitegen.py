@@ -441,9 +441,15 @@ class Site:
                 if on_home:
                     sources.append("/")
                 self.planted.append(
-                    {"url": url, "category": category, "expected_reason": expected[category],
-                     "element": tag, "sources": sources, "on_home": on_home}
-                )  # fmt: skip
+                    {
+                        "url": url,
+                        "category": category,
+                        "expected_reason": expected[category],
+                        "element": tag,
+                        "sources": sources,
+                        "on_home": on_home,
+                    }
+                )
 
     # ---- render ---------------------------------------------------------------------------
 
@@ -509,7 +515,7 @@ class Site:
             if kind is None:
                 if url.startswith("http"):
                     kind = "external"
-                elif url.endswith(".html") or url.endswith("/"):
+                elif url.endswith((".html", "/")):
                     kind = "page"
                 else:
                     kind = "resource"
@@ -901,7 +907,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("LinkChecker", "allowed")
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

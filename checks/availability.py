@@ -37,9 +37,23 @@ _WORDS = {
     },
 }
 _PROBE_KEYS = frozenset(
-    ("reason", "status", "error", "share", "probes", "failures", "window", "incomplete",
-     "probes_per_day", "required_per_day", "reasons", "last_failure", "crawl_error", "threshold")
-)  # fmt: skip
+    (
+        "reason",
+        "status",
+        "error",
+        "share",
+        "probes",
+        "failures",
+        "window",
+        "incomplete",
+        "probes_per_day",
+        "required_per_day",
+        "reasons",
+        "last_failure",
+        "crawl_error",
+        "threshold",
+    )
+)
 
 
 class _ProbeWords(Check):

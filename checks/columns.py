@@ -5,7 +5,7 @@ may be named."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,15 +83,57 @@ def site_names(site: SiteSnapshot) -> dict[str, str]:
     return names
 
 
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """Where each required column was found: its name on the site, or "" when not found."""
+
+    found: Mapping[str, str]  # required name → the site's name that matched ("" = not found)
+    via_sub_column: Mapping[str, str]  # hub → the sub-column that shows it is there
+
+
+def columns_present(
+    names: Iterable[str], required: Sequence[RequiredColumn], kind: str = "portal"
+) -> Presence:
+    """Which required columns a site shows, wherever it shows them (top level, under another
+    hub, only in the site map), whatever parent the profile names. A hub counts as shown when
+    one of its required sub-columns is (the site shows 领导信箱 without a 互动交流 heading)."""
+    names = [n for n in names if n]
+    wanted = [r for r in required if kind not in r.optional_for]
+    found = {r.name: next((n for n in names if r.matches(n)), "") for r in wanted}
+    via: dict[str, str] = {}
+    for hub in wanted:
+        if found[hub.name]:
+            continue
+        child = next((r.name for r in wanted if r.parent == hub.name and found.get(r.name)), "")
+        if child:
+            found[hub.name] = found[child]
+            via[hub.name] = child
+    return Presence(found, via)
+
+
+def hubs_looked_into(site: SiteSnapshot, required: Sequence[RequiredColumn]) -> set[str]:
+    """Hubs whose sub-columns were seen: the site map was read, or some column of the site
+    hangs under a column that matches the hub (its submenu or its own page was read)."""
+    if any(c.source == "sitemap" for c in site.columns):
+        return {r.name for r in required}
+    parents = {normalise_name(c.parent) for c in site.columns if c.parent}
+    return {r.name for r in required if any(r.matches(p) for p in parents)}
+
+
 class MissingColumns(Check):
     """必备栏目缺失 — a column the profile requires for this kind of site is not found.
 
-    Matched on the names of every discovered column (navigation, 更多 blocks, site map,
-    sub-columns) and every link of the home page (link text, or title/alt of image buttons),
-    full-width/half-width normalised, with the profile's synonyms and regular expressions.
-    A column whose link leaves the site (a provincial 政务服务网) counts as present. Finding
-    `missing_column` (major), url = the site; detail: `column` (canonical name), `parent`,
-    `synonyms`.
+    Matched on the names of every discovered column (navigation, block headings and tabs, 更多
+    blocks, site map, sub-columns) and every short link of the home page (link text, or
+    title/alt of image buttons), full-width/half-width normalised, with the profile's synonyms
+    and regular expressions. A required column counts wherever the site shows it: top level,
+    under another hub, or only in the site map; a column whose link leaves the site (a
+    provincial 政务服务网) counts too. A hub counts as present when one of its sub-columns is.
+    A missing hub does not make its sub-columns missing: they are reported one by one only
+    when the hub's sub-columns could be seen (its submenu or page, or the site map), else they
+    are listed in the hub's finding. Finding `missing_column` (major), url = the site; detail:
+    `column` (canonical name), `parent`, `synonyms`, `looked_in` (where the inspector looked),
+    and for a hub `sub_columns_not_found`.
     """
 
     code = "missing_column"
@@ -110,29 +152,40 @@ class MissingColumns(Check):
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         if site.site.status != "active" or site.home is None or site.home_error:
             return
-        names = site_names(site)
-        for required in self.columns:
-            if site.site.kind in required.optional_for:
+        wanted = [r for r in self.columns if site.site.kind not in r.optional_for]
+        presence = columns_present(site_names(site), wanted, site.site.kind)
+        looked = hubs_looked_into(site, wanted)
+        sitemap_read = any(c.source == "sitemap" for c in site.columns)
+        where = ["home"] + (["sitemap"] if sitemap_read else [])
+        for required in wanted:
+            if presence.found.get(required.name):
                 continue
-            if any(required.matches(name) for name in names):
+            hub = next((r for r in wanted if r.name == required.parent), None)
+            if hub is not None and hub.name not in looked:
+                # Its hub's sub-columns were never seen: no evidence either way (a missing hub
+                # lists it in its own finding).
                 continue
-            yield Finding(
-                self.code,
-                Severity.MAJOR,
-                site.site.url,
-                {
-                    "column": required.name,
-                    "parent": required.parent,
-                    "synonyms": list(required.synonyms),
-                },
-                key=required.name,
-            )
+            detail: dict[str, object] = {
+                "column": required.name,
+                "parent": required.parent,
+                "synonyms": list(required.synonyms),
+                "looked_in": where,
+            }
+            subs = [r.name for r in wanted if r.parent == required.name]
+            if subs:
+                detail["sub_columns_not_found"] = [s for s in subs if not presence.found.get(s)]
+            yield Finding(self.code, Severity.MAJOR, site.site.url, detail, key=required.name)
 
     def describe(self, detail: Mapping[str, Any], lang: str) -> str:
         return f"{self.title_in(lang)}{colon(lang)}{detail.get('column') or ''}"
 
     def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
         return Evidence(
-            facts=[Fact("parent", detail.get("parent")), Fact("synonyms", detail.get("synonyms"))],
-            shown=frozenset(("column", "parent", "synonyms")),
+            facts=[
+                Fact("parent", detail.get("parent")),
+                Fact("synonyms", detail.get("synonyms")),
+                Fact("looked_in", detail.get("looked_in")),
+                Fact("sub_columns_not_found", detail.get("sub_columns_not_found")),
+            ],
+            shown=frozenset(("column", "parent", "synonyms", "looked_in", "sub_columns_not_found")),
         )

@@ -3,12 +3,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from checks.base import Check, Evidence, Fact, Finding, Severity, SiteSnapshot
+from checks.base import Check, Evidence, Fact, Finding, PageFacts, Severity, SiteSnapshot
 from inspector.profile import ProfileError, RulesProfile, strings
 from inspector.words import colon, lang_of, percent
+
+CONTENT_KINDS = ("article", "list")
+
+
+def undecided(found: Mapping[str, Any]) -> bool:
+    """Not found on a page whose header/footer is written by scripts nobody read."""
+    return not found.get("found", False) and bool(found.get("written_by"))
+
+
+def inner_sample(pages: Sequence[PageFacts]) -> list[PageFacts]:
+    """Inner pages whose elements were read, content pages (articles, lists) only when the
+    sample holds any: utility pages are not pages of the site's template."""
+    checked = [p for p in pages if not p.is_home and p.elements]
+    content = [p for p in checked if p.kind in CONTENT_KINDS]
+    return content or checked
+
 
 # Per element: its name, and the advice for it.
 ELEMENTS = {
@@ -84,6 +100,11 @@ class MissingElements(Check):
     page is major; present there but missing on some inner pages is minor. A 网站标识码 that
     differs from the registry's is a major `missing_element` with `problem: "mismatch"`,
     `expected`, `found`.
+
+    No finding where the page cannot tell: when its header or footer is written by its own
+    scripts that were not read (the element carries `written_by`), the element is neither
+    found nor missing. Inner pages are content pages (articles and lists) only: a 备案 badge
+    page or another utility page without the site's footer is not "a page missing it".
     """
 
     code = "missing_element"
@@ -122,38 +143,58 @@ class MissingElements(Check):
         home = site.home
         if site.site.status != "active" or home is None or site.home_error or not home.elements:
             return
-        inner = [p for p in site.pages if not p.is_home and p.elements]
+        inner = inner_sample(site.pages)
         for element in self.every_page + self.home_only:
             if site.site.kind in self.optional_for.get(element, ()):
                 continue
             found = home.elements.get(element, {}).get("found", False)
+            if not found and undecided(home.elements.get(element, {})):
+                continue
             if not found:
                 yield Finding(
-                    self.code, Severity.MAJOR, home.final_url or home.url,
-                    {"element": element, "where": "home"}, key=element,
-                )  # fmt: skip
+                    self.code,
+                    Severity.MAJOR,
+                    home.final_url or home.url,
+                    {"element": element, "where": "home"},
+                    key=element,
+                )
                 continue
             if element == "site_code" and site.site.site_code:
                 value = str(home.elements[element].get("value", ""))
                 if value.upper() != site.site.site_code.upper():
                     yield Finding(
-                        self.code, Severity.MAJOR, home.final_url or home.url,
-                        {"element": element, "where": "home", "problem": "mismatch",
-                         "expected": site.site.site_code, "found": value},
+                        self.code,
+                        Severity.MAJOR,
+                        home.final_url or home.url,
+                        {
+                            "element": element,
+                            "where": "home",
+                            "problem": "mismatch",
+                            "expected": site.site.site_code,
+                            "found": value,
+                        },
                         key="site_code_mismatch",
-                    )  # fmt: skip
+                    )
             if element in self.every_page and inner:
+                judged = [p for p in inner if not undecided(p.elements.get(element, {}))]
                 missing = [
-                    p.url for p in inner if not p.elements.get(element, {}).get("found", False)
+                    p.url for p in judged if not p.elements.get(element, {}).get("found", False)
                 ]
                 if missing:
                     yield Finding(
-                        self.code, Severity.MINOR, site.site.url,
-                        {"element": element, "where": "inner_pages", "pages_checked": len(inner),
-                         "pages_missing": len(missing), "share_missing": round(len(missing) / len(inner), 3),
-                         "examples": missing[:5]},
+                        self.code,
+                        Severity.MINOR,
+                        site.site.url,
+                        {
+                            "element": element,
+                            "where": "inner_pages",
+                            "pages_checked": len(judged),
+                            "pages_missing": len(missing),
+                            "share_missing": round(len(missing) / len(judged), 3),
+                            "examples": missing[:5],
+                        },
                         key=f"{element}@inner",
-                    )  # fmt: skip
+                    )
 
     def describe(self, detail: Mapping[str, Any], lang: str) -> str:
         name = element_name(str(detail.get("element") or ""), lang)
@@ -196,7 +237,7 @@ class MissingElements(Check):
                     "pages_missing",
                     "examples",
                 )
-            ),  # fmt: skip
+            ),
             advice=known[1] if known else None,
         )
 

@@ -6,7 +6,8 @@ the rules profile (`[freshness]`, `[categories]`). An item with no date counts a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -69,7 +70,12 @@ def judged_columns(site: SiteSnapshot) -> list[ColumnFacts]:
 
 
 def is_empty(column: ColumnFacts) -> bool:
-    return column.empty_marker or column.item_count == 0
+    """暂无信息/正在建设中 shown, or nothing at all (no item, no dated content) on a column of a
+    dated category. A page of category `other` without items (a service platform, an
+    introduction), or a column that shows one dated article, is not a list that lost its items."""
+    if column.empty_marker:
+        return True
+    return column.item_count == 0 and column.newest_date is None and column.category != "other"
 
 
 def column_detail(column: ColumnFacts, **extra: object) -> dict[str, object]:
@@ -83,13 +89,65 @@ def column_detail(column: ColumnFacts, **extra: object) -> dict[str, object]:
     }
 
 
+FRESH, STALE, UNCERTAIN = "fresh", "stale", "uncertain"
+
+
+@dataclass(frozen=True, slots=True)
+class HomeReading:
+    """What the home page's dates say: the newest date whose year is shown or settled, the
+    newest reading of a month-day whose year nothing settles, and the verdict they allow."""
+
+    settled: date | None
+    uncertain: date | None
+    outcome: str  # fresh | stale | uncertain
+    newest: date | None  # the most favourable reading (what a stale finding reports)
+
+
+def read_home_dates(
+    newest: date | None,
+    evidence: Sequence[Mapping[str, Any]],
+    as_of: date,
+    window: int,
+) -> HomeReading:
+    """Judge the home page's newest item without inventing freshness: a month-day whose year
+    is uncertain can neither prove the page fresh nor, when it would be fresh, let it be
+    vetoed; the crawl then reads that item's own date."""
+    settled = _newest(e for e in evidence if e.get("year") != "uncertain")
+    uncertain = _newest(e for e in evidence if e.get("year") == "uncertain")
+    if not evidence:
+        settled = newest  # runs stored before years were recorded
+    if uncertain is not None and settled is not None and uncertain <= settled:
+        uncertain = None
+    best = max((d for d in (settled, uncertain) if d is not None), default=None)
+    if settled is not None and (as_of - settled).days <= window:
+        return HomeReading(settled, uncertain, FRESH, best)
+    if uncertain is not None and (as_of - uncertain).days <= window:
+        return HomeReading(settled, uncertain, UNCERTAIN, best)
+    return HomeReading(settled, uncertain, STALE, best)
+
+
+def _newest(entries: Iterator[Mapping[str, Any]]) -> date | None:
+    dates = []
+    for entry in entries:
+        try:
+            dates.append(date.fromisoformat(str(entry.get("date"))))
+        except ValueError:
+            continue
+    return max(dates, default=None)
+
+
 class HomepageStale(Check):
     """首页不更新 — no item on the home page dated within the window (14 days) before T.
 
     When the home page is only a navigation page (no dated items at all), the newest date of
-    its second-level column pages is used instead. Finding `homepage_stale` (veto); detail:
+    its second-level column pages is used instead (column pages without dated items count as
+    not updated; with no column page read at all there is no evidence and no finding). A date shown without a year (`10-11`) gets
+    its year from evidence (the item's URL, the page's generation time, full dates on the
+    page); when nothing settles it and only that reading would make the page fresh, there is no
+    veto (the evidence would be invented either way). Finding `homepage_stale` (veto); detail:
     `newest_date`, `age_days`, `threshold_days`, `basis` ("home" or "columns"), `evidence`
-    (the dated items the newest date came from).
+    (the dated items the newest date came from: text as shown, date, rule, and `year` — url,
+    generated, page or uncertain — for dates shown without a year), `year_uncertain`.
     """
 
     code = "homepage_stale"
@@ -111,27 +169,37 @@ class HomepageStale(Check):
         if site.site.status != "active" or home is None or site.home_error:
             return
         newest, basis, evidence = home.newest_item_date, "home", list(home.date_evidence)
+        reading = read_home_dates(newest, evidence, site.as_of, self.days)
         if newest is None:
-            dated = [c for c in judged_columns(site) if c.newest_date is not None and not c.parent]
+            judged = judged_columns(site)
+            if not judged:
+                # Nothing dated on the home page and no column page read: the page could not
+                # be read (written by script, an unfollowed stub), which is no evidence.
+                return
+            dated = [
+                (c.newest_date, c) for c in judged if c.newest_date is not None and not c.parent
+            ]
             if dated:
-                best = max(dated, key=lambda c: c.newest_date)
-                newest, basis = best.newest_date, "columns"
-                evidence = [
-                    {"text": best.name, "date": best.newest_date.isoformat(), "url": best.url}
-                ]
-        age = _age(site.as_of, newest)
-        if age is not None and age <= self.days:
+                best_date, best = max(dated, key=lambda pair: pair[0])
+                basis = "columns"
+                evidence = [{"text": best.name, "date": best_date.isoformat(), "url": best.url}]
+                reading = HomeReading(best_date, None, STALE, best_date)
+                if (site.as_of - best_date).days <= self.days:
+                    return
+        if reading.outcome in (FRESH, UNCERTAIN):
             return
+        age = _age(site.as_of, reading.newest)
         yield Finding(
             self.code,
             Severity.VETO,
             site.site.url,
             {
-                "newest_date": newest.isoformat() if newest else None,
+                "newest_date": reading.newest.isoformat() if reading.newest else None,
                 "age_days": age,
                 "threshold_days": self.days,
                 "basis": basis,
                 "evidence": evidence[:5],
+                "year_uncertain": reading.uncertain is not None,
             },
             key="home",
         )
@@ -235,9 +303,18 @@ class ColumnStale(Check):
 
 
 _COLUMN_KEYS = frozenset(
-    ("column", "category", "newest_date", "age_days", "threshold_days", "parent", "canonical",
-     "item_count", "empty_marker")
-)  # fmt: skip
+    (
+        "column",
+        "category",
+        "newest_date",
+        "age_days",
+        "threshold_days",
+        "parent",
+        "canonical",
+        "item_count",
+        "empty_marker",
+    )
+)
 
 
 def column_headline(check: Check, detail: Mapping[str, Any], lang: str) -> str:
@@ -258,7 +335,8 @@ def column_evidence(detail: Mapping[str, Any], lang: str, *facts: Fact) -> Evide
 
 
 class ColumnEmpty(Check):
-    """空白栏目 — a column list page with no items at all, or only 暂无信息/正在建设中.
+    """空白栏目 — a column list page that says 暂无信息/正在建设中, or a news, notice, policy,
+    personnel or planning column with no items at all.
 
     Finding `column_empty` (major), url = the list page; detail: `column`, `canonical`,
     `category`, `item_count`, `empty_marker`.

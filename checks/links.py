@@ -111,7 +111,7 @@ class BrokenLinks(Check):
                     "element",
                     "internal",
                 )
-            ),  # fmt: skip
+            ),
             sources=sources,
             source_count=total
             if isinstance(total, int) and total >= len(sources)

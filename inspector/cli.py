@@ -288,7 +288,7 @@ def explain(
                 fail("--run needs --url")
             with session_or_fail(db_url, create=False) as s:
                 found = explain_stored(s, run_id, page_url)
-        else:
+        elif target is not None:
             if not target.startswith(("http://", "https://")) and not Path(target).is_file():
                 fail(f"{target}: not a URL and no such file")
             as_of_day = as_of_or_fail(as_of) or clock.today()

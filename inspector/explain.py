@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from inspector.crawl.extract.dates import extract_dates, not_found_hint
+from inspector.crawl.columns import discover_columns
+from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
+from inspector.crawl.extract.notfound import not_found_hint
+from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.scope import same_page
-from inspector.crawl.structure import discover_columns, find_footer_elements
 
 FETCH_LIMIT = 20 * 1024 * 1024
 
@@ -29,7 +31,7 @@ def fetch(
 ) -> tuple[bytes, str | None, str]:
     """(body, header charset, final URL) of one GET."""
     request = urllib.request.Request(url, headers={"User-Agent": user_agent})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         body = response.read(FETCH_LIMIT)
         return body, response.headers.get_content_charset(), response.geturl()
 
@@ -132,10 +134,19 @@ def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
     columns = []
     if page.is_home:
         columns = [
-            {"name": c.name, "canonical": c.canonical, "category": c.category, "url": c.url,
-             "parent": c.parent, "newest_date": _iso(c.newest_date), "item_count": c.item_count}
-            for c in session.scalars(select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id))
-        ]  # fmt: skip
+            {
+                "name": c.name,
+                "canonical": c.canonical,
+                "category": c.category,
+                "url": c.url,
+                "parent": c.parent,
+                "newest_date": _iso(c.newest_date),
+                "item_count": c.item_count,
+            }
+            for c in session.scalars(
+                select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id)
+            )
+        ]
     date_value = (
         page.pub_date if page.kind == "article" else (page.newest_item_date or page.pub_date)
     )

@@ -48,6 +48,10 @@ class DateCandidate:
     rule: str  # which rule matched: "label", "meta:PubDate", "list_item", "url", ...
     accepted: bool
     reason: str = ""  # why it was rejected ("clock", "copyright", "future", "title_year", ...)
+    # For a date shown without a year: where the year came from (url, generated, page) or
+    # "uncertain" (read against the as-of day, no evidence). "" when the year is shown.
+    year: str = ""
+    url: str = ""  # for a list item's date: the item's link as written (its own page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,11 @@ class PageDates:
     item_dates: Sequence[date]  # dates of the list items, page order
     meta_date: date | None  # date from <meta name=PubDate ...> and the like, kept when it disagrees
     candidates: Sequence[DateCandidate]
+    # The newest item's year is not settled by any evidence (a month-day read against T that is
+    # newer than every item whose year is known): it proves nothing about freshness.
+    year_uncertain: bool = False
+    newest_settled: date | None = None  # newest item date whose year is shown or settled
+    generated: date | None = None  # when the page says it was generated (页面生成时间, Maketime)
 
     @property
     def date(self) -> date | None:

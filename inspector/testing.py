@@ -178,7 +178,7 @@ def check_findings(
 ) -> list[Finding]:
     """What a check finds in a snapshot, as the runner would store it: the check is built from
     `profile` (census2015 by default) when a class is given, and every value it yields must be
-    a Finding with a Severity (CheckFailed otherwise)."""
+    a Finding with a Severity (CheckYieldError otherwise)."""
     if isinstance(check, type):
         check = check.from_profile(profile or load_profile("census2015"))
     return validated(check.check_site(snapshot))

@@ -185,34 +185,59 @@ class ColumnRules:
     # ignore_substrings (case-insensitive).
     ignore_texts: tuple[str, ...] = (
         "首页", "网站首页", "返回首页", "主页", "home", "index", "en", "英文", "网站地图",
-        "用户中心", "个人中心", "退出", "繁体", "繁體", "简体", "简", "繁",
-    )  # fmt: skip
+        "用户中心", "个人中心", "退出", "繁体", "繁體", "简体", "简", "繁", "中文",
+        "联系我们", "关于我们", "网站声明", "网站帮助", "隐私声明", "版权声明", "免责声明",
+        "设为首页", "加入收藏", "收藏本站", "打印", "关闭", "关闭窗口", "返回顶部", "上一页",
+        "下一页", "尾页", "详细", "详情", "查看详情",
+    )  # fmt: skip  # keyword lists read best packed
     ignore_substrings: tuple[str, ...] = (
         "登录", "登陆", "注册", "login", "register", "english", "英文版",
-        "无障碍", "关怀版", "长者版", "适老",
-    )  # fmt: skip
+        "无障碍", "关怀版", "长者版", "适老", "友情链接", "邮箱登录",
+    )  # fmt: skip  # keyword lists read best packed
     ignore_extensions: tuple[str, ...] = (
         "pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "7z",
         "jpg", "jpeg", "png", "gif", "mp4", "mp3", "txt", "apk", "exe",
-    )  # fmt: skip
-    # Paths of article pages: /2025/11/, /202511/, /2025-11/20/, t20251120_123, content_123
+    )  # fmt: skip  # keyword lists read best packed
+    # Paths of article pages: /2025/11/, /202511/, /2025-11/20/, t20251120_123, content_123,
+    # post_123, ShowArticle.aspx?ArticleID=1, nid/123, art_1_2.html, 32-hex-digit page names.
     article_path: str = (
         r"/(?:19|20)\d\d/\d{1,2}/|/(?:19|20)\d\d-?\d\d/|/t(?:19|20)\d{6}_|/(?:19|20)\d{6}/"
-        r"|content_\d+|post_\d+"
+        r"|content_\d+|post_\d+|showarticle|articleid=|/nid/\d+|/art_\d+_\d+|/[0-9a-f]{24,}\.s?html?"
+        r"|detail[-_]?\d+|/info/\d+/\d+\.s?html?"
     )
     max_name_length: int = 20
-    nav_attr: str = r"nav|menu|daohang"
+    nav_attr: str = r"nav|menu|daohang|(?<![a-z])dh(?![a-z])"
     sitemap_texts: tuple[str, ...] = ("网站地图", "站点地图")
     empty_markers: tuple[str, ...] = (
         "暂无信息", "暂无内容", "暂无数据", "暂无记录", "正在建设中", "栏目建设中",
-    )  # fmt: skip
+    )  # fmt: skip  # keyword lists read best packed
+    # A short link anywhere on the home page is a column when its name holds one of these words
+    # (or a category keyword): how a reader recognises 信息公开 or 领导信箱 outside the menus.
+    column_words: tuple[str, ...] = (
+        "信息公开", "政务公开", "公开指南", "公开目录", "公开年报", "年度报告", "依申请",
+        "办事", "政务服务", "便民服务", "互动", "信箱", "咨询", "投诉", "留言", "信访",
+        "征集", "调查", "访谈", "解读", "机构", "职能", "领导",
+    )  # fmt: skip  # keyword lists read best packed
+    keyword_name_length: int = 10
+    # Image buttons with no alt/title: the URL is the only signal. "regex=name" pairs, the
+    # name being what such a link is read as (a 市长信箱 button linking /szxx/ or leaderMailbox).
+    url_names: tuple[str, ...] = (
+        r"leadermailbox|mailbox|xinxiang|(?<![a-z])(?:sz|xz|qz|sj|jz|ld|bm)xx(?![a-z])=领导信箱",
+        r"zxft|fangtan|interview=在线访谈",
+        r"zjdc|myzj|wsdc|yjzj|survey=征集调查",
+        r"zxts|tousu|complain|zxzx|consult|petition|xinfang=咨询投诉",
+        r"wsbs|bsfw|zwfw|bszn=办事服务",
+        r"(?<![a-z])(?:zfxxgk|xxgk|zwgk)(?![a-z])=信息公开",
+    )
 
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any] | None) -> ColumnRules:
         if not table:
             return DEFAULT_COLUMN_RULES
         known = {name: table[name] for name in cls.__slots__ if name in table}
-        converted = {k: tuple(v) if isinstance(v, list) else v for k, v in known.items()}
+        converted: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in known.items()
+        }
         return cls(**converted)
 
 
@@ -220,7 +245,7 @@ DEFAULT_COLUMN_RULES = ColumnRules()
 
 _SPACE_RE = re.compile(r"\s+")
 _CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
-_EDGE_PUNCT = " \t·•|:：-–—_/\\[]【】()（）<>《》\"'“”"
+_EDGE_PUNCT = " \t·•|:：-–—_/\\[]【】()（）<>《》\"'“”>›»…"
 
 
 def normalise_name(text: str, rules: ColumnRules = DEFAULT_COLUMN_RULES) -> str:

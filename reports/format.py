@@ -26,7 +26,7 @@ def safe_href(url: Any) -> str | None:
     if not isinstance(url, str) or not url:
         return None
     cleaned = _CONTROL.sub("", url).lower()
-    if not (cleaned.startswith("http://") or cleaned.startswith("https://")):
+    if not cleaned.startswith(("http://", "https://")):
         return None
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
         return None  # do not link what the browser would read differently from what we show

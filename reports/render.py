@@ -111,7 +111,7 @@ def _write(path: Path, text: str) -> None:
 
 
 def _overview_counts(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for r in rows:
         status, verdict = r["site"]["status"], r["verdict"]
         counts["registered"] += 1

@@ -46,6 +46,8 @@ def probe_targets(sites: list[Site], include_closed: bool = True) -> list[Site]:
 
 class ProbeSpider(Spider):
     name = "probe"
+    max_redirects: int  # INSPECTOR_MAX_REDIRECTS, read in from_crawler
+    max_bytes: int  # INSPECTOR_PROBE_MAX_BYTES
     custom_settings = {
         # Probes are stored by their own small pipeline, not by the crawl's StoragePipeline.
         "ITEM_PIPELINES": {"inspector.ops.probe.ProbePipeline": 300},
@@ -84,7 +86,7 @@ class ProbeSpider(Spider):
         self.outcomes: Counter[str] = Counter()
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> ProbeSpider:  # noqa: ANN001
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ProbeSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
         spider.max_redirects = s.getint("INSPECTOR_MAX_REDIRECTS", 10)
@@ -179,7 +181,7 @@ class ProbeSpider(Spider):
                 yield self._sample(meta, OK, status, "", response.url)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
-        request = failure.request
+        request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         reason, error = failure_reason(failure)
         yield self._sample(request.meta, reason, None, error, request.url)
 

@@ -29,7 +29,7 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         super().__init__(*args, **kwargs)
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> QueuedSiteSpider:  # noqa: ANN001
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> QueuedSiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         # A few sites at a time: each brings its own download slot; more are popped as they finish.
         spider.redis_batch_size = crawler.settings.getint("INSPECTOR_WORKER_SITES")

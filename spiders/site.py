@@ -28,14 +28,16 @@ from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import StopDownload
-from scrapy.http import Response
+from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
 
 from inspector import clock
 from inspector.crawl.arguments import parse_as_of, sites_from_arguments
+from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
-from inspector.crawl.extract.page import fingerprint, page_facts
+from inspector.crawl.extract.page import page_facts
+from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.items import (
     ColumnsFound,
     HomeFailed,
@@ -46,6 +48,7 @@ from inspector.crawl.items import (
     SiteDone,
     TargetItem,
 )
+from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.outcomes import (
     failure_reason,
     gave_up_outcome,
@@ -53,20 +56,21 @@ from inspector.crawl.outcomes import (
     noted,
     request_outcome,
     response_outcome,
+    wrong_thing,
 )
-from inspector.crawl.parking import parked_hint
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
 from inspector.crawl.responses import (
-    content_type,
     header_charset,
     looks_html,
+    not_found_facts,
+    request_of,
     robots_facts,
     worth_sniffing,
 )
 from inspector.crawl.scope import same_page, scope_key, site_scope
+from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
 from inspector.crawl.state import (
-    ATTACHMENT_EXTENSIONS,
     PAGE_KINDS,
     RESOURCE_EXTENSIONS,
     UNRECORDED_KINDS,
@@ -76,13 +80,6 @@ from inspector.crawl.state import (
     again,
     own_meta,
     url_extension,
-)
-from inspector.crawl.structure import (
-    discover_columns,
-    discover_sitemap_columns,
-    find_footer_elements,
-    find_sitemap_url,
-    list_page_facts,
 )
 from inspector.facts import ColumnFacts, PageFacts, TargetFacts
 from inspector.profile import load_profile
@@ -97,6 +94,18 @@ PARKED_SNIFF_BYTES = 32 * 1024
 
 class SiteSpider(Spider):
     name = "site"
+    # Read from the settings in from_crawler (INSPECTOR_*).
+    max_pages: int
+    max_depth: int
+    max_variants: int
+    home_retries: int
+    soft404_probes: int
+    host_limit: int
+    host_timeout_limit: int
+    external_cache_size: int
+    element_sample: int
+    as_of: date
+    policy: CrawlPolicy
 
     def __init__(
         self,
@@ -227,7 +236,9 @@ class SiteSpider(Spider):
             encoding=encoding or "utf-8",
         )
 
-    def on_headers(self, headers, body_length, request, spider) -> None:  # noqa: ANN001
+    def on_headers(
+        self, headers: Headers, body_length: int, request: Request, spider: Spider
+    ) -> None:
         """Stop reading bodies we do not need: checked resources, and non-HTML "pages"."""
         meta = request.meta
         if meta.get("stop_body"):
@@ -240,7 +251,7 @@ class SiteSpider(Spider):
         elif kind == "external" and "html" not in ctype:
             raise StopDownload(fail=False)
 
-    def on_bytes(self, data, request, spider) -> None:  # noqa: ANN001
+    def on_bytes(self, data: bytes, request: Request, spider: Spider) -> None:
         # External pages are sniffed for parking, never read whole.
         meta = request.meta
         if meta.get("kind") == "external":
@@ -320,7 +331,7 @@ class SiteSpider(Spider):
         status = response.status
         is_html = looks_html(outcome.content_type, response.body)
         if is_home and (status >= 400 or not response.body):
-            yield from self._home_failed(response.request, f"HTTP {status}", outcome)
+            yield from self._home_failed(request_of(response), f"HTTP {status}", outcome)
             return
         final_in_scope = scope_key(response.url) in sc.scope
         if is_home and not final_in_scope:
@@ -489,7 +500,7 @@ class SiteSpider(Spider):
             return
         sc: SiteCrawl = meta["sc"]
         if kind == "probe404":
-            yield NotFoundProbe(sc.site.site_id, self._not_found_facts(response))
+            yield NotFoundProbe(sc.site.site_id, not_found_facts(response, sc.home_url))
             yield from self._finish(meta, None)
             return
         if kind == "robots":
@@ -502,10 +513,10 @@ class SiteSpider(Spider):
                 yield from self._column_structure(sc, meta["key"], response.url, text)
             yield from self._finish(meta, None)
             return
-        req = response.request
+        req = request_of(response)
         outcome = response_outcome(response, kind)
         if not outcome.reason:
-            outcome = self._wrong_thing(response, kind, outcome)
+            outcome = wrong_thing(response, kind, outcome)
         if (
             kind == "external"
             and req.method == "HEAD"
@@ -517,38 +528,6 @@ class SiteSpider(Spider):
             return
         yield from self._finish(meta, outcome)
 
-    def _wrong_thing(self, response: Response, kind: str, outcome: TargetFacts) -> TargetFacts:
-        """错链: the target opens, but is not what the link promises."""
-        url = response.meta["key"]
-        note = None
-        if kind == "resource" and url_extension(url) in ATTACHMENT_EXTENSIONS:
-            if "html" in outcome.content_type:
-                note = Note.of(NoteCode.ATTACHMENT_HTML)
-            elif outcome.size == 0:
-                note = Note.of(NoteCode.ATTACHMENT_EMPTY)
-        elif kind == "external" and response.request.method == "GET" and response.body:
-            hint = parked_hint(response.body, response.url)
-            if hint:
-                note = Note.of(NoteCode.PARKED_DOMAIN, hint=hint)
-        return outcome if note is None else noted(outcome, note, reason=Reason.ERROR_LINK)
-
-    def _not_found_facts(self, response: Response) -> dict[str, Any]:
-        """What the site answers for a URL that cannot exist (kept for the soft-404 check)."""
-        meta = response.meta
-        sc: SiteCrawl = meta["sc"]
-        facts: dict[str, Any] = {
-            "url": meta["key"],
-            "status": response.status,
-            "final_url": response.url,
-            "redirects": list(meta["chain"]),
-            "redirect_home": bool(meta["chain"]) and same_page(response.url, sc.home_url),
-        }
-        if 200 <= response.status < 300 and looks_html(content_type(response), response.body):
-            text, _, _ = decode_html(response.body, header_charset(response))
-            doc = parse_html(text)
-            facts["fingerprint"] = fingerprint(doc, title_of(doc))
-        return facts
-
     def _redirect_stopped(self, response: Response, reason: str, chain: list[str]) -> Iterator[Any]:
         """A redirect loop, or too many redirects (see inspector.crawl.middlewares.Redirects)."""
         meta = response.meta
@@ -556,11 +535,11 @@ class SiteSpider(Spider):
             return self._finish(meta, None)
         outcome = replace(response_outcome(response, meta["kind"]), reason=reason, redirects=chain)
         if meta["kind"] == "home":
-            return self._home_failed(response.request, reason, outcome, reason)
+            return self._home_failed(request_of(response), reason, outcome, reason)
         return self._finish(meta, outcome)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
-        request = failure.request
+        request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         meta = request.meta
         kind = meta["kind"]
         reason, error = failure_reason(failure)

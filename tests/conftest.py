@@ -53,7 +53,7 @@ def _pg_available() -> str | None:
         dsn = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
         with psycopg.connect(dsn, connect_timeout=3):
             return None
-    except Exception as exc:  # any failure means: not available here
+    except Exception as exc:  # noqa: BLE001 - any failure means: not available here
         return f"{type(exc).__name__}: {exc}"
 
 

@@ -90,9 +90,14 @@ class ReportDB:
             )
             s.commit()
         return make_site(
-            site_id, url, name=name, kind=kind, status=status, organizer=organizer,
+            site_id,
+            url,
+            name=name,
+            kind=kind,
+            status=status,
+            organizer=organizer,
             site_code=site_code,
-        )  # fmt: skip
+        )
 
     def run(
         self,

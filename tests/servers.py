@@ -789,7 +789,7 @@ class ServerProcess:
         self.sites_dir.mkdir(parents=True, exist_ok=True)
         self.startup_timeout = startup_timeout
         self.proc: subprocess.Popen[bytes] | None = None
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept for the server's life
         self.host = HOST
         self.port = 0
         self.dead_port = 0

@@ -25,9 +25,14 @@ def snapshot(
 ) -> SiteSnapshot:
     targets = [target(URL, "timeout", note=home_error)] if home_error else []
     return make_snapshot(
-        site_id="s1", url=URL, status=status, as_of=as_of, home_error=home_error,
-        targets=targets, probes=probes,
-    )  # fmt: skip
+        site_id="s1",
+        url=URL,
+        status=status,
+        as_of=as_of,
+        home_error=home_error,
+        targets=targets,
+        probes=probes,
+    )
 
 
 def week(

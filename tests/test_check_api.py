@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 
 from checks.base import Check
 from inspector.facts import Finding
-from inspector.judge.checkrun import CheckConfig, CheckFailed, CheckLoadError
+from inspector.judge.checkrun import CheckConfig, CheckLoadError, CheckYieldError
 from inspector.testing import check_findings, home_page, make_snapshot
 from reports.problems import FindingWords, problem_view
 
@@ -58,8 +58,12 @@ def plugin_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "inspector.cli", *args],
-        capture_output=True, text=True, cwd=REPO, timeout=180, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=180,
+        env=env,
+    )
 
 
 def _registry(path: Path, url: str) -> Path:
@@ -81,7 +85,7 @@ def test_the_readme_check_passes_the_readme_test(plugin_dir: Path) -> None:
 
 def test_a_check_from_the_readme_shows_its_own_words_in_the_report(
     plugin_dir: Path, server: Any, tmp_path: Path
-) -> None:  # noqa: ANN401
+) -> None:
     home = server.add_site(
         "api-plugin", {"/": "<html><body><a href='/a.html'>关于</a></body></html>"}
     )
@@ -148,13 +152,13 @@ def test_a_check_without_a_code_is_refused() -> None:
 
 
 def test_a_string_severity_is_refused_as_the_runner_refuses_it() -> None:
-    with pytest.raises(CheckFailed, match="severity 'major'"):
+    with pytest.raises(CheckYieldError, match="severity 'major'"):
         check_findings(StringSeverity, make_snapshot(home=home_page()))
 
 
 def test_a_string_severity_does_not_crash_inspector_check(
     plugin_dir: Path, server: Any, tmp_path: Path
-) -> None:  # noqa: ANN401
+) -> None:
     (plugin_dir / "bad_checks.py").write_text(
         "from checks.base import Check, Finding\n\n"
         "class StringSeverity(Check):\n"

@@ -36,9 +36,13 @@ def _wall_clock_calls(path: Path) -> list[str]:
             name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
             if (name, node.func.attr) in WALL_CLOCK_CALLS:
                 found.append(f"{path.relative_to(REPO)}:{node.lineno}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr == "time" and getattr(node.func.value, "id", "") == "time":
-                found.append(f"{path.relative_to(REPO)}:{node.lineno} (time.time)")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "time"
+            and getattr(node.func.value, "id", "") == "time"
+        ):
+            found.append(f"{path.relative_to(REPO)}:{node.lineno} (time.time)")
     return found
 
 

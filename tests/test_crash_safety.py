@@ -87,7 +87,7 @@ def mid_crawl(db_url: str, registry: Path) -> bool:
             status == "running" and pages > 0
             for _, _, status, pages in batch_runs(db_url, registry)
         )
-    except Exception:  # the schema may not exist yet in the very first instants
+    except Exception:  # noqa: BLE001 - the schema may not exist yet in the very first instants
         return False
 
 

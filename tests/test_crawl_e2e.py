@@ -44,7 +44,7 @@ CORE_B = """<html><head><meta charset="utf-8"><title>B</title></head><body>
 
 
 @pytest.fixture(scope="module")
-def core_site(server):  # noqa: ANN001
+def core_site(server):
     server.add_site("core", {"/": CORE_HOME, "/a.html": CORE_A, "/b.html": CORE_B})
     return server
 
@@ -55,7 +55,7 @@ def _targets(db_url: str, run_id: int) -> dict[str, TargetRow]:
 
 
 @pytest_twisted.ensureDeferred
-async def test_every_reason_class_is_recorded_once_per_target(core_site, sqlite_url):  # noqa: ANN001
+async def test_every_reason_class_is_recorded_once_per_target(core_site, sqlite_url):
     base = f"http://127.0.0.1:{core_site.port}"
     runs = await crawl(
         [site("core", core_site.site_url("core", "/"))],
@@ -99,7 +99,7 @@ async def test_every_reason_class_is_recorded_once_per_target(core_site, sqlite_
 
 
 @pytest_twisted.ensureDeferred
-async def test_broken_link_findings_have_all_sources(core_site, sqlite_url):  # noqa: ANN001
+async def test_broken_link_findings_have_all_sources(core_site, sqlite_url):
     base = f"http://127.0.0.1:{core_site.port}"
     home = core_site.site_url("core", "/")
     runs = await crawl(
@@ -133,7 +133,7 @@ async def test_broken_link_findings_have_all_sources(core_site, sqlite_url):  # 
 
 
 @pytest_twisted.ensureDeferred
-async def test_unreachable_site_is_a_finding_and_the_run_goes_on(server, sqlite_url):  # noqa: ANN001
+async def test_unreachable_site_is_a_finding_and_the_run_goes_on(server, sqlite_url):
     good = server.site_url("basic", "/")
     dead = f"http://127.0.0.1:{server.dead_port}/"
     runs = await crawl([site("dead", dead), site("good", good)], sqlite_url)
@@ -150,7 +150,7 @@ async def test_unreachable_site_is_a_finding_and_the_run_goes_on(server, sqlite_
 
 
 @pytest_twisted.ensureDeferred
-async def test_home_page_answering_garbage_is_crawled_without_crash(server, sqlite_url):  # noqa: ANN001
+async def test_home_page_answering_garbage_is_crawled_without_crash(server, sqlite_url):
     runs = await crawl([site("garbage", server.url("/garbage"))], sqlite_url)
     with open_session(sqlite_url) as s:
         run = s.get(RunRow, runs["garbage"])
@@ -159,7 +159,7 @@ async def test_home_page_answering_garbage_is_crawled_without_crash(server, sqli
 
 
 @pytest_twisted.ensureDeferred
-async def test_crawl_trap_stays_bounded_and_is_recorded(server, sqlite_url):  # noqa: ANN001
+async def test_crawl_trap_stays_bounded_and_is_recorded(server, sqlite_url):
     runs = await crawl(
         [site("trap", server.url("/trap/calendar"))], sqlite_url, INSPECTOR_MAX_QUERY_VARIANTS=20
     )
@@ -171,7 +171,7 @@ async def test_crawl_trap_stays_bounded_and_is_recorded(server, sqlite_url):  # 
 
 
 @pytest_twisted.ensureDeferred
-async def test_max_pages_bound_is_recorded(server, sqlite_url):  # noqa: ANN001
+async def test_max_pages_bound_is_recorded(server, sqlite_url):
     runs = await crawl(
         [site("basic", server.site_url("basic", "/"))], sqlite_url, INSPECTOR_MAX_PAGES=2
     )
@@ -182,7 +182,7 @@ async def test_max_pages_bound_is_recorded(server, sqlite_url):  # noqa: ANN001
 
 
 @pytest_twisted.ensureDeferred
-async def test_relative_links_base_href_gbk_and_meta_refresh(server, sqlite_url):  # noqa: ANN001
+async def test_relative_links_base_href_gbk_and_meta_refresh(server, sqlite_url):
     home = server.site_url("basic", "/")
     runs = await crawl([site("basic", home)], sqlite_url)
     with open_session(sqlite_url) as s:
@@ -214,7 +214,7 @@ async def test_relative_links_base_href_gbk_and_meta_refresh(server, sqlite_url)
 
 
 @pytest_twisted.ensureDeferred
-async def test_exception_and_closed_sites_are_exported_not_fetched(server, sqlite_url):  # noqa: ANN001
+async def test_exception_and_closed_sites_are_exported_not_fetched(server, sqlite_url):
     before = len(server.requests())
     runs = await crawl(
         [
@@ -234,7 +234,7 @@ async def test_exception_and_closed_sites_are_exported_not_fetched(server, sqlit
 
 
 @pytest_twisted.ensureDeferred
-async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url):  # noqa: ANN001
+async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url):
     """Every inner page of one site hangs; the other site is crawled meanwhile, not after it."""
     hanging = "".join(f'<a href="p{i}.html">栏目{i}</a>' for i in range(12))
     pages = {
@@ -261,7 +261,7 @@ async def test_a_site_that_hangs_does_not_hold_up_the_others(server, sqlite_url)
 
 
 @pytest_twisted.ensureDeferred
-async def test_max_depth_bound_is_recorded(server, sqlite_url):  # noqa: ANN001
+async def test_max_depth_bound_is_recorded(server, sqlite_url):
     runs = await crawl(
         [site("basic", server.site_url("basic", "/"))], sqlite_url, INSPECTOR_MAX_DEPTH=1
     )

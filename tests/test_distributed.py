@@ -20,13 +20,13 @@ REDIS_URL = os.environ.get("INSPECTOR_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
-def redis_key():  # noqa: ANN201
+def redis_key():
     import redis
 
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
         client.ping()
-    except Exception as exc:  # not reachable here
+    except Exception as exc:  # noqa: BLE001 - not reachable here, whatever the reason
         if os.environ.get("INSPECTOR_REQUIRE_REDIS") == "1":
             pytest.fail(f"Redis is required (INSPECTOR_REQUIRE_REDIS=1) but not reachable: {exc}")
         pytest.skip(f"Redis at {REDIS_URL} not reachable ({exc}); set INSPECTOR_REDIS_URL")
@@ -47,7 +47,7 @@ def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
 
 def test_two_workers_share_the_queue_and_the_database(
     server, pg_url, redis_key, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     names = [f"d{i}-{uuid.uuid4().hex[:6]}" for i in range(4)]
     rows = ["site_id,name,url,kind,status,organizer,site_code"]
     for name in names:
@@ -65,8 +65,16 @@ def test_two_workers_share_the_queue_and_the_database(
     registry = tmp_path / "sites.csv"
     registry.write_text("\n".join(rows) + "\n", encoding="utf-8")
     hosts = {f"{n}.example": "127.0.0.1" for n in names}
-    common = ["--db", pg_url, "--redis", REDIS_URL, "--set", f"REDIS_START_URLS_KEY={redis_key}",
-              "--set", "INSPECTOR_STATIC_HOSTS=" + json.dumps(hosts)]  # fmt: skip
+    common = [
+        "--db",
+        pg_url,
+        "--redis",
+        REDIS_URL,
+        "--set",
+        f"REDIS_START_URLS_KEY={redis_key}",
+        "--set",
+        "INSPECTOR_STATIC_HOSTS=" + json.dumps(hosts),
+    ]
 
     proc = _cli(
         "enqueue",
@@ -81,8 +89,23 @@ def test_two_workers_share_the_queue_and_the_database(
     assert proc.returncode == 0, proc.stderr
     assert "4 sites queued" in proc.stdout
 
-    worker = [sys.executable, "-m", "inspector.cli", "worker", "--batch", "night-1", "--as-of", "2026-11-28", *common,
-              "--set", "MAX_IDLE_TIME_BEFORE_CLOSE=2", "--set", "INSPECTOR_WORKER_SITES=1", "--set", "LOG_LEVEL=INFO"]  # fmt: skip
+    worker = [
+        sys.executable,
+        "-m",
+        "inspector.cli",
+        "worker",
+        "--batch",
+        "night-1",
+        "--as-of",
+        "2026-11-28",
+        *common,
+        "--set",
+        "MAX_IDLE_TIME_BEFORE_CLOSE=2",
+        "--set",
+        "INSPECTOR_WORKER_SITES=1",
+        "--set",
+        "LOG_LEVEL=INFO",
+    ]
     procs = [
         subprocess.Popen(
             worker, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

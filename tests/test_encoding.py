@@ -104,9 +104,17 @@ def test_unknown_labels_are_ignored():
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("GB2312", "gb18030"), ("gbk", "gb18030"), ("UTF8", "utf-8"), ("utf-8", "utf-8"),
-     ("big5", "big5hkscs"), ("iso-8859-1", "cp1252"), ("nonsense", None), (None, None)],
-)  # fmt: skip
+    [
+        ("GB2312", "gb18030"),
+        ("gbk", "gb18030"),
+        ("UTF8", "utf-8"),
+        ("utf-8", "utf-8"),
+        ("big5", "big5hkscs"),
+        ("iso-8859-1", "cp1252"),
+        ("nonsense", None),
+        (None, None),
+    ],
+)
 def test_normalise_charset(label, codec):
     assert normalise_charset(label) == codec
 

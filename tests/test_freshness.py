@@ -28,12 +28,17 @@ def snapshot(
 ) -> SiteSnapshot:
     page = home_page("http://a.gov.cn/", newest_item_date=home_newest)
     return make_snapshot(
-        site_id="a", name="甲县", url="http://a.gov.cn/", as_of=T,
-        home=page if home else None, pages=[page], columns=columns,
-    )  # fmt: skip
+        site_id="a",
+        name="甲县",
+        url="http://a.gov.cn/",
+        as_of=T,
+        home=page if home else None,
+        pages=[page],
+        columns=columns,
+    )
 
 
-def col(name: str, category: str, newest: date | None, items: int | None = 5, **kw) -> ColumnFacts:  # noqa: ANN003
+def col(name: str, category: str, newest: date | None, items: int | None = 5, **kw) -> ColumnFacts:
     return ColumnFacts(
         name, name, category, f"http://a.gov.cn/{name}/", newest_date=newest, item_count=items, **kw
     )
@@ -64,8 +69,11 @@ def test_navigation_home_page_is_judged_by_its_columns() -> None:
     assert list(check.check_site(fresh)) == []
     [f] = check.check_site(snapshot(None, [col("要闻动态", "news", days_ago(30))]))
     assert f.detail["basis"] == "columns" and f.detail["age_days"] == 30
-    [f] = check.check_site(snapshot(None, []))  # nothing dated anywhere: not updated
+    # Column pages read, nothing dated anywhere: not updated.
+    [f] = check.check_site(snapshot(None, [col("要闻动态", "news", None)]))
     assert f.detail["newest_date"] is None
+    # Nothing read but an undated home page (written by script, a stub not followed): no evidence.
+    assert list(check.check_site(snapshot(None, []))) == []
 
 
 def test_column_windows_per_category() -> None:
@@ -92,12 +100,15 @@ def test_column_windows_per_category() -> None:
 
 def test_empty_columns() -> None:
     columns = [
-        col("征集调查", "other", None, items=0),
+        col("征集调查", "other", None, items=0, empty_marker=True),
         col("人事信息", "personnel", None, items=1, empty_marker=True),
+        col("通知公告", "notice", None, items=0),
+        col("网上办事大厅", "other", None, items=0),  # a service platform, not an empty list
+        col("机构概况", "news", days_ago(3), items=0),  # one dated article: not empty
         col("要闻动态", "news", days_ago(1)),
     ]
     found = [f.detail["column"] for f in ColumnEmpty(PROFILE).check_site(snapshot(T, columns))]
-    assert found == ["征集调查", "人事信息"]
+    assert found == ["征集调查", "人事信息", "通知公告"]
     # An empty column is empty, not also stale.
     assert [f.detail["column"] for f in ColumnStale(PROFILE).check_site(snapshot(T, columns))] == []
 
@@ -108,7 +119,7 @@ def test_column_veto_thresholds() -> None:
     rules = {f.detail["rule"]: f for f in check.check_site(snapshot(T, stale_news))}
     assert set(rules) == {"stale_key_columns"} and rules["stale_key_columns"].detail["count"] == 5
     assert list(check.check_site(snapshot(T, stale_news[:4]))) == []
-    empty = [col(f"空{i}", "other", None, items=0) for i in range(5)]
+    empty = [col(f"空{i}", "other", None, items=0, empty_marker=True) for i in range(5)]
     rules = {f.detail["rule"] for f in check.check_site(snapshot(T, empty + stale_news))}
     assert rules == {"stale_key_columns", "empty_columns", "stale_or_empty_columns"}
     mixed = [col(f"人事{i}", "personnel", days_ago(400)) for i in range(6)] + empty[:4]
@@ -118,7 +129,7 @@ def test_column_veto_thresholds() -> None:
 
 
 @pytest_twisted.ensureDeferred
-async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url):  # noqa: ANN001
+async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url):
     from inspector.demo.server import COLUMNS, HOME_NEWEST
 
     runs = await crawl([site("demo", demo_server.url("/"))], sqlite_url, DOWNLOAD_TIMEOUT=3)
@@ -150,7 +161,7 @@ async def test_demo_site_columns_and_freshness_findings(demo_server, sqlite_url)
 
 
 @pytest_twisted.ensureDeferred
-async def test_demo_site_a_month_later_is_a_zombie(demo_server, sqlite_url):  # noqa: ANN001
+async def test_demo_site_a_month_later_is_a_zombie(demo_server, sqlite_url):
     runs = await crawl(
         [site("demo", demo_server.url("/"))],
         sqlite_url,
@@ -174,8 +185,11 @@ async def test_demo_site_a_month_later_is_a_zombie(demo_server, sqlite_url):  # 
 def _explain(*args: str) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "explain", *args, "--json"],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -208,7 +222,7 @@ def test_explain_a_saved_real_home_page_with_its_url() -> None:
     assert report["elements"]["icp"]["found"] is True
 
 
-def test_explain_a_url_and_a_stored_page(demo_server, sqlite_url) -> None:  # noqa: ANN001
+def test_explain_a_url_and_a_stored_page(demo_server, sqlite_url) -> None:
     report = _explain(demo_server.url("/"), "--as-of", "2026-11-28")
     assert report["kind"] == "home" and report["date"] == "2026-11-25"
     assert "乡镇动态" in {c["name"] for c in report["columns"]}
@@ -223,6 +237,54 @@ def test_explain_a_url_and_a_stored_page(demo_server, sqlite_url) -> None:  # no
 def test_explain_refuses_bad_input() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "explain", "/no/such/file.html"],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+# --- dates whose year is uncertain never make a page fresh, nor a veto -------------------------
+
+
+def home_with(evidence: list[dict], newest: date | None) -> SiteSnapshot:
+    snap = snapshot(newest, [])
+    home = snap.home
+    from dataclasses import replace
+
+    snap.home = replace(home, date_evidence=tuple(evidence))
+    snap.pages = [snap.home]
+    return snap
+
+
+def item(d: date, year: str = "") -> dict:
+    return {"text": d.strftime("%m-%d") if year else d.isoformat(), "date": d.isoformat(),
+            "rule": "list_item", **({"year": year} if year else {})}  # fmt: skip
+
+
+def test_uncertain_month_day_is_neither_fresh_nor_a_veto() -> None:
+    check = HomepageStale(PROFILE)
+    # Only an uncertain month-day is recent: no veto (that would be invented too).
+    snap = home_with([item(days_ago(3), "uncertain"), item(days_ago(400))], days_ago(3))
+    assert list(check.check_site(snap)) == []
+    # Settled by evidence: judged on it.
+    snap = home_with([item(days_ago(800), "url"), item(days_ago(900))], days_ago(800))
+    [f] = check.check_site(snap)
+    assert f.detail["newest_date"] == days_ago(800).isoformat()
+    assert f.detail["evidence"][0]["year"] == "url" and f.detail["year_uncertain"] is False
+    # Even the most favourable reading is stale: a veto, saying the year was uncertain.
+    snap = home_with([item(days_ago(40), "uncertain"), item(days_ago(700))], days_ago(40))
+    [f] = check.check_site(snap)
+    assert (f.detail["age_days"], f.detail["year_uncertain"]) == (40, True)
+
+
+def test_read_home_dates_outcomes() -> None:
+    from checks.freshness import read_home_dates
+
+    fresh = read_home_dates(days_ago(2), [item(days_ago(2), "page")], T, 14)
+    assert (fresh.outcome, fresh.settled) == ("fresh", days_ago(2))
+    unsure = read_home_dates(days_ago(2), [item(days_ago(2), "uncertain")], T, 14)
+    assert (unsure.outcome, unsure.settled, unsure.uncertain) == ("uncertain", None, days_ago(2))
+    old_run = read_home_dates(days_ago(30), [], T, 14)  # stored before years were recorded
+    assert (old_run.outcome, old_run.newest) == ("stale", days_ago(30))

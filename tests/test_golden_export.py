@@ -24,8 +24,12 @@ def test_demo_export_matches_the_golden_one(tmp_path: Path) -> None:
     env = {**os.environ, "INSPECTOR_DEMO_OUT": str(tmp_path), "INSPECTOR_DEMO_PORT": "0"}
     done = subprocess.run(
         [sys.executable, "-m", "inspector.demo.run"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     got = normalise_export(json.loads((tmp_path / "export.json").read_text(encoding="utf-8")))
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))

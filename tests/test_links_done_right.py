@@ -31,7 +31,7 @@ def _name() -> str:
 
 
 @pytest_twisted.ensureDeferred
-async def test_soft_404_by_content_and_not_on_an_article_mentioning_404(server, sqlite_url):  # noqa: ANN001
+async def test_soft_404_by_content_and_not_on_an_article_mentioning_404(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,
@@ -58,7 +58,7 @@ async def test_soft_404_by_content_and_not_on_an_article_mentioning_404(server, 
 
 
 @pytest_twisted.ensureDeferred
-async def test_soft_404_by_fingerprint_of_a_url_that_cannot_exist(server, sqlite_url):  # noqa: ANN001
+async def test_soft_404_by_fingerprint_of_a_url_that_cannot_exist(server, sqlite_url):
     # The site answers every unknown URL with 200 and a generic page that says nothing about
     # "not found": only the fingerprint learnt from a random URL can tell.
     name = _name()
@@ -91,7 +91,7 @@ async def test_soft_404_by_fingerprint_of_a_url_that_cannot_exist(server, sqlite
 
 
 @pytest_twisted.ensureDeferred
-async def test_redirect_to_home_for_unknown_urls_counts_as_broken(server, sqlite_url):  # noqa: ANN001
+async def test_redirect_to_home_for_unknown_urls_counts_as_broken(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,
@@ -112,7 +112,7 @@ async def test_redirect_to_home_for_unknown_urls_counts_as_broken(server, sqlite
 
 
 @pytest_twisted.ensureDeferred
-async def test_error_links_attachment_html_empty_and_parked_domain(server, sqlite_url):  # noqa: ANN001
+async def test_error_links_attachment_html_empty_and_parked_domain(server, sqlite_url):
     name = _name()
     parked = _name()
     server.add_site(
@@ -163,7 +163,7 @@ async def test_error_links_attachment_html_empty_and_parked_domain(server, sqlit
 
 
 @pytest_twisted.ensureDeferred
-async def test_external_url_checked_once_for_all_sites_of_the_run(server, sqlite_url):  # noqa: ANN001
+async def test_external_url_checked_once_for_all_sites_of_the_run(server, sqlite_url):
     key = uuid.uuid4().hex
     shared = f"http://national.example:{server.port}/status/200?shared={key}"
     a, b = _name(), _name()
@@ -184,7 +184,7 @@ async def test_external_url_checked_once_for_all_sites_of_the_run(server, sqlite
 
 
 @pytest_twisted.ensureDeferred
-async def test_retry_after_is_honoured(server, sqlite_url):  # noqa: ANN001
+async def test_retry_after_is_honoured(server, sqlite_url):
     key = uuid.uuid4().hex
     url = f"http://busy.example:{server.port}/retry-after?k={key}"
     name = _name()
@@ -202,7 +202,7 @@ async def test_retry_after_is_honoured(server, sqlite_url):  # noqa: ANN001
 
 
 @pytest_twisted.ensureDeferred
-async def test_host_that_keeps_timing_out_is_not_hammered(server, sqlite_url):  # noqa: ANN001
+async def test_host_that_keeps_timing_out_is_not_hammered(server, sqlite_url):
     key = uuid.uuid4().hex
     urls = [f"http://stuck.example:{server.port}/hang?{key}={i}" for i in range(8)]
     name = _name()
@@ -225,7 +225,7 @@ async def test_host_that_keeps_timing_out_is_not_hammered(server, sqlite_url):  
 
 
 @pytest_twisted.ensureDeferred
-async def test_missing_anchor_is_info_not_broken(server, sqlite_url):  # noqa: ANN001
+async def test_missing_anchor_is_info_not_broken(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,
@@ -251,7 +251,7 @@ async def test_missing_anchor_is_info_not_broken(server, sqlite_url):  # noqa: A
 
 
 @pytest_twisted.ensureDeferred
-async def test_robots_recorded_not_obeyed_by_default(demo_server, sqlite_url):  # noqa: ANN001
+async def test_robots_recorded_not_obeyed_by_default(demo_server, sqlite_url):
     # The demo site's robots.txt disallows /search/.
     runs = await crawl([site("demo", demo_server.url("/"))], sqlite_url, DOWNLOAD_TIMEOUT=3)
     with open_session(sqlite_url) as s:
@@ -262,7 +262,7 @@ async def test_robots_recorded_not_obeyed_by_default(demo_server, sqlite_url):  
 
 
 @pytest_twisted.ensureDeferred
-async def test_robots_obeyed_when_the_setting_says_so(demo_server, sqlite_url):  # noqa: ANN001
+async def test_robots_obeyed_when_the_setting_says_so(demo_server, sqlite_url):
     runs = await crawl(
         [site("demo", demo_server.url("/"))], sqlite_url, DOWNLOAD_TIMEOUT=3, ROBOTSTXT_OBEY=True
     )
@@ -274,7 +274,7 @@ async def test_robots_obeyed_when_the_setting_says_so(demo_server, sqlite_url): 
 
 
 @pytest_twisted.ensureDeferred
-async def test_user_agent_names_the_tool_and_contact_url(server, sqlite_url):  # noqa: ANN001
+async def test_user_agent_names_the_tool_and_contact_url(server, sqlite_url):
     name = _name()
     home = server.add_site(name, {"/": PAGE.format(title="首页", body="<p>x</p>")})
     await crawl(
@@ -286,7 +286,7 @@ async def test_user_agent_names_the_tool_and_contact_url(server, sqlite_url):  #
 
 
 @pytest_twisted.ensureDeferred
-async def test_links_no_browser_can_open_are_broken_without_a_fetch(server, sqlite_url):  # noqa: ANN001
+async def test_links_no_browser_can_open_are_broken_without_a_fetch(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,
@@ -310,7 +310,7 @@ async def test_links_no_browser_can_open_are_broken_without_a_fetch(server, sqli
 
 
 @pytest_twisted.ensureDeferred
-async def test_non_ascii_query_is_sent_in_the_page_encoding(server, sqlite_url):  # noqa: ANN001
+async def test_non_ascii_query_is_sent_in_the_page_encoding(server, sqlite_url):
     name = _name()
     home = server.add_site(
         name,

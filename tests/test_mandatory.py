@@ -16,9 +16,10 @@ from sqlalchemy import select
 
 from checks.columns import MissingColumns
 from checks.elements import MissingElements
+from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links
-from inspector.crawl.structure import discover_columns, find_footer_elements
+from inspector.crawl.footer import find_footer_elements
 from inspector.facts import LinkFacts, SiteSnapshot
 from inspector.options import load_rules
 from inspector.profile import ProfileError, load_profile
@@ -81,7 +82,7 @@ def home_html(
 
 def snapshot_of(
     html: str, kind: str = "portal", site_code: str = "", inner: list[str] = ()
-) -> SiteSnapshot:  # noqa: B006
+) -> SiteSnapshot:
     """A snapshot built by the crawl's own extractors from HTML (no network)."""
     doc = parse_html(html)
     links = [
@@ -96,9 +97,16 @@ def snapshot_of(
         for i, h in enumerate(inner)
     ]
     return make_snapshot(
-        site_id="demo", name="演示县", url=URL, kind=kind, site_code=site_code,
-        home=home, pages=pages, links=links, columns=columns,
-    )  # fmt: skip
+        site_id="demo",
+        name="演示县",
+        url=URL,
+        kind=kind,
+        site_code=site_code,
+        home=home,
+        pages=pages,
+        links=links,
+        columns=columns,
+    )
 
 
 def missing_columns(snap: SiteSnapshot) -> set[str]:
@@ -140,16 +148,41 @@ def test_each_required_column_missing_in_turn(column: str) -> None:
     assert missing_columns(snapshot_of(home_html(groups, columns))) == {column}
 
 
-def test_a_whole_section_missing_reports_it_and_its_sub_columns() -> None:
-    assert missing_columns(snapshot_of(home_html(("政府信息公开",)))) == {
-        "政府信息公开", "信息公开指南", "信息公开目录", "信息公开年报", "依申请公开",
-    }  # fmt: skip
-    assert missing_columns(snapshot_of(home_html(("互动交流",)))) == {
-        "互动交流",
-        "领导信箱",
-        "咨询投诉",
-        "征集调查",
-    }
+def missing_details(snap: SiteSnapshot) -> dict[str, dict]:
+    return {f.detail["column"]: dict(f.detail) for f in MissingColumns(PROFILE).check_site(snap)}
+
+
+def test_a_missing_hub_does_not_make_its_sub_columns_missing() -> None:
+    """A hub that is not there is one finding; its sub-columns, never looked for under it, are
+    listed in its detail rather than reported one by one."""
+    found = missing_details(snapshot_of(home_html(("政府信息公开",))))
+    assert set(found) == {"政府信息公开"}
+    assert found["政府信息公开"]["sub_columns_not_found"] == [
+        "信息公开指南", "信息公开目录", "信息公开年报", "依申请公开",
+    ]  # fmt: skip
+    assert found["政府信息公开"]["looked_in"] == ["home"]
+    assert set(missing_details(snapshot_of(home_html(("互动交流",))))) == {"互动交流"}
+
+
+def test_sub_columns_count_wherever_the_site_shows_them() -> None:
+    """信息公开指南 under 政务公开 (not the profile's 政府信息公开), 县长信箱 at the top level,
+    and a hub with no heading of its own whose sub-columns are there."""
+    html = (
+        home_html(("互动交流",))
+        .replace(
+            "</body>",
+            '<div class="box"><a href="/mail/">县长信箱</a> <a href="/zx/">咨询投诉</a>'
+            ' <a href="/dc/">征集调查</a></div></body>',
+        )
+        .replace(">政府信息公开<", ">政务公开<")
+    )
+    assert missing_columns(snapshot_of(html)) == set()
+
+
+def test_sub_columns_missing_under_a_hub_that_was_looked_into() -> None:
+    found = missing_details(snapshot_of(home_html(drop_columns=("信息公开指南", "依申请公开"))))
+    assert set(found) == {"信息公开指南", "依申请公开"}
+    assert found["依申请公开"]["parent"] == "政府信息公开"
 
 
 def test_leader_mailbox_is_a_pattern_and_departments_have_optional_columns() -> None:
@@ -199,7 +232,8 @@ def test_site_code_mismatch_and_inner_pages_share() -> None:
 @pytest.mark.skipif(not REALPAGES.is_dir(), reason=f"real pages not found at {REALPAGES}")
 def test_real_home_page_columns_and_elements() -> None:
     """www.yichun.gov.cn's home page, read alone (no site map, no sub-pages): a careful reader
-    finds every required column but 咨询投诉 and 人事信息, and every element but contact details."""
+    finds every required column but 人事信息 (咨询投诉 is its 网上信访/我要写信), and every
+    element but contact details."""
     text, _, _ = decode_html((REALPAGES / "www.yichun.gov.cn__home.html").read_bytes(), None)
     global URL
     saved, URL = URL, "https://www.yichun.gov.cn/"
@@ -207,7 +241,7 @@ def test_real_home_page_columns_and_elements() -> None:
         snap = snapshot_of(text, site_code="3609000002")
     finally:
         URL = saved
-    assert missing_columns(snap) == {"咨询投诉", "人事信息"}
+    assert missing_columns(snap) == {"人事信息"}
     assert set(missing_elements(snap)) == {"contact"}
 
 
@@ -257,9 +291,21 @@ def test_profiles_extend_and_cli_refuses_a_bad_one(tmp_path: Path) -> None:
     assert spot.name == "spotcheck2019" and spot.get("freshness.homepage_days") == 14
     bad = _write(tmp_path / "bad.toml", "[freshness]\nhomepage_days = 0\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "inspector.cli", "crawl", "--registry", "seeds/demo.csv", "--rules", str(bad)],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "inspector.cli",
+            "crawl",
+            "--registry",
+            "seeds/demo.csv",
+            "--rules",
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "bad.toml: [freshness.homepage_days] must be ≥ 1" in proc.stderr
 
@@ -291,7 +337,7 @@ class Broken(Check):
 @pytest_twisted.ensureDeferred
 async def test_a_check_outside_the_project_by_dotted_path_and_a_failing_one(
     server, sqlite_url, tmp_path, monkeypatch
-):  # noqa: ANN001
+):
     plugin_dir = tmp_path / "plugins"
     plugin_dir.mkdir()
     (plugin_dir / "province_checks.py").write_text(PLUGIN, encoding="utf-8")
@@ -309,16 +355,30 @@ async def test_a_check_outside_the_project_by_dotted_path_and_a_failing_one(
     # And from the command line, by --set, for a stored run.
     env = {**os.environ, "PYTHONPATH": str(plugin_dir)}
     proc = subprocess.run(
-        [sys.executable, "-m", "inspector.cli", "check", "--run", str(runs["basic"]), "--db", sqlite_url,
-         "--set", json.dumps({"province_checks.NoEnglishVersion": 900}).join(["INSPECTOR_CHECKS=", ""])],
-        capture_output=True, text=True, cwd=REPO, timeout=120, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "inspector.cli",
+            "check",
+            "--run",
+            str(runs["basic"]),
+            "--db",
+            sqlite_url,
+            "--set",
+            json.dumps({"province_checks.NoEnglishVersion": 900}).join(["INSPECTOR_CHECKS=", ""]),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "no_english_version" in proc.stdout
 
 
 @pytest_twisted.ensureDeferred
-async def test_crawl_records_missing_columns_and_elements(server, sqlite_url):  # noqa: ANN001
+async def test_crawl_records_missing_columns_and_elements(server, sqlite_url):
     html = home_html(("规划计划",), ("县长信箱",), ("police_record",))
     home = server.add_site("mandatory", {"/": html, "*": "<html><body><p>栏目页</p></body></html>"})
     runs = await crawl(
@@ -337,3 +397,27 @@ async def test_crawl_records_missing_columns_and_elements(server, sqlite_url):  
         if f.check == "missing_element" and f.detail["where"] == "home"
     }
     assert homes == {"police_record"}
+
+
+def test_elements_written_by_unread_scripts_are_not_missing() -> None:
+    html = (
+        home_html(drop_elements=tuple(FOOTER))
+        .replace("</body>", '<script src="/js/home_bottom.js"></script></body>')
+        .replace("<p>主办：演示县人民政府办公室</p>", "")
+    )
+    snap = snapshot_of(html)
+    assert snap.home.elements["icp"]["written_by"] == [URL + "js/home_bottom.js"]
+    assert set(missing_elements(snap)) == {"search"}  # the header's search box is not scripted
+
+
+def test_inner_pages_are_content_pages_of_the_site() -> None:
+    from dataclasses import replace
+
+    bad = home_html(drop_elements=("icp",))
+    snap = snapshot_of(home_html(), inner=[bad, home_html()])
+    snap.pages = [
+        snap.pages[0],
+        replace(snap.pages[1], kind="other"),
+        replace(snap.pages[2], kind="article"),
+    ]
+    assert missing_elements(snap) == {}  # the utility page is not one of the site's content pages

@@ -66,7 +66,7 @@ def downgrade() -> None:
 
 
 @pytest.fixture
-def newer_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def newer_scripts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Point the inspector at a copy of its migrations with one more revision (`NEXT`)."""
 
     def install(source: str = MIGRATION_0002) -> Path:
@@ -92,7 +92,7 @@ def test_fresh_database_is_upgraded_to_head(db_url: str) -> None:
     assert schema_version(engine) is None
     ensure_schema(engine)
     assert schema_version(engine) == SCHEMA_VERSION
-    assert TABLES <= set(inspect(engine).get_table_names())
+    assert set(inspect(engine).get_table_names()) >= TABLES
     ensure_schema(engine)  # at head: nothing to do, no error
 
 
@@ -115,7 +115,7 @@ def test_migrated_schema_is_exactly_the_models(db_url: str) -> None:
     )
 
 
-def test_old_database_is_refused_then_upgraded(db_url: str, newer_scripts) -> None:  # noqa: ANN001
+def test_old_database_is_refused_then_upgraded(db_url: str, newer_scripts) -> None:
     engine = get_engine(db_url)
     ensure_schema(engine)  # at the shipped head
     newer_scripts()  # this inspector now needs NEXT
@@ -136,7 +136,7 @@ def test_old_database_is_refused_then_upgraded(db_url: str, newer_scripts) -> No
     assert "region" in {c["name"] for c in inspect(engine).get_columns("probe")}
 
 
-def test_the_crawl_refuses_an_old_database(db_url: str, newer_scripts, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_crawl_refuses_an_old_database(db_url: str, newer_scripts, tmp_path: Path) -> None:
     """`inspector crawl` stops before fetching anything and names the command to run."""
     from inspector.cli import main
 
@@ -158,7 +158,7 @@ def test_database_of_a_newer_inspector_is_refused(db_url: str) -> None:
     ensure_schema(engine)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
-    with pytest.raises(SchemaError, match="does not know .*upgrade the inspector"):
+    with pytest.raises(SchemaError, match=r"does not know .*upgrade the inspector"):
         ensure_schema(engine)
 
 
@@ -173,7 +173,7 @@ def test_tables_without_revision_are_refused_and_stamped_by_upgrade(db_url: str)
         conn.execute(text("ALTER TABLE target DROP COLUMN note_params"))
         conn.execute(text("CREATE TABLE inspector_meta (key VARCHAR(50) PRIMARY KEY, value TEXT)"))
         conn.execute(text("INSERT INTO inspector_meta VALUES ('schema_version', '0001')"))
-    with pytest.raises(SchemaError, match="no schema revision .*inspector db upgrade"):
+    with pytest.raises(SchemaError, match=r"no schema revision .*inspector db upgrade"):
         ensure_schema(engine)
     result = CliRunner().invoke(db, ["upgrade", "--db", db_url])
     assert result.exit_code == 0, result.output
@@ -187,7 +187,7 @@ def test_without_create_a_fresh_database_is_refused(db_url: str) -> None:
         ensure_schema(get_engine(db_url), create=False)
 
 
-def test_a_failing_migration_leaves_nothing_half_done(db_url: str, newer_scripts) -> None:  # noqa: ANN001
+def test_a_failing_migration_leaves_nothing_half_done(db_url: str, newer_scripts) -> None:
     newer_scripts(MIGRATION_0002_BROKEN)
     engine = get_engine(db_url)
     with pytest.raises(RuntimeError, match="fails on purpose"):

@@ -51,12 +51,24 @@ def add_run(
 ) -> int:
     """A run with `rows` pages, targets, links, columns and findings, as a crawl would store."""
     run = RunRow(
-        site_id=site_id, batch=batch, as_of=date(2026, 11, 1), rules="census2015", started_at=utcnow(),
-        finished_at=None if status in ("running", "interrupted") else utcnow(), status=status,
-        finish_reason="", bounds_tripped={}, stats={}, home_evidence={}, check_errors={},
-        verdict_detail={"deducted": 20}, score=score, verdict="pass" if score else None,
-        pages_crawled=rows, targets_checked=rows,
-    )  # fmt: skip
+        site_id=site_id,
+        batch=batch,
+        as_of=date(2026, 11, 1),
+        rules="census2015",
+        started_at=utcnow(),
+        finished_at=None if status in ("running", "interrupted") else utcnow(),
+        status=status,
+        finish_reason="",
+        bounds_tripped={},
+        stats={},
+        home_evidence={},
+        check_errors={},
+        verdict_detail={"deducted": 20},
+        score=score,
+        verdict="pass" if score else None,
+        pages_crawled=rows,
+        targets_checked=rows,
+    )
     s.add(run)
     s.flush()
     for i in range(rows):
@@ -67,10 +79,15 @@ def add_run(
         s.add(ColumnRow(run_id=run.id, name=f"栏目{i}", url=url))
         s.add(
             FindingRow(
-                run_id=run.id, site_id=site_id, check="broken_link", severity="minor", url=url + "#x",
-                detail={"reason": "http_404"}, identity=f"broken_link|{site_id}|{i}",
+                run_id=run.id,
+                site_id=site_id,
+                check="broken_link",
+                severity="minor",
+                url=url + "#x",
+                detail={"reason": "http_404"},
+                identity=f"broken_link|{site_id}|{i}",
             )
-        )  # fmt: skip
+        )
     s.commit()
     return run.id
 
@@ -294,9 +311,10 @@ def test_nightly_resumes_a_cut_batch(db_url: str, tmp_path: Path) -> None:
             # Nothing twice: pages of each new run are unique, and there is one run per site
             # that is not abandoned.
             live = s.execute(
-                select(RunRow.site_id, func.count()).where(RunRow.batch == batch, RunRow.status != "abandoned")
+                select(RunRow.site_id, func.count())
+                .where(RunRow.batch == batch, RunRow.status != "abandoned")
                 .group_by(RunRow.site_id)
-            ).all()  # fmt: skip
+            ).all()
             assert all(n == 1 for _, n in live) and len(live) == 7
         per_site = row_counts(db_url)
         assert per_site["siteb"]["page"] == 9 and per_site["sitec"]["page"] == 13

@@ -269,7 +269,7 @@ def page_url(rel: str) -> str:
     return FAKE + rel
 
 
-def _parse(path: Path):  # noqa: ANN202 - lxml document
+def _parse(path: Path):
     return parse_html(decode_html(path.read_bytes(), None)[0])
 
 

@@ -19,7 +19,7 @@ def max_in_flight(arrivals: list[float], duration: float) -> int:
 
 
 @pytest_twisted.ensureDeferred
-async def test_site_concurrency_holds_under_a_burst(server, sqlite_url):  # noqa: ANN001
+async def test_site_concurrency_holds_under_a_burst(server, sqlite_url):
     pages = {"/": "".join(f'<a href="p{i}.html">第{i}页</a>' for i in range(12))}
     pages |= {
         f"/p{i}.html": {"body": "<html><body>x</body></html>", "delay": DELAY} for i in range(12)
@@ -34,7 +34,7 @@ async def test_site_concurrency_holds_under_a_burst(server, sqlite_url):  # noqa
 
 
 @pytest_twisted.ensureDeferred
-async def test_registry_concurrency_overrides_the_setting(server, sqlite_url):  # noqa: ANN001
+async def test_registry_concurrency_overrides_the_setting(server, sqlite_url):
     pages = {"/": "".join(f'<a href="q{i}.html">第{i}页</a>' for i in range(9))}
     pages |= {
         f"/q{i}.html": {"body": "<html><body>x</body></html>", "delay": DELAY} for i in range(9)

@@ -100,7 +100,7 @@ def test_probe_stores_one_sample_per_site(
         "merged",
         "stillon",
         "olddept",
-    }  # fmt: skip - never the exception site
+    }  # never the exception site
     outcome = {sid: r.outcome for sid, r in rows.items()}
     assert outcome == {
         "good": "ok",
@@ -139,10 +139,23 @@ def test_probe_selection_options(
     a, b = servers
     reg = registry(tmp_path / "sites.csv", a, b)
     active = run(
-        ops_command("probe", "--registry", str(reg), "--db", sqlite_url, "--active-only", "--site", "good",
-                    "--site", "stillon", "--site", "county", *TIMEOUT_SETTINGS),
+        ops_command(
+            "probe",
+            "--registry",
+            str(reg),
+            "--db",
+            sqlite_url,
+            "--active-only",
+            "--site",
+            "good",
+            "--site",
+            "stillon",
+            "--site",
+            "county",
+            *TIMEOUT_SETTINGS,
+        ),
         cwd=tmp_path,
-    )  # fmt: skip
+    )
     assert active.returncode == 0, active.stderr[-2000:]
     assert set(samples(sqlite_url)) == {"good", "county"}
     closed = run(
@@ -172,8 +185,19 @@ def test_scrapy_crawl_probe_from_the_project_root(
     a, b = servers
     reg = registry(tmp_path / "sites.csv", a, b)
     env = {**os.environ, "INSPECTOR_DB_URL": sqlite_url, "PYTHONPATH": str(REPO)}
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "probe", "-a", f"registry={reg}", "-a", "site_id=merged",
-           "-s", "DOWNLOAD_TIMEOUT=1"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "probe",
+        "-a",
+        f"registry={reg}",
+        "-a",
+        "site_id=merged",
+        "-s",
+        "DOWNLOAD_TIMEOUT=1",
+    ]
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     rows = samples(sqlite_url)
@@ -193,10 +217,22 @@ def test_probe_samples_feed_the_availability_check(
     a, b = servers
     reg = registry(tmp_path / "sites.csv", a, b)
     done = run(
-        ops_command("probe", "--registry", str(reg), "--db", sqlite_url, "--site", "stillon", "--site", "merged",
-                    "--site", "refused", *TIMEOUT_SETTINGS),
+        ops_command(
+            "probe",
+            "--registry",
+            str(reg),
+            "--db",
+            sqlite_url,
+            "--site",
+            "stillon",
+            "--site",
+            "merged",
+            "--site",
+            "refused",
+            *TIMEOUT_SETTINGS,
+        ),
         cwd=tmp_path,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     sites = [s for s in load_registry(reg) if s.site_id in ("stillon", "merged", "refused")]
     config = CheckConfig(

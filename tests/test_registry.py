@@ -78,8 +78,11 @@ def test_cli_exit_code_2_and_message(tmp_path: Path) -> None:
     for command in ("sites", "crawl"):
         proc = subprocess.run(
             [sys.executable, "-m", "inspector.cli", command, "--registry", str(bad)],
-            capture_output=True, text=True, cwd=REPO, timeout=60,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
         assert proc.returncode == 2, proc.stderr
         assert "line 3: duplicate site_id 'a'" in proc.stderr
 
@@ -87,7 +90,10 @@ def test_cli_exit_code_2_and_message(tmp_path: Path) -> None:
 def test_cli_sites_lists_the_demo_registry() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "sites", "--registry", "seeds/demo.csv"],
-        capture_output=True, text=True, cwd=REPO, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "demo" in proc.stdout and "active" in proc.stdout

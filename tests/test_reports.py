@@ -90,7 +90,7 @@ def test_site_report_evidence_in_plain_chinese(province) -> None:
     assert KNOWN_ANCHOR in body
     assert doc.xpath(f"//a[@href='{KNOWN_BROKEN}']")
     # 37 source pages: the first five are listed, the rest counted.
-    slow = [row for row in group.xpath(".//tr") if "partner.example.org/slow" in text_of(row)][0]
+    slow = next(row for row in group.xpath(".//tr") if "partner.example.org/slow" in text_of(row))
     assert len(slow.xpath(".//div[@class='sources']/a")) == 5
     assert "等另外32个页面" in text_of(slow)
     # The home page's links come first, then one part per reason.
@@ -118,14 +118,14 @@ def test_site_report_evidence_in_plain_chinese(province) -> None:
 def test_site_report_tracking_and_trend(province) -> None:
     _, _, index = province
     doc = parse(index.parent / "sites" / "demo-portal.html")
-    known = [
+    known = next(
         row for row in doc.xpath("//table[@class='problems']//tr") if KNOWN_BROKEN in text_of(row)
-    ][0]
+    )
     state = text_of(known.xpath(".//td[@class='state']")[0])
     assert "未整改（2025-10-01起，已45天）" in state and "已超期" in state and "2025-10-31" in state
-    new = [
+    new = next(
         row for row in doc.xpath("//table[@class='problems']//tr") if "soft.html" in text_of(row)
-    ][0]
+    )
     assert "新发现" in text_of(new)
     summary = text_of(doc.get_element_by_id("tracking-summary"))
     assert "未整改1项（其中超期1项）" in summary and "已整改1项" in summary
@@ -281,7 +281,7 @@ def test_hostile_text_is_escaped(tmp_path: Path) -> None:
         (None, False),
     ],
 )
-def test_safe_href(url, ok: bool) -> None:  # noqa: ANN001
+def test_safe_href(url, ok: bool) -> None:
     assert (safe_href(url) is not None) is ok
 
 

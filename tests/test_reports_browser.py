@@ -73,11 +73,11 @@ class BrowserThread:
                     fn, box, done = job
                     try:
                         box["value"] = fn(browser)
-                    except BaseException as exc:  # re-raised in the test's thread
+                    except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
                         box["error"] = exc
                     done.set()
                 browser.close()
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
             self._error = exc
             self._ready.set()
 

@@ -20,8 +20,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest_twisted.ensureDeferred
 async def test_demo_reports_in_the_browser(
-    browser: BrowserThread, demo_server, tmp_path: Path
-) -> None:  # noqa: ANN001, F811
+    browser: BrowserThread,  # noqa: F811 - the fixture imported above
+    demo_server,
+    tmp_path: Path,
+) -> None:
     db = f"sqlite:///{tmp_path / 'demo.db'}"
     # The demo registry (one active portal, one closed site, one exception) on this server's port.
     sites = [
@@ -75,8 +77,10 @@ HOSTILE_HOME = """<html><head><meta charset="utf-8"><title>首页<script>window.
 
 @pytest_twisted.ensureDeferred
 async def test_crawled_script_payloads_never_execute_in_reports(
-    browser: BrowserThread, server, tmp_path: Path
-) -> None:  # noqa: ANN001, F811
+    browser: BrowserThread,  # noqa: F811 - the fixture imported above
+    server,
+    tmp_path: Path,
+) -> None:
     home = server.add_site(
         "xss",
         {"/": HOSTILE_HOME, "/col/index.html": "<html><title></title><body>暂无信息</body></html>"},

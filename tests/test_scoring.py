@@ -260,7 +260,7 @@ def test_extending_profile_changes_the_pass_mark(tmp_path: Path) -> None:
     assert score_run(snapshot(), [link(1, home=True)], strict)[:2] == (99.0, "fail")
 
 
-def _broken(mutate) -> RulesProfile:  # noqa: ANN001
+def _broken(mutate) -> RulesProfile:
     scoring = copy.deepcopy(DEFAULT_SCORING)
     mutate(scoring)
     return profile_with(scoring)
@@ -305,7 +305,7 @@ def _broken(mutate) -> RulesProfile:  # noqa: ANN001
         (lambda s: s["deductions"].update(oops=3), "scoring.deductions.oops"),
     ],
 )
-def test_malformed_scoring_is_refused_with_the_key(mutate, key: str) -> None:  # noqa: ANN001
+def test_malformed_scoring_is_refused_with_the_key(mutate, key: str) -> None:
     profile = _broken(mutate)
     with pytest.raises(ProfileError) as info:
         validate_scoring(profile)

@@ -67,7 +67,7 @@ def request(
 
 def test_reports_ports(srv: ServerProcess) -> None:
     assert srv.running and srv.port > 0 and srv.dead_port > 0 and srv.port != srv.dead_port
-    status, headers, body = request(srv, "/")
+    status, _headers, body = request(srv, "/")
     assert status == 200 and b"/redirect-loop/a" in body
     with pytest.raises(ConnectionRefusedError):
         request(srv.dead_port, "/")
@@ -204,9 +204,9 @@ def test_add_site_after_start_and_reload(srv: ServerProcess) -> None:
         },
     )
     assert url == srv.site_url("t1")
-    status, _, body = request(srv, "/site/t1/")
+    _, _, body = request(srv, "/site/t1/")
     assert body == f'<a href="{srv.base_url}/site/t1/a.html">a</a>'.encode()
-    status, headers, body = request(srv, "/site/t1/a.html")
+    _status, headers, body = request(srv, "/site/t1/a.html")
     assert body.decode("gbk") == "<p>甲</p>" and headers["x-test"] == str(srv.port)
     assert request(srv, "/site/t1/list?page=2")[2] == b"<p>page two</p>"
     assert request(srv, "/site/t1/list")[2] == "<p>页面不存在</p>".encode()  # catch-all

@@ -25,7 +25,7 @@ VOLATILE = {"generated_at", "run_id", "started_at", "finished_at"}
 def _stable(data: dict) -> dict:
     """The export without ids and timestamps, for comparing two databases."""
 
-    def clean(value):  # noqa: ANN001, ANN202
+    def clean(value):
         if isinstance(value, dict):
             return {k: clean(v) for k, v in value.items() if k not in VOLATILE}
         if isinstance(value, list):
@@ -36,7 +36,7 @@ def _stable(data: dict) -> dict:
 
 
 @pytest_twisted.ensureDeferred
-async def test_crawl_stores_the_same_on_sqlite_and_postgresql(server, sqlite_url, pg_url):  # noqa: ANN001
+async def test_crawl_stores_the_same_on_sqlite_and_postgresql(server, sqlite_url, pg_url):
     home = server.site_url("basic", "/")
     exports = []
     for url in (sqlite_url, pg_url):
@@ -57,13 +57,20 @@ async def test_crawl_stores_the_same_on_sqlite_and_postgresql(server, sqlite_url
     assert {f["detail"]["reason"] for f in broken} == {"http_404", "connection_refused"}
 
 
-def test_upsert_is_idempotent_on_both_dialects(db_url):  # noqa: ANN001
+def test_upsert_is_idempotent_on_both_dialects(db_url):
     from inspector.store.db import ensure_schema
 
     engine = get_engine(db_url)
     ensure_schema(engine)
-    row = {"site_id": "x", "name": "甲", "url": "http://a.gov.cn/", "kind": "portal", "status": "active",
-           "organizer": "", "site_code": ""}  # fmt: skip
+    row = {
+        "site_id": "x",
+        "name": "甲",
+        "url": "http://a.gov.cn/",
+        "kind": "portal",
+        "status": "active",
+        "organizer": "",
+        "site_code": "",
+    }
     with open_session(db_url) as s:
         upsert(s, SiteRow, [row], ["site_id"])
         upsert(s, SiteRow, [{**row, "name": "乙"}], ["site_id"])
@@ -72,7 +79,7 @@ def test_upsert_is_idempotent_on_both_dialects(db_url):  # noqa: ANN001
 
 
 @pytest_twisted.ensureDeferred
-async def test_check_rerun_replaces_findings_without_duplicates(server, sqlite_url):  # noqa: ANN001
+async def test_check_rerun_replaces_findings_without_duplicates(server, sqlite_url):
     runs = await crawl([site("basic", server.site_url("basic", "/"))], sqlite_url)
     run_id = runs["basic"]
 
@@ -86,38 +93,73 @@ async def test_check_rerun_replaces_findings_without_duplicates(server, sqlite_u
     assert before > 0
     proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "check", "--run", str(run_id), "--db", sqlite_url],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "broken_link" in proc.stdout
     assert count() == before
     # Disabling a check through settings, as Scrapy does with None, removes its findings.
     proc = subprocess.run(
-        [sys.executable, "-m", "inspector.cli", "check", "--run", str(run_id), "--db", sqlite_url,
-         "--set", 'INSPECTOR_CHECKS={"checks.links.BrokenLinks": null}'],
-        capture_output=True, text=True, cwd=REPO, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "inspector.cli",
+            "check",
+            "--run",
+            str(run_id),
+            "--db",
+            sqlite_url,
+            "--set",
+            'INSPECTOR_CHECKS={"checks.links.BrokenLinks": null}',
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     with open_session(sqlite_url) as s:
         checks = set(s.scalars(select(FindingRow.check).where(FindingRow.run_id == run_id)))
     assert "broken_link" not in checks
 
 
-def test_export_json_schema(server, sqlite_url, tmp_path):  # noqa: ANN001
+def test_export_json_schema(server, sqlite_url, tmp_path):
     """The documented export keys, via the real `scrapy crawl` and `inspector export` commands."""
     home = server.site_url("basic", "/")
     env = {**os.environ, "INSPECTOR_DB_URL": sqlite_url}
     proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={home}", "-s", "LOG_LEVEL=WARNING",
-         "-s", "DOWNLOAD_TIMEOUT=3"],
-        capture_output=True, text=True, cwd=REPO, timeout=180, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "site",
+            "-a",
+            f"url={home}",
+            "-s",
+            "LOG_LEVEL=WARNING",
+            "-s",
+            "DOWNLOAD_TIMEOUT=3",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=180,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = tmp_path / "export.json"
     proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "export", "--format", "json", "--out", str(out)],
-        capture_output=True, text=True, cwd=REPO, timeout=120, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert {"generated_at", "as_of", "sites"} <= set(data)
@@ -146,8 +188,11 @@ def test_export_json_schema(server, sqlite_url, tmp_path):  # noqa: ANN001
         assert isinstance(f["detail"]["on_home_page"], bool)
     csv_proc = subprocess.run(
         [sys.executable, "-m", "inspector.cli", "export", "--format", "csv"],
-        capture_output=True, cwd=REPO, timeout=120, env=env,
-    )  # fmt: skip
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+        env=env,
+    )
     assert csv_proc.returncode == 0
     assert csv_proc.stdout.startswith("\ufeff".encode())
     assert "broken_link" in csv_proc.stdout.decode("utf-8")
@@ -163,7 +208,7 @@ def _slow_site(n: int) -> dict:
     return pages
 
 
-def test_kill_mid_crawl_loses_at_most_the_last_batch(server, tmp_path: Path):  # noqa: ANN001
+def test_kill_mid_crawl_loses_at_most_the_last_batch(server, tmp_path: Path):
     """SIGKILL during a crawl: what was flushed stays, the run is left unfinished, not complete.
 
     Scrapy logs every item that went through the pipeline ("Scraped from …" at DEBUG); the
@@ -175,11 +220,29 @@ def test_kill_mid_crawl_loses_at_most_the_last_batch(server, tmp_path: Path):  #
     log = tmp_path / "crawl.log"
     with log.open("wb") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={home}", "-s", f"INSPECTOR_DB_URL={db}",
-             "-s", f"INSPECTOR_BATCH_SIZE={batch}", "-s", "INSPECTOR_FLUSH_SECONDS=60", "-s", "LOG_LEVEL=DEBUG",
-             "-s", "INSPECTOR_SITE_CONCURRENCY=4"],
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=err,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "site",
+                "-a",
+                f"url={home}",
+                "-s",
+                f"INSPECTOR_DB_URL={db}",
+                "-s",
+                f"INSPECTOR_BATCH_SIZE={batch}",
+                "-s",
+                "INSPECTOR_FLUSH_SECONDS=60",
+                "-s",
+                "LOG_LEVEL=DEBUG",
+                "-s",
+                "INSPECTOR_SITE_CONCURRENCY=4",
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and log.read_bytes().count(b"PageItem(") < 100:
             time.sleep(0.05)
@@ -202,7 +265,7 @@ def test_kill_mid_crawl_loses_at_most_the_last_batch(server, tmp_path: Path):  #
 
 
 @pytest.mark.parametrize("naming", ["argument", "setting"])
-def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path, naming: str) -> None:  # noqa: ANN001
+def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path, naming: str) -> None:
     registry = tmp_path / "sites.csv"
     registry.write_text(
         "site_id,name,url,kind,status,organizer,site_code\n"
@@ -212,11 +275,29 @@ def test_scrapy_crawl_a_registered_site_by_id(server, tmp_path: Path, naming: st
     )
     db = f"sqlite:///{tmp_path / 'one.db'}"
     proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "site", "-a", "site_id=basic",
-         *(["-a", f"registry={registry}"] if naming == "argument" else ["-s", f"INSPECTOR_REGISTRY={registry}"]),
-         "-s", f"INSPECTOR_DB_URL={db}", "-s", "LOG_LEVEL=WARNING"],
-        capture_output=True, text=True, cwd=REPO, timeout=180,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "site",
+            "-a",
+            "site_id=basic",
+            *(
+                ["-a", f"registry={registry}"]
+                if naming == "argument"
+                else ["-s", f"INSPECTOR_REGISTRY={registry}"]
+            ),
+            "-s",
+            f"INSPECTOR_DB_URL={db}",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     with open_session(db) as s:
         runs = s.scalars(select(RunRow)).all()

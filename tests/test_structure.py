@@ -1,4 +1,4 @@
-"""Columns, list-page facts and footer elements on small synthetic pages (inspector.crawl.structure)."""
+"""Columns, list-page facts and footer elements on small synthetic pages (inspector.crawl.columns)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from inspector.crawl.structure import (
+from inspector.crawl.columns import (
     DEFAULT_COLUMN_RULES,
-    DEFAULT_ELEMENT_PATTERNS,
     ColumnRules,
     categorise,
     discover_columns,
-    discover_sitemap_columns,
-    find_footer_elements,
-    find_sitemap_url,
-    list_page_facts,
     normalise_name,
 )
+from inspector.crawl.footer import DEFAULT_ELEMENT_PATTERNS, find_footer_elements
+from inspector.crawl.listpage import list_page_facts
+from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
 
 PROFILE = Path(__file__).resolve().parents[1] / "checks" / "rules" / "census2015.toml"
 CATEGORIES = {
@@ -107,11 +105,19 @@ def test_links_that_are_not_columns_are_ignored(columns):
 
 def test_scope_treats_www_and_bare_host_alike(columns):
     assert columns["https://example.gov.cn/zwfw/"].external is False
-    assert columns["http://www.province.gov.cn/"].external is True
-    scoped = discover_columns(
-        HOME, BASE, CATEGORIES, scope_hosts={"example.gov.cn", "province.gov.cn"}
-    )
-    assert all(not c.external for c in scoped)
+    # A link to another host is a column only when its name says one (省政府网 does not).
+    assert "http://www.province.gov.cn/" not in columns
+    scoped = {
+        c.url: c
+        for c in discover_columns(
+            HOME, BASE, CATEGORIES, scope_hosts={"example.gov.cn", "province.gov.cn"}
+        )
+    }
+    assert scoped["http://www.province.gov.cn/"].external is False
+    assert all(not c.external for c in scoped.values())
+    provincial = HOME.replace("https://example.gov.cn/zwfw/", "http://www.province.gov.cn/zwfw/")
+    found = {c.url: c for c in discover_columns(provincial, BASE, CATEGORIES)}
+    assert found["http://www.province.gov.cn/zwfw/"].external is True  # 政务服务 elsewhere
 
 
 def test_deduplicated_by_url_first_source_wins(columns):
@@ -311,8 +317,6 @@ def test_column_rules_from_a_profile():
 
 def test_sitemap_of_sibling_blocks_lists_every_group() -> None:
     """Site maps are often one <dl class="map"> per group: every group counts, not the biggest."""
-    from inspector.crawl.structure import discover_sitemap_columns
-
     html = """<html><body><div class="main">
     <dl class="map"><dt><a href="/xxgk/">政府信息公开</a></dt><dd><a href="/xxgk/zn/">信息公开指南</a>
     <a href="/xxgk/ml/">信息公开目录</a><a href="/xxgk/nb/">信息公开年报</a></dd></dl>
@@ -324,3 +328,112 @@ def test_sitemap_of_sibling_blocks_lists_every_group() -> None:
     assert {"政府信息公开", "信息公开指南", "要闻动态", "互动交流", "征集调查"} <= set(by_name)
     assert by_name["要闻动态"].parent == "新闻中心" and by_name["要闻动态"].category == "news"
     assert by_name["征集调查"].parent == "互动交流"
+
+
+# --- what scripts write ----------------------------------------------------------------------
+
+
+def test_written_html_concatenates_literals_unescape_and_variables():
+    from inspector.crawl.extract.scripts import written_html
+
+    assert (
+        written_html("document.write('<a href=\"/x/\">'+'栏目'+'</a>');")
+        == '<a href="/x/">栏目</a>'
+    )
+    assert "_ideConac" in written_html(
+        "document.write(unescape(\"%3Cspan id='_ideConac' %3E%3C/span%3E\"));"
+    )
+    assert written_html("var d = '2023-10-11'; document.write(d.substring(5));") == "2023-10-11"
+    assert written_html('document.writeln("a\\"b"); // document.write(\'x\')') == 'a"b'
+    assert written_html("var n = 3; document.write(n + 1);") == ""
+
+
+def test_menus_written_by_script_are_columns():
+    html = """<html><body><div class="nav"><script>
+    document.write('<ul><li><a href="/zwgk/">政务公开</a></li>');
+    document.write('<li><a href="/hdjl/">互动交流</a></li></ul>');
+    </script></div></body></html>"""
+    assert {c.name for c in discover_columns(html, BASE, CATEGORIES)} == {"政务公开", "互动交流"}
+    external = 'document.write(\'<div class="menu"><a href="/rsxx/">人事信息</a></div>\');'
+    from inspector.crawl.extract.scripts import written_html
+
+    found = discover_columns(
+        "<html><body></body></html>", BASE, CATEGORIES, written=[written_html(external)]
+    )
+    assert [(c.name, c.category) for c in found] == [("人事信息", "personnel")]
+
+
+def test_select_jump_menus_and_friend_link_blocks_are_not_columns():
+    html = """<html><body><div class="main"><a href="/tzgg/">通知公告</a></div>
+    <div class="links"><h3>友情链接</h3><a href="/zwgk/bmdt/">部门动态</a><a href="/zwgk/xzdt/">乡镇动态</a>
+    <select onchange="location=this.value"><option value="/rsxx/">人事信息</option></select></div>
+    </body></html>"""
+    assert [c.name for c in discover_columns(html, BASE, CATEGORIES)] == ["通知公告"]
+
+
+def test_dated_list_items_are_articles_not_columns():
+    html = """<html><body><ul class="list">
+    <li><a href="/xw/a.html">通知公告</a><span>2025-11-20</span></li>
+    <li><a href="/xw/b.html">人事任免</a><span>[11-18]</span></li></ul></body></html>"""
+    assert discover_columns(html, BASE, CATEGORIES) == []
+
+
+def test_url_structure_gives_the_parent():
+    html = """<html><body><div class="menu"><a href="/zwgk/">政务公开</a></div>
+    <div class="box"><h3><a href="/zwgk/tzgg/index.html">通知公告</a></h3></div></body></html>"""
+    found = {c.name: c for c in discover_columns(html, BASE, CATEGORIES)}
+    assert found["通知公告"].parent == "政务公开"
+
+
+def test_breadcrumb_of_a_column_page():
+    from inspector.crawl.listpage import breadcrumb
+
+    html = "<html><body><div class='dqwz'>当前位置：<a href='/'>首页</a> &gt; <a href='/zwgk/'>政务公开</a> &gt; <a href='/zwgk/tzgg/'>通知公告</a></div></body></html>"
+    assert breadcrumb(html, BASE) == [
+        ("政务公开", BASE + "zwgk/"),
+        ("通知公告", BASE + "zwgk/tzgg/"),
+    ]
+    plain = "<html><body><p>您现在的位置：<a href='/'>首页</a>&gt;&gt;<a href='/xxgk/'>信息公开</a></p></body></html>"
+    assert breadcrumb(plain, BASE) == [("信息公开", BASE + "xxgk/")]
+
+
+# --- stable element sampling ---------------------------------------------------------------------
+
+
+def test_element_sample_is_the_same_whatever_the_crawl_order():
+    import random
+
+    from inspector.crawl.sampling import BottomK, SampleCandidate, choose_sample
+
+    pages = [SampleCandidate(f"{BASE}xw/{i}.html", "article", "style.css") for i in range(200)]
+    pages += [SampleCandidate(f"{BASE}lb/{i}/", "list", "style.css") for i in range(20)]
+    pages += [
+        SampleCandidate(f"{BASE}beian{i}.html", "article", "") for i in range(3)
+    ]  # badge pages
+    pages += [SampleCandidate(f"{BASE}jgzn/{i}.html", "other", "style.css") for i in range(30)]
+    expected = choose_sample(pages, 10)
+    assert len(expected) == 10 and not any("beian" in u or "jgzn" in u for u in expected)
+    for seed in range(5):
+        order = pages[:]
+        random.Random(seed).shuffle(order)
+        sketch = BottomK(10)
+        examined = {
+            p.url
+            for p in order
+            if p.kind in ("article", "list") and sketch.offer(p.url, p.template)
+        }
+        assert choose_sample(order, 10) == expected
+        assert set(expected) <= examined  # every final sample page was read when it arrived
+        assert list(sketch.kept("style.css")) == expected
+        assert len(examined) < 80  # and far fewer than all 220 content pages were read
+
+
+def test_template_key_is_the_stylesheets():
+    from inspector.crawl.extract.encoding import parse_html
+    from inspector.crawl.sampling import template_key
+
+    doc = parse_html(
+        "<html><head><link rel='stylesheet' href='/css/Main.css?v=3'><link rel='StyleSheet' href='/css/list.css'></head></html>"
+    )
+    assert template_key(doc) == "list.css,main.css"
+    assert template_key(parse_html("<html><body>备案信息</body></html>")) == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from scrapy import Request
 from scrapy.exceptions import (
@@ -22,7 +22,9 @@ from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from inspector.crawl.parking import parked_hint
 from inspector.crawl.scope import scope_key
+from inspector.crawl.state import ATTACHMENT_EXTENSIONS, url_extension
 from inspector.facts import TargetFacts
 from inspector.vocabulary import Note, NoteCode, Reason, TargetKind, http_reason
 
@@ -50,16 +52,18 @@ def request_outcome(request: Request, kind: str) -> TargetFacts:
 
 def response_outcome(response: Response, kind: str) -> TargetFacts:
     """The outcome of a response: status, reason class, final URL, type, size, redirects."""
+    request = response.request
+    assert request is not None  # Scrapy sets it on every response a callback gets
     headers = response.headers
     ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").strip().lower()
     size: int | None
-    if "download_stopped" in response.flags or response.request.method == "HEAD":
+    if "download_stopped" in response.flags or request.method == "HEAD":
         length = headers.get(b"Content-Length")
         size = int(length) if length is not None and length.isdigit() else None
     else:
         size = len(response.body)
     outcome = replace(
-        request_outcome(response.request, kind),
+        request_outcome(request, kind),
         status=response.status,
         reason=http_reason(response.status),
         final_url=response.url,
@@ -80,6 +84,23 @@ def noted(outcome: TargetFacts, note: Note, **changes: Any) -> TargetFacts:
         note_params=dict(note.params),
         **changes,
     )
+
+
+def wrong_thing(response: Response, kind: str, outcome: TargetFacts) -> TargetFacts:
+    """错链: the target opens, but is not what the link promises (an attachment that is an HTML
+    page or empty, an external domain that is parked or for sale)."""
+    url = response.meta["key"]
+    note = None
+    if kind == "resource" and url_extension(url) in ATTACHMENT_EXTENSIONS:
+        if "html" in outcome.content_type:
+            note = Note.of(NoteCode.ATTACHMENT_HTML)
+        elif outcome.size == 0:
+            note = Note.of(NoteCode.ATTACHMENT_EMPTY)
+    elif kind == "external" and outcome.method == "GET" and response.body:
+        hint = parked_hint(response.body, response.url)
+        if hint:
+            note = Note.of(NoteCode.PARKED_DOMAIN, hint=hint)
+    return outcome if note is None else noted(outcome, note, reason=Reason.ERROR_LINK)
 
 
 def invalid_outcome(url: str, why: str) -> TargetFacts:
@@ -109,7 +130,7 @@ def _is_tls(exc: BaseException) -> bool:
 
 def failure_reason(failure: Failure) -> tuple[str, str]:
     """(reason class, human-readable error) for a download failure."""
-    exc = failure.value
+    exc = cast(BaseException, failure.value)  # an errback's failure always holds one
     text = f"{type(exc).__name__}: {exc}"[:500]
     return exception_reason(exc), text
 
@@ -132,7 +153,11 @@ def exception_reason(exc: BaseException) -> str:
     if isinstance(exc, DownloadFailedError) and exc.__cause__ is not None:
         return exception_reason(exc.__cause__)
     if isinstance(exc, (ResponseFailed, ResponseNeverReceived)):
-        inner = [r.value for r in getattr(exc, "reasons", []) if isinstance(r, Failure)]
+        inner = [
+            r.value
+            for r in getattr(exc, "reasons", [])
+            if isinstance(r, Failure) and isinstance(r.value, BaseException)
+        ]
         if any(_is_tls(e) for e in inner):
             return "tls"
         if any(isinstance(e, net_error.TimeoutError) for e in inner):

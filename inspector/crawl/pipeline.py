@@ -31,7 +31,15 @@ from inspector.crawl.signals import site_judged
 from inspector.facts import ColumnFacts
 from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
-from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory, upsert
+from inspector.store.db import (
+    affected,
+    ensure_schema,
+    get_engine,
+    resolve_db_url,
+    session_factory,
+    table,
+    upsert,
+)
 from inspector.store.models import ColumnRow, LinkRow, PageRow, RunRow, TargetRow
 from inspector.store.rows import column_row, page_row, target_row
 from inspector.store.runs import start_runs
@@ -56,11 +64,13 @@ def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]
             PageRow.fingerprint.in_(fingerprints),
             PageRow.is_home.is_(False),
         )
-        marked += session.execute(
-            update(TargetRow)
-            .where(TargetRow.run_id == run_id, TargetRow.reason == "", TargetRow.url.in_(urls))
-            .values(reason=Reason.SOFT_404.value, **_note(NoteCode.SAME_AS_NOT_FOUND))
-        ).rowcount
+        marked += affected(
+            session.execute(
+                update(TargetRow)
+                .where(TargetRow.run_id == run_id, TargetRow.reason == "", TargetRow.url.in_(urls))
+                .values(reason=Reason.SOFT_404.value, **_note(NoteCode.SAME_AS_NOT_FOUND))
+            )
+        )
     home = next((p for p in probes if p.get("redirect_home")), None)
     if home:
         home_url = home["final_url"]
@@ -74,11 +84,13 @@ def classify_soft_404(session: Session, run_id: int, probes: list[dict[str, Any]
         ).all()
         ids = [i for i, url, redirects in rows if redirects and not same_page(url, home_url)]
         if ids:
-            marked += session.execute(
-                update(TargetRow)
-                .where(TargetRow.id.in_(ids))
-                .values(reason=Reason.SOFT_404.value, **_note(NoteCode.REDIRECTED_HOME))
-            ).rowcount
+            marked += affected(
+                session.execute(
+                    update(TargetRow)
+                    .where(TargetRow.id.in_(ids))
+                    .values(reason=Reason.SOFT_404.value, **_note(NoteCode.REDIRECTED_HOME))
+                )
+            )
     return marked
 
 
@@ -94,12 +106,12 @@ def store_columns(session: Session, run_id: int, columns: list[ColumnFacts]) -> 
     unjudged = [c.url for c in columns if c.item_count is None and not c.external]
     pages: dict[str, PageRow] = {}
     if unjudged:
-        for page in session.scalars(
+        for stored in session.scalars(
             select(PageRow).where(
                 PageRow.run_id == run_id, PageRow.url.in_(unjudged), PageRow.status < 300
             )
         ):
-            pages[page.url] = page
+            pages[stored.url] = stored
     rows = []
     for c in columns:
         row = column_row(run_id, c)
@@ -109,7 +121,7 @@ def store_columns(session: Session, run_id: int, columns: list[ColumnFacts]) -> 
             row["item_count"] = (page.facts or {}).get("items", 0)
         rows.append(row)
     if rows:
-        session.execute(ColumnRow.__table__.insert(), rows)
+        session.execute(table(ColumnRow).insert(), rows)
 
 
 # Column order of the link tuples the pipeline buffers: run_id, source_url, then PageItem.links.
@@ -125,6 +137,8 @@ def _insert_sql(engine: Any, table: Any, columns: tuple[str, ...]) -> str:
 
 
 class StoragePipeline:
+    crawler: Any  # set by from_crawler
+
     def __init__(self, settings: Any) -> None:
         self.settings = settings
         self.db_url = resolve_db_url(settings.get("INSPECTOR_DB_URL") or None)
@@ -134,9 +148,8 @@ class StoragePipeline:
         self.check_config = CheckConfig.from_settings(settings)
         self.pages: list[dict[str, Any]] = []
         self.targets: list[dict[str, Any]] = []
-        self.links: list[
-            tuple[Any, ...]
-        ] = []  # LINK_COLUMNS, written with the driver's executemany
+        # LINK_COLUMNS, written with the driver's executemany
+        self.links: list[tuple[Any, ...]] = []
         self.buffered = 0
         self.last_flush = time.monotonic()
         self.run_ids: dict[str, int] = {}
@@ -156,7 +169,7 @@ class StoragePipeline:
         self.engine = get_engine(self.db_url)
         ensure_schema(self.engine)
         self.Session = session_factory(self.engine)
-        self.link_sql = _insert_sql(self.engine, LinkRow.__table__, LINK_COLUMNS)
+        self.link_sql = _insert_sql(self.engine, table(LinkRow), LINK_COLUMNS)
         self.profile = load_profile(self.rules)
         validate_judging(self.profile, self.check_config)  # a bad profile stops the crawl now
         with self.Session() as s:
@@ -232,7 +245,7 @@ class StoragePipeline:
         site_id = done.site_id
         run_id = self.run_id(site_id)
         with self.Session() as s:
-            run = s.get(RunRow, run_id)
+            run = s.get_one(RunRow, run_id)
             run.pages_crawled = (
                 s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id))
                 or 0

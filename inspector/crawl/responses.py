@@ -1,14 +1,25 @@
-"""Reading a Scrapy response: its content type and charset, whether it is HTML, and what a
-robots.txt says (recorded, never obeyed)."""
+"""Reading a Scrapy response: its content type and charset, whether it is HTML, what a
+robots.txt says (recorded, never obeyed), what a site answers for a URL that cannot exist."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import Request
 from scrapy.http import Response
 
-from inspector.crawl.scope import scope_key
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.links import title_of
+from inspector.crawl.extract.page import fingerprint
+from inspector.crawl.scope import same_page, scope_key
+
+
+def request_of(response: Response) -> Request:
+    """The request a callback's response answers (Scrapy always sets it there)."""
+    request = response.request
+    assert request is not None
+    return request
 
 
 def content_type(response: Response) -> str:
@@ -56,3 +67,21 @@ def disallows_all(robots: str) -> bool:
         elif field_ == "disallow" and applies and value == "/":
             return True
     return False
+
+
+def not_found_facts(response: Response, home_url: str) -> dict[str, Any]:
+    """What the site answers for a URL that cannot exist (kept for the soft-404 check): status,
+    final URL, redirects, whether it went to the home page, and the page's fingerprint."""
+    meta = response.meta
+    facts: dict[str, Any] = {
+        "url": meta["key"],
+        "status": response.status,
+        "final_url": response.url,
+        "redirects": list(meta["chain"]),
+        "redirect_home": bool(meta["chain"]) and same_page(response.url, home_url),
+    }
+    if 200 <= response.status < 300 and looks_html(content_type(response), response.body):
+        text, _, _ = decode_html(response.body, header_charset(response))
+        doc = parse_html(text)
+        facts["fingerprint"] = fingerprint(doc, title_of(doc))
+    return facts

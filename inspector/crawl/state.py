@@ -30,14 +30,62 @@ from inspector.registry import Site
 
 # Attachments: a link to one of these that answers with an HTML page or nothing is an 错链.
 ATTACHMENT_EXTENSIONS = frozenset(
-    ".pdf .doc .docx .xls .xlsx .ppt .pptx .wps .et .dps .ofd .zip .rar .7z .txt .csv .ceb .caj".split()
+    [
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".wps",
+        ".et",
+        ".dps",
+        ".ofd",
+        ".zip",
+        ".rar",
+        ".7z",
+        ".txt",
+        ".csv",
+        ".ceb",
+        ".caj",
+    ]
 )
 # Internal links with these extensions are resources to check, never pages to parse.
 RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
-    (
-        ".gz .tar .jpg .jpeg .png .gif .bmp .webp .svg .ico .tif .tiff .mp3 .mp4 .avi .wmv .flv "
-        ".mov .swf .css .js .exe .apk .dmg .iso .xml .json .woff .woff2 .ttf .eot"
-    ).split()
+    [
+        ".gz",
+        ".tar",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".bmp",
+        ".webp",
+        ".svg",
+        ".ico",
+        ".tif",
+        ".tiff",
+        ".mp3",
+        ".mp4",
+        ".avi",
+        ".wmv",
+        ".flv",
+        ".mov",
+        ".swf",
+        ".css",
+        ".js",
+        ".exe",
+        ".apk",
+        ".dmg",
+        ".iso",
+        ".xml",
+        ".json",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".eot",
+    ]
 )
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
@@ -100,7 +148,7 @@ class HostQueue:
 
 OWN_META = (
     "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
-)  # fmt: skip
+)  # fmt: skip  # the meta keys of the table above, packed
 
 
 def own_meta(meta: dict[str, Any]) -> dict[str, Any]:

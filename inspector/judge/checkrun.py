@@ -27,6 +27,7 @@ from inspector.facts import Finding, Severity, SiteSnapshot
 from inspector.judge.scoring import score_run, validate_scoring
 from inspector.judge.tracking import validate_tracking
 from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.store.db import table
 from inspector.store.history import first_seen_dates
 from inspector.store.models import FindingRow, RunRow
 from inspector.store.snapshot import load_snapshot
@@ -38,7 +39,7 @@ class CheckLoadError(ValueError):
     """A check that cannot be used: the message says which and why, in one line."""
 
 
-class CheckFailed(Exception):
+class CheckYieldError(Exception):
     """What a check yielded breaks the contract (recorded on the run like an exception)."""
 
 
@@ -109,7 +110,7 @@ class CheckConfig:
                     logger.info("check %s disabled: %s", path, exc)
                 except ProfileError:
                     raise
-                except Exception as exc:  # a broken plugin must not stop the built-in checks
+                except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the built-in checks
                     errors[path] = f"cannot build: {type(exc).__name__}: {exc}"
                     logger.error("cannot build check %s: %s", path, exc)
             self._built[key] = (checks, errors)
@@ -155,7 +156,7 @@ def run_checks(
         name = f"{type(check).__module__}.{type(check).__qualname__}"
         try:
             findings.extend(validated(check.check_site(snapshot)))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one failing check is recorded; the others go on
             errors[name] = "".join(traceback.format_exception_only(exc)).strip()[:2000]
             logger.error("check %s failed on run %s: %s", name, snapshot.run_id, exc)
     return findings, errors
@@ -163,18 +164,18 @@ def run_checks(
 
 def validated(found: Iterable[Any]) -> list[Finding]:
     """All that one check yielded, when every value is a Finding with a real Severity;
-    CheckFailed (saying what is wrong) otherwise."""
+    CheckYieldError (saying what is wrong) otherwise."""
     result = []
     for value in found or ():
         if not isinstance(value, Finding):
-            raise CheckFailed(f"yielded {value!r}, not a Finding")
+            raise CheckYieldError(f"yielded {value!r}, not a Finding")
         if not isinstance(value.severity, Severity):
-            raise CheckFailed(
+            raise CheckYieldError(
                 f"yielded a Finding with severity {value.severity!r}: use Severity.VETO, "
                 "MAJOR, MINOR or INFO"
             )
         if not isinstance(value.check, str) or not value.check:
-            raise CheckFailed(f"yielded a Finding without a code: {value!r}")
+            raise CheckYieldError(f"yielded a Finding without a code: {value!r}")
         result.append(value)
     return result
 
@@ -213,7 +214,7 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
             }
         )
     if rows:
-        session.execute(FindingRow.__table__.insert(), rows)
+        session.execute(table(FindingRow).insert(), rows)
 
 
 def check_run(

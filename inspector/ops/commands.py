@@ -165,7 +165,7 @@ def db_upgrade(db_url: str | None) -> None:
     where = engine.url.render_as_string(hide_password=True)
     try:
         before, after = upgrade(engine)
-    except Exception as exc:  # say which database and why, not a bare traceback
+    except Exception as exc:  # noqa: BLE001 - say which database and why, not a traceback
         fail(f"cannot upgrade {where}: {type(exc).__name__}: {exc}", EXIT_INCOMPLETE)
     if before == after:
         click.echo(f"{where}: schema already at revision {after}")
@@ -262,10 +262,17 @@ def nightly(
     """
     day: date | None = as_of_or_fail(as_of)
     opts = NightlyOptions(
-        registry=registry, db_url=db_url, as_of=day, report_dir=report_dir, keep_runs=keep_runs,
-        keep_probe_days=keep_probe_days, log_dir=log_dir, lang=lang, rules=rules,
+        registry=registry,
+        db_url=db_url,
+        as_of=day,
+        report_dir=report_dir,
+        keep_runs=keep_runs,
+        keep_probe_days=keep_probe_days,
+        log_dir=log_dir,
+        lang=lang,
+        rules=rules,
         set_options=set_options,
-    )  # fmt: skip
+    )
     sys.exit(Nightly(opts).run())
 
 

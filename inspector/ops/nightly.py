@@ -141,12 +141,12 @@ class NightlyLock:
             self.handle = None
 
 
-class NightlyInterrupted(Exception):
+class NightlyInterruptedError(Exception):
     """SIGTERM outside the crawl (the crawl handles it itself: it finishes the current batch)."""
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
-    raise NightlyInterrupted(signal.Signals(signum).name)
+    raise NightlyInterruptedError(signal.Signals(signum).name)
 
 
 class ReadableLog(logging.Filter):
@@ -283,7 +283,7 @@ class Nightly:
             logger.info("holding the nightly lock (%s)", lock.where)
             engine_or_fail(db_url)  # refuses an old schema (exit 2); creates a fresh one
             code = self._steps(sites, settings, batch, as_of, resolve_db_url(db_url), log_path)
-        except NightlyInterrupted as exc:
+        except NightlyInterruptedError as exc:
             logger.error(
                 "nightly %s interrupted by %s: run the same command again to resume", batch, exc
             )
@@ -313,9 +313,9 @@ class Nightly:
         db_url: str,
         log_path: Path,
     ) -> int:
-        Session_ = session_factory(get_engine(db_url))
+        sessions = session_factory(get_engine(db_url))
         self.site_ids = [x.site_id for x in sites]
-        with Session_() as s:
+        with sessions() as s:
             plan = plan_resume(s, batch, sites)
         logger.info(
             "batch %s: %d sites done before, %d cut runs cleaned, %d to crawl",
@@ -331,37 +331,36 @@ class Nightly:
             self._probe_closed(len(closed), db_url, log_path, as_of)
 
         # 2. crawl (+ checks and score per site, in the crawl's pipeline)
-        if plan.to_crawl:
-            if not self._crawl(plan.to_crawl, settings, as_of, batch):
-                with Session_() as s:
-                    counts, missing = batch_status(s, batch, [x.site_id for x in sites])
-                logger.error(
-                    "crawl interrupted by a signal: %s; %d sites not done. Run the same command "
-                    "again to resume.",
-                    _counts(counts),
-                    len(missing),
-                )
-                return EXIT_INCOMPLETE
+        if plan.to_crawl and not self._crawl(plan.to_crawl, settings, as_of, batch):
+            with sessions() as s:
+                counts, missing = batch_status(s, batch, [x.site_id for x in sites])
+            logger.error(
+                "crawl interrupted by a signal: %s; %d sites not done. Run the same command "
+                "again to resume.",
+                _counts(counts),
+                len(missing),
+            )
+            return EXIT_INCOMPLETE
 
         # 3. check + score where a kill cut the checks short
-        with Session_() as s:
+        with sessions() as s:
             repaired = repair_checks(s, batch, CheckConfig.from_settings(settings))
         if repaired:
             # Runs without findings: clean sites, closed and skipped ones, or checks a kill cut.
             logger.info("checks run (again) on %d runs without findings", len(repaired))
 
-        with Session_() as s:
+        with sessions() as s:
             counts, missing = batch_status(s, batch, [x.site_id for x in sites])
         if missing:
             self.problems.append(f"{len(missing)} sites without a finished run")
             logger.error("%d sites have no finished run: %s", len(missing), ", ".join(missing[:20]))
 
         # 4. report
-        self._report(Session_, as_of)
+        self._report(sessions, as_of)
 
         # 5. prune
         try:
-            with Session_() as s:
+            with sessions() as s:
                 pruned = prune_runs(s, self.opts.keep_runs)
                 probes = prune_probes(s, self.opts.keep_probe_days)
             logger.info(
@@ -385,17 +384,30 @@ class Nightly:
         """In a child process: this process's reactor is kept for the crawl."""
         logger.info("probing %d closed sites", count)
         cmd = [
-            sys.executable, "-m", "inspector.ops.commands", "probe", "--registry", self.opts.registry,
-            "--closed-only", "--log-file", str(log_path), "--as-of", as_of.isoformat(),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "inspector.ops.commands",
+            "probe",
+            "--registry",
+            self.opts.registry,
+            "--closed-only",
+            "--log-file",
+            str(log_path),
+            "--as-of",
+            as_of.isoformat(),
+        ]
         for option in self.opts.set_options:
             cmd += ["--set", option]
         env = {**os.environ, "INSPECTOR_DB_URL": db_url}  # not on the command line: passwords
         try:
             done = subprocess.run(
-                cmd, env=env, capture_output=True, text=True, timeout=3600,
+                cmd,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=3600,
                 preexec_fn=_set_parent_death_signal if sys.platform.startswith("linux") else None,
-            )  # fmt: skip
+            )
         except subprocess.TimeoutExpired:
             self.problems.append("probe of closed sites timed out")
             logger.error("probe of closed sites did not finish within an hour")
@@ -426,16 +438,18 @@ class Nightly:
             signal.signal(signal.SIGINT, signal.default_int_handler)
         reason = result.stats.get("finish_reason", "")
         logger.info(
-            "crawl stopped (%s): %s responses, %s items stored", reason,
-            result.stats.get("response_received_count", 0), result.stats.get("item_scraped_count", 0),
-        )  # fmt: skip
+            "crawl stopped (%s): %s responses, %s items stored",
+            reason,
+            result.stats.get("response_received_count", 0),
+            result.stats.get("item_scraped_count", 0),
+        )
         return reason != "shutdown"
 
-    def _report(self, Session_: Any, as_of: date) -> None:
+    def _report(self, sessions: Any, as_of: date) -> None:
         out_dir = Path(self.opts.report_dir or Path("var") / "reports" / as_of.isoformat())
         try:
             # Only this registry's sites (the database may hold more).
-            with Session_() as s:
+            with sessions() as s:
                 render_reports(s, out_dir, self.opts.lang, site_ids=self.site_ids)
             logger.info("reports written to %s", out_dir)
         except Exception as exc:

@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 from inspector.crawl.items import ProbeItem
 from inspector.ops.progress import Progress
 from inspector.registry import Site
-from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory
+from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory, table
 from inspector.store.models import ProbeRow
 from inspector.store.runs import upsert_sites
 from inspector.vocabulary import ANSWERED
@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 class ProbePipeline:
     """Writes ProbeItems as `probe` rows, INSPECTOR_BATCH_SIZE at a time and on close."""
+
+    crawler: Any  # set by from_crawler
 
     def __init__(self, settings: Any) -> None:
         self.db_url = resolve_db_url(settings.get("INSPECTOR_DB_URL") or None)
@@ -76,7 +78,7 @@ class ProbePipeline:
         if not self.rows:
             return
         with self.Session() as s:
-            s.execute(ProbeRow.__table__.insert(), self.rows)
+            s.execute(table(ProbeRow).insert(), self.rows)
             s.commit()
         self.stored += len(self.rows)
         self.rows = []

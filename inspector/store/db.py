@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import CursorResult, Engine, Result, Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.store.models import Base
@@ -182,13 +183,14 @@ def upsert(
     if not rows:
         return
     dialect = session.get_bind().dialect.name
+    insert: Any
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        insert = postgresql.insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        insert = sqlite.insert
     else:  # pragma: no cover - other dialects are not supported for writing
         raise SchemaError(f"unsupported database dialect {dialect}")
-    stmt = insert(model.__table__)  # Core, not the ORM bulk path: no per-row ORM bookkeeping
+    stmt = insert(table(model))  # Core, not the ORM bulk path: no per-row ORM bookkeeping
     keys = list(keys)
     update = list(update) if update is not None else [c for c in rows[0] if c not in keys]
     if update:
@@ -198,3 +200,13 @@ def upsert(
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     session.execute(stmt, list(rows))
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a model (inserts of many plain rows go through it, not the ORM)."""
+    return cast(Table, model.__table__)
+
+
+def affected(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE changed."""
+    return cast("CursorResult[Any]", result).rowcount or 0

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from inspector import clock
+from inspector.store.db import affected
 from inspector.store.models import ColumnRow, LinkRow, PageRow, ProbeRow, RunRow, TargetRow
 
 
@@ -44,7 +45,7 @@ def prune_runs(session: Session, keep_runs: int, *, chunk: int = 200) -> PruneRe
             continue
         ids = [r.id for r in runs]
         for model in (LinkRow, PageRow, TargetRow, ColumnRow):
-            deleted = session.execute(delete(model).where(model.run_id.in_(ids))).rowcount or 0
+            deleted = affected(session.execute(delete(model).where(model.run_id.in_(ids))))
             result.rows[model.__tablename__] = result.rows.get(model.__tablename__, 0) + deleted
         for r in runs:
             r.stats = {**(r.stats or {}), "pruned_at": now}
@@ -56,6 +57,6 @@ def prune_runs(session: Session, keep_runs: int, *, chunk: int = 200) -> PruneRe
 def prune_probes(session: Session, keep_days: int) -> int:
     """Delete probe samples older than `keep_days` (the availability window needs 7)."""
     cutoff = clock.now() - timedelta(days=keep_days)
-    deleted = session.execute(delete(ProbeRow).where(ProbeRow.at < cutoff)).rowcount or 0
+    deleted = affected(session.execute(delete(ProbeRow).where(ProbeRow.at < cutoff)))
     session.commit()
     return deleted

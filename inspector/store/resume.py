@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from inspector import clock
 from inspector.registry import Site
+from inspector.store.db import affected
 from inspector.store.models import ColumnRow, FindingRow, LinkRow, PageRow, RunRow, TargetRow
 
 logger = logging.getLogger(__name__)
@@ -74,8 +75,9 @@ def delete_run_data(session: Session, run_id: int) -> dict[str, int]:
     """Delete what one run stored (pages, targets, links, columns, findings); counts per table."""
     counts = {}
     for model in RUN_DATA:
-        result = session.execute(delete(model).where(model.run_id == run_id))
-        counts[model.__tablename__] = result.rowcount or 0
+        counts[model.__tablename__] = affected(
+            session.execute(delete(model).where(model.run_id == run_id))
+        )
     return counts
 
 

@@ -20,17 +20,18 @@ def site_of(row: SiteRow) -> Site:
     return Site(row.site_id, row.name, row.url, row.kind, row.status, row.organizer, row.site_code)
 
 
-_PAGE_COLUMNS = (
-    PageRow.url, PageRow.final_url, PageRow.status, PageRow.content_type, PageRow.size,
-    PageRow.depth, PageRow.title, PageRow.elapsed_ms, PageRow.is_home, PageRow.kind,
-    PageRow.pub_date, PageRow.newest_item_date, PageRow.meta_date, PageRow.encoding_declared,
-    PageRow.encoding_used, PageRow.not_found_hint, PageRow.fingerprint,
-)  # fmt: skip
-_TARGET_COLUMNS = (
-    TargetRow.url, TargetRow.internal, TargetRow.kind, TargetRow.method, TargetRow.status,
-    TargetRow.reason, TargetRow.final_url, TargetRow.redirects, TargetRow.content_type,
-    TargetRow.size, TargetRow.elapsed_ms, TargetRow.note, TargetRow.note_code, TargetRow.note_params,
-)  # fmt: skip
+# The columns read into PageFacts and TargetFacts, by field name (the same in both).
+_PAGE_FIELDS = (
+    "url", "final_url", "status", "content_type", "size", "depth", "title", "elapsed_ms",
+    "is_home", "kind", "pub_date", "newest_item_date", "meta_date", "encoding_declared",
+    "encoding_used", "not_found_hint", "fingerprint",
+)  # fmt: skip  # field names read best packed
+_TARGET_FIELDS = (
+    "url", "internal", "kind", "method", "status", "reason", "final_url", "redirects",
+    "content_type", "size", "elapsed_ms", "note", "note_code", "note_params",
+)  # fmt: skip  # field names read best packed
+_PAGE_COLUMNS = tuple(getattr(PageRow, name) for name in _PAGE_FIELDS)
+_TARGET_COLUMNS = tuple(getattr(TargetRow, name) for name in _TARGET_FIELDS)
 
 
 def _page_facts(row: Any) -> PageFacts:
@@ -38,7 +39,7 @@ def _page_facts(row: Any) -> PageFacts:
     *columns, elements, facts = row
     facts = facts or {}
     return PageFacts(
-        *columns,
+        **dict(zip(_PAGE_FIELDS, columns, strict=True)),
         elements=elements or {},
         anchors=frozenset(facts.get("anchors", ())),
         date_evidence=tuple(facts.get("dates", ())),
@@ -46,16 +47,23 @@ def _page_facts(row: Any) -> PageFacts:
     )
 
 
+def _target_facts(row: Any) -> TargetFacts:
+    fields = dict(zip(_TARGET_FIELDS, row, strict=True))
+    fields["redirects"] = tuple(fields["redirects"] or ())
+    fields["note_params"] = fields["note_params"] or {}
+    return TargetFacts(**fields)
+
+
 def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
     """One stored run as the checks see it; SiteSnapshot says which parts are partial."""
     run = session.get(RunRow, run_id)
     if run is None:
         raise LookupError(f"no run {run_id} in the database")
-    site = session.get(SiteRow, run.site_id)
+    site = session.get_one(SiteRow, run.site_id)
     links = _links(session, run_id, site.url)
     pages = _pages(session, run_id, sorted({ln.target_url for ln in links if ln.fragment}))
     targets = {
-        row[0]: TargetFacts(*row[:7], tuple(row[7] or ()), *row[8:13], row[13] or {})
+        row[0]: _target_facts(row)
         for row in session.execute(select(*_TARGET_COLUMNS).where(TargetRow.run_id == run_id))
     }
     return SiteSnapshot(

@@ -26,15 +26,12 @@ from datetime import date
 
 from lxml import etree
 
+from inspector.crawl.extract.notfound import mentions_not_found, not_found_hint
+from inspector.crawl.extract.scripts import expand_script_writes
+from inspector.crawl.extract.years import YEAR_UNCERTAIN, generated_at, infer_year
 from inspector.facts import DateCandidate, PageDates
 
-__all__ = [
-    "NOT_FOUND_PHRASES",
-    "extract_dates",
-    "extract_dates_from_html",
-    "not_found_hint",
-    "parse_date",
-]
+__all__ = ["extract_dates", "extract_dates_from_html", "parse_date"]
 
 # --- policy tables ------------------------------------------------------------------------
 
@@ -67,22 +64,6 @@ META_PRIORITY = {
     "createdate": 4,
     "maketime": 5,
 }
-
-NOT_FOUND_PHRASES = (
-    "您访问的页面不存在",
-    "页面不存在",
-    "页面未找到",
-    "找不到页面",
-    "页面找不到",
-    "该信息已删除",
-    "信息已过期",
-    "404 Not Found",
-    "Page not found",
-)
-# A not-found page has no paragraph and little text outside links (its header, menus and footer
-# are mostly links); an article that mentions 404 has both.
-NOT_FOUND_MAX_CHUNK = 200
-NOT_FOUND_MAX_PROSE = 800
 
 LIST_MIN_ITEMS = 3  # dated link items that make a page a list
 LONG_TEXT_CHUNK = 200  # a text node this long is a paragraph of running text
@@ -171,30 +152,13 @@ _TEXT_NODES = etree.XPath(
     "[not(ancestor::head or ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::textarea or ancestor::select or ancestor::template)]"
 )
-# A page that labels its own publication date is an article, whatever it says about 404.
-_PUBLICATION_LABEL_RE = re.compile(
-    r"(?:" + "|".join(PUBLISH_LABELS) + r")\s*[:：]?\s*" + _CENTURY + r"\d\d"
-)
 _META_NODES = etree.XPath("//meta[@content]")
-_PROSE_NODES = etree.XPath(
-    "//body//text()[not(ancestor::a or ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::select or ancestor::textarea)]",
-    smart_strings=False,
-)
+# What a script writes matters to the dates only when it holds one (not a badge or a pager).
+_WRITES_A_DATE = re.compile(r"\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _ITEM_LINKS = etree.XPath(
     "count(.//a[@href][normalize-space()]"
     "[not(starts-with(normalize-space(@href), 'javascript')) and normalize-space(@href) != '#'])"
 )
-_NOT_FOUND_NODES = etree.XPath(
-    "//body//text()[not(ancestor::script or ancestor::style)]["
-    + " or ".join(
-        f"contains(translate(., 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), "
-        f"'{phrase.lower()}')"
-        for phrase in NOT_FOUND_PHRASES
-    )
-    + "]"
-)
-
 _HAN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
 
 
@@ -283,12 +247,15 @@ def extract_dates(
 
     `kind` is "home" when the caller says so, "not_found" for error pages, "list" for pages of
     dated link items without a publication date of their own, "article" when a publication
-    date is shown (or only in meta/URL), "other" otherwise.
+    date is shown (or only in meta/URL), "other" otherwise. Text written by inline scripts
+    (`document.write`) is read as shown; `doc` itself is left unchanged.
     """
     if not title:
         title = _title_of(doc)
+    doc = expand_script_writes(doc, wanted=_WRITES_A_DATE.search)
     stream = _Stream.of(doc)
-    judged = _judge_stream(stream, as_of)
+    generated = generated_at(doc, as_of)
+    judged = _judge_stream(stream, as_of, generated)
     candidates = [c.candidate for c in judged]
     candidates.extend(_title_years(title))
     candidates.extend(_copyright_years(stream.text))
@@ -301,24 +268,14 @@ def extract_dates(
 
     visible = _best_visible(judged)
     meta_date = next((c.date for c in meta_candidates if c.accepted), None)
-    item_dates = [c.candidate.date for c in judged if c.item and c.candidate.accepted]
+    items = [c.candidate for c in judged if c.item and c.candidate.accepted]
+    item_dates = [c.date for c in items]
     newest = max(item_dates) if item_dates else None
+    settled = max((c.date for c in items if c.year != YEAR_UNCERTAIN), default=None)
     long_text = stream.longest_chunk() >= LONG_TEXT_CHUNK
-
-    if is_home:
-        kind = "home"
-    elif visible is None and _confirmed_not_found(
-        doc, _phrase_in(title) or _phrase_in(stream.text), stream
-    ):
-        kind = "not_found"
-    elif visible is not None:
+    kind = _kind(doc, title, stream, is_home, visible, item_dates, meta_date, long_text)
+    if kind == "other" and (meta_date or (url_candidate is not None and url_candidate.accepted)):
         kind = "article"
-    elif len(item_dates) >= LIST_MIN_ITEMS and not (meta_date and long_text):
-        kind = "list"
-    elif meta_date or (url_candidate is not None and url_candidate.accepted):
-        kind = "article"
-    else:
-        kind = "other"
 
     pub_date: date | None = None
     if visible is not None:
@@ -333,7 +290,32 @@ def extract_dates(
         item_dates=tuple(item_dates),
         meta_date=meta_date,
         candidates=tuple(candidates),
+        year_uncertain=newest is not None and (settled is None or settled < newest),
+        newest_settled=settled,
+        generated=generated,
     )
+
+
+def _kind(
+    doc: etree._Element,
+    title: str,
+    stream: _Stream,
+    is_home: bool,
+    visible: _Judged | None,
+    item_dates: Sequence[date],
+    meta_date: date | None,
+    long_text: bool,
+) -> str:
+    if is_home:
+        return "home"
+    if visible is None and (mentions_not_found(title) or mentions_not_found(stream.text)):
+        if not_found_hint(doc, title):
+            return "not_found"
+    if visible is not None:
+        return "article"
+    if len(item_dates) >= LIST_MIN_ITEMS and not (meta_date and long_text):
+        return "list"
+    return "other"
 
 
 def extract_dates_from_html(
@@ -343,18 +325,6 @@ def extract_dates_from_html(
     from inspector.crawl.extract.encoding import parse_html
 
     return extract_dates(parse_html(html), as_of, url=url, is_home=is_home)
-
-
-def not_found_hint(doc: etree._Element, title: str) -> str:
-    """The not-found phrase a page shows ("" when none), when its main text is short.
-
-    Cheap on normal pages: one compiled XPath looks for the phrases; the text is only measured
-    when one is found.
-    """
-    phrase = _phrase_in(title) or next(
-        (found for node in _NOT_FOUND_NODES(doc) if (found := _phrase_in(node))), ""
-    )
-    return _confirmed_not_found(doc, phrase)
 
 
 def parse_date(text: str) -> date | None:
@@ -378,7 +348,7 @@ class _Judged:
     item: bool  # a list-item date
 
 
-def _judge_stream(stream: _Stream, as_of: date) -> list[_Judged]:
+def _judge_stream(stream: _Stream, as_of: date, generated: date | None) -> list[_Judged]:
     text = stream.text
     found: list[tuple[int, _Judged]] = []
     for match in _FULL_DATE_RE.finditer(text):
@@ -388,8 +358,12 @@ def _judge_stream(stream: _Stream, as_of: date) -> list[_Judged]:
     if "年" in text:
         for match in _HAN_DATE_RE.finditer(text):
             found.append((match.start(), _judge(stream, match, _han_ymd(match), as_of)))
+    # Full list-item dates are evidence for the year of the items that show only month-day.
+    newest_full = max(
+        (j.candidate.date for _, j in found if j.item and j.candidate.accepted), default=None
+    )
     for match in _MD_RE.finditer(text):
-        judged = _judge_yearless(stream, match, as_of)
+        judged = _judge_yearless(stream, match, as_of, generated, newest_full)
         if judged is not None:
             found.append((match.start(), judged))
     found.extend(_link_title_years(stream))
@@ -424,7 +398,7 @@ def _judge(
     if _COPYRIGHT_NEAR_RE.search(chunk_before) or _COPYRIGHT_NEAR_RE.search(chunk[:40]):
         return _reject(raw, parsed, "copyright", "copyright")
 
-    item = False
+    item, href = False, ""
     if label is not None:
         rule, tier = f"label:{label}", label_tier  # tier None: labelled as some other date
     elif _BYLINE_AFTER_RE.match(after) or _BYLINE_BEFORE_RE.search(chunk_before):
@@ -432,8 +406,9 @@ def _judge(
     else:
         alone = chunk.strip(_BRACKETS) == raw.strip(_BRACKETS)
         at_end = chunk.rstrip(_BRACKETS).endswith(raw.rstrip(_BRACKETS))
-        if (alone or at_end) and _in_list_item(stream.owner(i)):
-            rule, tier, item = "list_item", None, True
+        node = _list_item_node(stream.owner(i)) if alone or at_end else None
+        if node is not None:
+            rule, tier, item, href = "list_item", None, True, _item_href(node)
         elif alone:
             rule, tier = "standalone", TIER_STANDALONE
         else:
@@ -441,27 +416,39 @@ def _judge(
 
     if parsed > as_of:
         return _reject(raw, parsed, rule, "future")
-    return _Judged(DateCandidate(raw, parsed, rule, True), tier, item)
+    return _Judged(DateCandidate(raw, parsed, rule, True, url=href), tier, item)
 
 
-def _judge_yearless(stream: _Stream, match: re.Match[str], as_of: date) -> _Judged | None:
-    month = match.group("m") or match.group("m2") or match.group("m3")
-    day = match.group("d") or match.group("d2") or match.group("d3")
-    parsed = _infer_year(int(month), int(day), as_of)
-    if parsed is None:
-        return None
+def _judge_yearless(
+    stream: _Stream,
+    match: re.Match[str],
+    as_of: date,
+    generated: date | None,
+    newest_full: date | None,
+) -> _Judged | None:
+    month = int(match.group("m") or match.group("m2") or match.group("m3"))
+    day = int(match.group("d") or match.group("d2") or match.group("d3"))
     raw = match.group().strip()
     start = match.start()
     i = stream.index(start)
     if stream.hidden(i):
         return None
+    item = _list_item_node(stream.owner(i))
     before = stream.text[max(0, start - _BEFORE) : start]
     after = stream.text[match.end() : match.end() + _AFTER]
     if _is_clock(before, after, stream, i, None):
-        return _reject(raw, parsed, "clock", "clock")
-    if not _in_list_item(stream.owner(i)):
+        reading = infer_year(month, day, as_of)
+        return _reject(raw, reading.date if reading else None, "clock", "clock")
+    if item is None:
         return None  # a bare "3-5" outside a list is a range or a score, not a date
-    return _Judged(DateCandidate(raw, parsed, "list_item", True), None, True)
+    href = _item_href(item)  # the item's own URL is evidence of its year
+    reading = infer_year(month, day, as_of, url=href, generated=generated, newest_full=newest_full)
+    if reading is None:
+        return None
+    if reading.date > as_of:
+        return _reject(raw, reading.date, "list_item", "future")
+    candidate = DateCandidate(raw, reading.date, "list_item", True, year=reading.basis, url=href)
+    return _Judged(candidate, None, True)
 
 
 def _reject(raw: str, parsed: date | None, rule: str, reason: str) -> _Judged:
@@ -503,19 +490,30 @@ def _is_clock(before: str, after: str, stream: _Stream, i: int, label_tier: int 
     return False
 
 
-def _in_list_item(element: etree._Element | None) -> bool:
-    """Whether a date's element sits in a list item: a small block that holds a link."""
+def _list_item_node(element: etree._Element | None) -> etree._Element | None:
+    """The list item a date's element belongs to (a small block holding a link), or None."""
     node = element
     for _ in range(4):
         if node is None or not isinstance(node.tag, str) or node.tag in ("body", "html"):
-            return False
+            return None
         if node.tag == "a" and node.get("href"):
-            return True
+            return node
         links = _ITEM_LINKS(node)
         if links:
-            return links <= ITEM_MAX_LINKS
+            return node if links <= ITEM_MAX_LINKS else None
         node = node.getparent()
-    return False
+    return None
+
+
+def _item_href(item: etree._Element) -> str:
+    """The href of a list item's link (the item's own URL, often dated: /202310/t2023…)."""
+    if item.tag == "a":
+        return item.get("href") or ""
+    for link in item.iter("a"):
+        href = link.get("href") or ""
+        if href.strip() and not href.lstrip().lower().startswith(("javascript", "#")):
+            return href
+    return ""
 
 
 def _link_title_years(stream: _Stream) -> Iterable[tuple[int, _Judged]]:
@@ -596,34 +594,6 @@ def _url_candidate(url: str, as_of: date) -> DateCandidate | None:
     return None
 
 
-# --- not found --------------------------------------------------------------------------------
-
-
-def _confirmed_not_found(doc: etree._Element, phrase: str, stream: _Stream | None = None) -> str:
-    """`phrase` when the page around it is an error page: short main text, no publication label."""
-    if not phrase or not _main_text_is_short(doc):
-        return ""
-    text = (stream or _Stream.of(doc)).text
-    return "" if _PUBLICATION_LABEL_RE.search(text) else phrase
-
-
-def _main_text_is_short(doc: etree._Element) -> bool:
-    """Little text outside links and no paragraph: what an error page shows inside the
-    site's header, menus and footer."""
-    prose = _PROSE_NODES(doc)
-    longest = max((len(t.strip()) for t in prose), default=0)
-    total = sum(len(t.strip()) for t in prose)
-    return longest < NOT_FOUND_MAX_CHUNK and total <= NOT_FOUND_MAX_PROSE
-
-
-def _phrase_in(text: str) -> str:
-    lowered = text.lower()
-    for phrase in NOT_FOUND_PHRASES:
-        if phrase.lower() in lowered:
-            return phrase
-    return ""
-
-
 # --- small helpers ------------------------------------------------------------------------------
 
 
@@ -670,14 +640,3 @@ def _to_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _infer_year(month: int, day: int, as_of: date) -> date | None:
-    """A date without a year is in the year of as_of, or the year before if that is later."""
-    parsed = _to_date(as_of.year, month, day)
-    if parsed is None:  # 02-29 in a non-leap as_of year
-        parsed = _to_date(as_of.year - 1, month, day)
-        return parsed if parsed is not None and parsed <= as_of else None
-    if parsed > as_of:
-        return _to_date(as_of.year - 1, month, day)
-    return parsed

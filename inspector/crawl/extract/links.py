@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from inspector.crawl.extract.resources import expected_resource
+
 # (element, attributes) read for each tag, in this order.
 _ATTRS: dict[str, tuple[str, ...]] = {
     "a": ("href",),
@@ -61,6 +63,9 @@ class Link:
     attribute: str
     text: str
     invalid: str = ""  # why no browser can open it ("file_url", "no_host", "bad_url"); "" when fine
+    # What the element expects the URL to be (image, icon, script, stylesheet, font; "" for
+    # pages and anything else): a resource answered with an HTML page is broken for the reader.
+    expects: str = ""
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -168,6 +173,7 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
         elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
             continue
         text = None
+        rel = el.get("rel") or "" if tag == "link" else ""
         for attr in _ATTRS[tag]:
             value = el.get(attr)
             if not value:
@@ -179,7 +185,10 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
                     continue
                 if text is None:
                     text = _text_of(el)
-                links.append(Link(hit[0], hit[1], tag, attr, text, *hit[2:]))
+                expects = (
+                    expected_resource(tag, attr, rel, el.get("as") or "") if tag != "a" else ""
+                )
+                links.append(Link(hit[0], hit[1], tag, attr, text, *hit[2:], expects=expects))
     return links
 
 

@@ -7,25 +7,26 @@ import re
 from datetime import date
 from typing import Any
 
-from inspector.crawl.extract.dates import extract_dates, not_found_hint
+from inspector.crawl.extract.dates import extract_dates
+from inspector.crawl.extract.notfound import not_found_hint
+from inspector.crawl.extract.years import YEAR_UNCERTAIN
+from inspector.facts import PageDates
 
 # Tokens that differ between two fetches of the same error page: the requested path echoed
 # back, counters, clocks. Dropped before fingerprinting.
 _VOLATILE = re.compile(r"[A-Za-z0-9_./:%?=&#~+\-]{6,}|\d+")
 ANCHORS_MAX = 500
+EVIDENCE_MAX = 10
 
 
 def page_facts(doc, as_of: date, *, title: str, url: str, is_home: bool) -> dict[str, Any]:  # noqa: ANN001
     """PageRow columns read from a parsed page (everything but links and fetch data)."""
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home)
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
-    evidence = [
-        {"text": c.text, "date": c.date.isoformat() if c.date else None, "rule": c.rule}
-        for c in dates.candidates
-        if c.accepted
-    ][:10]
     anchors = doc.xpath("//@id|//a/@name")
-    facts: dict[str, Any] = {"items": len(dates.item_dates), "dates": evidence}
+    facts: dict[str, Any] = {"items": len(dates.item_dates), "dates": date_evidence(dates)}
+    if dates.generated is not None:
+        facts["generated"] = dates.generated.isoformat()
     if anchors:
         facts["anchors"] = list(dict.fromkeys(str(a) for a in anchors))[:ANCHORS_MAX]
     return {
@@ -37,6 +38,28 @@ def page_facts(doc, as_of: date, *, title: str, url: str, is_home: bool) -> dict
         "fingerprint": fingerprint(doc, title),
         "facts": facts,
     }
+
+
+def date_evidence(dates: PageDates, limit: int = EVIDENCE_MAX) -> list[dict[str, Any]]:
+    """The dates a page's verdict rests on, as stored and shown: for pages of dated items the
+    newest items first (and always the newest one whose year is settled), else the accepted
+    candidates in page order. Each: text as shown, date, rule, and for a date shown without a
+    year where its year came from (`year`: url, generated, page, uncertain)."""
+    accepted = [c for c in dates.candidates if c.accepted and c.date is not None]
+    items = [c for c in accepted if c.rule == "list_item"]
+    if items and dates.kind in ("home", "list"):
+        chosen = sorted(items, key=lambda c: c.date, reverse=True)[:limit]
+        settled = next((c for c in sorted(items, key=lambda c: c.date, reverse=True)
+                        if c.year != YEAR_UNCERTAIN), None)  # fmt: skip
+        if settled is not None and settled not in chosen:
+            chosen.append(settled)
+    else:
+        chosen = accepted[:limit]
+    return [
+        {"text": c.text, "date": c.date.isoformat(), "rule": c.rule,
+         **({"year": c.year} if c.year else {}), **({"url": c.url} if c.url else {})}
+        for c in chosen
+    ]  # fmt: skip
 
 
 def fingerprint(doc, title: str) -> str:  # noqa: ANN001
