@@ -77,7 +77,7 @@ def route_logs(path: Path, *, verbose: bool = False) -> Path:
     )
     to_console.addFilter(lambda record: getattr(record, "console", True))
     for handler in (to_file, to_console):
-        handler._inspector_console = True  # type: ignore[attr-defined]
+        setattr(handler, "_inspector_console", True)  # noqa: B010 - marks our handlers
         root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug_enabled() else logging.INFO)
     return path
@@ -127,8 +127,8 @@ class SiteLines:
 
         url = self.crawler.settings.get("INSPECTOR_DB_URL") or None
         with session_factory(get_engine(url))() as s:
-            [summary] = site_summaries(s, [run_id], self.lang) or [None]
-        if summary is not None:
+            summaries = site_summaries(s, [run_id], self.lang)
+        for summary in summaries:
             click.echo(summary.line(self.lang), err=True)
 
 
@@ -237,16 +237,10 @@ def print_summary(
     t = lambda key, **kw: i18n.t(lang, key, **kw)  # noqa: E731
     console = Console(highlight=False, soft_wrap=False, width=max(100, Console().width))
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for key, justify in (
-        ("site_id", "left"),
-        ("verdict", "left"),
-        ("score", "right"),
-        ("problems", "right"),
-        ("new", "right"),
-        ("open", "right"),
-        ("fixed", "right"),
-    ):
-        table.add_column(t(key), justify=justify, no_wrap=True)
+    for key in ("site_id", "verdict"):
+        table.add_column(t(key), justify="left", no_wrap=True)
+    for key in ("score", "problems", "new", "open", "fixed"):
+        table.add_column(t(key), justify="right", no_wrap=True)
     for s in summaries:
         verdict = s.verdict_text + (f" ({t('run_kind_recheck')})" if s.kind == "recheck" else "")
         c = s.counts
@@ -275,7 +269,7 @@ def fail_on_code(summaries: Sequence[SiteSummary], session: Session, level: str 
     if not level:
         return EXIT_OK
     for s in summaries:
-        for row in run_findings(session, session.get(RunRow, s.run_id)):
-            if at_least(row.severity, level):
-                return EXIT_INCOMPLETE
+        run = session.get(RunRow, s.run_id)
+        if run is not None and any(at_least(r.severity, level) for r in run_findings(session, run)):
+            return EXIT_INCOMPLETE
     return EXIT_OK

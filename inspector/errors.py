@@ -20,7 +20,7 @@ import logging
 import os
 import sys
 import traceback
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -59,7 +59,7 @@ def one_line(text: str, limit: int = 400) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def database_message(exc: Exception, where: str = "") -> str:
+def database_message(exc: BaseException, where: str = "") -> str:
     """Why a database could not be used, in one line (driver details cut to their first line)."""
     from sqlalchemy.exc import DBAPIError
 
@@ -156,13 +156,13 @@ class GuardedGroup(click.Group):
     --help')`) with exit code 2; exceptions go through `report_and_exit`.
     """
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+    def invoke(self, ctx: click.Context) -> Any:
         from inspector import clock
 
         clock.now()  # a malformed INSPECTOR_NOW stops every command here, in one line
         return super().invoke(ctx)
 
-    def main(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - click's signature
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
             result = super().main(*args, **kwargs)
@@ -178,6 +178,6 @@ class GuardedGroup(click.Group):
             sys.exit(EXIT_BAD_INPUT if exc.exit_code in (1, 2) else exc.exit_code)
         except (SystemExit, KeyboardInterrupt):
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every exception ends in one line, see module doc
             report_and_exit(exc)
         sys.exit(result if isinstance(result, int) else EXIT_OK)

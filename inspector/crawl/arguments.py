@@ -11,6 +11,7 @@ and the spider raises the same error if it is built with bad arguments some othe
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -70,7 +71,7 @@ def parse_as_of(value: str | date | None) -> date | None:
         raise ArgumentsError(f"-a as_of={value} is not a date: write YYYY-MM-DD") from None
 
 
-def check_names(given: dict[str, object]) -> None:
+def check_names(given: Mapping[str, object]) -> None:
     """Refuse an argument the spider does not take (a typo would be ignored silently)."""
     for name in given:
         if name not in ARGUMENTS:

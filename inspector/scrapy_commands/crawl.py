@@ -8,22 +8,27 @@ Scrapy's own command.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from inspector.errors import EXIT_BAD_INPUT, one_line, report_and_exit, set_debug, user_message
+from inspector.errors import (
+    EXIT_BAD_INPUT,
+    fail,
+    one_line,
+    report_and_exit,
+    set_debug,
+    user_message,
+)
 from inspector.words import LANGS
 
 LOG_OPTIONS = ("logfile", "loglevel", "nolog")
 
 
 def _refuse(message: str) -> NoReturn:
-    print(f"error: {one_line(message)} (see 'scrapy crawl -h')", file=sys.stderr)
-    sys.exit(EXIT_BAD_INPUT)
+    fail(f"{one_line(message)} (see 'scrapy crawl -h')", EXIT_BAD_INPUT)
 
 
 class Command(ScrapyCrawl):
@@ -32,7 +37,7 @@ class Command(ScrapyCrawl):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.error = _refuse  # type: ignore[method-assign] - one line, not the usage text
+        setattr(parser, "error", _refuse)  # one line, not the usage text  # noqa: B010
         group = parser.add_argument_group("inspector")
         group.add_argument("-v", "--verbose", action="store_true", help="show the log on stderr")
         group.add_argument(
@@ -48,6 +53,7 @@ class Command(ScrapyCrawl):
         from inspector.options import parse_set_options
         from inspector.settings_check import checked_overrides
 
+        assert self.settings is not None  # set by scrapy.cmdline before process_options
         set_debug(opts.debug)
         unknown = [a for a in args if a.startswith("-")]
         if unknown:
@@ -77,7 +83,7 @@ class Command(ScrapyCrawl):
             self.exitcode = self._run_site(opts)
         except SystemExit:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - every exception ends in one line
             report_and_exit(exc)
 
     def _run_site(self, opts: argparse.Namespace) -> int:
@@ -93,6 +99,7 @@ class Command(ScrapyCrawl):
         from inspector.crawl.arguments import ArgumentsError, spider_arguments
         from inspector.options import session_or_fail
 
+        assert self.settings is not None and self.crawler_process is not None
         clock.now()  # a malformed INSPECTOR_NOW: one line, here
         try:
             spider_arguments(dict(opts.spargs), self.settings.get("INSPECTOR_REGISTRY"))

@@ -24,7 +24,7 @@ class DatabaseURLError(ValueError):
     """A database URL we cannot use; the message says what to write instead."""
 
 
-class DatabaseMissing(SchemaError):
+class DatabaseMissingError(SchemaError):
     """A read-only command was pointed at a database that does not exist."""
 
 
@@ -91,13 +91,14 @@ _engines: dict[str, Engine] = {}
 def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
     """The engine of a database URL (one per URL and process).
 
-    `create=False` (read-only commands): a SQLite file that does not exist is DatabaseMissing,
+    `create=False` (read-only commands): a SQLite file that does not exist is
+    DatabaseMissingError,
     and neither the file nor its folder is created.
     """
     url = check_db_url(resolve_db_url(url))
     path = sqlite_path(url)
     if path is not None and not create and not path.is_file():
-        raise DatabaseMissing(
+        raise DatabaseMissingError(
             f"no inspector database at {url}: nothing to read there; check --db "
             "(or crawl first: inspector crawl)"
         )
