@@ -106,6 +106,9 @@ class PageFacts:
     anchors: frozenset[str] = frozenset()  # id and <a name> values: the fragments a link can target
     date_evidence: Sequence[Mapping[str, Any]] = ()  # accepted date candidates: text, date, rule
     facts: Mapping[str, Any] = field(default_factory=dict)
+    # The security facts (inspector.crawl.extract.security: hidden, scripts, wording, cloaking),
+    # the part of `facts` the security checks read: filled for every page of a snapshot.
+    security: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

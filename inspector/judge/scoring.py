@@ -57,6 +57,7 @@ DEFAULT_SCORING: dict[str, Any] = {
             "points": 2.0,
             "cap": 6,
         },
+        "wording_error": {"check": "wording_error", "points": 2.0, "cap": 10},
     },
 }
 

@@ -1,0 +1,127 @@
+"""What the security facts cost per page, next to what the crawl already spends on a page.
+
+    .venv/bin/python bench/bench_security.py                 # real pages + 2000 synthetic pages
+    .venv/bin/python bench/bench_security.py --pages 5000 --rounds 5
+
+Pages are decoded and parsed once (that is the crawl's parse); then, in the same process and
+the same rounds, each page goes through
+  reference  what the crawl extracts from every parsed page today: links (extract_links) and the
+             page facts (dates, kind, not-found signals, fingerprint);
+  security   inspector.crawl.extract.security.page_security (hidden links, scripts, wording),
+             given the body text, as the crawl passes it.
+CPU time (time.process_time) per page: mean, median, p95, and security/reference. Two corpora:
+../shared/realpages (real government pages, when present) and the synthetic county site of
+bench/sitegen.py (the crawl benchmark's site; pages of one site share their template, as in a
+crawl, so per-site caches work as they do there). The lexicons are compiled before timing
+(once per crawl process: printed separately).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from inspector.crawl.extract.encoding import decode_html, parse_html  # noqa: E402
+from inspector.crawl.extract.links import extract_links, title_of  # noqa: E402
+from inspector.crawl.extract.page import page_facts  # noqa: E402
+from inspector.crawl.extract.security import body_text, page_security, security_rules  # noqa: E402
+from inspector.crawl.scope import scope_key  # noqa: E402
+from inspector.lexicons import load_lexicons  # noqa: E402
+from inspector.profile import load_profile  # noqa: E402
+
+AS_OF = date(2025, 11, 28)
+REALPAGES = ROOT.parent / "shared" / "realpages"
+
+
+def _load(paths: list[tuple[Path, str]]) -> list[tuple[object, str, frozenset[str], str, str]]:
+    docs = []
+    for path, url in paths:
+        text, _, _ = decode_html(path.read_bytes(), None)
+        doc = parse_html(text)
+        docs.append((doc, url, frozenset({scope_key(url)}), title_of(doc), body_text(doc)))
+    return docs
+
+
+def real_pages() -> list[tuple[Path, str]]:
+    if not REALPAGES.is_dir():
+        return []
+    return [
+        (p, f"http://{p.name.split('__')[0]}/page.html") for p in sorted(REALPAGES.glob("*.htm*"))
+    ]
+
+
+def synthetic_pages(pages: int, workdir: Path) -> list[tuple[Path, str]]:
+    import sitegen
+
+    sitegen.generate(workdir, pages, 2015, 1, 2)
+    www = workdir / "www"
+    files = sorted(p for p in www.rglob("*.html"))[:pages]
+    return [(p, "http://127.0.0.1:8080/" + str(p.relative_to(www))) for p in files]
+
+
+def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"reference": [], "security": []}
+    for _ in range(rounds):
+        for doc, url, hosts, title, text in docs:
+            t0 = time.process_time()
+            list(extract_links(doc, url, include_invalid=True))
+            page_facts(doc, AS_OF, title=title, url=url, is_home=False)
+            t1 = time.process_time()
+            page_security(doc, url, rules, site_hosts=hosts, on=AS_OF, title=title, text=text)
+            t2 = time.process_time()
+            times["reference"].append(t1 - t0)
+            times["security"].append(t2 - t1)
+    return times
+
+
+def report(name: str, n: int, times: dict[str, list[float]]) -> None:
+    print(f"\n{name}: {n} pages")
+    for key, values in times.items():
+        us = sorted(v * 1e6 for v in values)
+        p95 = us[int(len(us) * 0.95) - 1]
+        print(
+            f"  {key:10s} mean {statistics.mean(us):8.1f} us   median {statistics.median(us):8.1f} us   p95 {p95:8.1f} us"
+        )
+    ratio = statistics.mean(times["security"]) / statistics.mean(times["reference"])
+    print(f"  security per page = {statistics.mean(times['security']) * 1e3:.3f} ms CPU "
+          f"({ratio:.1%} of the reference extraction, measured in the same rounds)")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000, help="synthetic pages (0: none)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    t0 = time.process_time()
+    rules = security_rules(load_lexicons(load_profile("census2015")))
+    print(
+        f"lexicons compiled in {time.process_time() - t0:.2f} s CPU ({len(rules.text.patterns)} text patterns)"
+    )
+    real = real_pages()
+    if real:
+        docs = _load(real)
+        report(
+            "real government pages (../shared/realpages)",
+            len(docs),
+            measure(docs, args.rounds, rules),
+        )
+    if args.pages:
+        with tempfile.TemporaryDirectory() as tmp:
+            docs = _load(synthetic_pages(args.pages, Path(tmp)))
+        report(
+            "synthetic county site (bench/sitegen.py)", len(docs), measure(docs, args.rounds, rules)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

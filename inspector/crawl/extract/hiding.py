@@ -1,0 +1,514 @@
+"""Is an element hidden from readers? The CSS a hacker uses to plant 暗链 (hidden links).
+
+Read from inline `style` attributes and the page's own `<style>` rules (tinycss2 parses the
+declarations, lxml's cssselect matches the selectors), the `hidden` attribute, `<font color>` /
+`bgcolor`, a `<marquee>` shrunk to nothing, and elements an inline script hides by id. A link
+is hidden when it or one of its ancestors is. External stylesheets are not fetched (no request
+beyond the crawl), so a link hidden only by a rule in a `.css` file is not seen.
+
+Techniques come in four kinds:
+- `display`: display:none, visibility:hidden, the hidden attribute — also how ordinary drop-down
+  menus and tabs hide their content until hovered;
+- `script`: an inline script hides the element by id — also what a close button of a floating
+  ad or a tab switcher does, so weak evidence on its own;
+- `conceal`: never shown to anyone — far off-screen, zero size with overflow hidden, opacity 0,
+  clipped away, a shrunken marquee;
+- `text`: the text cannot be read — font-size 0, text the colour of its background. Only for
+  links that show text and no image, and not when an element between resets the font size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import cssselect
+import tinycss2
+import tinycss2.color3
+from cssselect import SelectorError
+
+OFFSCREEN_PX = -500  # left/top/right/bottom/text-indent at or beyond this is off-screen
+FAR_PX = 5000  # a positive left/top this large is off-screen too
+MARGIN_PX = -1000
+TINY_PX = 1  # width/height/font-size at or below this shows nothing
+MARQUEE_PX = 5
+MARQUEE_SCROLL = 1000  # scrollamount this large moves the text out of sight at once
+_UNIT_PX = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0,
+            "cm": 37.8, "mm": 3.78, "q": 0.945, "in": 96.0, "vw": 19.2, "vh": 10.8}  # fmt: skip
+_MENU = re.compile(
+    r"nav|menu|sub|drop|down|xiala|erji|sanji|child|pop|tab|layer|hover|tip|dialog|modal|share|"
+    r"weixin|wechat|ewm|qrcode|select|yqlj|slide|toggle|panel|more",
+    re.I,
+)
+_MENU_TAGS = frozenset(("ul", "ol", "li", "dl", "dd", "dt", "select", "option"))
+# Quick test before a <style> block is parsed: could any rule in it hide something?
+_SHEET_HINT = re.compile(
+    r"none|hidden|collapse|-\s*\d{3}|\d{4}|font-size\s*:\s*0|opacity|clip|scale\(\s*0|"
+    r"(?:width|height)\s*:\s*[01](?:px)?\s*[;}!]",
+    re.I,
+)
+_SCRIPT_HIDES = re.compile(
+    r"""getElementById\(\s*['"]([\w\-:.]+)['"]\s*\)\.style\.(?:display\s*=\s*['"]none|"""
+    r"""visibility\s*=\s*['"]hidden)|\$\(\s*['"]#([\w\-]+)['"]\s*\)\.(?:hide\(\s*\)|"""
+    r"""css\(\s*['"]display['"]\s*,\s*['"]none)""",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StyleFacts:
+    """What one declaration block says about visibility."""
+
+    technique: str = ""  # "" when the block hides nothing by itself
+    kind: str = ""  # display | conceal | text
+    color: tuple[float, ...] | None = None  # text colour (RGBA)
+    background: tuple[float, ...] | None = None  # background colour (RGBA)
+    font_size_set: bool = False  # a non-zero font-size: resets an ancestor's font-size:0
+    display_shown: bool = False  # display set to something other than none
+    size_px: float | None = None  # the smaller of width and height, when set (marquee)
+
+
+NOTHING = StyleFacts()
+
+
+@dataclass(frozen=True, slots=True)
+class Hidden:
+    technique: str
+    kind: str
+    container: Any  # the element that carries the hiding rule
+
+
+def _tokens(decl: Any) -> list[Any]:
+    return [t for t in decl.value if t.type not in ("whitespace", "comment")]
+
+
+def _px(tokens: list[Any]) -> float | None:
+    if not tokens:
+        return None
+    tok = tokens[0]
+    if tok.type == "dimension":
+        factor = _UNIT_PX.get(tok.lower_unit)
+        return tok.value * factor if factor else None
+    if tok.type == "number":
+        return tok.value  # unitless: pixels in quirks mode, 0 anywhere
+    if tok.type == "percentage" and tok.value <= -100:
+        return OFFSCREEN_PX * 2.0
+    return None
+
+
+def _ident(tokens: list[Any]) -> str:
+    return tokens[0].lower_value if tokens and tokens[0].type == "ident" else ""
+
+
+def _color(tokens: list[Any]) -> tuple[float, ...] | None:
+    for tok in tokens:
+        color = tinycss2.color3.parse_color(tok)
+        if color is not None and color != "currentColor":
+            return tuple(color)
+    return None
+
+
+@lru_cache(maxsize=8192)
+def style_facts(style: str) -> StyleFacts:
+    """Parse one declaration block (a `style` attribute or a rule's body)."""
+    decls: dict[str, tuple[list[Any], str]] = {}
+    for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
+        if decl.type == "declaration":
+            decls[decl.lower_name] = (_tokens(decl), tinycss2.serialize(decl.value).strip())
+    if not decls:
+        return NOTHING
+    technique, kind = _technique(decls)
+    color = _color(decls["color"][0]) if "color" in decls else None
+    background = None
+    for name in ("background-color", "background"):
+        if name in decls:
+            background = _color(decls[name][0])
+            break
+    if not technique and color is not None:
+        if color[3] == 0:
+            technique, kind = "color:transparent", "text"
+        elif background is not None and background[3] > 0 and color[:3] == background[:3]:
+            technique, kind = f"color:{decls['color'][1]}; background:{decls.get('background-color', decls.get('background'))[1]}", "text"  # fmt: skip
+    font = _px(decls["font-size"][0]) if "font-size" in decls else None
+    sizes = [
+        v for v in (_px(decls[n][0]) for n in ("width", "height") if n in decls) if v is not None
+    ]
+    display = _ident(decls["display"][0]) if "display" in decls else ""
+    return StyleFacts(
+        technique, kind, color, background,
+        font_size_set=font is not None and font > TINY_PX,
+        display_shown=bool(display) and display != "none",
+        size_px=min(sizes) if sizes else None,
+    )  # fmt: skip
+
+
+def _technique(decls: dict[str, tuple[list[Any], str]]) -> tuple[str, str]:
+    def raw(name: str) -> str:
+        return f"{name}:{decls[name][1]}"
+
+    if "display" in decls and _ident(decls["display"][0]) == "none":
+        return "display:none", "display"
+    if "visibility" in decls and _ident(decls["visibility"][0]) in ("hidden", "collapse"):
+        return "visibility:hidden", "display"
+    if "opacity" in decls:
+        toks = decls["opacity"][0]
+        if toks and toks[0].type in ("number", "percentage") and toks[0].value <= 0.01:
+            return raw("opacity"), "conceal"
+    position = _ident(decls["position"][0]) if "position" in decls else ""
+    if position in ("absolute", "fixed", "relative"):
+        for side in ("left", "top", "right", "bottom"):
+            value = _px(decls[side][0]) if side in decls else None
+            if value is not None and (
+                value <= OFFSCREEN_PX or (side in ("left", "top") and value >= FAR_PX)
+            ):
+                return f"position:{position}; {raw(side)}", "conceal"
+    for name, limit in (
+        ("text-indent", OFFSCREEN_PX),
+        ("margin-left", MARGIN_PX),
+        ("margin-top", MARGIN_PX),
+    ):
+        value = _px(decls[name][0]) if name in decls else None
+        if value is not None and value <= limit:
+            return raw(name), "conceal"
+    overflow = _ident(decls["overflow"][0]) if "overflow" in decls else ""
+    if overflow in ("hidden", "clip"):
+        for name in ("width", "height", "max-width", "max-height"):
+            value = _px(decls[name][0]) if name in decls else None
+            if value is not None and value <= TINY_PX:
+                return f"{raw(name)}; overflow:{overflow}", "conceal"
+    if "clip" in decls and position in ("absolute", "fixed"):
+        numbers = [t.value for t in decls["clip"][0][0].arguments if t.type in ("number", "dimension")] if decls["clip"][0] and decls["clip"][0][0].type == "function" else []  # fmt: skip
+        if numbers and all(v == 0 for v in numbers):
+            return raw("clip"), "conceal"
+    if "transform" in decls and re.search(r"scale\(\s*0(?:\.0*)?\s*[,)]", decls["transform"][1]):
+        return raw("transform"), "conceal"
+    if "font-size" in decls:
+        value = _px(decls["font-size"][0])
+        if value is not None and value <= TINY_PX:
+            return raw("font-size"), "text"
+    return "", ""
+
+
+def _attr_px(value: str | None) -> float | None:
+    if value is None:
+        return None
+    m = re.match(r"\s*(-?\d+(?:\.\d+)?)\s*(px)?\s*$", value)
+    return float(m.group(1)) if m else None
+
+
+def element_facts(el: Any) -> StyleFacts:
+    """An element's own visibility facts: its style attribute and presentational attributes."""
+    style = el.get("style")
+    facts = style_facts(style) if style and ":" in style else NOTHING
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag == "font" and el.get("color") is not None and facts.color is None:
+        color = _color(tinycss2.parse_component_value_list(el.get("color")))
+        facts = _replace(facts, color=color)
+    bgcolor = el.get("bgcolor")
+    if bgcolor is not None and facts.background is None:
+        facts = _replace(facts, background=_color(tinycss2.parse_component_value_list(bgcolor)))
+    return facts
+
+
+def _replace(facts: StyleFacts, **changes: Any) -> StyleFacts:
+    values = {name: getattr(facts, name) for name in StyleFacts.__slots__}
+    values.update(changes)
+    return StyleFacts(**values)
+
+
+def _marquee(el: Any, facts: StyleFacts) -> str:
+    for name in ("height", "width"):
+        value = _attr_px(el.get(name))
+        if value is not None and value <= MARQUEE_PX:
+            return f"marquee {name}={el.get(name).strip()}"
+    if facts.size_px is not None and facts.size_px <= MARQUEE_PX:
+        return "marquee style width/height ≤ 5px"
+    amount = _attr_px(el.get("scrollamount"))
+    if amount is not None and amount >= MARQUEE_SCROLL:
+        return f"marquee scrollamount={el.get('scrollamount').strip()}"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRule:
+    selector: str
+    tree: Any  # cssselect's parsed selector
+    technique: str
+    kind: str
+    key: tuple[str, str]  # what the selector's last compound needs: id, class, tag or *
+
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+@lru_cache(maxsize=512)
+def sheet_rules(css: str) -> tuple[SheetRule, ...]:
+    """The top-level rules of a `<style>` text that hide something.
+
+    A stylesheet of a CMS template runs to tens of kilobytes, and tokenizing all of it costs
+    milliseconds; the hiding declarations are few. So the places where one could be are found
+    first (_SHEET_HINT), each one's rule is cut out at its braces, and only those rules are
+    parsed (declarations with tinycss2, selectors with cssselect). Rules nested in @media are
+    skipped: print and small-screen rules hide things on purpose. Selectors with pseudo-classes
+    (:hover …) are skipped too: they do not hide anything from a reader who has not acted.
+    """
+    if not _SHEET_HINT.search(css):
+        return ()
+    css = _COMMENT.sub(" ", css)
+    out: list[SheetRule] = []
+    done: set[int] = set()
+    for hint in _SHEET_HINT.finditer(css):
+        opening = css.rfind("{", 0, hint.start())
+        closing = css.find("}", hint.start())
+        if opening < 0 or closing < 0 or opening in done:
+            continue
+        done.add(opening)
+        before = max(css.rfind("}", 0, opening), css.rfind("{", 0, opening))
+        if before >= 0 and css[before] == "{":
+            continue  # nested in an at-rule block
+        prelude = css[before + 1 : opening].strip()
+        if not prelude or prelude.startswith("@") or ":" in prelude:
+            continue
+        facts = style_facts(css[opening + 1 : closing])
+        if not facts.technique:
+            continue
+        for selector in prelude.split(","):
+            tree = _parsed(selector.strip())
+            if tree is not None:
+                out.append(
+                    SheetRule(selector.strip(), tree, facts.technique, facts.kind, _rightmost(tree))
+                )
+    return tuple(out)
+
+
+@lru_cache(maxsize=2048)
+def _parsed(selector: str) -> Any:
+    try:
+        parsed = cssselect.parse(selector)
+    except SelectorError:
+        return None
+    return parsed[0].parsed_tree if len(parsed) == 1 else None
+
+
+def _rightmost(tree: Any) -> tuple[str, str]:
+    """The cheapest test a matching element must pass: ("id"|"class"|"tag"|"*", value)."""
+    node = tree.subselector if type(tree).__name__ == "CombinedSelector" else tree
+    best = ("*", "")
+    while node is not None:
+        name = type(node).__name__
+        if name == "Hash":
+            return ("id", node.id)
+        if name == "Class":
+            best = ("class", node.class_name)
+        elif name == "Element":
+            if best[0] == "*" and node.element not in (None, "*"):
+                best = ("tag", node.element.lower())
+            break
+        node = getattr(node, "selector", None)
+    return best
+
+
+_ATTR_TESTS = {
+    "exists": lambda v, want: v is not None,
+    "=": lambda v, want: v == want,
+    "~=": lambda v, want: want in v.split(),
+    "|=": lambda v, want: v == want or v.startswith(want + "-"),
+    "^=": lambda v, want: bool(want) and v.startswith(want),
+    "$=": lambda v, want: bool(want) and v.endswith(want),
+    "*=": lambda v, want: bool(want) and want in v,
+}
+
+
+def _matches(node: Any, el: Any) -> bool:
+    """Does element `el` match a cssselect parse tree (type, class, id, attribute selectors
+    and the four combinators)?"""
+    name = type(node).__name__
+    if name == "Element":
+        return node.element in (None, "*") or el.tag == node.element.lower()
+    if name == "Class":
+        return node.class_name in (el.get("class") or "").split() and _matches(node.selector, el)
+    if name == "Hash":
+        return el.get("id") == node.id and _matches(node.selector, el)
+    if name == "Attrib":
+        value = el.get(node.attrib)
+        want = node.value.value if node.value is not None else None
+        test = _ATTR_TESTS.get(node.operator)
+        if test is None or (value is None and node.operator != "exists"):
+            return False
+        return test(value, want) and _matches(node.selector, el)
+    if name == "CombinedSelector":
+        if not _matches(node.subselector, el):
+            return False
+        comb = node.combinator
+        if comb == " ":
+            return any(_matches(node.selector, a) for a in el.iterancestors())
+        if comb == ">":
+            parent = el.getparent()
+            return parent is not None and _matches(node.selector, parent)
+        siblings = el.itersiblings(preceding=True)
+        if comb == "+":
+            first = next((s for s in siblings if isinstance(s.tag, str)), None)
+            return first is not None and _matches(node.selector, first)
+        return any(_matches(node.selector, s) for s in siblings if isinstance(s.tag, str))
+    return False  # pseudo-classes, functions, negation: not read
+
+
+class SheetIndex:
+    """The hiding rules of a page's `<style>` blocks, indexed by what their last compound
+    needs (id, class, tag), the way browsers look rules up."""
+
+    def __init__(self, style_texts: tuple[str, ...]) -> None:
+        self.index: dict[tuple[str, str], list[SheetRule]] = {}
+        for css in style_texts:
+            for rule in sheet_rules(css):
+                self.index.setdefault(rule.key, []).append(rule)
+
+    def rule_for(self, el: Any) -> SheetRule | None:
+        index = self.index
+        keys = [("tag", el.tag), ("*", "")]
+        ident = el.get("id")
+        if ident:
+            keys.append(("id", ident))
+        classes = el.get("class")
+        if classes:
+            keys.extend(("class", c) for c in classes.split())
+        for key in keys:
+            for rule in index.get(key, ()):
+                if _matches(rule.tree, el):
+                    return rule
+        return None
+
+
+@lru_cache(maxsize=64)
+def sheet_index(style_texts: tuple[str, ...]) -> SheetIndex | None:
+    """The index of a set of `<style>` texts (a site's pages share theirs), None if nothing hides."""
+    index = SheetIndex(style_texts)
+    return index if index.index else None
+
+
+def script_hidden_ids(scripts: list[str]) -> set[str]:
+    """Ids an inline script hides outright (document.getElementById('x').style.display='none')."""
+    ids: set[str] = set()
+    for text in scripts:
+        if "none" in text or "hide" in text or "hidden" in text:
+            for m in _SCRIPT_HIDES.finditer(text):
+                ids.add(m.group(1) or m.group(2))
+    return ids
+
+
+def _unstyled_way_up(el: Any) -> bool:
+    """No element from `el` up to <body> has a class, an id or a background image."""
+    while el is not None and isinstance(el.tag, str) and el.tag not in ("body", "html"):
+        if (
+            el.get("class")
+            or el.get("id")
+            or el.get("background")
+            or "url(" in (el.get("style") or "")
+        ):
+            return False
+        el = el.getparent()
+    return True
+
+
+def menu_like(el: Any) -> bool:
+    """Does a hidden block look like a drop-down menu, a tab or a pop-up (shown on hover/click)?"""
+    parent = el.getparent()
+    if el.tag in _MENU_TAGS or (parent is not None and parent.tag == "li"):
+        return True
+    for node in (el, parent, parent.getparent() if parent is not None else None):
+        if node is not None and _MENU.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+    return False
+
+
+class HiddenFinder:
+    """Answers "is this link hidden, and how?" for the links of one page (slow path only).
+
+    Whole-block techniques (display, conceal, script kinds) are looked up once per element and
+    remembered, so the links of one hidden block cost one walk up the tree. Text techniques
+    depend on the link (its text, its images, font sizes and colours between), so they are
+    read on the link's own way up, at most TEXT_LEVELS elements.
+    """
+
+    TEXT_LEVELS = 4
+
+    def __init__(self, doc: Any, style_texts: list[str], hidden_ids: set[str]) -> None:
+        self.doc = doc
+        self.sheet = sheet_index(tuple(style_texts)) if style_texts else None
+        self.hidden_ids = hidden_ids
+        self._blocks: dict[Any, Hidden | None] = {}
+
+    def hidden(self, link: Any) -> Hidden | None:
+        return self._block(link) or self._text_hidden(link)
+
+    def _block(self, el: Any) -> Hidden | None:
+        chain = []
+        result = None
+        node = el
+        while node is not None and isinstance(node.tag, str):
+            if node in self._blocks:
+                result = self._blocks[node]
+                break
+            found = self._own(node, element_facts(node))
+            if found is not None and found[1] != "text":
+                result = Hidden(found[0], found[1], node)
+                self._blocks[node] = result
+                break
+            chain.append(node)
+            node = node.getparent()
+        for seen in chain:
+            self._blocks[seen] = result
+        return result
+
+    def _text_hidden(self, link: Any) -> Hidden | None:
+        if not link.text_content().strip() or link.find(".//img") is not None:
+            return None  # text techniques hide text only
+        font_reset = False
+        text_color = None
+        el = link
+        for _ in range(self.TEXT_LEVELS):
+            if el is None or not isinstance(el.tag, str):
+                break
+            facts = element_facts(el)
+            if facts.kind == "text" and not font_reset:
+                return Hidden(facts.technique, "text", el)
+            font_reset = font_reset or facts.font_size_set
+            if text_color is None and facts.color is not None:
+                text_color = facts.color
+            if el.get("background") or "url(" in (el.get("style") or ""):
+                return None  # a background image: its colours are unknown
+            if facts.background is not None and facts.background[3] > 0:
+                if (
+                    text_color is not None
+                    and text_color[:3] == facts.background[:3]
+                    and el is not link
+                ):
+                    return Hidden("color same as background", "text", el)
+                return None  # the nearest background decides
+            el = el.getparent()
+        if text_color is not None and _unstyled_way_up(link):
+            # No background near the link and nothing between that a stylesheet could paint
+            # (no class, id or background image): the page's own background decides.
+            body = self.doc.find("body")
+            facts = element_facts(body) if body is not None else NOTHING
+            if facts.background is not None and text_color[:3] == facts.background[:3]:
+                return Hidden("color same as page background", "text", body)
+        return None
+
+    def _own(self, el: Any, facts: StyleFacts) -> tuple[str, str] | None:
+        if el.tag == "marquee":
+            technique = _marquee(el, facts)
+            if technique:
+                return technique, "conceal"
+        if el.get("hidden") is not None:
+            return "hidden attribute", "display"
+        if facts.technique:
+            return facts.technique, facts.kind
+        rule = self.sheet.rule_for(el) if self.sheet is not None else None
+        if rule is not None and not (rule.kind == "display" and facts.display_shown):
+            return f"{rule.selector} {{{rule.technique}}}", rule.kind
+        ident = el.get("id")
+        if ident and ident in self.hidden_ids:
+            return f"script hides #{ident}", "script"
+        return None

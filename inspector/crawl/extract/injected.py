@@ -1,0 +1,285 @@
+"""Injected code (挂马): scripts and frames from untrusted hosts, obfuscated inline script, and
+scripts that send visitors from a search engine (or search-engine crawlers) elsewhere.
+
+Pure functions over elements the caller collected in its one pass over the tree. Every item
+says `why` with a stable code (README lists them); an inline item carries a `snippet` of the
+code around what fired, a loaded one its `src`.
+
+Statistics and badge snippets write their script tag through `document.write(unescape(…))`
+(CNZZ, the 党政机关 badge of dcs.conac.cn, www.gov.cn's webdig): the written markup is decoded and
+judged by the hosts it loads, so an allow-listed service stays silent and the same call loading
+an unknown host does not.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+from urllib.parse import unquote, urljoin
+
+import ahocorasick_rs
+
+from inspector.lexicons import HostPolicy, host_key
+
+SNIPPET_CHARS = 160
+MAX_ITEMS = 30
+
+# A script element created in code and given a URL: var s = createElement("script"); s.src = "…"
+_LOADS = re.compile(r"""(?:\.src\s*=\s*|getScript\s*\(\s*)['"]\s*((?:https?:)?//[^'"\s]+)""")
+_TRIGGERS = ("eval", "fromCharCode", "\\x", "_0x", "atob", "document.write", "innerHTML", ".html(",
+             "insertAdjacentHTML", ".src='", '.src="', ".src = '", '.src = "', "getScript",
+             "referrer", "userAgent", "unescape", "decodeURI")  # fmt: skip
+_TRIGGER_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([t.encode() for t in _TRIGGERS])
+_OBFUSCATION_TRIGGERS = frozenset(("eval", "fromCharCode", "\\x", "_0x", "atob"))
+_WRITE_TRIGGERS = frozenset(("document.write", "innerHTML", ".html(", "insertAdjacentHTML"))
+_LOAD_TRIGGERS = frozenset((".src='", '.src="', ".src = '", '.src = "', "getScript"))
+_ENCODING_TRIGGERS = frozenset(("unescape", "decodeURI"))
+_ENCODED = re.compile(r"\b(?:unescape|decodeURIComponent|decodeURI)\s*\(", re.I)
+_EVAL_CHARCODE = re.compile(r"\beval\s*\(\s*(?:window\.)?String\.fromCharCode\s*\(")
+_CHARCODES = re.compile(r"String\.fromCharCode\s*\(\s*((?:\d{1,5}\s*,\s*){19,}\d{1,5})\s*\)")
+_PACKED = re.compile(
+    r"\beval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[rd]\s*\)"
+)
+_HEX_BLOB = re.compile(r"(?:\\x[0-9a-fA-F]{2}){20,}")
+_EVAL_DECODED = re.compile(
+    r"\beval\s*\(\s*(?:window\.)?(?:unescape|decodeURIComponent|decodeURI|atob)\s*\("
+)
+_OBFUSCATOR = re.compile(r"\b_0x[0-9a-f]{4,6}\b")
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}")
+_RUNS_CODE = re.compile(r"\beval\s*\(|\bFunction\s*\(|document\.write")
+# Lowercase names whose presence, with document.referrer and a navigation, makes a redirect of
+# visitors from search engines.
+_SEARCH_ENGINES = ("baidu", "sogou", "so.com", "sm.cn", "google", "bing", "yahoo", "soso", "youdao",
+                   "haosou", "360.cn", "toutiao", "yandex")  # fmt: skip
+_SPIDERS = ("spider", "googlebot", "bingbot", "sogou", "yisou", "bytespider")
+_NAVIGATE = re.compile(
+    r"location(?:\.href)?\s*=(?!=)|location\.(?:replace|assign)\s*\(|window\.open\s*\(|"
+    r"document\.write|\.href\s*=(?!=)|top\.location|window\.navigate|setTimeout\s*\(\s*['\"]\s*location",
+    re.I,
+)
+# A host in written markup: after // (absolute or protocol-relative), or the first thing of a
+# string that follows a concatenation ("…" + protocol + "s9.cnzz.com/…").
+_HOST_IN_CODE = re.compile(
+    r"""(?://|\+\s*['"]\s*)([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+)(?=[/:'"?\s\\]|$)""", re.I
+)
+_TAG_SRC = re.compile(r"<\s*(script|iframe|frame)\b([^>]*)>", re.I)
+# What a host seen in code must not end with: file names (//jquery.min.js in a comment).
+_NOT_TLD = frozenset(("js", "css", "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "do",
+                      "action", "png", "gif", "jpg", "jpeg", "swf", "json", "xml", "txt", "cgi"))  # fmt: skip
+_SPACE = re.compile(r"\s+")
+
+
+def snippet(text: str, at: int = 0) -> str:
+    start = max(0, at - SNIPPET_CHARS // 4)
+    return _SPACE.sub(" ", text[start : start + SNIPPET_CHARS]).strip()
+
+
+def is_absolute(value: str) -> bool:
+    low = value[:8].lower()
+    return low.startswith(("http://", "https://")) or value.startswith("//")
+
+
+@lru_cache(maxsize=4096)
+def _inline_items(
+    code: str, policy: HostPolicy, site_hosts: frozenset[str], scheme: str
+) -> tuple[dict[str, Any], ...]:
+    """What one inline script shows, remembered: a site's template scripts repeat on every page."""
+    judge = ScriptJudge(f"{scheme}://x/", policy, site_hosts)
+    judge.read_inline(code)
+    return tuple(judge.items)
+
+
+class ScriptJudge:
+    """Judges the scripts, frames and refresh tags of one page."""
+
+    def __init__(self, page_url: str, policy: HostPolicy, site_hosts: frozenset[str]) -> None:
+        self.page_url = page_url
+        self.policy = policy
+        self.site_hosts = site_hosts
+        self.items: list[dict[str, Any]] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def trust(self, key: str) -> str:
+        """ "site" | "gov" | "allowed" | "" (untrusted) for a host key."""
+        return self.policy.trust(key, self.site_hosts)
+
+    def _add(self, why: str, **fields: Any) -> None:
+        key = (why, fields.get("src") or fields.get("snippet", ""))
+        if key not in self._seen and len(self.items) < MAX_ITEMS:
+            self._seen.add(key)
+            self.items.append({"why": why, **fields})
+
+    def _untrusted(self, value: str) -> str:
+        """The host key of an absolute URL nobody trusts, else ""."""
+        if not is_absolute(value):
+            return ""
+        key = host_key(value)
+        return key if key and not self.trust(key) else ""
+
+    def external(self, el: Any, hidden: bool) -> None:
+        """A `<script src>`, `<iframe src>` or `<frame src>`."""
+        src = (el.get("src") or "").strip()
+        if not src:
+            return
+        if src[:5].lower() == "data:":
+            payload = _data_payload(src)
+            if el.tag == "script" and payload and self._suspicious_markup(payload):
+                self._add("data_uri_script", snippet=snippet(payload))
+            return
+        host = self._untrusted(src)
+        if not host:
+            return
+        url = urljoin(self.page_url, src)
+        if el.tag == "script":
+            self._add("untrusted_script_host", src=url, host=host)
+        else:
+            self._add("hidden_iframe" if hidden else "untrusted_iframe_host", src=url, host=host)
+
+    def refresh(self, content: str) -> None:
+        """`<meta http-equiv=refresh content="0;url=…">` to a host nobody trusts."""
+        m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
+        if m and self._untrusted(m.group(1)):
+            self._add(
+                "meta_refresh_untrusted",
+                src=urljoin(self.page_url, m.group(1)),
+                host=host_key(m.group(1)),
+            )
+
+    def inline(self, code: str) -> None:
+        """Inline code (judged once per distinct text and site)."""
+        scheme = "https" if self.page_url.startswith("https:") else "http"
+        for item in _inline_items(code, self.policy, self.site_hosts, scheme):
+            self._add(**item)
+
+    def read_inline(self, code: str) -> None:
+        """JavaScript names are case-sensitive, so each rule needs a plain name in the code
+        (eval, document.write, referrer …); one automaton pass over the UTF-8 bytes finds which
+        are there before any regular expression runs."""
+        found = {
+            _TRIGGERS[i]
+            for i, _, _ in _TRIGGER_AUTOMATON.find_matches_as_indexes(
+                code.encode("utf-8", "replace")
+            )
+        }
+        if not found:
+            return
+        if found & _OBFUSCATION_TRIGGERS:
+            for why, at in self._obfuscation(code, found):
+                self._add(why, snippet=snippet(code, at))
+        if found & _WRITE_TRIGGERS:
+            self._written(code, found)
+        if found & _LOAD_TRIGGERS:
+            for m in _LOADS.finditer(code):
+                host = self._untrusted(m.group(1))
+                if host:
+                    self._add(
+                        "loads_untrusted_script", src=urljoin(self.page_url, m.group(1)), host=host
+                    )
+        if "referrer" in found or "userAgent" in found:
+            low = code.lower()
+            if (
+                "referrer" in found
+                and any(e in low for e in _SEARCH_ENGINES)
+                and _NAVIGATE.search(code)
+            ):
+                self._add("search_referrer_redirect", snippet=snippet(code, code.find("referrer")))
+            spider = next((low.find(s) for s in _SPIDERS if s in low), -1)
+            if "userAgent" in found and spider >= 0 and _NAVIGATE.search(code):
+                self._add("crawler_user_agent_check", snippet=snippet(code, spider))
+
+    def _obfuscation(self, code: str, found: set[str]) -> Iterable[tuple[str, int]]:
+        if "fromCharCode" in found:
+            m = _EVAL_CHARCODE.search(code) if "eval" in found else None
+            if m:
+                yield "eval_fromcharcode", m.start()
+            else:
+                m = _CHARCODES.search(code)
+                if m and self._suspicious_markup(_decode_charcodes(m.group(1))):
+                    yield "fromcharcode_payload", m.start()
+        if "eval" in found and found & {"unescape", "decodeURI", "atob"}:
+            m = _EVAL_DECODED.search(code)
+            if m:
+                yield "eval_encoded", m.start()
+        if "eval" in found and "p,a,c,k,e" in code.replace(" ", ""):
+            m = _PACKED.search(code)
+            if m:
+                yield "packed_eval", m.start()
+        if "\\x" in found:
+            m = _HEX_BLOB.search(code)
+            if m:
+                yield "hex_escaped_blob", m.start()
+        if "_0x" in found and len(_OBFUSCATOR.findall(code)) >= 10:
+            yield "obfuscator_identifiers", code.find("_0x")
+        if "atob" in found and _RUNS_CODE.search(code):
+            m = _BASE64_RUN.search(code)
+            if m and "data:" not in code[max(0, m.start() - 30) : m.start()]:
+                yield "base64_eval", m.start()
+
+    def _written(self, code: str, found: set[str]) -> None:
+        """document.write / innerHTML of markup: judged by what the markup loads."""
+        encoded = bool(found & _ENCODING_TRIGGERS) and bool(_ENCODED.search(code))
+        markup = unquote(code) if encoded else code
+        hosts = self._code_hosts(markup)
+        if hosts:
+            at = markup.find(hosts[0])
+            self._add("writes_untrusted_source", snippet=snippet(markup, at), host=hosts[0])
+        elif encoded and self._inline_script_tag(markup):
+            self._add(
+                "document_write_unescape", snippet=snippet(markup, _TAG_SRC.search(markup).start())
+            )
+
+    def _code_hosts(self, markup: str) -> list[str]:
+        if "<" not in markup and "%3C" not in markup.upper():
+            return []
+        out = []
+        for m in _TAG_SRC.finditer(markup):
+            for h in _HOST_IN_CODE.findall(m.group(2)):
+                key = host_key("//" + h)
+                label = key.rpartition(".")[2].partition(":")[0]
+                if (label.isalpha() and label not in _NOT_TLD) or _is_ip(key):
+                    if not self.trust(key) and key not in out:
+                        out.append(key)
+        return out
+
+    @staticmethod
+    def _inline_script_tag(markup: str) -> bool:
+        for m in _TAG_SRC.finditer(markup):
+            if m.group(1).lower() == "script" and "src" not in m.group(2).lower():
+                return True
+        return False
+
+    def _suspicious_markup(self, decoded: str) -> bool:
+        return bool(
+            self._code_hosts(decoded)
+            or self._inline_script_tag(decoded)
+            or re.search(r"\beval\s*\(|location|window\.open", decoded)
+        )
+
+
+def _data_payload(src: str) -> str:
+    """The decoded body of a base64 data: URI ("" when it is not one)."""
+    head, _, body = src.partition(",")
+    if ";base64" not in head.lower():
+        return ""
+    try:
+        return base64.b64decode(body + "=" * (-len(body) % 4)).decode("utf-8", "replace")
+    except ValueError:
+        return ""
+
+
+def _decode_charcodes(numbers: str) -> str:
+    out = []
+    for n in numbers.split(","):
+        value = int(n)
+        if value < 0x110000:
+            out.append(chr(value))
+    return "".join(out)
+
+
+def _is_ip(key: str) -> bool:
+    host = key.partition(":")[0]
+    parts = host.split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)

@@ -1,0 +1,328 @@
+"""Security facts of one page, from the tree the crawl already parsed: hidden links (暗链),
+injected code (挂马), serious wording errors (严重表述错误); and the facts of one fetched version of
+a page that the cloaking comparison reads.
+
+Pure functions of the parsed document, the page URL, the site's hosts and the compiled lexicons
+(`security_rules(load_lexicons(profile))`). Judging happens in `checks/security.py`; the facts
+are what a person needs to check the judgement: URLs, texts, the CSS that hid them, code snippets.
+
+Cost is kept to a fraction of a millisecond per page (bench/bench_security.py) by a fast path
+that ordinary pages never leave: one C-filtered pass over script/iframe/style/meta elements,
+one pass over the `<a>` elements classifying absolute hosts (cached), one automaton run over the
+text. CSS is parsed only when a link goes somewhere untrusted or carries spam words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin
+
+import ahocorasick_rs
+from lxml import etree
+
+from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
+from inspector.crawl.extract.injected import ScriptJudge, is_absolute
+from inspector.crawl.extract.wording import TextMatcher, text_matcher
+from inspector.lexicons import NETLOC, HostPolicy, Lexicons, host_key
+
+_GOV = (".gov.cn", ".gov.cn.")
+MAX_GROUPS = 20  # hidden blocks kept per page
+MAX_LINKS = 50  # links kept per hidden block
+MAX_VERSION_LINKS = 30
+TEXT_MAX = 100
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SecurityRules:
+    """The compiled matchers of one lexicon set."""
+
+    lexicons: Lexicons
+    hosts: HostPolicy
+    text: TextMatcher
+    url_strong: Any  # automaton of the URL tokens of five letters or more (matched anywhere)
+    url_strong_words: list[str]
+    url_weak: re.Pattern[str] | None  # shorter ones, as whole words of the URL
+
+
+@lru_cache(maxsize=4)
+def security_rules(lexicons: Lexicons) -> SecurityRules:
+    tokens = lexicons.spam.url_tokens
+    long_ = sorted((t for t in tokens if len(t) >= 5), key=len, reverse=True)
+    short = sorted((t for t in tokens if len(t) < 5), key=len, reverse=True)
+    return SecurityRules(
+        lexicons,
+        lexicons.hosts,
+        text_matcher(lexicons),
+        ahocorasick_rs.AhoCorasick(long_) if long_ else None,
+        long_,
+        re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, short)) + r")(?![a-z])")
+        if short
+        else None,
+    )
+
+
+def body_text(doc: Any) -> str:
+    body = doc.find("body")
+    return body.text_content() if body is not None else ""
+
+
+def absolute(base: str, href: str) -> str:
+    """urljoin, with the scheme and host lowercased (HTTP://WWW.X.COM/ is http://www.x.com/)."""
+    url = urljoin(base, href.strip())
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    netloc, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{netloc.lower()}{slash}{path}"
+
+
+def _short(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()[:TEXT_MAX]
+
+
+def _describe(el: Any) -> str:
+    """div#id.class — enough to find the block in the page source."""
+    out = el.tag if isinstance(el.tag, str) else "?"
+    if el.get("id"):
+        out += "#" + el.get("id").strip()
+    if el.get("class"):
+        out += "." + ".".join(el.get("class").split()[:3])
+    return out[:80]
+
+
+def page_security(
+    doc: Any,
+    url: str,
+    rules: SecurityRules,
+    *,
+    site_hosts: frozenset[str] = frozenset(),
+    on: date | None = None,
+    title: str = "",
+    text: str | None = None,
+) -> dict[str, Any]:
+    """The security facts of one page ({} for a clean page): `hidden`, `scripts`, `wording`.
+
+    `on` is the date the page speaks for (its publication date, else the as-of date); `text`
+    the body text when the caller has it already.
+    """
+    if text is None:
+        text = body_text(doc)
+    matches = rules.text.scan(f"{title}\n{text}" if title else text, on)
+    trust = _truster(rules.hosts, site_hosts)
+    judge = ScriptJudge(url, rules.hosts, site_hosts)
+    styles: list[str] = []
+    scripts: list[str] = []
+    frames = []
+    for el in doc.iter("script", "iframe", "frame", "style", "meta"):
+        tag = el.tag
+        if tag == "script":
+            if el.get("src"):
+                judge.external(el, False)
+            elif el.text:
+                scripts.append(el.text)
+                judge.inline(el.text)
+        elif tag == "style":
+            if el.text:
+                styles.append(el.text)
+        elif tag == "meta":
+            if (el.get("http-equiv") or "").lower() == "refresh":
+                judge.refresh(el.get("content") or "")
+        elif el.get("src"):
+            frames.append(el)
+    finder = None
+    if frames:
+        finder = HiddenFinder(doc, styles, script_hidden_ids(scripts))
+        for frame in frames:
+            judge.external(frame, _frame_hidden(frame, finder))
+    hidden = _hidden_links(doc, url, rules, trust, matches.strong, styles, scripts, finder)
+    facts: dict[str, Any] = {}
+    if hidden:
+        facts["hidden"] = hidden
+    if judge.items:
+        facts["scripts"] = judge.items
+    if matches.wording:
+        facts["wording"] = matches.wording
+    return facts
+
+
+def _truster(policy: HostPolicy, site_hosts: frozenset[str]):  # noqa: ANN202
+    def trust(key: str) -> str:
+        return policy.trust(key, site_hosts)
+
+    return trust
+
+
+def _frame_hidden(frame: Any, finder: HiddenFinder) -> bool:
+    for name in ("width", "height"):
+        value = (frame.get(name) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) <= 1:
+            return True
+    facts = element_facts(frame)
+    if facts.technique or (facts.size_px is not None and facts.size_px <= 1):
+        return True
+    return finder.hidden(frame) is not None
+
+
+def _hidden_links(
+    doc: Any,
+    url: str,
+    rules: SecurityRules,
+    trust: Any,
+    page_strong: list[str],
+    styles: list[str],
+    scripts: list[str],
+    finder: HiddenFinder | None,
+) -> list[dict[str, Any]]:
+    # The fast path, run for every page: one pass over the links; only those that name a host
+    # outside gov.cn are classified (each host once).
+    candidates: list[tuple[Any, str, str, str]] = []  # (element, href, host key, trust)
+    levels: dict[str, tuple[str, str]] = {}  # netloc as written → (host key, trust)
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if not href or ("//" not in href and "\\" not in href):
+            continue
+        m = NETLOC.match(href)
+        if m is None:
+            continue
+        netloc = m.group(1)
+        level = levels.get(netloc)
+        if level is None:
+            if netloc.lower().endswith(_GOV):  # most absolute links of a government page
+                level = ("", "gov")
+            else:
+                key = host_key(href)
+                level = (key, trust(key) if key else "site")
+            levels[netloc] = level
+        if not level[1]:
+            candidates.append((a, href.strip(), level[0], ""))
+    # Links to trusted places matter only when they carry spam words: the page's text has some.
+    if page_strong:
+        for a in _with_words(tuple(page_strong))(doc):
+            href = (a.get("href") or "").strip()
+            key = host_key(href)
+            level = trust(key) if key else "site"
+            if href and level and _link_words(rules, a, href)[0]:
+                candidates.append((a, href, key, level))
+    if not candidates:
+        return []
+    if finder is None:
+        finder = HiddenFinder(doc, styles, script_hidden_ids(scripts))
+    groups: dict[Any, dict[str, Any]] = {}
+    for a, href, key, level in candidates:
+        hidden = finder.hidden(a)
+        if hidden is None:
+            continue
+        group = groups.get(hidden.container)
+        if group is None:
+            if len(groups) >= MAX_GROUPS:
+                continue
+            group = groups[hidden.container] = {
+                "technique": hidden.technique,
+                "kind": hidden.kind,
+                "menu_like": menu_like(hidden.container),
+                "block": _describe(hidden.container),
+                "links": [],
+            }
+        if len(group["links"]) >= MAX_LINKS:
+            continue
+        strong, weak = _link_words(rules, a, href)
+        link = {
+            "url": absolute(url, href),
+            "text": _short(a.text_content()),
+            "host": key,
+            "trust": level,
+        }
+        if a.get("title"):
+            link["title"] = _short(a.get("title"))
+        if strong:
+            link["strong"] = strong
+        if weak:
+            link["weak"] = weak
+        group["links"].append(link)
+    return list(groups.values())
+
+
+@lru_cache(maxsize=256)
+def _with_words(words: tuple[str, ...]) -> etree.XPath:
+    """<a> elements whose text or title contains one of `words` (from the spam lexicon)."""
+    tests = " or ".join(
+        f"contains(., {_literal(w)}) or contains(@title, {_literal(w)})" for w in words
+    )
+    return etree.XPath(f"//a[@href][{tests}]")
+
+
+def _literal(text: str) -> str:
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return "concat(" + ', "\'", '.join(f"'{p}'" for p in text.split("'")) + ")"
+
+
+def _url_spam(rules: SecurityRules, url: str) -> list[str]:
+    """The strong URL tokens in a lowercase URL (or several joined)."""
+    if rules.url_strong is None:
+        return []
+    return list(
+        dict.fromkeys(
+            rules.url_strong_words[i] for i, _, _ in rules.url_strong.find_matches_as_indexes(url)
+        )
+    )
+
+
+def _link_words(rules: SecurityRules, a: Any, href: str) -> tuple[list[str], list[str]]:
+    """Strong and weak spam words in a link's text, title and URL."""
+    found = rules.text.scan(f"{a.text_content()} {a.get('title') or ''}", None)
+    low = href.lower()
+    strong = list(dict.fromkeys([*found.strong, *_url_spam(rules, low)]))
+    weak = list(found.weak)
+    if rules.url_weak is not None:
+        weak = list(dict.fromkeys([*weak, *rules.url_weak.findall(low)]))
+    return strong, weak
+
+
+def version_facts(
+    doc: Any,
+    url: str,
+    rules: SecurityRules,
+    *,
+    site_hosts: frozenset[str] = frozenset(),
+    title: str = "",
+    status: int | None = None,
+    final_url: str = "",
+) -> dict[str, Any]:
+    """One fetched version of a page, as the cloaking comparison reads it: title, spam words in
+    title and text, and links/scripts/frames to hosts nobody trusts."""
+    text = body_text(doc)
+    found = rules.text.scan(f"{title}\n{text}", None)
+    trust = _truster(rules.hosts, site_hosts)
+    links: list[str] = []
+    hosts: list[str] = []
+    for el in doc.iter("a", "iframe", "frame", "script"):
+        value = (el.get("href") if el.tag == "a" else el.get("src")) or ""
+        value = value.strip()
+        if not is_absolute(value):
+            continue
+        key = host_key(value)
+        if key and not trust(key):
+            if key not in hosts:
+                hosts.append(key)
+            if len(links) < MAX_VERSION_LINKS:
+                links.append(absolute(url, value))
+    return {
+        "status": status,
+        "final_url": final_url or url,
+        "final_host": host_key(final_url or url),
+        "final_trust": trust(host_key(final_url or url)) or "",
+        "title": _short(title),
+        "strong": found.strong,
+        "weak": found.weak,
+        "hosts": hosts,
+        "links": links,
+        "text_chars": len(text.strip()),
+    }
