@@ -13,7 +13,7 @@ from typing import Any
 
 from checks.base import Check, Evidence, Fact, Finding, Link, Severity, SiteSnapshot
 from inspector.facts import ColumnFacts
-from inspector.profile import ProfileError, RulesProfile, number
+from inspector.profile import ProfileError, RulesProfile, number, strings
 from inspector.words import colon, fmt_number, lang_of
 
 CATEGORY_NAMES = {
@@ -381,7 +381,9 @@ class ColumnVeto(Check):
 
     Thresholds from the profile's `[freshness.veto]`: `stale_key_columns` (5) stale columns of
     the key categories (news, notice, policy), `stale_or_empty_columns` (10) stale or empty
-    columns in all, `empty_columns` (5) empty columns. One `column_veto` finding (veto) per
+    columns in all, `empty_columns` (5) empty columns. With `[freshness] first_level_only`
+    (the 2019 profile: notice, policy) columns of those categories count in the key group only
+    when they are first-level (no parent column). One `column_veto` finding (veto) per
     threshold reached; detail: `rule`, `count`, `threshold`, `columns` (names).
     """
 
@@ -418,6 +420,14 @@ class ColumnVeto(Check):
             else:
                 number(profile, f"freshness.veto.{key}", value, minimum=1)
         self.key_categories = set(veto.get("key_categories", ["news", "notice", "policy"]))
+        # 2019: the notice/policy columns of the key group are the site's first-level ones.
+        self.first_level_only = set(
+            strings(
+                profile, "freshness.first_level_only", profile.get("freshness.first_level_only", [])
+            )
+            if "first_level_only" in profile.section("freshness")
+            else ()
+        )
         self.thresholds = {
             "stale_key_columns": int(veto.get("stale_key_columns", 5)),
             "stale_or_empty_columns": int(veto.get("stale_or_empty_columns", 10)),
@@ -447,7 +457,12 @@ class ColumnVeto(Check):
         stale = [c for c, _, _ in self.stale_check.stale(site)]
         empty = [c for c in judged_columns(site) if is_empty(c)]
         groups = {
-            "stale_key_columns": [c for c in stale if c.category in self.key_categories],
+            "stale_key_columns": [
+                c
+                for c in stale
+                if c.category in self.key_categories
+                and not (c.parent and c.category in self.first_level_only)
+            ],
             "stale_or_empty_columns": stale + empty,
             "empty_columns": empty,
         }

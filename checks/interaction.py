@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from checks.base import Check, Finding, NotConfigured, Severity, SiteSnapshot
+from checks.base import (
+    Check,
+    Evidence,
+    Fact,
+    Finding,
+    Link,
+    NotConfigured,
+    Severity,
+    SiteSnapshot,
+)
 from inspector.boardfacts import (
     ANSWERED,
     UNANSWERED,
@@ -118,9 +127,12 @@ def judge(boards: Sequence[BoardFacts], as_of: date, rules: InteractionRules) ->
             continue
         in_year = 0
         for message in board.messages:
-            if message.key in seen:
-                continue  # the same message shown by two boards is judged once
-            seen.add(message.key)
+            # The same message shown by two boards is judged once: by its page, and — for a
+            # message read without a page of its own — by its title and date as well.
+            same = f"{''.join(message.title.split())}|{message.asked}"
+            if message.key in seen or (not message.url and same in seen):
+                continue
+            seen.update((message.key, same) if message.title and message.asked else (message.key,))
             if message.asked is None or message.asked > as_of:
                 in_year += message.asked is None
                 continue
@@ -159,6 +171,7 @@ class InteractionUnanswered(_BoardCheck):
     """
 
     code = "interaction_unanswered"
+    report_order = 600
     title = {"zh": "留言超过三个月未回复", "en": "Messages unanswered for over three months"}
     advice = {
         "zh": "对下列留言尽快办理并公开答复；建立留言办理时限制度，确保3个月内回应网民留言。",
@@ -196,6 +209,19 @@ class InteractionUnanswered(_BoardCheck):
             f"（{detail.get('column')}）：{detail.get('title') or ''}"
         )
 
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[
+                Fact("column", _board_link(detail)),
+                Fact("asked", detail.get("asked")),
+                Fact("days_unanswered", detail.get("days_open")),
+                Fact("message_status", detail.get("status") or None),
+            ],
+            shown=frozenset(
+                ("column", "list_url", "message_url", "asked", "days_open", "title", "status")
+            ),
+        )
+
 
 class InteractionLate(_BoardCheck):
     """留言答复超过三个月 — a message asked within the year answered more than 90 days later.
@@ -206,6 +232,7 @@ class InteractionLate(_BoardCheck):
     """
 
     code = "interaction_late"
+    report_order = 610
     title = {"zh": "留言答复超过三个月", "en": "Messages answered after more than three months"}
     advice = {
         "zh": "加快留言办理流转，确保网民留言在3个月内答复；对超期办理的留言说明原因。",
@@ -242,6 +269,19 @@ class InteractionLate(_BoardCheck):
             f"{detail.get('title') or ''}"
         )
 
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[
+                Fact("column", _board_link(detail)),
+                Fact("asked", detail.get("asked")),
+                Fact("answered", detail.get("answered")),
+                Fact("days_to_answer", detail.get("days")),
+            ],
+            shown=frozenset(
+                ("column", "list_url", "message_url", "asked", "answered", "days", "title")
+            ),
+        )
+
 
 class InteractionChannelEmpty(_BoardCheck):
     """互动栏目无留言 — a consultation board with no message in the year, or only 暂无留言.
@@ -251,6 +291,7 @@ class InteractionChannelEmpty(_BoardCheck):
     """
 
     code = "interaction_channel_empty"
+    report_order = 620
     title = {"zh": "互动栏目一年内无留言", "en": "Message boards with no message in the year"}
     advice = {
         "zh": "检查留言渠道是否正常受理并公开留言；长期无留言的栏目应查明原因，确保渠道畅通。",
@@ -281,6 +322,12 @@ class InteractionChannelEmpty(_BoardCheck):
             )
         return f"{detail.get('column')}：" + (f"页面显示“{marker}”" if marker else "一年内没有留言")
 
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[Fact("list_url", detail.get("list_url"), links=True)],
+            shown=frozenset(("column", "list_url", "empty_marker")),
+        )
+
 
 class InteractionUnreadable(_BoardCheck):
     """互动栏目无法读取 — a consultation board whose messages could not be read (login, query
@@ -290,6 +337,7 @@ class InteractionUnreadable(_BoardCheck):
     """
 
     code = "interaction_unreadable"
+    report_order = 630
     title = {"zh": "互动栏目留言无法自动读取", "en": "Message boards that could not be read"}
     advice = {
         "zh": "公开留言及答复（无需登录、无需查询码即可查看），便于公众监督；本项需人工核查。",
@@ -317,6 +365,12 @@ class InteractionUnreadable(_BoardCheck):
             return f"{detail.get('column')}: {detail.get('reason')}"
         return f"{detail.get('column')}：{detail.get('reason_text')}"
 
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[Fact("list_url", detail.get("list_url"), links=True)],
+            shown=frozenset(("column", "list_url", "reason", "reason_text")),
+        )
+
 
 class InteractionNoChannel(_BoardCheck):
     """无在线咨询渠道 — (2019 profile, `interaction.require_channel`) the site offers no working
@@ -327,6 +381,7 @@ class InteractionNoChannel(_BoardCheck):
     """
 
     code = "interaction_no_channel"
+    report_order = 640
     title = {"zh": "未提供在线咨询渠道", "en": "No online consultation channel"}
     advice = {
         "zh": "开设领导信箱、咨询投诉等在线咨询渠道，并确保渠道可正常使用、留言得到及时答复。",
@@ -379,6 +434,7 @@ class InteractionVeto(_BoardCheck):
     """
 
     code = "interaction_veto"
+    report_order = 40
     title = {"zh": "互动回应差（单项否决）", "en": "Poor interaction response (veto)"}
     advice = {
         "zh": "立即办理超期未回应的留言并公开答复；确保在线咨询渠道畅通、留言3个月内答复。",
@@ -424,3 +480,15 @@ class InteractionVeto(_BoardCheck):
         if lang == "en":
             return f"{detail.get('count')} messages left more than three months without an answer"
         return f"{detail.get('count')} 条留言超过三个月未回应（含未回复和超期答复）"
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[Fact("messages", detail.get("messages") or None, links=True)],
+            shown=frozenset(("rule", "count", "threshold", "messages", "kinds")),
+        )
+
+
+def _board_link(detail: Mapping[str, Any]) -> Any:
+    url = detail.get("list_url")
+    name = detail.get("column") or url
+    return [Link(str(name), str(url))] if url else name

@@ -12,9 +12,9 @@ census had no such item) these checks are off.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Self
 
-from checks.base import Check, Finding, NotConfigured, Severity, SiteSnapshot
+from checks.base import Check, Evidence, Fact, Finding, NotConfigured, Severity, SiteSnapshot
 from inspector.guidefacts import GuideFacts
 from inspector.profile import ProfileError, RulesProfile
 
@@ -33,7 +33,7 @@ class _ServiceCheck(Check):
         self.veto_guides = _whole(profile, table, "veto_guides", 5)
 
     @classmethod
-    def from_profile(cls, profile: RulesProfile) -> Check:
+    def from_profile(cls, profile: RulesProfile) -> Self:
         if not profile.section("services"):
             raise NotConfigured("the profile has no [services] table")
         return cls(profile)
@@ -61,6 +61,7 @@ class ServiceGuideIncomplete(_ServiceCheck):
     """
 
     code = "service_guide_incomplete"
+    report_order = 700
     title = {"zh": "办事指南要素缺失", "en": "Service guides missing key elements"}
     advice = {
         "zh": "补全办事指南的设定依据、申请条件、办理材料、办理地点、办理机构、收费标准、办理时间、"
@@ -93,6 +94,12 @@ class ServiceGuideIncomplete(_ServiceCheck):
             )
         return f"{detail.get('title')}：缺少 {detail.get('missing_count')} 项要素（{missing}）"
 
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[Fact("missing", detail.get("missing")), Fact("present", detail.get("present"))],
+            shown=frozenset(("title", "missing", "present", "missing_count", "column")),
+        )
+
 
 class ServiceVeto(_ServiceCheck):
     """服务不实用（单项否决） — `veto_guides` (5) or more sampled 办事指南 lack `missing_min` (4)
@@ -101,6 +108,7 @@ class ServiceVeto(_ServiceCheck):
     """
 
     code = "service_veto"
+    report_order = 45
     title = {"zh": "服务不实用（单项否决）", "en": "Services not usable (veto)"}
     advice = {
         "zh": "全面核查办事指南，逐项补全缺失要素，确保公众可依指南办事。",
@@ -129,3 +137,9 @@ class ServiceVeto(_ServiceCheck):
         if lang == "en":
             return f"{detail.get('count')} of {detail.get('sampled')} guides lack key elements"
         return f"抽查 {detail.get('sampled')} 个办事指南，{detail.get('count')} 个缺少4项以上要素"
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[Fact("guides", detail.get("guides"), links=True)],
+            shown=frozenset(("rule", "count", "threshold", "guides", "sampled")),
+        )

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from inspector.crawl.boards import BOARD, LIST, classify, next_page, read_list, read_message
+from inspector.crawl.boards.rows import fields_of
 from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
@@ -92,7 +94,49 @@ def explain_bytes(
         ],
         "columns": columns,
         "elements": find_footer_elements(text, url, policy.element_patterns),
+        "board": board_section(doc, text, url, title, policy),
     }
+
+
+def board_section(
+    doc: Any, text: str, url: str, title: str, policy: CrawlPolicy
+) -> dict[str, Any] | None:
+    """What the board reader reads on the page: the rows of a message list (each with what was
+    read from it), or a message page's dates and reply. None for pages that are neither."""
+    named = classify(title.split("_")[0].split("-")[0], url, policy.board_rules)
+    is_board = named is not None and named.role in (BOARD, LIST)
+    page = read_list(doc, url, text, policy.board_rules)
+    detail = read_message(doc, url)
+    one_letter = detail.asked_by == "label" and len(page.rows) <= 1  # a message page, not a list
+    message_like = any(r.status or r.answered or r.asker or r.reply for r in page.rows)
+    if page.rows and (is_board or message_like) and not one_letter:
+        found = next_page(doc, url, text)
+        return {
+            "kind": "list",
+            "shape": page.shape,
+            "rows": [{**fields_of(r), "state": r.state or "unknown"} for r in page.rows],
+            "next_page": found.url if found else None,
+            "pagination": found.how if found else None,
+        }
+    if detail.fields and (detail.asked or detail.reply or detail.reply_shown_empty):
+        return {
+            "kind": "message",
+            "asked": _iso(detail.asked),
+            "answered": _iso(detail.answered),
+            "status": detail.status,
+            "state": detail.state or "unknown",
+            "reply_unit": detail.reply_unit,
+            "fields": detail.fields,
+        }
+    if is_board:
+        return {
+            "kind": "board",
+            "empty_marker": page.empty_marker,
+            "unreadable": page.unreadable,
+            "list_links": page.list_links,
+            "frame_url": page.frame_url,
+        }
+    return None
 
 
 def explain_target(
@@ -128,6 +172,9 @@ def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
             PageRow.run_id == run_id, (PageRow.url == url) | (PageRow.final_url == url)
         )
     ).first()
+    board = stored_board(session, run_id, url)
+    if page is None and board is not None:
+        return {"url": url, "board": board, "as_of": _iso(run.as_of), "stored": True}
     if page is None:
         raise LookupError(f"run {run_id} has no page {url}")
     facts = page.facts or {}
@@ -165,10 +212,45 @@ def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
         "elements": facts.get("elements", {}),
         "as_of": _iso(run.as_of),
         "stored": True,
+        "board": board,
     }
 
 
+def stored_board(session: Any, run_id: int, url: str) -> dict[str, Any] | None:
+    """What the run read of the board at `url` (its list rows, as stored per message), or of
+    the message at `url`; None when `url` is neither."""
+    from inspector.store.boards import load_boards
+
+    for board in load_boards(session, run_id):
+        if url in (board.url, board.list_url):
+            return {
+                "kind": "list",
+                "shape": "stored",
+                "rows": [
+                    {**m.evidence, "asked": _iso(m.asked), "answered": _iso(m.answered),
+                     "state": m.state, "title": m.title, "url": m.url}
+                    for m in board.messages
+                ],
+                "next_page": None,
+                "pagination": f"{board.list_pages} list pages, {board.detail_pages} message pages read",
+            }  # fmt: skip
+        for m in board.messages:
+            if m.url == url:
+                return {
+                    "kind": "message",
+                    "asked": _iso(m.asked),
+                    "answered": _iso(m.answered),
+                    "status": m.status,
+                    "state": m.state,
+                    "reply_unit": m.reply_unit,
+                    "fields": dict(m.evidence),
+                }
+    return None
+
+
 def render_text(report: dict[str, Any]) -> str:
+    if "kind" not in report:  # a stored board or message that is not a stored page
+        return "\n".join([f"page      {report['url']}", *_board_lines(report.get("board"))])
     lines = [
         f"page      {report['url']}",
         f"title     {report['title']}",
@@ -190,11 +272,43 @@ def render_text(report: dict[str, Any]) -> str:
             lines.append(
                 f"  {col['name']:<12} {col['category']:<10} {col['canonical'] or '-':<8} {col['url']}{parent}"
             )
+    lines += _board_lines(report.get("board"))
     lines += ["", "page elements:"]
     for name, info in report["elements"].items():
         value = f"{info.get('value')} ({info.get('where')})" if info.get("found") else "not found"
         lines.append(f"  {name:<15} {value}")
     return "\n".join(lines)
+
+
+def _board_lines(board: dict[str, Any] | None) -> list[str]:
+    if not board:
+        return []
+    if board["kind"] == "list":
+        lines = ["", f"message board list ({board['shape']}), {len(board['rows'])} rows:"]
+        for row in board["rows"]:
+            read = ", ".join(
+                f"{k}={v}" for k, v in row.items() if k not in ("title", "url", "state")
+            )
+            lines.append(
+                f"  {row.get('asked') or '?':<10}  {row['state']:<10}  {row.get('title', '')[:30]}"
+            )
+            lines.append(f"      {row.get('url') or '(no page of its own)'}")
+            lines.append(f"      read: {read}")
+        lines.append(f"  next page: {board['next_page'] or '-'} ({board['pagination'] or 'none'})")
+        return lines
+    if board["kind"] == "message":
+        lines = ["", "message page:",
+                 f"  asked {board['asked'] or '-'}, answered {board['answered'] or '-'}, "
+                 f"state {board['state']}, status {board['status'] or '-'}, reply unit {board['reply_unit'] or '-'}"]  # fmt: skip
+        lines += [f"  {label}: {value[:60]}" for label, value in board["fields"].items()]
+        return lines
+    reason = board.get("unreadable") or (
+        f"empty ({board['empty_marker']})" if board.get("empty_marker") else ""
+    )
+    follow = board.get("list_links") or ([board["frame_url"]] if board.get("frame_url") else [])
+    return ["", f"message board page without rows: {reason or 'the list is elsewhere'}"] + [
+        f"  list: {u}" for u in follow
+    ]
 
 
 def _iso(value: date | None) -> str | None:

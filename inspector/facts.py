@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from inspector.boardfacts import BoardFacts
+from inspector.guidefacts import GuideFacts
 from inspector.registry import Site
 from inspector.vocabulary import Note
 
@@ -181,7 +183,10 @@ class SiteSnapshot:
       home page; `PageFacts.facts` itself is loaded for the home page only;
     * `probes` holds the availability samples of the 31 days up to the as-of date (and those
       a nightly took for that date later), each a dict: `at`, `outcome`, `status`, `error`,
-      `final_url`, `elapsed_ms`, `as_of`.
+      `final_url`, `elapsed_ms`, `as_of`;
+    * `boards` holds what each board's page budget allowed to read (`BoardFacts.truncated`
+      says when the budget ran out), `guides` a sample of the 办事指南 pages (`[services]
+      sample`).
     """
 
     site: Site
@@ -198,6 +203,8 @@ class SiteSnapshot:
     bounds_tripped: Mapping[str, Any] = field(default_factory=dict)
     stats: Mapping[str, Any] = field(default_factory=dict)
     probes: Sequence[Mapping[str, Any]] = ()  # availability samples (see above)
+    boards: Sequence[BoardFacts] = ()  # message boards and the messages read from them
+    guides: Sequence[GuideFacts] = ()  # the 办事指南 pages sampled (2019 服务不实用)
 
     @property
     def home_urls(self) -> frozenset[str]:

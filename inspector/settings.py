@@ -37,6 +37,10 @@ INSPECTOR_FLUSH_SECONDS = 5.0
 INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
 INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (besides the home page)
 INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not found" page
+# Message boards (互动交流, checks/interaction.py): pages read per board — list pages and the
+# message pages whose reply the list does not show — and boards read per site.
+INSPECTOR_BOARD_PAGES = 200
+INSPECTOR_BOARD_MAX = 20
 # Host timeouts in a row after which the host's remaining targets are not fetched any more.
 INSPECTOR_HOST_TIMEOUT_LIMIT = 3
 INSPECTOR_RETRY_AFTER_MAX = 30  # seconds: a longer Retry-After is not waited for
@@ -68,6 +72,15 @@ INSPECTOR_CHECKS_BASE = {
     "checks.freshness.ColumnVeto": 330,
     "checks.columns.MissingColumns": 400,
     "checks.elements.MissingElements": 500,
+    "checks.interaction.InteractionUnanswered": 600,
+    "checks.interaction.InteractionLate": 610,
+    "checks.interaction.InteractionChannelEmpty": 620,
+    "checks.interaction.InteractionUnreadable": 630,
+    "checks.interaction.InteractionNoChannel": 640,
+    "checks.interaction.InteractionVeto": 650,
+    "checks.services.ServiceGuideIncomplete": 700,
+    "checks.services.ServiceVeto": 710,
+    "checks.bonus.BonusItems": 900,
 }
 INSPECTOR_CHECKS: dict[str, int | None] = {}
 

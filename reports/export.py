@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 from inspector import clock
 from inspector.judge.counts import tracked_counts
 from inspector.judge.tracking import load_tracking
+from inspector.store.boards import load_boards
 from inspector.store.history import run_findings
 from inspector.store.models import ColumnRow, RunRow, SiteRow
+from reports.boards import interaction_summary
 from reports.i18n import verdict_text
 from reports.problems import FindingWords, evidence_text, words_for_runs
 
@@ -98,6 +100,7 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
         "tracking": tracking.summary(),
         # The one count of problems (inspector/judge/counts.py): total = new + open, fixed.
         "problems": tracked_counts(tracking).as_dict(),
+        "interaction": interaction_summary(load_boards(session, run.id), rows),
         "findings": [
             {
                 "check": f.check,

@@ -14,6 +14,7 @@ from inspector.judge.tracking import RunTracking, load_tracking
 from inspector.store.history import run_findings
 from inspector.store.models import FindingRow, RunRow, SiteRow
 from reports import i18n
+from reports.boards import board_view, score_extras
 from reports.format import fmt_date, fmt_number, fmt_time, safe_href, site_filename
 from reports.i18n import t
 from reports.problems import FindingWords, problem_parts, problem_view, severity_rank
@@ -229,6 +230,8 @@ def site_view(
         ],
         fixed_more=max(0, len(tracking.fixed) - FIXED_SHOWN),
         trend=trend_view(load_trend(session, run), lang),
+        boards=board_view(session, run, findings, lang),
+        **score_extras(detail, lang),
     )
     return view
 
@@ -257,6 +260,7 @@ def _tracking_view(tracking: RunTracking) -> dict[str, Any]:
         "fixed": len(tracking.fixed),
         "complete": tracking.complete,
         "unverified": tracking.unverified,
+        "retired": tracking.retired,
         "deadline_days": tracking.deadline_days,
     }
 

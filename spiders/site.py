@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 
 from inspector import clock
 from inspector.crawl.arguments import parse_as_of, sites_from_arguments
+from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
@@ -92,7 +93,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(Spider):
+class SiteSpider(BoardsMixin, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -245,7 +246,7 @@ class SiteSpider(Spider):
             raise StopDownload(fail=False)
         kind = meta.get("kind")
         ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if kind in ("home", "page", "probe404"):
+        if kind in ("home", "page", "probe404") and "board" not in meta:
             if ctype and "html" not in ctype:
                 raise StopDownload(fail=False)
         elif kind == "external" and "html" not in ctype:
@@ -375,6 +376,7 @@ class SiteSpider(Spider):
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
         encoding = used if used not in ("utf-8", "ascii") else None
         links: list[LinkTuple] = []
+        yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(
@@ -647,6 +649,7 @@ class SiteSpider(Spider):
         if sc.pending == 0 and not sc.done:
             sc.done = True
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
+            yield self.boards_item(sc)
             yield SiteDone(
                 sc.site.site_id, bounds=sc.bounds, pages_scheduled=sc.pages, urls_seen=len(sc.seen)
             )

@@ -10,6 +10,11 @@ markup: each generator returns (pages, truth) like `boardsites.build_site`.
 - ``cards``: cards with separate label and value spans (提问人 / 提问时间 / 状态), a numbered pager
   in ``#pagination``, message pages as <th>/<td> tables; reached through 公众参与.
 - ``leader_hub``: 领导信箱 is a page listing 书记信箱 and 县长信箱, each a TRS list.
+- ``div_rows_js``: rows of <div class="cell"> under a head row (提交时间 / 回复时间, blank when
+  there is no reply), titles opened by onclick, pages by `goPage(n)` whose script builds
+  `list.jsp?pageNo=n`; message pages mark the reply only by class (`hfnr`) and date it by a
+  signature; unanswered ones have no reply part at all. ``div_rows_js_noreply``: the same
+  without the 回复时间 column, so that every answer is read on the message page.
 """
 
 from __future__ import annotations
@@ -91,7 +96,7 @@ def dl_gbk(as_of, seed):
         "encoding": "gbk",
     }
     pages["/zmhd/"] = {"body": shell("<p>政民互动</p>", "政民互动", "gbk"), "encoding": "gbk"}
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 
@@ -142,7 +147,7 @@ def reply_columns(as_of, seed):
         "<ul><li><a href='{{SITE}}/hdjl/lyb/index.php'>网上留言</a></li><li><a href='{{SITE}}/hdjl/zxft/'>在线访谈</a></li></ul>",
         "政民互动",
     )
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 
@@ -185,7 +190,7 @@ def cards(as_of, seed):
         "<div class='sub'><a href='{{SITE}}/gzcy/wyzx/list_1.html'>我要咨询</a> <a href='{{SITE}}/gzcy/dczj/'>调查征集</a></div>",
         "公众参与",
     )
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 
@@ -225,7 +230,55 @@ def leader_hub(as_of, seed):
         "<div class='mainnav'><a href='{{SITE}}/ldxx/'>领导信箱</a> <a href='{{SITE}}/xxgk/'>信息公开</a></div>",
         "某县",
     )
-    truth.veto2015 = bool(truth.unanswered or truth.late)
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
+    return pages, truth
+
+
+def div_rows_js(as_of, seed, reply_col=True):
+    """div rows with a head row, goPage via script, blank reply cells, no reply part on unanswered pages."""
+    r = random.Random(seed)
+    pages = {}
+    truth = Truth()
+    msgs = make_messages(r, as_of, 40, start_id=4000, invalid=0)
+    per = 10
+    chunks = [msgs[i : i + per] for i in range(0, len(msgs), per)]
+    for k, ch in enumerate(chunks):
+        rows = (
+            "<div class='row head'><div class='cell'>编号</div><div class='cell'>标题</div><div class='cell'>提交时间</div>"
+            + ("<div class='cell'>回复时间</div>" if reply_col else "")
+            + "</div>"
+        )
+        for m in ch:
+            path = f"/wsly/detail.jsp?id={m.ident}"
+            ans = f"{m.answered:%Y-%m-%d}" if m.answered else ""
+            rows += (
+                f"<div class='row'><div class='cell'>{m.ident}</div><div class='cell'><a href='javascript:void(0)' onclick=\"window.open('detail.jsp?id={m.ident}')\">{m.title}</a></div>"
+                f"<div class='cell'>{m.asked:%Y-%m-%d %H:%M}</div>"
+                + (f"<div class='cell'>{ans}</div>" if reply_col else "")
+                + "</div>"
+            )
+            body = f"<div class='xx'><h2>{m.title}</h2><p>提交时间：{m.asked}</p><div class='lynr'>{m.title}，请回复。</div>"
+            if m.answered:
+                body += f"<div class='hfnr'><p>{m.reply_unit}：您好，已处理。</p><span class='hfsj'>{m.answered:%Y年%m月%d日}</span></div>"
+            pages[path] = shell(body + "</div>", m.title)
+            truth_add(truth, path, m, as_of)
+        nxt = (
+            f"<a href='javascript:void(0)' onclick='goPage({k + 2})'>下一页</a>"
+            if k + 1 < len(chunks)
+            else ""
+        )
+        script = "<script>function goPage(n){location.href='list.jsp?pageNo='+n;}</script>"
+        key = "/wsly/list.jsp" + ("" if k == 0 else f"?pageNo={k + 1}")
+        pages[key] = shell(
+            f"<div class='lm'>网上留言</div><div class='table'>{rows}</div><div class='pg'>{nxt}</div>{script}",
+            "网上留言",
+        )
+    pages["/"] = shell(
+        "<div class='box'><h3>网上留言</h3><a href='{{SITE}}/wsly/list.jsp'>网上留言</a></div>",
+        "某县",
+    )
+    pages["/zmhd/"] = shell("<p>x</p>", "政民互动")
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
     return pages, truth
 
 
@@ -234,4 +287,6 @@ MORE: dict[str, Callable[[date, int], tuple[dict[str, Any], Truth]]] = {
     "reply_columns": reply_columns,
     "cards": cards,
     "leader_hub": leader_hub,
+    "div_rows_js": div_rows_js,
+    "div_rows_js_noreply": lambda as_of, seed: div_rows_js(as_of, seed, reply_col=False),
 }

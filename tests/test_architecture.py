@@ -109,7 +109,14 @@ LEAVES = {
     "inspector.profile": (),
     "inspector.words": ("inspector.vocabulary",),
     "inspector.registry": ("inspector.vocabulary",),
-    "inspector.facts": ("inspector.registry", "inspector.vocabulary"),
+    "inspector.boardfacts": (),
+    "inspector.guidefacts": (),
+    "inspector.facts": (
+        "inspector.registry",
+        "inspector.vocabulary",
+        "inspector.boardfacts",
+        "inspector.guidefacts",
+    ),
 }
 # Each part, and what it must never import.
 FORBIDDEN = {

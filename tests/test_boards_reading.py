@@ -102,6 +102,9 @@ def test_golden_pages_cover_the_shapes_the_issue_names() -> None:
         ("我要写信", "http://x.gov.cn/d/", BOARD),
         ("网上咨询", "http://x.gov.cn/e/", BOARD),
         ("我要咨询", "http://x.gov.cn/f/", BOARD),
+        ("投诉", "http://x.gov.cn/ts/", BOARD),
+        ("民生热线", "http://x.gov.cn/msrx/", BOARD),
+        ("12345政务服务便民热线", "http://x.gov.cn/12345/", BOARD),
         ("信件选登", "http://x.gov.cn/g/", LIST),
         ("互动交流", "http://x.gov.cn/hdjl/", HUB),
         ("政民互动", "http://x.gov.cn/zmhd/", HUB),
@@ -110,7 +113,6 @@ def test_golden_pages_cover_the_shapes_the_issue_names() -> None:
         ("网上信访", "http://x.gov.cn/hdjl/wsxf/", EXCLUDED),
         ("纪检举报", "http://x.gov.cn/jjjb/", EXCLUDED),
         ("纪委书记信箱", "http://x.gov.cn/jwsjxx/", EXCLUDED),
-        ("写信须知", "http://x.gov.cn/hdjl/ldxx/xxxz.html", EXCLUDED),
         ("更多>>", "http://x.gov.cn/hdjl/ldxx/", BOARD),
         ("", "http://x.gov.cn/letter/list.jsp", BOARD),
         ("更多", "http://x.gov.cn/hdjl/zxft/", EXCLUDED),
@@ -129,7 +131,24 @@ def test_board_links_are_classified(name: str, url: str, role: str) -> None:
         ("新闻动态", "http://x.gov.cn/xwdt/"),
         ("首页", "http://x.gov.cn/ldxx/"),
         ("张三的来信", "http://x.gov.cn/art/2026/3/1/art_12_345.html"),
+        ("写信须知", "http://x.gov.cn/hdjl/ldxx/xxxz.html"),
+        ("关于道路维修的咨询", "http://x.gov.cn/hdjl/a.html"),
+        ("咨询公租房", "http://x.gov.cn/hdjl/show.jsp?id=12"),
+        ("信件查询", "http://x.gov.cn/hdjl/xjcx/"),
+        ("信息公开指南", "http://x.gov.cn/xxgk/xxgkzn/"),
     ],
 )
 def test_what_is_not_a_board(name: str, url: str) -> None:
     assert classify(name, url) is None
+
+
+def test_the_profile_holds_the_board_rules_the_code_defaults_to() -> None:
+    from inspector.crawl.boards import DEFAULT_BOARD_RULES, BoardRules
+    from inspector.profile import load_profile
+
+    rules = BoardRules.from_mapping(load_profile("census2015").section("interaction"))
+    assert rules == DEFAULT_BOARD_RULES
+    changed = BoardRules.from_mapping({"board_names": ["民生热线"], "board_words": []})
+    assert classify("民生热线", "http://x.gov.cn/m/", changed).role == BOARD
+    assert classify("县长信箱", "http://x.gov.cn/n/", changed) is not None  # patterns still apply
+    assert classify("领导信箱", "http://x.gov.cn/n/", changed) is None  # the names were replaced

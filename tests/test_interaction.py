@@ -369,7 +369,15 @@ def test_go_page_without_a_form_uses_the_page_parameter() -> None:
     doc = parse_html("<html><body><a href='javascript:goPage(3)'>下一页</a></body></html>")
     found = next_page(doc, "http://a/list.do?sysid=2&pageNo=2")
     assert found is not None and found.url == "http://a/list.do?sysid=2&pageNo=3"
-    assert next_page(doc, "http://a/list.do") is None  # nothing tells which parameter to set
+    # nothing names the parameter: a guess ("page"); a wrong one gives page one again, which
+    # the reader takes for a repeated page and stops at
+    guess = next_page(doc, "http://a/list.do")
+    assert guess is not None and (guess.url, guess.how) == ("http://a/list.do?page=3", "guess")
+    scripted = parse_html(
+        "<html><body><a href='javascript:goPage(2)'>下一页</a><script>function goPage(n)"
+        "{location.href='list.do?pageNo='+n}</script></body></html>"
+    )
+    assert next_page(scripted, "http://a/list.do").url == "http://a/list.do?pageNo=2"
 
 
 # --- 服务不实用 ---------------------------------------------------------------------------------
@@ -443,3 +451,89 @@ def test_pages_that_are_not_guides_give_nothing() -> None:
     assert (
         read_guide(untitled, "u", "t", in_guide_column=True, column="办事指南").column == "办事指南"
     )
+
+
+# --- the 2019 profile: columns, score structure, bonus --------------------------------------------
+
+
+def test_2019_key_column_group_counts_first_level_notice_and_policy_only() -> None:
+    from checks.freshness import ColumnVeto
+    from inspector.facts import ColumnFacts
+
+    def column(name: str, category: str, parent: str = "") -> ColumnFacts:
+        return ColumnFacts(name, name, category, f"http://a.gov.cn/{name}/", parent=parent,
+                           newest_date=ago(400), item_count=5)  # fmt: skip
+
+    columns = [column(f"通知公告{i}", "notice", parent="信息公开") for i in range(5)]
+    site = snapshot()
+    site.columns = columns
+    rules_2015 = [f.detail["rule"] for f in run(ColumnVeto, site, CENSUS)]
+    rules_2019 = [f.detail["rule"] for f in run(ColumnVeto, site, SPOT2019)]
+    assert "stale_key_columns" in rules_2015 and "stale_key_columns" not in rules_2019
+    site.columns = [column(f"通知公告{i}", "notice") for i in range(5)]
+    assert "stale_key_columns" in [f.detail["rule"] for f in run(ColumnVeto, site, SPOT2019)]
+
+
+def test_2019_indicator_caps_and_bonus() -> None:
+    from checks.bonus import BonusItems
+    from inspector.facts import Finding, LinkFacts, Severity
+    from inspector.judge.scoring import score_run
+
+    site = snapshot()
+    site.links = [LinkFacts("http://a.gov.cn/", "http://a.gov.cn/wza/", "a", "href", "无障碍浏览"),
+                  LinkFacts("http://a.gov.cn/", "http://a.gov.cn/en/", "a", "href", "English")]  # fmt: skip
+    bonus = run(BonusItems, site, SPOT2019)
+    assert sorted(f.detail["item"] for f in bonus) == ["accessibility", "languages"]
+    unanswered = [
+        Finding("interaction_unanswered", Severity.MAJOR, f"http://a.gov.cn/m/{i}", {})
+        for i in range(6)
+    ]
+    late = [
+        Finding("interaction_late", Severity.MAJOR, f"http://a.gov.cn/l/{i}", {}) for i in range(6)
+    ]
+    score, verdict, detail = score_run(site, [*unanswered, *late, *bonus], SPOT2019)
+    # lines: 6 × 2 = 12 → cap 10; 6 × 1 = 6 → cap 5; the interaction indicator caps 15 at 20: 15
+    assert detail["indicators"] == [{"indicator": "interaction", "title": "互动交流", "raw": 15.0,
+                                     "cap": 20.0, "deducted": 15.0, "capped": False}]  # fmt: skip
+    assert detail["bonus"]["eligible"] and detail["bonus"]["earned"] == 2.0
+    assert [i["item"] for i in detail["bonus"]["items"] if not i["checked"]] == ["innovation"]
+    assert (score, verdict) == (87.0, "pass")
+    # under the bonus threshold the items are listed and earn nothing
+    many = [
+        Finding("broken_link", Severity.MAJOR, f"http://x/{i}", {"on_home_page": True})
+        for i in range(10)
+    ]
+    score, _, detail = score_run(site, [*unanswered, *late, *many, *bonus], SPOT2019)
+    assert detail["bonus"]["not_eligible_because"] == "below" and score == 75.0
+    department = snapshot()
+    department.site = department.site.__class__(
+        "a", "甲局", "http://a.gov.cn/", "department", "active"
+    )
+    _, _, detail = score_run(department, bonus, SPOT2019)
+    assert detail["bonus"]["not_eligible_because"] == "kind" and detail["bonus"]["earned"] == 0.0
+
+
+def test_a_message_page_without_a_reply_part_on_a_board_that_shows_replies() -> None:
+    def plain_list(rows: list[tuple[int, int]]) -> str:
+        items = "".join(
+            f"<li><a href='/ldxx/{i}.html'>来信标题{i}</a><span>{ago(a).isoformat()}</span></li>"
+            for i, a in rows
+        )
+        return f"<html><body><ul class='list'>{items}</ul></body></html>"
+
+    def question_only(asked: int) -> str:
+        return f"<html><body><p>来信时间：{ago(asked).isoformat()}</p><p>来信内容：请尽快处理。</p></body></html>"
+
+    pages = {
+        "/ldxx/index.html": plain_list([(1, 120), (2, 130), (3, 140)]),
+        "/ldxx/1.html": detail(120, 100),
+        "/ldxx/2.html": question_only(130),
+        "/ldxx/3.html": detail(140, 135),
+    }
+    result, _ = drive(pages, budget=20)
+    states = {m.url.rsplit("/", 1)[1]: m.state for m in result.messages}
+    assert states == {"1.html": "answered", "2.html": "unanswered", "3.html": "answered"}
+    # on a board none of whose pages shows a reply, nothing is concluded
+    pages = {"/ldxx/index.html": plain_list([(2, 130)]), "/ldxx/2.html": question_only(130)}
+    result, _ = drive(pages, budget=20)
+    assert [m.state for m in result.messages] == ["unknown"]

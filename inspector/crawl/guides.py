@@ -49,6 +49,7 @@ DEFAULT_ELEMENTS: dict[str, tuple[str, ...]] = {
 }
 GUIDE_TITLE_RE = re.compile(r"办事指南|服务指南|办理指南|申报指南")
 MIN_ELEMENTS_TO_BE_A_GUIDE = 5  # a page without a guide title showing this many is a guide
+MIN_ELEMENTS_NAMED = 2  # a page titled 办事指南 (or in a guide list) needs this many to be one
 
 _VOCABULARIES: dict[tuple[tuple[str, tuple[str, ...]], ...], Vocabulary] = {}
 
@@ -82,12 +83,11 @@ def read_guide(
         if found.field and found.value.strip() and found.field not in present:
             present.append(found.field)
     titled = looks_like_guide_title(title)
-    if not (
-        titled
-        or len(present) >= MIN_ELEMENTS_TO_BE_A_GUIDE
-        or in_guide_column
-        and len(present) >= 2
-    ):
+    # A page without two key elements is not a guide, whatever it is called (the list of
+    # guides, an index): better no finding than "a guide missing everything".
+    if len(present) < MIN_ELEMENTS_NAMED:
+        return None
+    if not (titled or in_guide_column or len(present) >= MIN_ELEMENTS_TO_BE_A_GUIDE):
         return None
     missing = [name for name in table if name not in present]
     ordered = [name for name in table if name in present]

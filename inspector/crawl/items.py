@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from inspector.facts import ColumnFacts, PageFacts, TargetFacts
+from inspector.facts import BoardFacts, ColumnFacts, GuideFacts, PageFacts, TargetFacts
 
 # A link occurrence on a page, as buffered for the link table: (target_url, element,
 # attribute, text, fragment).
@@ -69,6 +69,14 @@ class ColumnsFound(SiteEventItem):
     """Every column (栏目) of the site, with the list-page facts read during the crawl."""
 
     columns: list[ColumnFacts] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BoardsFound(SiteEventItem):
+    """The site's message boards with the messages read, and its sampled 办事指南 pages."""
+
+    boards: list[BoardFacts] = field(default_factory=list)
+    guides: list[GuideFacts] = field(default_factory=list)
 
 
 @dataclass(slots=True)

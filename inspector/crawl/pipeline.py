@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from inspector import clock
 from inspector.crawl.items import (
+    BoardsFound,
     ColumnsFound,
     HomeFailed,
     NotFoundProbe,
@@ -31,6 +32,7 @@ from inspector.crawl.signals import site_judged
 from inspector.facts import ColumnFacts
 from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
+from inspector.store.boards import GUIDES_KEY, guides_stats, store_boards
 from inspector.store.db import (
     affected,
     ensure_schema,
@@ -157,6 +159,7 @@ class StoragePipeline:
         self.home_errors: dict[str, str] = {}
         self.site_stats: dict[str, dict[str, Any]] = {}
         self.site_columns: dict[str, list[ColumnFacts]] = {}
+        self.site_boards: dict[str, BoardsFound] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -222,6 +225,8 @@ class StoragePipeline:
             stats.setdefault("not_found_probes", []).append(item.facts)
         elif isinstance(item, ColumnsFound):
             self.site_columns[item.site_id] = item.columns
+        elif isinstance(item, BoardsFound):
+            self.site_boards[item.site_id] = item
         elif isinstance(item, SiteDone):
             self.flush()
             self.finish_site(item)
@@ -262,9 +267,13 @@ class StoragePipeline:
                 "urls_seen": done.urls_seen,
                 **self.site_stats.pop(site_id, {}),
             }
+            found = self.site_boards.pop(site_id, None)
+            if found is not None and found.guides:
+                stats[GUIDES_KEY] = guides_stats(found.guides)
             run.stats = stats
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
             store_columns(s, run_id, self.site_columns.pop(site_id, []))
+            store_boards(s, run_id, found.boards if found is not None else [])
             home = s.scalars(
                 select(PageRow).where(PageRow.run_id == run_id, PageRow.is_home.is_(True))
             ).first()

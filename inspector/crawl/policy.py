@@ -13,6 +13,7 @@ from typing import Any
 from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
 
+from inspector.crawl.boards.vocab import DEFAULT_BOARD_RULES, BoardRules
 from inspector.profile import ProfileError, RulesProfile, regexes, strings
 from inspector.vocabulary import ColumnRules
 
@@ -26,6 +27,14 @@ class CrawlPolicy:
     sub_column_parents: tuple[str, ...]
     # The profile's [elements] table; None: the crawl's defaults (DEFAULT_ELEMENT_PATTERNS).
     element_patterns: Mapping[str, Mapping[str, Sequence[str]]] | None
+    # Message boards (`[interaction]`): which links are boards, and the judged window, which
+    # decides which message pages are worth fetching.
+    board_rules: BoardRules = DEFAULT_BOARD_RULES
+    window_days: int = 365
+    answer_days: int = 90
+    # 办事指南 pages (`[services]`, 2019): how many to keep, and their key elements.
+    guide_sample: int = 0  # 0: the profile has no [services]: guides are not read
+    guide_elements: Mapping[str, Sequence[str]] | None = None
 
     @classmethod
     def from_profile(cls, profile: RulesProfile) -> CrawlPolicy:
@@ -43,7 +52,31 @@ class CrawlPolicy:
             column_rules=ColumnRules.from_mapping(profile.section("columns")),
             sub_column_parents=tuple(profile.get("columns.sub_column_parents", ())),
             element_patterns=elements or None,
+            board_rules=BoardRules.from_profile(profile),
+            window_days=_days(profile, "interaction.window_days", 365),
+            answer_days=_days(profile, "interaction.answer_days", 90),
+            **_guides(profile),
         )
+
+
+def _days(profile: RulesProfile, key: str, default: int) -> int:
+    value = profile.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ProfileError(profile.path, key, f"must be a whole number ≥ 1, not {value!r}")
+    return value
+
+
+def _guides(profile: RulesProfile) -> dict[str, Any]:
+    services = profile.section("services")
+    if not services:
+        return {}
+    elements = profile.section("services.elements")
+    for name, labels in elements.items():
+        strings(profile, f"services.elements.{name}", labels)
+    return {
+        "guide_sample": _days(profile, "services.sample", 30),
+        "guide_elements": elements or None,
+    }
 
 
 def _validate_element(profile: RulesProfile, element: str, spec: Any) -> None:

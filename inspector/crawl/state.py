@@ -5,7 +5,8 @@ Request meta (set by the spider, read and renewed by inspector/crawl/middlewares
 
     sc           the SiteCrawl the request belongs to
     key          the URL as linked (redirects keep it; the outcome is recorded under it)
-    kind         home | page | column | resource | external | probe404 | robots
+    kind         home | page | column | board | resource | external | probe404 | robots
+    board        the BoardFetch a message-board request is for (boardcrawl.py)
     depth        link depth from the home page
     chain        the URLs redirected from so far
     shared       the SharedCheck of an external URL (None for a site's own URLs)
@@ -90,7 +91,7 @@ RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
 # Kinds whose outcome is the site's business only (no target row is recorded for them).
-UNRECORDED_KINDS = frozenset(("probe404", "robots", "column"))
+UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "board"))
 
 
 def url_extension(url: str) -> str:
@@ -121,6 +122,11 @@ class SiteCrawl:
     columns_judged: set[str] = field(default_factory=set)
     sitemap_url: str | None = None
     element_samples: int = 0
+    # Message boards and 办事指南 pages (inspector/crawl/boardcrawl.py): created with the home page.
+    boards: Any = None  # inspector.crawl.boards.site.SiteBoards
+    guides: dict[str, Any] = field(default_factory=dict)  # URL → GuideFacts read
+    guide_candidates: set[str] = field(default_factory=set)  # pages linked from a guide column
+    columns_offered: int = 0  # columns already offered to the boards
 
     def trip(self, bound: str, example: str) -> None:
         entry = self.bounds.setdefault(bound, {"count": 0, "example": example})
@@ -148,6 +154,7 @@ class HostQueue:
 
 OWN_META = (
     "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
+    "board",
 )  # fmt: skip  # the meta keys of the table above, packed
 
 

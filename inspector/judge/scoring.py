@@ -30,6 +30,7 @@ from typing import Any, TypeGuard
 
 from inspector.facts import Finding, Severity, SiteSnapshot
 from inspector.judge.availability import closed_state
+from inspector.judge.indicators import apply_indicators, compute_bonus, validate_indicators
 from inspector.profile import ProfileError, RulesProfile
 
 # Used when a profile has no [scoring] table at all, so that an old or hand-written profile still
@@ -61,8 +62,8 @@ DEFAULT_SCORING: dict[str, Any] = {
     },
 }
 
-_SCORING_KEYS = {"total", "pass_score", "deductions"}
-_LINE_KEYS = {"check", "when", "points", "cap", "per", "title"}
+_SCORING_KEYS = {"total", "pass_score", "deductions", "indicators", "bonus"}
+_LINE_KEYS = {"check", "when", "points", "cap", "per", "title", "indicator"}
 _PER = ("finding", "percent")
 
 
@@ -77,6 +78,7 @@ class DeductionLine:
     per: str = "finding"  # finding | percent
     when: Mapping[str, Any] | None = None
     title: str = ""
+    indicator: str = ""  # the [scoring.indicators] table whose cap this line shares
 
     def matches(self, finding: Finding) -> bool:
         if finding.check != self.check:
@@ -174,6 +176,7 @@ def validate_scoring(profile: RulesProfile) -> None:
             )
         if "title" in line and not isinstance(line["title"], str):
             raise ProfileError(path, f"{where}.title", "must be a string")
+    validate_indicators(profile, table)
 
 
 def deduction_lines(profile: RulesProfile) -> list[DeductionLine]:
@@ -189,6 +192,7 @@ def deduction_lines(profile: RulesProfile) -> list[DeductionLine]:
                 per=line.get("per", "finding"),
                 when=line.get("when") or None,
                 title=line.get("title", ""),
+                indicator=line.get("indicator", ""),
             )
         )
     return lines
@@ -249,6 +253,8 @@ def compute_deductions(
                 "capped": line.cap is not None and raw > line.cap,
             }
         )
+        if line.indicator:
+            rows[-1]["indicator"] = line.indicator
     return rows, unscored
 
 
@@ -295,7 +301,9 @@ def score_run(
             },
         )
     rows, unscored = compute_deductions(findings, deduction_lines(profile))
-    deducted = _round(sum(r["deducted"] for r in rows))
+    deducted, indicators = apply_indicators(rows, table.get("indicators", {}))
+    if indicators:
+        detail["indicators"] = indicators
     vetoes = [f for f in findings if f.severity == Severity.VETO]
     detail.update(deductions=rows, deducted=deducted, unscored=unscored)
     detail["vetoes"] = sorted({f.check for f in vetoes})
@@ -308,4 +316,7 @@ def score_run(
         return 0.0, verdict, detail
     detail["scored"] = True
     score = _round(max(0.0, total - deducted))
+    if table.get("bonus"):
+        detail["bonus"] = compute_bonus(snapshot, findings, table["bonus"], score)
+        score = _round(score + detail["bonus"]["earned"])
     return score, ("pass" if score >= pass_score else "fail"), detail

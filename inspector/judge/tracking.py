@@ -8,6 +8,11 @@ same site:
 - `open`  — seen before: first seen on DATE, N days open;
 - `fixed` — in the previous run, gone from this one.
 
+A message-board finding is gone for another reason than a fix when the message left the judged
+year: an `interaction_unanswered` message is fixed only when this run shows its reply (已整改),
+and an `interaction_late` one is never "fixed" (the late answer happened). Such findings are
+counted as `retired` (no longer judged), not fixed.
+
 Two kinds of runs cannot prove anything is fixed: a run where the site could not be reached
 (only the veto is recorded) and a run that was interrupted or skipped. Such a run is not
 *complete*: it reports no fixed problems, and the next run compares with the last complete run
@@ -24,7 +29,7 @@ The functions over records are pure; `load_tracking` reads the rows through
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -32,6 +37,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.store.boards import message_states
 from inspector.store.history import (
     FindingRecord,
     comparison_runs,
@@ -113,6 +119,7 @@ class RunTracking:
     findings: list[TrackedFinding] = field(default_factory=list)
     fixed: list[FixedFinding] = field(default_factory=list)
     unverified: int = 0  # earlier problems this incomplete run could not look at
+    retired: int = 0  # earlier problems gone because they are no longer judged (not fixed)
     compared_with: list[int] = field(default_factory=list)  # run ids
 
     @property
@@ -137,6 +144,7 @@ class RunTracking:
             "deadline_days": self.deadline_days,
             "complete": self.complete,
             "unverified": self.unverified,
+            "retired": self.retired,
             "compared_with": list(self.compared_with),
         }
 
@@ -170,12 +178,15 @@ def track_findings(
     deadline_days: int = DEFAULT_DEADLINE_DAYS,
     *,
     complete: bool = True,
+    retire: Callable[[Sequence[FindingRecord]], set[str]] | None = None,
 ) -> RunTracking:
     """Tracking of `current` against the findings of earlier runs.
 
     `known`: findings of the runs compared with (the previous run, and the last complete run
     when the previous one was not complete); the earliest first-seen date of an identity wins.
-    A known finding absent from `current` is fixed, unless this run is not `complete`.
+    A known finding absent from `current` is fixed, unless this run is not `complete`, or
+    `retire` (given the gone findings, it returns the identities of those that left for another
+    reason than a fix) says otherwise: they are then `retired`.
     """
     first_seen: dict[str, date | None] = {}
     known_records: dict[str, FindingRecord] = {}
@@ -206,6 +217,10 @@ def track_findings(
         )
     now = {rec.identity for rec in current}
     gone = {identity: rec for identity, rec in known_records.items() if identity not in now}
+    if complete and retire is not None:
+        retired = retire(list(gone.values()))
+        result.retired = len(retired)
+        gone = {i: rec for i, rec in gone.items() if i not in retired}
     if complete:
         result.fixed = [
             FixedFinding(
@@ -232,6 +247,27 @@ def profile_deadline_days(rules: str | None) -> int:
         return DEFAULT_DEADLINE_DAYS
 
 
+BOARD_CHECKS = ("interaction_unanswered", "interaction_late")
+
+
+def _retired_messages(session: Session, run: RunRow, gone: Sequence[FindingRecord]) -> set[str]:
+    """Gone message findings that no reply fixed: an unanswered message is fixed only when this
+    run shows it answered, a late answer is never fixed; and the veto they made is not fixed
+    when one of them merely left the judged year."""
+    board = [r for r in gone if r.check in BOARD_CHECKS]
+    if not board:
+        return set()
+    states = message_states(session, run.id)
+    retired = set()
+    for record in board:
+        state = states.get(record.identity.split("|", 2)[-1])
+        if record.check == "interaction_late" or state is None or state[0] != "answered":
+            retired.add(record.identity)
+    if retired:
+        retired |= {r.identity for r in gone if r.check == "interaction_veto"}
+    return retired
+
+
 def load_tracking(
     session: Session,
     run: RunRow,
@@ -249,7 +285,12 @@ def load_tracking(
     # complete run recorded count as known, and may be fixed now.
     known = finding_records(session, [r.id for r in earlier])
     result = track_findings(
-        records_of(current), known, run.as_of, deadline_days, complete=run_is_complete(run)
+        records_of(current),
+        known,
+        run.as_of,
+        deadline_days,
+        complete=run_is_complete(run),
+        retire=lambda gone: _retired_messages(session, run, gone),
     )
     result.compared_with = [r.id for r in earlier]
     return result

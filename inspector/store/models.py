@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The head Alembic revision (inspector/store/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0003"
+SCHEMA_VERSION = "0004"
 
 
 class Base(DeclarativeBase):
@@ -157,6 +157,47 @@ class ColumnRow(Base):
     item_count: Mapped[int | None] = mapped_column(Integer)
     empty_marker: Mapped[bool] = mapped_column(Boolean, default=False)
     external: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BoardRow(Base):
+    """One message board (政务咨询类栏目) of a run and what was read of it."""
+
+    __tablename__ = "board"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text)
+    list_url: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="consult")  # consult | excluded
+    excluded_by: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(20), default="")
+    list_pages: Mapped[int] = mapped_column(Integer, default=0)
+    detail_pages: Mapped[int] = mapped_column(Integer, default=0)
+    unreadable: Mapped[str] = mapped_column(String(30), default="")
+    empty_marker: Mapped[str] = mapped_column(String(100), default="")
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class MessageRow(Base):
+    """One public message of a board, as read from its list row and its own page."""
+
+    __tablename__ = "message"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"))
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text, default="")
+    list_url: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    asker: Mapped[str] = mapped_column(String(100), default="")
+    asked: Mapped[date | None] = mapped_column(Date)
+    answered: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(40), default="")
+    state: Mapped[str] = mapped_column(String(20), default="unknown")
+    reply_unit: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(10), default="list")
+    evidence: Mapped[dict] = mapped_column(JSON, default=dict)
+    __table_args__ = (Index("ix_message_run_board", "run_id", "board_id"),)
 
 
 class FindingRow(Base):

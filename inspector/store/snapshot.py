@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteSnapshot, TargetFacts
 from inspector.registry import Site
+from inspector.store.boards import guides_of_run, load_boards
 from inspector.store.models import ColumnRow, LinkRow, PageRow, ProbeRow, RunRow, SiteRow, TargetRow
 
 PROBE_DAYS = 31
@@ -81,6 +82,8 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
         bounds_tripped=run.bounds_tripped or {},
         stats=run.stats or {},
         probes=_probes(session, run),
+        boards=load_boards(session, run_id),
+        guides=guides_of_run(run),
     )
 
 

@@ -20,9 +20,13 @@ from lxml import etree
 from inspector.crawl.boards.labels import Labelled, dates_in, first_date, is_chrome, read_labels
 from inspector.crawl.boards.vocab import BOARD_VOCABULARY, REPLY_FIELDS, says_no_reply, status_state
 
-_REPLY_CLASS_RE = re.compile(r"reply|answer|huifu|dafu|(?:^|[\s_-])hf(?:$|[\s_-])|response", re.I)
+# Classes and ids of answer and question blocks: reply, answer, huifu (回复), dafu (答复), and
+# class names starting hf (hfnr 回复内容, hfsj 回复时间) or ly (lynr 留言内容, lysj 留言时间).
+_REPLY_CLASS_RE = re.compile(
+    r"reply|answer|huifu|dafu|response|(?:^|[\s_-])(?:hf|df)(?:[a-z]{0,4})(?:$|[\s_-])", re.I
+)
 _ASK_CLASS_RE = re.compile(
-    r"question|(?:^|[\s_-])ask|liuyan|(?:^|[\s_-])wen(?:$|[\s_-])|letter", re.I
+    r"question|liuyan|laixin|(?:^|[\s_-])(?:ask|wen|ly|lx)(?:[a-z]{0,4})(?:$|[\s_-])|letter", re.I
 )
 SIGNATURE_SPAN = 60  # characters at the head and the foot of a reply searched for its date
 REPLY_MIN = 6  # a reply shorter than this (after removing dates) is not a reply
@@ -63,8 +67,13 @@ def read_message(doc: etree._Element, url: str = "") -> MessageDetail:
     detail = MessageDetail()
     for stream in (_vertical_pairs(root), read_labels(root)):
         after_reply = False
+        asked_seen = False
         for found in stream:
             value = found.value.strip()
+            if found.field == "asked" and value:
+                if asked_seen:
+                    break  # a second message begins (相关信件, 热点留言): not this one's facts
+                asked_seen = True
             if value and found.label not in detail.fields:
                 detail.fields[found.label] = value[:300]
             _apply(detail, found.field, value, after_reply)
@@ -80,16 +89,20 @@ def read_message(doc: etree._Element, url: str = "") -> MessageDetail:
 
 
 def _apply(detail: MessageDetail, name: str, value: str, after_reply: bool) -> None:
-    if name == "asked" and detail.asked is None:
-        detail.asked, detail.asked_by = first_date(value), "label"
+    if name == "asked" and (detail.asked is None or detail.asked_by != "label"):
+        # a labelled date (来信时间) wins over a bare 发布时间 read before it
+        found = first_date(value)
+        if found is not None or detail.asked is None:
+            detail.asked, detail.asked_by = found, "label"
     elif name == "date":
         if not after_reply and detail.asked is None:
             detail.asked, detail.asked_by = first_date(value), "generic"
         elif after_reply and detail.answered is None:
             detail.answered, detail.answered_by = first_date(value), "generic"
-    elif name == "answered" and detail.answered is None:
-        detail.answered = first_date(value)
-        detail.answered_by = "label" if detail.answered else ""
+    elif name == "answered" and (detail.answered is None or detail.answered_by != "label"):
+        found = first_date(value)
+        if found is not None:
+            detail.answered, detail.answered_by = found, "label"
     elif name == "status" and value and not detail.status:
         detail.status = value.split()[0][:20]
     elif name == "reply_unit" and value and not detail.reply_unit:
@@ -143,11 +156,14 @@ def _cell(element: etree._Element) -> str:
 
 
 def _signature_date(reply: str) -> date | None:
-    head = dates_in(reply[:SIGNATURE_SPAN])
-    if head:
-        return head[0]
+    """The reply's date from its text: the signature at its foot ("县住建局 2026年3月10日"),
+    else a date heading it ("2026-03-10 县住建局：…"). The foot comes first: a reply's opening
+    often quotes the question's date ("您于2025年10月1日来信反映…")."""
     foot = dates_in(reply[-SIGNATURE_SPAN:])
-    return foot[-1] if foot else None
+    if foot:
+        return foot[-1]
+    head = dates_in(reply[:SIGNATURE_SPAN])
+    return head[0] if head else None
 
 
 def _by_class(root: etree._Element, detail: MessageDetail) -> None:

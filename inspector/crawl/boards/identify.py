@@ -30,6 +30,12 @@ _ARTICLE_RE = re.compile(
     r"/(?:19|20)\d\d/\d{1,2}/|/(?:19|20)\d\d-?\d\d/|/t(?:19|20)\d{6}_|/(?:19|20)\d{6}/"
     r"|content_\d+|post_\d+|art_\d+_\d+"
 )
+# The page of one message or article: ?id=123, detail.jsp?…, show_123.html, view/123 …
+_MESSAGE_URL_RE = re.compile(
+    r"[?&](?:id|msgid|letterid|transactid|xjid|lyid|articleid|infoid|guid)=\w"
+    r"|/(?:detail|show|view|content|article)[\w-]*(?:\.\w+)?(?:\?|$|/\d)",
+    re.I,
+)
 _LINKS = etree.XPath("//a[@href] | //area[@href]")
 # Link names that say nothing about the target: such a link is judged by its URL alone.
 _MUTE_NAMES = frozenset(
@@ -62,10 +68,12 @@ def classify(name: str, url: str, rules: BoardRules = DEFAULT_BOARD_RULES) -> Bo
     if len(name) > rules.max_name_length:
         return None
     if name:
+        if _first_in(name, rules.ignore_names):
+            return None
         word = _first_in(name, rules.exclude_names)
         if word:
             return BoardLink(name, url, EXCLUDED, word)
-        if _ARTICLE_RE.search(path):
+        if _ARTICLE_RE.search(path) or _MESSAGE_URL_RE.search(path):
             return None  # a message or an article, whatever its title says
         word = _first_in(name, rules.list_names)
         if word:
@@ -73,13 +81,17 @@ def classify(name: str, url: str, rules: BoardRules = DEFAULT_BOARD_RULES) -> Bo
         for pattern in compiled.board_patterns:
             if pattern.search(name):
                 return BoardLink(name, url, BOARD, pattern.pattern)
-        word = _first_in(name, rules.board_names)
+        word = _first_in(name, rules.board_names) or (
+            _first_in(name, rules.board_words) if len(name) <= rules.board_word_length else ""
+        )
         if word:
             return BoardLink(name, url, BOARD, word)
         word = _first_in(name, rules.hub_names)
         if word:
             return BoardLink(name, url, HUB, word)
-    if _ARTICLE_RE.search(path) or (name and name.lower() not in _MUTE_NAMES):
+    if _ARTICLE_RE.search(path) or _MESSAGE_URL_RE.search(path):
+        return None
+    if name and name.lower() not in _MUTE_NAMES:
         return None
     if compiled.exclude_urls is not None and (m := compiled.exclude_urls.search(path)):
         return BoardLink(name, url, EXCLUDED, m.group(0))
@@ -141,19 +153,50 @@ def board_links(
 
     Called once on the home page and on hub and board pages only, never on other pages.
     """
-    base = _base(doc, page_url)
+    base = base_of(doc, page_url)
     seen: set[tuple[str, str]] = set()
     for link in _LINKS(doc):
         url = absolute(base, link.get("href")) or script_url(link, base)
         if not url:
             continue
-        found = classify(link_name(link), url, rules)
+        name = link_name(link)
+        if not clean_name(name) or clean_name(name).lower() in _MUTE_NAMES:
+            name = block_heading(link) or name  # "更多" under a block headed 领导信箱
+        found = classify(name, url, rules)
         if found is None or (found.url, found.role) in seen:
             continue
         seen.add((found.url, found.role))
         yield found
 
 
-def _base(doc: etree._Element, page_url: str) -> str:
+_HEADING_CLASS_RE = re.compile(r"tit|title|(?:^|[\s_-])(?:hd|bt|head|lmmc|name)(?:$|[\s_-])", re.I)
+HEADING_MAX = 12
+
+
+def block_heading(link: etree._Element, levels: int = 4) -> str:
+    """The heading of the block a "更多" link belongs to: a heading element, or an element
+    classed as a title, before the link within a few ancestors."""
+    element = link
+    for _ in range(levels):
+        parent = element.getparent()
+        if parent is None:
+            return ""
+        for candidate in parent.iter():
+            if candidate is element or candidate is link:
+                break
+            if not isinstance(candidate.tag, str) or candidate.tag == "a" and candidate is not link:
+                continue
+            heading = candidate.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or bool(
+                _HEADING_CLASS_RE.search(candidate.get("class") or "")
+            )
+            text = clean_name("".join(candidate.itertext()))
+            if heading and 2 <= len(text) <= HEADING_MAX:
+                return text
+        element = parent
+    return ""
+
+
+def base_of(doc: etree._Element, page_url: str) -> str:
+    """The URL the page's relative links resolve against (its <base href>, else its own)."""
     bases = doc.xpath("//base/@href")
     return urljoin(page_url, str(bases[0]).strip()) if bases else page_url

@@ -37,10 +37,11 @@ VALUE_MAX = 2000
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    kind: str  # "label" or "text"
+    kind: str  # "label", "text", or "row_end" (the end of a table row)
     text: str
     field: str = ""  # for labels
     in_link: bool = False
+    in_cell: bool = False  # a label in a table cell: its value ends with the row
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ def tokens(
 ) -> list[Token]:
     """The label/text stream of `root` (see module doc)."""
     out: list[Token] = []
-    _walk(root, out, vocabulary, in_link=False, skip_chrome=skip_chrome)
+    _walk(root, out, vocabulary, in_link=False, in_cell=False, skip_chrome=skip_chrome)
     return out
 
 
@@ -90,6 +91,7 @@ def _walk(
     vocabulary: Vocabulary,
     *,
     in_link: bool,
+    in_cell: bool,
     skip_chrome: bool,
 ) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
@@ -98,15 +100,20 @@ def _walk(
     if skip_chrome and is_chrome(element) and element.getparent() is not None:
         return
     here_link = in_link or tag == "a"
+    here_cell = in_cell or tag in ("td", "th")
     if element.text:
-        _split(element.text, out, vocabulary, here_link)
+        _split(element.text, out, vocabulary, here_link, here_cell)
     for child in element:
-        _walk(child, out, vocabulary, in_link=here_link, skip_chrome=skip_chrome)
+        _walk(child, out, vocabulary, in_link=here_link, in_cell=here_cell, skip_chrome=skip_chrome)
         if child.tail:
-            _split(child.tail, out, vocabulary, in_link)
+            _split(child.tail, out, vocabulary, in_link, in_cell)
+    if tag == "tr":
+        out.append(Token("row_end", ""))
 
 
-def _split(text: str, out: list[Token], vocabulary: Vocabulary, in_link: bool) -> None:
+def _split(
+    text: str, out: list[Token], vocabulary: Vocabulary, in_link: bool, in_cell: bool = False
+) -> None:
     text = text.strip()
     if not text:
         return
@@ -115,7 +122,7 @@ def _split(text: str, out: list[Token], vocabulary: Vocabulary, in_link: bool) -
         return
     field, label = vocabulary.field_of(text)
     if field:
-        out.append(Token("label", label, field))
+        out.append(Token("label", label, field, in_cell=in_cell))
         return
     position = 0
     for match in vocabulary.inline_re.finditer(text):
@@ -123,7 +130,7 @@ def _split(text: str, out: list[Token], vocabulary: Vocabulary, in_link: bool) -
         if before:
             out.append(Token("text", before))
         label = match.group(1)
-        out.append(Token("label", label, vocabulary.field_of(label)[0] or ""))
+        out.append(Token("label", label, vocabulary.field_of(label)[0] or "", in_cell=in_cell))
         position = match.end()
     rest = text[position:].strip()
     if rest:
@@ -131,7 +138,8 @@ def _split(text: str, out: list[Token], vocabulary: Vocabulary, in_link: bool) -
 
 
 def labelled(stream: list[Token]) -> Iterator[Labelled]:
-    """Each label of the stream with the text up to the next label."""
+    """Each label of the stream with the text up to the next label (for a label in a table
+    cell, up to the end of its row)."""
     i = 0
     while i < len(stream):
         token = stream[i]
@@ -140,7 +148,11 @@ def labelled(stream: list[Token]) -> Iterator[Labelled]:
             continue
         parts = []
         while i < len(stream) and stream[i].kind != "label":
-            parts.append(stream[i].text)
+            if stream[i].kind == "row_end":
+                if token.in_cell:
+                    break
+            else:
+                parts.append(stream[i].text)
             i += 1
         value = " ".join(parts)[:VALUE_MAX]
         yield Labelled(token.field, token.text, value)

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
 
-from inspector.crawl.boards.identify import LIST, absolute, board_links
+from inspector.crawl.boards.identify import LIST, absolute, base_of, board_links
 from inspector.crawl.boards.labels import DATE_SPAN_RE, is_chrome
 from inspector.crawl.boards.rows import Row, row_from_cells, row_from_element
 from inspector.crawl.boards.vocab import (
@@ -58,6 +58,7 @@ class ListPage:
     unreadable: str = ""  # "" or a key of boardfacts.UNREADABLE_REASONS
     list_links: list[str] = field(default_factory=list)  # the board's list pages, when elsewhere
     frame_url: str = ""  # the list shown in an iframe
+    header_only: bool = False  # a message list's header with no row under it: an empty list
     records_embedded: int = 0  # Hanweb datastore records in the page
 
 
@@ -71,7 +72,7 @@ def read_list(
     if records:
         page.records_embedded = len(records)
         doc = _with_records(doc, records)
-    page.rows, page.shape = find_rows(doc, url)
+    page.rows, page.shape = find_rows(doc, base_of(doc, url))
     if page.rows:
         return page
     content = _main_text(doc)
@@ -82,9 +83,22 @@ def read_list(
         link.url for link in board_links(doc, url, rules) if link.role == LIST and link.url != url
     ]
     page.frame_url = _frame(doc, url)
-    if not page.list_links and not page.frame_url:
+    page.header_only = _has_header(doc)
+    if not page.list_links and not page.frame_url and not page.header_only:
         page.unreadable = unreadable_reason(doc, content)
     return page
+
+
+def _has_header(doc: etree._Element) -> bool:
+    for table in doc.iter("table"):
+        if any(_is_header(_columns(_CELLS(tr))) for tr in _TABLE_ROWS(table)[:4]):
+            return True
+    for element in doc.iter("div", "li", "ul", "dl", "p"):
+        children = [c for c in element if isinstance(c.tag, str)]
+        if len(children) >= 2 and element.find(".//a[@href]") is None:
+            if _is_header([header_field(_cell_text(c)) for c in children]):
+                return True
+    return False
 
 
 def find_rows(doc: etree._Element, url: str) -> tuple[list[Row], str]:
@@ -254,7 +268,9 @@ def _dated_elements(doc: etree._Element) -> list[etree._Element]:
     return found
 
 
-def _repeating_unit(seed: etree._Element, has) -> etree._Element | None:  # noqa: ANN001
+def _repeating_unit(
+    seed: etree._Element, has: Callable[[etree._Element], bool]
+) -> etree._Element | None:
     """The ancestor of `seed` that repeats most among its siblings, each holding what `has`
     wants (a link, or a date): a table row rather than its cell, a message block rather than
     its question part."""

@@ -13,17 +13,20 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
-from inspector.crawl.boards.identify import absolute
+from inspector.crawl.boards.identify import absolute, base_of
 from inspector.crawl.boards.vocab import NEXT_TEXTS, normalise_label
 
 _CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.IGNORECASE)
 _VAR_RE = re.compile(r"(?:var|let|const)?\s*(\w+)\s*=\s*['\"]?(\w+)['\"]?\s*;?")
-_JS_PAGE_RE = re.compile(r"\(\s*['\"]?(\d{1,5})['\"]?\s*(?:,[^)]*)?\)")
+_JS_PAGE_RE = re.compile(r"(?<!void)\(\s*['\"]?(\d{1,5})['\"]?\s*(?:,[^)]*)?\)")
 _PAGER_RE = re.compile(r"page|pager|pagination|fenye|pagebar|pagenav|pages|fy", re.IGNORECASE)
 _CURRENT_RE = re.compile(r"cur|active|current|selected|on(?:$|\s)", re.IGNORECASE)
 _PAGE_PARAM_RE = re.compile(
     r"^(?:page|pageno|pagenum|pageindex|curpage|currentpage|pagenumber|p|pn|cpage|nowpage|page_no)$",
     re.IGNORECASE,
+)
+_SCRIPT_PARAM_RE = re.compile(
+    r"[?&](page(?:no|num|index|_no)?|p|pn|curpage|currentpage)=['\"]?\s*\+", re.I
 )
 _NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]*href=['\"]([^'\"]+)", re.IGNORECASE)
 _TOTAL_RECORD_RE = re.compile(r"(?:totalRecord|<totalrecord>)\s*:?\s*['\"]?(\d+)", re.IGNORECASE)
@@ -36,24 +39,22 @@ _NEXT_TEXTS = frozenset(normalise_label(t).lower() for t in NEXT_TEXTS)
 @dataclass(frozen=True, slots=True)
 class NextPage:
     url: str
-    how: str  # next_link | create_page_html | numbered | form | datastore
+    how: str  # next_link | create_page_html | numbered | form | guess | datastore
 
 
 def next_page(doc: etree._Element, url: str, text: str = "") -> NextPage | None:
     """The list page after this one, or None (last page, or a pager the reader cannot follow)."""
     if "<nextgroup>" in text.lower():
         return _datastore_next(text, url)
-    found = _next_link(doc, url)
-    if found is not None:
-        return found
-    found = _next_button(doc, url)
-    if found is not None:
-        return found
-    for script in doc.iter("script"):
-        found = _create_page_html(script.text or "", url)
-        if found is not None:
-            return found
-    return _numbered(doc, url) or _numbered_by_url(doc, url)
+    base = base_of(doc, url)  # relative links resolve against <base href> when there is one
+    found = _next_link(doc, base) or _next_button(doc, base)
+    if found is None:
+        for script in doc.iter("script"):
+            found = _create_page_html(script.text or "", url)
+            if found is not None:
+                break
+    found = found or _numbered(doc, base) or _numbered_by_url(doc, url)
+    return found if found is not None and found.url != url else None
 
 
 def _next_link(doc: etree._Element, url: str) -> NextPage | None:
@@ -70,7 +71,7 @@ def _next_link(doc: etree._Element, url: str) -> NextPage | None:
         target = absolute(url, href)
         if target and target != url:
             return NextPage(target, "next_link")
-        script = f"{href} {link.get('onclick') or ''}"
+        script = f"{link.get('onclick') or ''} {href}"
         match = _JS_PAGE_RE.search(script)
         if match:
             found = _form_page(doc, url, int(match.group(1)))
@@ -138,7 +139,14 @@ def _form_page(doc: etree._Element, url: str, number: int) -> NextPage | None:
     if any(_PAGE_PARAM_RE.match(k) for k, _ in query):
         query = [(k, str(number) if _PAGE_PARAM_RE.match(k) else v) for k, v in query]
         return NextPage(urlunsplit(parts._replace(query=urlencode(query))), "form")
-    return None
+    # The first page names no page parameter: the one the page's scripts build URLs with
+    # (location.href = 'list.jsp?pageNo=' + n), else "page". A wrong guess returns page one
+    # again, which the reader recognises as a repeated page and stops at.
+    scripts = " ".join(s.text or "" for s in doc.iter("script"))
+    named = _SCRIPT_PARAM_RE.search(scripts)
+    param = named.group(1) if named else "page"
+    query.append((param, str(number)))
+    return NextPage(urlunsplit(parts._replace(query=urlencode(query))), "guess")
 
 
 def _create_page_html(script: str, url: str) -> NextPage | None:

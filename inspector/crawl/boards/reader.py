@@ -31,7 +31,7 @@ from inspector.boardfacts import (
     MessageFacts,
 )
 from inspector.crawl.boards.detail import MessageDetail, read_message
-from inspector.crawl.boards.lists import read_list
+from inspector.crawl.boards.lists import ListPage, read_list
 from inspector.crawl.boards.paging import next_page
 from inspector.crawl.boards.rows import Row, fields_of
 from inspector.crawl.boards.vocab import DEFAULT_BOARD_RULES, BoardRules
@@ -69,6 +69,7 @@ class BoardReader:
     unreadable: str = ""
     empty_marker: str = ""
     truncated: bool = False
+    list_empty: bool = False
     notes: list[str] = field(default_factory=list)
 
     # --- the dialogue with the fetcher ------------------------------------------------------
@@ -129,11 +130,15 @@ class BoardReader:
     def young_after(self) -> date:
         return self.as_of - timedelta(days=self.answer_days)
 
-    def _no_rows(self, url: str, page) -> list[Fetch]:  # noqa: ANN001 - lists.ListPage
+    def _no_rows(self, url: str, page: ListPage) -> list[Fetch]:
         if self.list_pages:
             return []  # past the last page
         if page.empty_marker:
             self.empty_marker = page.empty_marker
+            self.list_url = self.list_url or url
+            return []
+        if page.header_only and not page.list_links and not page.frame_url:
+            self.list_empty = True  # the list's header stands over no row
             self.list_url = self.list_url or url
             return []
         follow = [Fetch(u, LIST) for u in page.list_links[:ENTRY_LINKS_MAX]]
@@ -210,8 +215,12 @@ class BoardReader:
     # --- the record --------------------------------------------------------------------------
 
     def result(self) -> BoardFacts:
+        # On a board whose message pages show replies, a message page with the question's
+        # labels and no reply part at all is a message without a reply.
+        replies_shown = any(d.reply or d.answered_by == "label" for d in self.details.values())
         messages = tuple(
-            merge(row, self.details.get(row.url) if row.url else None) for row in self.rows.values()
+            merge(row, self.details.get(row.url) if row.url else None, replies_shown)
+            for row in self.rows.values()
         )
         return BoardFacts(
             name=self.name,
@@ -223,10 +232,12 @@ class BoardReader:
             list_pages=self.list_pages,
             detail_pages=self.detail_pages,
             messages=messages,
-            unreadable="" if messages or self.empty_marker else (self.unreadable or "no_list"),
+            unreadable=""
+            if messages or self.empty_marker or self.list_empty
+            else (self.unreadable or "no_list"),
             empty_marker=self.empty_marker,
             truncated=self.truncated,
-            notes=tuple(dict.fromkeys(self.notes)),
+            notes=tuple(dict.fromkeys(self.notes + (["empty_list"] if self.list_empty else []))),
         )
 
 
@@ -239,13 +250,15 @@ def _looks_paged(doc: etree._Element) -> bool:
     return "下一页" in text or "尾页" in text
 
 
-def merge(row: Row, detail: MessageDetail | None) -> MessageFacts:
+def merge(row: Row, detail: MessageDetail | None, replies_shown: bool = False) -> MessageFacts:
     """One message from its list row and (when fetched) its page.
 
     Dates: a labelled date on the message's page wins over the list's, a list column or label
     over a date read by position. State: a reply shown anywhere (a reply date, a reply text, an
     answered status) makes it answered; else "no reply" shown anywhere makes it unanswered; else
-    unknown. Invalid (不予受理 …) anywhere wins over everything.
+    unknown. Invalid (不予受理 …) anywhere wins over everything. With `replies_shown` (the
+    board's other message pages show their replies), a message page that has the question's
+    labels and no reply part at all is unanswered.
     """
     evidence = dict(fields_of(row))
     asked, answered = row.asked, row.answered
@@ -266,6 +279,14 @@ def merge(row: Row, detail: MessageDetail | None) -> MessageFacts:
         status = status or detail.status
         reply_unit = reply_unit or detail.reply_unit
         states.add(detail.state)
+        if (
+            replies_shown
+            and detail.state is None
+            and row.state is None
+            and detail.asked_by == "label"
+        ):
+            states.add(UNANSWERED)
+            evidence["page:reply"] = "（页面无答复内容）"
     if INVALID in states:
         state = INVALID
     elif answered is not None or ANSWERED in states:

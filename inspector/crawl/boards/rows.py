@@ -98,11 +98,9 @@ def row_from_cells(
             row.reply_unit = text[:60]
         elif name == "reply":
             _take_reply(row, text)
-    if not row.url:
-        for cell in cells:
-            _take_link(row, cell, base)
-            if row.url:
-                break
+    for cell in cells if not row.url else ():
+        if _take_link(row, cell, base):
+            break
     if not row.status:
         row.status = _status_in(cells, row.title)
     return row
@@ -175,7 +173,7 @@ def _positional_dates(row: Row, item: etree._Element, labelled: list[date]) -> N
             row.answered = later[-1]
 
 
-def _take_link(row: Row, root: etree._Element, base: str) -> None:
+def _take_link(row: Row, root: etree._Element, base: str) -> bool:
     """The message's title and page from the row's links (the longest text is the title)."""
     best: tuple[int, str, str] | None = None
     more_url = ""
@@ -197,6 +195,7 @@ def _take_link(row: Row, root: etree._Element, base: str) -> None:
         row.url = best[2]
     elif more_url and not row.url:
         row.url = more_url
+    return bool(row.url)
 
 
 def _take_reply(row: Row, text: str) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
+
+from inspector.profile import RulesProfile, regexes, strings
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -224,12 +226,17 @@ _OFFICE = "书记|市长|县长|区长|州长|旗长|乡长|镇长|局长|厅长
 class BoardRules:
     """Which columns are 政务咨询 boards; `from_mapping` reads the profile's [interaction]."""
 
+    # Names that make a link a board wherever they stand in its name (up to max_name_length).
     board_names: tuple[str, ...] = words(
-        "领导信箱 信箱 咨询投诉 我要咨询 我要写信 网上咨询 在线咨询 政务咨询 咨询 投诉 留言 写信 问政 诉求 民声 民意直通车 有问必答 网上问答 百姓呼声 12345 "
-        "热线 建议 来信 信件"
+        "领导信箱 领导邮箱 咨询投诉 我要咨询 我要写信 我要留言 我要投诉 网上咨询 在线咨询 政务咨询 网上留言 "
+        "留言板 留言选 民意直通车 有问必答 网上问答 百姓呼声 民声 问政 12345"
     )
+    # Words that make a link a board only in a short name (up to board_word_length): "投诉", "民生热线",
+    # "咨询建议" are boards; "关于道路维修的咨询" or "某某来信" are messages.
+    board_words: tuple[str, ...] = words("信箱 咨询 投诉 留言 写信 诉求 热线 建议 来信 信件")
+    board_word_length: int = 5
     board_patterns: tuple[str, ...] = (
-        f"(?:{_OFFICE})(?:信箱|之窗|热线)",
+        f"(?:{_OFFICE})(?:信箱|邮箱|之窗|热线)",
         r"(?:我要|网上|在线)(?:问|说|提问|反映)",
     )
     # Names of a board's public message list (信件选登 …): followed from a board page.
@@ -238,9 +245,14 @@ class BoardRules:
         "查看留言 留言回复 往期回复 信件回复 答复公开 全部信件 全部留言 咨询回复 热点回复 已回复 办理公开"
     )
     hub_names: tuple[str, ...] = words("互动交流 政民互动 公众参与 互动 政民互通 交流互动")
+    # Interaction columns that are not 政务咨询 (listed as excluded boards, never judged).
     exclude_names: tuple[str, ...] = words(
-        "访谈 征集 调查 信访 纪检 纪委 监委 监察 举报 须知 说明 指南 规则 办法 制度 注意事项 统计 满意度 评价 查询 问卷 投票 直播 新闻发布 常见问题 知识库 "
-        "热点问题 提案 议案 代表建议"
+        "访谈 征集 调查 信访 纪检 纪委 监委 监察 举报 问卷 投票 直播 提案 议案 代表建议"
+    )
+    # Names that are never boards, whatever else they say (写信须知, 信件查询, 办事指南 …).
+    ignore_names: tuple[str, ...] = words(
+        "须知 说明 指南 规则 办法 制度 注意事项 统计 满意度 评价 查询 新闻发布 常见问题 知识库 "
+        "热点问题 登录 注册"
     )
     board_url_patterns: tuple[str, ...] = (
         r"/ldxx/",
@@ -292,13 +304,38 @@ class BoardRules:
     @classmethod
     def from_mapping(cls, table: Mapping[str, Any] | None) -> BoardRules:
         table = table or {}
-        known = {f for f in cls.__slots__}  # type: ignore[attr-defined]
-        values = {
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {
             key: tuple(value) if isinstance(value, list) else value
             for key, value in table.items()
             if key in known
         }
         return cls(**values)
+
+    @classmethod
+    def from_profile(cls, profile: RulesProfile) -> BoardRules:
+        """The profile's [interaction] board rules, each list checked (a ProfileError names the
+        key): word lists must be non-empty strings, patterns valid regular expressions."""
+        table = profile.section("interaction")
+        for key in (
+            "board_names",
+            "board_words",
+            "list_names",
+            "hub_names",
+            "exclude_names",
+            "ignore_names",
+        ):
+            if key in table:
+                strings(profile, f"interaction.{key}", table[key])
+        for key in (
+            "board_patterns",
+            "board_url_patterns",
+            "hub_url_patterns",
+            "exclude_url_patterns",
+        ):
+            if key in table:
+                regexes(profile, f"interaction.{key}", table[key])
+        return cls.from_mapping(table)
 
     def compiled(self) -> CompiledBoardRules:
         return _compile(self)
