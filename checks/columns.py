@@ -79,6 +79,10 @@ def site_names(site: SiteSnapshot) -> dict[str, str]:
         # Short texts only: a home page links to many articles whose titles end in 通知 or 公告.
         if link.source_url in home_urls and link.text and len(link.text) <= LINK_NAME_MAX:
             names.setdefault(normalise_name(link.text), link.target_url)
+    if site.home is not None:
+        # Headings, tabs and image buttons the home page shows a column under, link or not.
+        for name in (site.home.facts or {}).get("names", ()):
+            names.setdefault(normalise_name(str(name)), site.home.final_url or site.home.url)
     names.pop("", None)
     return names
 
@@ -120,6 +124,22 @@ def hubs_looked_into(site: SiteSnapshot, required: Sequence[RequiredColumn]) -> 
     return {r.name for r in required if any(r.matches(p) for p in parents)}
 
 
+def menus_unread(site: SiteSnapshot) -> bool:
+    """The home page's header (its menus) is written by scripts the crawl could not read (the
+    header's `search` element is undecided for that reason): a column not found may well be in
+    there, so none is called missing."""
+    elements = (site.home.elements if site.home is not None else None) or {}
+    search = elements.get("search") or {}
+    return not search.get("found") and bool(search.get("written_by"))
+
+
+def unfollowed_stub(site: SiteSnapshot) -> bool:
+    """The home page only sends visitors to another site (a redirect stub the crawl did not
+    follow): nothing of this site's own columns or footer was seen, so nothing is missing."""
+    redirect = (site.home.facts or {}).get("redirect") if site.home is not None else None
+    return isinstance(redirect, dict) and redirect.get("followed") is False
+
+
 class MissingColumns(Check):
     """必备栏目缺失 — a column the profile requires for this kind of site is not found.
 
@@ -151,6 +171,8 @@ class MissingColumns(Check):
 
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         if site.site.status != "active" or site.home is None or site.home_error:
+            return
+        if unfollowed_stub(site) or menus_unread(site):
             return
         wanted = [r for r in self.columns if site.site.kind not in r.optional_for]
         presence = columns_present(site_names(site), wanted, site.site.kind)

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from checks.base import Check, Evidence, Fact, Finding, PageFacts, Severity, SiteSnapshot
+from checks.columns import unfollowed_stub
 from inspector.profile import ProfileError, RulesProfile, strings
 from inspector.words import colon, lang_of, percent
 
@@ -18,10 +19,17 @@ def undecided(found: Mapping[str, Any]) -> bool:
     return not found.get("found", False) and bool(found.get("written_by"))
 
 
-def inner_sample(pages: Sequence[PageFacts]) -> list[PageFacts]:
-    """Inner pages whose elements were read, content pages (articles, lists) only when the
-    sample holds any: utility pages are not pages of the site's template."""
+def inner_sample(
+    pages: Sequence[PageFacts], stats: Mapping[str, Any] | None = None
+) -> list[PageFacts]:
+    """The inner pages judged: the crawl's stable sample (`stats["element_sample"]`: content
+    pages of the site's own template with the lowest URL hashes), else the pages whose elements
+    were read, content pages (articles, lists) only when there are any."""
     checked = [p for p in pages if not p.is_home and p.elements]
+    chosen = ((stats or {}).get("element_sample") or {}).get("pages")
+    if chosen:
+        by_url = {p.url: p for p in checked}
+        return [by_url[u] for u in chosen if u in by_url]
     content = [p for p in checked if p.kind in CONTENT_KINDS]
     return content or checked
 
@@ -143,7 +151,9 @@ class MissingElements(Check):
         home = site.home
         if site.site.status != "active" or home is None or site.home_error or not home.elements:
             return
-        inner = inner_sample(site.pages)
+        if unfollowed_stub(site):
+            return
+        inner = inner_sample(site.pages, site.stats)
         for element in self.every_page + self.home_only:
             if site.site.kind in self.optional_for.get(element, ()):
                 continue

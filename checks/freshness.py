@@ -41,6 +41,12 @@ _WORDS = {
         "basis_home": "首页信息",
         "basis_columns": "首页仅为导航，按二级栏目判断",
         "now_count": "（当前{n}个）",
+        "year_uncertain_note": "最新条目只显示月日，年份无法从页面、链接或条目页确定，按最有利的年份计算",
+        "year_url": "年份取自条目链接",
+        "year_generated": "年份取自页面生成时间",
+        "year_page": "年份取自页面上的完整日期",
+        "year_item": "年份取自条目页的发布日期",
+        "year_uncertain": "年份无法确定",
     },
     "en": {
         "stale_since": "newest item {date}, {days} days without an update",
@@ -48,6 +54,13 @@ _WORDS = {
         "basis_home": "the home page's items",
         "basis_columns": "the second-level columns (the home page only navigates)",
         "now_count": " (now {n})",
+        "year_uncertain_note": "the newest item shows month and day only and nothing settles its "
+        "year; the most favourable year was taken",
+        "year_url": "year from the item's link",
+        "year_generated": "year from the page's generation time",
+        "year_page": "year from full dates on the page",
+        "year_item": "year from the item page's publication date",
+        "year_uncertain": "year uncertain",
     },
 }
 
@@ -126,6 +139,18 @@ def read_home_dates(
     return HomeReading(settled, uncertain, STALE, best)
 
 
+def home_context(home: Any) -> dict[str, Any]:
+    """Where the home page's dates were read: the effective home page behind redirect stubs
+    (`home_url`, `home_chain`) and the item page read to settle a year (`item_page`)."""
+    facts = home.facts or {}
+    context: dict[str, Any] = {"home_url": home.final_url or home.url}
+    if facts.get("home_chain"):
+        context["home_chain"] = list(facts["home_chain"])
+    if facts.get("item_page"):
+        context["item_page"] = dict(facts["item_page"])
+    return context
+
+
 def _newest(entries: Iterator[Mapping[str, Any]]) -> date | None:
     dates = []
     for entry in entries:
@@ -200,6 +225,7 @@ class HomepageStale(Check):
                 "basis": basis,
                 "evidence": evidence[:5],
                 "year_uncertain": reading.uncertain is not None,
+                **home_context(home),
             },
             key="home",
         )
@@ -220,19 +246,40 @@ class HomepageStale(Check):
             Fact("threshold_days", detail.get("threshold_days")),
             Fact("basis", _word(f"basis_{basis}", lang) if basis in ("home", "columns") else basis),
         ]
-        evidence = detail.get("evidence")
-        items = evidence if isinstance(evidence, list) else [evidence]
-        links = []
-        for item in items:
-            if isinstance(item, dict):
-                text = " ".join(
-                    str(x) for x in (item.get("date"), item.get("text") or item.get("title")) if x
+        facts.append(Fact("newest_item", dated_links(detail.get("evidence"), lang)))
+        if detail.get("year_uncertain"):
+            facts.append(Fact("year_uncertain", _word("year_uncertain_note", lang)))
+        item_page = detail.get("item_page")
+        if isinstance(item_page, dict):
+            read = item_page.get("date") or item_page.get("error") or _word("none_dated", lang)
+            facts.append(Fact("item_page", [Link(str(read), str(item_page.get("url") or ""))]))
+        chain = detail.get("home_chain")
+        if isinstance(chain, list) and chain:
+            hops = [
+                Link(
+                    f"{hop.get('url')} → {hop.get('to')}（{hop.get('kind')}: {hop.get('evidence')}）",
+                    str(hop.get("url") or ""),
                 )
-                links.append(Link(text or str(item.get("url") or ""), item.get("url") or ""))
-        facts.append(Fact("newest_item", links))
+                for hop in chain
+                if isinstance(hop, dict)
+            ]
+            facts.append(Fact("home_chain", hops))
+        facts.append(Fact("home_url", detail.get("home_url"), links=True))
         return Evidence(
             facts=facts,
-            shown=frozenset(("newest_date", "age_days", "threshold_days", "evidence", "basis")),
+            shown=frozenset(
+                (
+                    "newest_date",
+                    "age_days",
+                    "threshold_days",
+                    "evidence",
+                    "basis",
+                    "year_uncertain",
+                    "item_page",
+                    "home_chain",
+                    "home_url",
+                )
+            ),
         )
 
 
@@ -284,6 +331,8 @@ class ColumnStale(Check):
                     newest_date=column.newest_date.isoformat() if column.newest_date else None,
                     age_days=age,
                     threshold_days=window,
+                    **({"year_uncertain": True} if column.year_uncertain else {}),
+                    **({"evidence": list(column.evidence)[:6]} if column.evidence else {}),
                 ),
                 key=column.url,
             )
@@ -299,22 +348,49 @@ class ColumnStale(Check):
             Fact("newest_date", newest),
             Fact("age_days", detail.get("age_days")),
             Fact("threshold_days", detail.get("threshold_days")),
+            Fact(
+                "newest_item",
+                dated_links(
+                    [
+                        e
+                        for e in detail.get("evidence") or []
+                        if isinstance(e, dict) and "date" in e
+                    ][:3],
+                    lang,
+                )
+                or None,
+            ),
+            Fact(
+                "year_uncertain",
+                _word("year_uncertain_note", lang) if detail.get("year_uncertain") else None,
+            ),
         )
 
 
 _COLUMN_KEYS = frozenset(
-    (
-        "column",
-        "category",
-        "newest_date",
-        "age_days",
-        "threshold_days",
-        "parent",
-        "canonical",
-        "item_count",
-        "empty_marker",
-    )
-)
+    ("column", "category", "newest_date", "age_days", "threshold_days", "parent", "canonical",
+     "item_count", "empty_marker", "year_uncertain", "evidence")
+)  # fmt: skip
+
+
+def dated_links(evidence: Any, lang: str) -> list[Link]:
+    """The dated items a verdict rests on, each with where its year came from when it was
+    shown without one ("10-11 → 2023-10-11, year from the item's URL")."""
+    items = evidence if isinstance(evidence, list) else [evidence]
+    links = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        text = " ".join(
+            str(x) for x in (item.get("date"), item.get("text") or item.get("title")) if x
+        )
+        year = item.get("year")
+        if year:
+            text += (
+                f"（{_word('year_' + str(year), lang)}）" if f"year_{year}" in _WORDS["zh"] else ""
+            )
+        links.append(Link(text or str(item.get("url") or ""), str(item.get("url") or "")))
+    return links
 
 
 def column_headline(check: Check, detail: Mapping[str, Any], lang: str) -> str:

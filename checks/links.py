@@ -55,7 +55,12 @@ class BrokenLinks(Check):
             if link.target_url in broken:
                 by_target[link.target_url].append(link)
         for url, target in sorted(broken.items()):
-            links = by_target.get(url, [])
+            # In a stable order (home page first, then by URL): the same site crawled twice in
+            # another order gets the same finding.
+            links = sorted(
+                by_target.get(url, []),
+                key=lambda k: (k.source_url not in home_urls, k.source_url, k.text, k.element),
+            )
             if not links:
                 continue  # fetched for another reason (the home page itself, a probe)
             sources = list(dict.fromkeys(link.source_url for link in links))

@@ -118,16 +118,25 @@ def crawl(
     fail_on: str | None,
     lang: str,
 ) -> None:
-    """Crawl the registered sites, store what was seen, run the checks; print a summary."""
-    from inspector.crawl.run import crawl_sites
+    """Crawl the registered sites, store what was seen, run the checks; print a summary.
 
-    chosen, _ = sites_or_fail(registry, site_ids)
+    Sites registered closed are not crawled; each is probed first (one request) unless a probe
+    of the last 24 hours exists, so that a closed site still online is caught.
+    """
+    from inspector.crawl.run import crawl_sites
+    from inspector.ops.probe import closed_sites_to_probe
+
+    chosen, everything = sites_or_fail(registry, site_ids)
     settings = settings_or_fail(set_options, db_url, rules=rules)
     day = as_of_or_fail(as_of)
     url = settings.get("INSPECTOR_DB_URL") or None
-    session_or_fail(url).close()  # schema check first
+    with session_or_fail(url) as s:  # schema check first
+        # A closed site still online must be caught: probe it unless a recent probe says.
+        to_probe = closed_sites_to_probe(s, chosen, clock.now())
     log_path = _start_console(settings, log_file, verbose, lang)
-    result = crawl_sites(chosen, settings, as_of=day)
+    result = crawl_sites(
+        chosen, settings, as_of=day, probe_first=to_probe, registry_sites=everything
+    )
     runs = list(result.run_ids.values())
     sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids))
 

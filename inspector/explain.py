@@ -20,12 +20,14 @@ from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
-from inspector.crawl.extract.notfound import not_found_hint
+from inspector.crawl.extract.notfound import closed_notice, not_found_hint
+from inspector.crawl.extract.redirect import find_redirect
 from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.scope import same_page
 
 FETCH_LIMIT = 20 * 1024 * 1024
+MAX_HOME_HOPS = 3  # redirect stubs followed from a live home page, as the crawl does
 
 
 def fetch(
@@ -57,6 +59,8 @@ def explain_bytes(
     title = title_of(doc)
     home = looks_like_home(url) if is_home is None else is_home
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=home)
+    stub = find_redirect(doc, url)
+    notice = closed_notice(doc, title)
     kind = dates.kind
     if kind == "home" and not_found_hint(doc, title):
         kind = "not_found"
@@ -81,6 +85,13 @@ def explain_bytes(
         "newest_item_date": _iso(dates.newest_item_date),
         "meta_date": _iso(dates.meta_date),
         "item_dates": [_iso(d) for d in dates.item_dates],
+        "year_uncertain": dates.year_uncertain,
+        "newest_settled": _iso(dates.newest_settled),
+        "generated": _iso(dates.generated),
+        "redirect": (
+            {"kind": stub.kind, "to": stub.url, "evidence": stub.evidence} if stub else None
+        ),
+        "closed_notice": ({"text": notice.text, "moved_to": notice.moved_to} if notice else None),
         "not_found_hint": not_found_hint(doc, title),
         "candidates": [
             {
@@ -89,6 +100,8 @@ def explain_bytes(
                 "rule": c.rule,
                 "accepted": c.accepted,
                 "reason": c.reason,
+                "year": c.year,
+                "item_url": c.url,
             }
             for c in dates.candidates
         ],
@@ -149,8 +162,20 @@ def explain_target(
 ) -> dict[str, Any]:
     """A URL is fetched; anything else is a saved HTML file (read as if served at `base_url`)."""
     if target.startswith(("http://", "https://")):
+        chain: list[dict[str, Any]] = []
         body, charset, final = fetch(target)
-        return explain_bytes(body, final, as_of, policy, header_charset=charset, is_home=is_home)
+        report = explain_bytes(body, final, as_of, policy, header_charset=charset, is_home=is_home)
+        # A home page that is a redirect stub: the page judged is where it sends the browser.
+        home = is_home if is_home is not None else looks_like_home(final)
+        while home and report["redirect"] and len(chain) < MAX_HOME_HOPS:
+            hop = {"url": final, **report["redirect"]}
+            if any(hop["to"] in (h["url"], h["to"]) for h in chain):
+                break
+            chain.append(hop)
+            body, charset, final = fetch(hop["to"])
+            report = explain_bytes(body, final, as_of, policy, header_charset=charset, is_home=True)
+        report["home_chain"] = chain
+        return report
     path = Path(target)
     body = path.read_bytes()
     url = base_url or f"file://{path.resolve()}"
@@ -207,9 +232,15 @@ def explain_stored(session: Any, run_id: int, url: str) -> dict[str, Any]:
         "newest_item_date": _iso(page.newest_item_date),
         "meta_date": _iso(page.meta_date),
         "not_found_hint": page.not_found_hint,
-        "candidates": [{**c, "accepted": True, "reason": ""} for c in facts.get("dates", [])],
+        "candidates": [
+            {**c, "accepted": True, "reason": "", "item_url": c.get("url", "")}
+            for c in facts.get("dates", [])
+        ],
         "columns": columns,
         "elements": facts.get("elements", {}),
+        "redirect": facts.get("redirect"),
+        "home_chain": facts.get("home_chain", []),
+        "item_page": facts.get("item_page"),
         "as_of": _iso(run.as_of),
         "stored": True,
         "board": board,
@@ -227,13 +258,19 @@ def stored_board(session: Any, run_id: int, url: str) -> dict[str, Any] | None:
                 "kind": "list",
                 "shape": "stored",
                 "rows": [
-                    {**m.evidence, "asked": _iso(m.asked), "answered": _iso(m.answered),
-                     "state": m.state, "title": m.title, "url": m.url}
+                    {
+                        **m.evidence,
+                        "asked": _iso(m.asked),
+                        "answered": _iso(m.answered),
+                        "state": m.state,
+                        "title": m.title,
+                        "url": m.url,
+                    }
                     for m in board.messages
                 ],
                 "next_page": None,
                 "pagination": f"{board.list_pages} list pages, {board.detail_pages} message pages read",
-            }  # fmt: skip
+            }
         for m in board.messages:
             if m.url == url:
                 return {
@@ -259,12 +296,16 @@ def render_text(report: dict[str, Any]) -> str:
         + (f" (shows “{report['not_found_hint']}”)" if report["not_found_hint"] else ""),
         f"date      {report['date'] or '-'}   publication {report['pub_date'] or '-'}, "
         f"newest item {report['newest_item_date'] or '-'}, meta {report['meta_date'] or '-'}",
+        *_reading_lines(report),
         "",
         "date candidates:",
     ]
     for c in report["candidates"]:
         verdict = "accepted" if c["accepted"] else f"rejected: {c['reason']}"
-        lines.append(f"  {c['date'] or '?':<10}  {c['rule']:<16} {verdict:<22} {c['text'][:60]}")
+        year = f" [year: {c['year']}]" if c.get("year") else ""
+        lines.append(
+            f"  {c['date'] or '?':<10}  {c['rule']:<16} {verdict:<22} {c['text'][:60]}{year}"
+        )
     if report["columns"]:
         lines += ["", "columns:"]
         for col in report["columns"]:
@@ -275,9 +316,43 @@ def render_text(report: dict[str, Any]) -> str:
     lines += _board_lines(report.get("board"))
     lines += ["", "page elements:"]
     for name, info in report["elements"].items():
+        if name.startswith("_"):
+            continue
         value = f"{info.get('value')} ({info.get('where')})" if info.get("found") else "not found"
+        if not info.get("found") and info.get("written_by"):
+            value = "undecided: written by " + ", ".join(info["written_by"])
         lines.append(f"  {name:<15} {value}")
     return "\n".join(lines)
+
+
+def _reading_lines(report: dict[str, Any]) -> list[str]:
+    """Redirect stubs followed, the page's generation time, years left uncertain, notices."""
+    lines = []
+    for hop in report.get("home_chain") or []:
+        lines.append(f"home via  {hop['url']} → {hop['to']} ({hop['kind']}: {hop['evidence']})")
+    redirect = report.get("redirect")
+    if redirect:
+        lines.append(
+            f"redirect  this page sends the browser to {redirect['to']} "
+            f"({redirect['kind']}: {redirect['evidence']})"
+        )
+    if report.get("generated"):
+        lines.append(f"generated {report['generated']} (the page's own generation time)")
+    if report.get("year_uncertain"):
+        lines.append(
+            "year      the newest item shows month-day only and nothing settles its year: "
+            f"it proves nothing (newest settled: {report.get('newest_settled') or '-'})"
+        )
+    item = report.get("item_page")
+    if item:
+        lines.append(f"item page {item.get('url')}: {item.get('date') or item.get('error') or '-'}")
+    notice = report.get("closed_notice")
+    if notice:
+        lines.append(
+            f"notice    {notice['text']}"
+            + (f" → {notice['moved_to']}" if notice["moved_to"] else "")
+        )
+    return lines
 
 
 def _board_lines(board: dict[str, Any] | None) -> list[str]:

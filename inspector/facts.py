@@ -164,6 +164,10 @@ class ColumnFacts:
     item_count: int | None = None  # items on page one; None when the list page was not fetched
     empty_marker: bool = False  # the list page says 暂无信息 / 正在建设中
     external: bool = False  # the link leaves the site (counts as present for missing_column)
+    # The newest item shows month-day only and nothing settled its year: newest_date is the
+    # most favourable reading and proves nothing about freshness.
+    year_uncertain: bool = False
+    evidence: Sequence[Mapping[str, Any]] = ()  # newest items as read (text, date, rule, year, url)
 
 
 @dataclass(slots=True)

@@ -87,7 +87,10 @@ def is_broken(reason: str) -> bool:
 # Probe outcomes (spiders/probe.py): `ok`, `merged`, or a Reason / http_NNN.
 OK = "ok"
 MERGED = "merged"  # the home page redirects to another registered site, which answered
-ANSWERED = frozenset((OK, MERGED))  # everything else is a failed sample
+# The home page answers with a notice that the site is closed or moved (本网站已关闭 / 已迁移至 …):
+# a closed site that only shows this is properly closed; for availability it answered.
+CLOSED_NOTICE = "closed_notice"
+ANSWERED = frozenset((OK, MERGED, CLOSED_NOTICE))  # everything else is a failed sample
 
 
 # ---- crawl notes -------------------------------------------------------------------------------
@@ -106,6 +109,8 @@ class NoteCode(enum.StrEnum):
     NO_HOST = "no_host"
     BAD_URL = "bad_url"
     HOST_GAVE_UP = "host_gave_up"  # {host, count}: not fetched after timeouts in a row
+    RESOURCE_HTML = "resource_html"  # {expects}: an image/script/stylesheet… answers an HTML page
+    RESOURCE_EMPTY = "resource_empty"  # {expects}: … answers 0 bytes
 
 
 # The text stored in a target's `note` column for each code (what the crawl wrote before notes
@@ -121,6 +126,8 @@ NOTE_STORED: Mapping[NoteCode, str] = {
     NoteCode.NO_HOST: "the link has no host name",
     NoteCode.BAD_URL: "the link is not a valid URL",
     NoteCode.HOST_GAVE_UP: "not fetched: {host} timed out {count} times in a row",
+    NoteCode.RESOURCE_HTML: "{expects} link returns an HTML page",
+    NoteCode.RESOURCE_EMPTY: "{expects} link returns nothing (0 bytes)",
 }
 
 

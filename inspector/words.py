@@ -138,6 +138,8 @@ NOTE_WORDS: dict[str, dict[NoteCode, str]] = {
         NoteCode.NO_HOST: "链接缺少域名",
         NoteCode.BAD_URL: "链接地址格式错误",
         NoteCode.HOST_GAVE_UP: "未访问：{host} 已连续{count}次超时",
+        NoteCode.RESOURCE_HTML: "{what}链接打开的是网页，读者看不到该{what}",
+        NoteCode.RESOURCE_EMPTY: "{what}链接返回空内容(0字节)",
     },
     "en": {
         NoteCode.PAGE_SAYS_NOT_FOUND: "page says “{text}”",
@@ -150,6 +152,8 @@ NOTE_WORDS: dict[str, dict[NoteCode, str]] = {
         NoteCode.NO_HOST: "the link has no host name",
         NoteCode.BAD_URL: "the link is not a valid URL",
         NoteCode.HOST_GAVE_UP: "not fetched: {host} timed out {count} times in a row",
+        NoteCode.RESOURCE_HTML: "{expects} link returns an HTML page (readers do not get the {expects})",
+        NoteCode.RESOURCE_EMPTY: "{expects} link returns nothing (0 bytes)",
     },
 }
 

@@ -31,11 +31,20 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.notfound import closed_notice
 from inspector.crawl.items import ProbeItem
 from inspector.crawl.outcomes import failure_reason
 from inspector.crawl.scope import scope_key, site_scope
 from inspector.registry import Site, load_registry, select_sites
-from inspector.vocabulary import MERGED, OK, REDIRECT_STATUSES, Reason, http_reason
+from inspector.vocabulary import (
+    CLOSED_NOTICE,
+    MERGED,
+    OK,
+    REDIRECT_STATUSES,
+    Reason,
+    http_reason,
+)
 
 
 def probe_targets(sites: list[Site], include_closed: bool = True) -> list[Site]:
@@ -173,7 +182,10 @@ class ProbeSpider(Spider):
             yield self._sample(meta, Reason.BAD_RESPONSE, status, "empty body", response.url)
         else:
             owner = self._other_owner(site, response.url)
-            if owner:
+            notice = _closed_notice(response)
+            if notice:
+                yield self._sample(meta, CLOSED_NOTICE, status, notice, response.url)
+            elif owner:
                 yield self._sample(
                     meta, MERGED, status, f"answered by registered site {owner}", response.url
                 )
@@ -208,6 +220,19 @@ class ProbeSpider(Spider):
             elapsed = int((time.monotonic() - t0) * 1000)
         self.outcomes[outcome] += 1
         return ProbeItem(site.site_id, at, str(outcome), status, error[:500], elapsed, final_url)
+
+
+def _closed_notice(response: Response) -> str:
+    """The 本网站已关闭 / 已迁移至 … notice a home page consists of ("" for a real page)."""
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if content_type and "html" not in content_type:
+        return ""
+    charset = content_type.partition("charset=")[2].strip() or None
+    text, _, _ = decode_html(response.body, charset)
+    notice = closed_notice(parse_html(text))
+    if notice is None:
+        return ""
+    return notice.text + (f" → {notice.moved_to}" if notice.moved_to else "")
 
 
 def _directory(path: str) -> str:

@@ -34,11 +34,10 @@ from twisted.python.failure import Failure
 from inspector import clock
 from inspector.crawl.arguments import parse_as_of, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
-from inspector.crawl.columns import discover_columns
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
 from inspector.crawl.extract.page import page_facts
-from inspector.crawl.footer import find_footer_elements
+from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.items import (
     ColumnsFound,
     HomeFailed,
@@ -49,7 +48,6 @@ from inspector.crawl.items import (
     SiteDone,
     TargetItem,
 )
-from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.outcomes import (
     failure_reason,
     gave_up_outcome,
@@ -61,6 +59,7 @@ from inspector.crawl.outcomes import (
 )
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
+from inspector.crawl.reading import SiteReading, hop_of
 from inspector.crawl.responses import (
     header_charset,
     looks_html,
@@ -69,8 +68,7 @@ from inspector.crawl.responses import (
     robots_facts,
     worth_sniffing,
 )
-from inspector.crawl.scope import same_page, scope_key, site_scope
-from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
+from inspector.crawl.scope import scope_key, site_scope
 from inspector.crawl.state import (
     PAGE_KINDS,
     RESOURCE_EXTENSIONS,
@@ -82,7 +80,7 @@ from inspector.crawl.state import (
     own_meta,
     url_extension,
 )
-from inspector.facts import ColumnFacts, PageFacts, TargetFacts
+from inspector.facts import PageFacts, TargetFacts
 from inspector.profile import load_profile
 from inspector.registry import Site
 from inspector.vocabulary import Note, NoteCode, Reason, TargetKind
@@ -93,7 +91,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(BoardsMixin, Spider):
+class SiteSpider(SiteReading, BoardsMixin, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -130,6 +128,7 @@ class SiteSpider(BoardsMixin, Spider):
         self.external_cache: OrderedDict[str, TargetFacts] = OrderedDict()  # their outcomes
         self.hosts: dict[str, HostQueue] = {}
         self.site_by_scope: dict[str, SiteCrawl] = {}
+        self._reading_state()
         # One bound method of each callback, given to every Request: Scrapy checks callbacks for
         # "a generator with a return value" (inspect.getsource + ast.parse) through a cache
         # weakly keyed by the callback object, so a fresh bound method per Request re-parses
@@ -242,7 +241,7 @@ class SiteSpider(BoardsMixin, Spider):
     ) -> None:
         """Stop reading bodies we do not need: checked resources, and non-HTML "pages"."""
         meta = request.meta
-        if meta.get("stop_body"):
+        if meta.get("stop_body") and not meta.get("sniff"):
             raise StopDownload(fail=False)
         kind = meta.get("kind")
         ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
@@ -255,7 +254,7 @@ class SiteSpider(BoardsMixin, Spider):
     def on_bytes(self, data: bytes, request: Request, spider: Spider) -> None:
         # External pages are sniffed for parking, never read whole.
         meta = request.meta
-        if meta.get("kind") == "external":
+        if meta.get("kind") == "external" or meta.get("sniff"):
             meta["sniffed"] = meta.get("sniffed", 0) + len(data)
             if meta["sniffed"] >= PARKED_SNIFF_BYTES:
                 raise StopDownload(fail=False)
@@ -346,13 +345,26 @@ class SiteSpider(BoardsMixin, Spider):
             yield from self._finish(meta, outcome)
             return
         sc.parsed.add(response.url)
-        yield from self._parse_html(response, sc, outcome, is_home)
+        stub = self.home_stub(response) if is_home else None
+        if stub is not None and self.same_site(sc, stub.url):
+            # A redirect stub: recorded as a page; its destination is the home page.
+            sc.seen.add(stub.url)  # asked for as the home page, not as one of the stub's links
+            yield from self._parse_html(response, sc, outcome, False, stub)
+            yield self.follow_home(sc, response, stub)
+            yield from self._finish(meta, None)
+            return
+        yield from self._parse_html(response, sc, outcome, is_home, stub)
         if is_home:
             yield from self._site_start_requests(sc, response.url)
         yield from self._finish(meta, None)  # the page's outcome went with its PageItem
 
     def _parse_html(
-        self, response: Response, sc: SiteCrawl, outcome: TargetFacts, is_home: bool
+        self,
+        response: Response,
+        sc: SiteCrawl,
+        outcome: TargetFacts,
+        is_home: bool,
+        stub: Redirect | None = None,
     ) -> Iterator[Any]:
         meta = response.meta
         text, declared, used = decode_html(response.body, header_charset(response))
@@ -365,14 +377,16 @@ class SiteSpider(BoardsMixin, Spider):
             outcome = noted(
                 outcome, Note.of(NoteCode.PAGE_SAYS_NOT_FOUND, text=hint), reason=Reason.SOFT_404
             )
+        if stub is not None:
+            facts["redirect"] = {**hop_of(response.url, stub), "followed": not is_home}
         if is_home:
-            facts["elements"] = self._home_structure(sc, text, response.url)
-        elif sc.element_samples < self.element_sample and read["kind"] != "not_found":
-            # The census wants the footer elements on every page: check a sample of inner pages.
-            sc.element_samples += 1
-            facts["elements"] = find_footer_elements(
-                text, response.url, self.policy.element_patterns
-            )
+            facts.update(self._home_structure(sc, text, response.url))
+            facts["home_chain"] = list(meta.get("home_chain") or [])
+        elif (
+            elements := self.sample_elements(sc, doc, text, response.url, read["kind"])
+        ) is not None:
+            # The census wants the footer elements on every page: a stable sample of them.
+            facts["elements"] = elements
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
         encoding = used if used not in ("utf-8", "ascii") else None
         links: list[LinkTuple] = []
@@ -399,7 +413,8 @@ class SiteSpider(BoardsMixin, Spider):
             fingerprint=read["fingerprint"],
             facts=facts,
         )
-        yield PageItem(sc.site.site_id, page, outcome, links)
+        item = PageItem(sc.site.site_id, page, outcome, links)
+        yield from self.deliver_page(sc, item, read["uncertain_item"], text)
 
     def _follow_links(
         self,
@@ -421,63 +436,14 @@ class SiteSpider(BoardsMixin, Spider):
             if link.invalid:
                 yield TargetItem(sc.site.site_id, invalid_outcome(target, link.invalid))
                 continue
+            self.expect(target, link.expects)
             next_step = self._schedule_link(
                 sc, target, depth + 1, encoding if not target.isascii() else None
             )
+            if isinstance(next_step, TargetItem):
+                self.expected.pop(target, None)  # known from another site: already judged
             if next_step is not None:
                 yield next_step
-
-    # ---- site structure: columns and footer elements (once per site, or per column page) ----
-
-    def _home_structure(self, sc: SiteCrawl, html: str, url: str) -> dict[str, Any]:
-        """The home page's columns and site map link; returns its footer elements."""
-        policy = self.policy
-        for column in discover_columns(
-            html, url, policy.categories, scope_hosts=sc.scope, rules=policy.column_rules
-        ):
-            sc.columns.setdefault(column.url, column)
-        sc.sitemap_url = find_sitemap_url(html, url, rules=policy.column_rules)
-        return find_footer_elements(html, url, policy.element_patterns)
-
-    def _column_structure(self, sc: SiteCrawl, key: str, url: str, html: str) -> Iterator[Request]:
-        """List-page facts of a column page; new columns from the site map and sub-navigation."""
-        policy = self.policy
-        column_url = key if key in sc.columns else url if url in sc.columns else None
-        if column_url and column_url not in sc.columns_judged:
-            sc.columns_judged.add(column_url)
-            facts = list_page_facts(html, url, self.as_of, rules=policy.column_rules)
-            column = replace(
-                sc.columns[column_url],
-                item_count=facts["item_count"],
-                newest_date=facts["newest_date"],
-                empty_marker=facts["empty_marker"],
-            )
-            sc.columns[column_url] = column
-            if column.source in ("nav", "more") and any(
-                p in column.name or p == column.canonical for p in policy.sub_column_parents
-            ):
-                found = discover_columns(
-                    html, url, policy.categories, scope_hosts=sc.scope, rules=policy.column_rules
-                )
-                yield from self._add_columns(sc, found, "sub", column.name)
-        if sc.sitemap_url and sc.sitemap_url in (key, url):
-            found = discover_sitemap_columns(
-                html, url, policy.categories, sc.scope, rules=policy.column_rules
-            )
-            yield from self._add_columns(sc, found, "sitemap", None)
-
-    def _add_columns(
-        self, sc: SiteCrawl, found: list[ColumnFacts], source: str, parent: str | None
-    ) -> Iterator[Request]:
-        for column in found:
-            if column.url in sc.columns or same_page(column.url, sc.home_url):
-                continue
-            sc.columns[column.url] = replace(
-                column, source=source, parent=column.parent if parent is None else parent
-            )
-            if column.url in sc.parsed and not column.external:
-                # Its page went by before it was known as a column: fetch it again for the facts.
-                yield self._request(sc, column.url, "column", 1, priority=5)
 
     def _site_start_requests(self, sc: SiteCrawl, home_final: str) -> Iterator[Request]:
         """Once the home page answered: learn the site's "not found" page, read robots.txt."""
@@ -515,10 +481,28 @@ class SiteSpider(BoardsMixin, Spider):
                 yield from self._column_structure(sc, meta["key"], response.url, text)
             yield from self._finish(meta, None)
             return
+        if kind == "itemdate":
+            yield from self.on_item_date(response)
+            yield from self._finish(meta, None)
+            return
+        if kind == "layoutjs":
+            script = (
+                decode_html(response.body, header_charset(response))[0]
+                if response.status < 300
+                else ""
+            )
+            yield from self.on_layout_script(sc, meta["key"], script)
+            yield from self._finish(meta, None)
+            return
         req = request_of(response)
         outcome = response_outcome(response, kind)
         if not outcome.reason:
             outcome = wrong_thing(response, kind, outcome)
+        checked = self.check_resource(response, kind, outcome)
+        if isinstance(checked, Request):
+            yield checked  # an HTML type for an image: read the first bytes to be sure
+            return
+        outcome = checked
         if (
             kind == "external"
             and req.method == "HEAD"
@@ -553,6 +537,10 @@ class SiteSpider(BoardsMixin, Spider):
             yield NotFoundProbe(sc.site.site_id, {"error": reason})
         elif kind == "robots":
             yield RobotsSeen(sc.site.site_id, {"error": reason})
+        elif kind == "itemdate":
+            yield from self.item_date_failed(request, reason)
+        elif kind == "layoutjs":
+            yield from self.on_layout_script(sc, meta["key"], "")
         if kind in UNRECORDED_KINDS:
             yield from self._finish(meta, None)
             return
@@ -648,6 +636,7 @@ class SiteSpider(BoardsMixin, Spider):
     def _maybe_done(self, sc: SiteCrawl) -> Iterator[Any]:
         if sc.pending == 0 and not sc.done:
             sc.done = True
+            yield from self.reading_done(sc)
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
             yield self.boards_item(sc)
             yield SiteDone(

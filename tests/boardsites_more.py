@@ -15,6 +15,9 @@ markup: each generator returns (pages, truth) like `boardsites.build_site`.
   `list.jsp?pageNo=n`; message pages mark the reply only by class (`hfnr`) and date it by a
   signature; unanswered ones have no reply part at all. ``div_rows_js_noreply``: the same
   without the 回复时间 column, so that every answer is read on the message page.
+- ``dl_bracket_reply``: GBK; 民意直通车 reached by a "more" link under its block title on the
+  政民互动 hub (next to an excluded 网上信访); <dl> rows "回复状态：… | 留言时间：2025.11.05";
+  下页 links to list_pN.htm; message pages head the reply "领导回复（2026-01-05）".
 """
 
 from __future__ import annotations
@@ -282,6 +285,55 @@ def div_rows_js(as_of, seed, reply_col=True):
     return pages, truth
 
 
+def dl_bracket_reply(as_of, seed):
+    """<dl> rows with 回复状态 | 留言时间 (2025.11.05); 下页 links; the reply headed 领导回复（date）."""
+    r = random.Random(seed)
+    pages = {}
+    truth = Truth()
+    msgs = make_messages(r, as_of, 33, start_id=7000)
+    per = 8
+    chunks = [msgs[i : i + per] for i in range(0, len(msgs), per)]
+    for k, ch in enumerate(chunks):
+        items = ""
+        for m in ch:
+            path = f"/zmhd/myzt/{m.ident}.htm"
+            st = "无效件" if m.invalid else ("已回复" if m.answered else "未回复")
+            items += f"<dl><dt><a href='{{{{SITE}}}}{path}'>{m.title}</a></dt><dd>回复状态：{st} | 留言时间：{m.asked:%Y.%m.%d}</dd></dl>"
+            if m.answered and not m.invalid:
+                rep = f"<div class='ldhf'><h4>领导回复（{m.answered:%Y-%m-%d}）</h4><p>您好，来信收悉。我们已安排处理，谢谢监督。</p></div>"
+            else:
+                rep = "<div class='ldhf'><h4>领导回复</h4><p>暂未回复</p></div>"
+            pages[path] = {
+                "body": shell(
+                    f"<h1>{m.title}</h1><p>留言人：{m.asker}　留言时间：{m.asked:%Y.%m.%d}</p><p>{m.title}。</p>{rep}",
+                    m.title,
+                    "gbk",
+                ),
+                "encoding": "gbk",
+            }
+            truth_add(truth, path, m, as_of)
+        nxt = f"<a href='list_p{k + 2}.htm'>下页</a>" if k + 1 < len(chunks) else ""
+        key = "/zmhd/myzt/" + ("list.htm" if k == 0 else f"list_p{k + 1}.htm")
+        pages[key] = {
+            "body": shell(f"<div class='lb'>{items}</div><div>{nxt}</div>", "民意直通车", "gbk"),
+            "encoding": "gbk",
+        }
+    pages["/"] = {
+        "body": shell("<div class='dh'><a href='{{SITE}}/zmhd/'>政民互动</a></div>", "某县", "gbk"),
+        "encoding": "gbk",
+    }
+    pages["/zmhd/"] = {
+        "body": shell(
+            "<div class='zmhd-box'><div class='tit'>民意直通车</div><a href='{{SITE}}/zmhd/myzt/list.htm'>more</a></div><div><a href='{{SITE}}/zmhd/wsxf/'>网上信访</a></div>",
+            "政民互动",
+            "gbk",
+        ),
+        "encoding": "gbk",
+    }
+    truth.veto2015 = truth.veto2019 = bool(truth.unanswered or truth.late)
+    return pages, truth
+
+
 MORE: dict[str, Callable[[date, int], tuple[dict[str, Any], Truth]]] = {
     "dl_gbk": dl_gbk,
     "reply_columns": reply_columns,
@@ -289,4 +341,5 @@ MORE: dict[str, Callable[[date, int], tuple[dict[str, Any], Truth]]] = {
     "leader_hub": leader_hub,
     "div_rows_js": div_rows_js,
     "div_rows_js_noreply": lambda as_of, seed: div_rows_js(as_of, seed, reply_col=False),
+    "dl_bracket_reply": dl_bracket_reply,
 }

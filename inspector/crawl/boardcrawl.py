@@ -73,8 +73,9 @@ class BoardsMixin:
         is_home: bool,
     ) -> Iterator[Request]:
         """Every parsed HTML page of a site goes by here once, before its links are followed."""
-        if is_home and sc.boards is None:
-            sc.boards = self._site_boards(sc)
+        if is_home:  # (a redirect stub and the home page it leads to may both be read as home)
+            if sc.boards is None:
+                sc.boards = self._site_boards(sc)
             yield from self._board_requests(sc, sc.boards.on_home(doc, url), meta["depth"])
         if sc.boards is not None and len(sc.columns) > sc.columns_offered:
             yield from self._offer_columns(sc)

@@ -72,6 +72,14 @@ class ColumnsFound(SiteEventItem):
 
 
 @dataclass(slots=True)
+class SiteStat(SiteEventItem):
+    """A fact about the whole site's crawl, kept as run.stats[key] (e.g. the element sample)."""
+
+    key: str = ""
+    value: Any = None
+
+
+@dataclass(slots=True)
 class BoardsFound(SiteEventItem):
     """The site's message boards with the messages read, and its sampled 办事指南 pages."""
 

@@ -12,6 +12,7 @@ from lxml import etree
 
 from inspector.crawl.columns import ColumnRules, column_rules, normalise_name
 from inspector.crawl.extract.dates import extract_dates
+from inspector.crawl.extract.page import date_evidence, uncertain_item
 from inspector.crawl.markup import (
     LINKS,
     TEXT_OF,
@@ -42,6 +43,7 @@ def list_page_facts(
     as_of: date,
     *,
     rules: ColumnRules | Mapping[str, Any] | None = None,
+    item_dates: Mapping[str, date] | None = None,
 ) -> dict[str, Any]:
     """Facts of a column's list page (page one).
 
@@ -50,11 +52,13 @@ def list_page_facts(
     visible publication date when the column shows a single article; `year_uncertain`: that
     date was shown without a year and nothing on the page settles the year; `empty_marker`:
     the page shows 暂无信息/正在建设中… and no dated item; `evidence`: the newest dated items
-    (text, date, rule, year); `breadcrumb`: the names of the page's 当前位置 trail.
+    (text, date, rule, year, url); `breadcrumb`: the names of the page's 当前位置 trail;
+    `uncertain_item`: the link of the newest item whose year stays uncertain (see page_facts);
+    `item_dates`: dates read on items' own pages (href as written → date).
     """
     rules = column_rules(rules)
     doc = prepare(html)
-    dates = extract_dates(doc, as_of, url=base_url)
+    dates = extract_dates(doc, as_of, url=base_url, item_dates=item_dates)
     newest = dates.newest_item_date
     uncertain = dates.year_uncertain
     if newest is None and dates.pub_date is not None:
@@ -63,11 +67,6 @@ def list_page_facts(
             for c in dates.candidates
         )
         newest = dates.pub_date if shown else None
-    items = sorted(
-        (c for c in dates.candidates if c.accepted and c.rule == "list_item" and c.date),
-        key=lambda c: c.date,
-        reverse=True,
-    )
     return {
         "item_count": _count_items(doc, rules),
         "newest_date": newest,
@@ -76,11 +75,9 @@ def list_page_facts(
         "empty_marker": bool(_empty_marker(doc, rules)) and not dates.item_dates,
         "kind": dates.kind,
         "item_dates": list(dates.item_dates),
-        "evidence": [
-            {"text": c.text, "date": c.date.isoformat(), "rule": c.rule, "year": c.year}
-            for c in items[:EVIDENCE_ITEMS]
-        ],
+        "evidence": date_evidence(dates, EVIDENCE_ITEMS, base_url),
         "breadcrumb": [name for name, _ in breadcrumb(doc, base_url, rules)],
+        "uncertain_item": uncertain_item(dates),
     }
 
 

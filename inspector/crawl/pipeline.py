@@ -25,6 +25,7 @@ from inspector.crawl.items import (
     RobotsSeen,
     SiteDone,
     SiteEventItem,
+    SiteStat,
     TargetItem,
 )
 from inspector.crawl.scope import same_page
@@ -225,6 +226,8 @@ class StoragePipeline:
             stats.setdefault("not_found_probes", []).append(item.facts)
         elif isinstance(item, ColumnsFound):
             self.site_columns[item.site_id] = item.columns
+        elif isinstance(item, SiteStat):
+            stats[item.key] = item.value
         elif isinstance(item, BoardsFound):
             self.site_boards[item.site_id] = item
         elif isinstance(item, SiteDone):

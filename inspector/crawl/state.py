@@ -5,7 +5,8 @@ Request meta (set by the spider, read and renewed by inspector/crawl/middlewares
 
     sc           the SiteCrawl the request belongs to
     key          the URL as linked (redirects keep it; the outcome is recorded under it)
-    kind         home | page | column | board | resource | external | probe404 | robots
+    kind         home | page | column | itemdate | layoutjs | board | resource | external |
+                 probe404 | robots
     board        the BoardFetch a message-board request is for (boardcrawl.py)
     depth        link depth from the home page
     chain        the URLs redirected from so far
@@ -15,6 +16,9 @@ Request meta (set by the spider, read and renewed by inspector/crawl/middlewares
     stop_body    stop reading at the headers (GET of a checked resource)
     tries        Retry-After waits so far
     not_before   time.monotonic() before which the request is held (Retry-After)
+    home_chain   the redirect stubs followed to this home page (inspector/crawl/reading.py)
+    held         the page waiting for this item page's date (kind itemdate)
+    sniff        read the first bytes of a checked resource after all (an HTML type for an image)
 """
 
 from __future__ import annotations
@@ -91,7 +95,7 @@ RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
 # Kinds whose outcome is the site's business only (no target row is recorded for them).
-UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "board"))
+UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "itemdate", "layoutjs", "board"))
 
 
 def url_extension(url: str) -> str:
@@ -154,7 +158,7 @@ class HostQueue:
 
 OWN_META = (
     "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
-    "board",
+    "home_chain", "held", "sniff", "board",
 )  # fmt: skip  # the meta keys of the table above, packed
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from inspector.facts import SiteSnapshot
 from inspector.profile import ProfileError, RulesProfile
-from inspector.vocabulary import MERGED, OK
+from inspector.vocabulary import CLOSED_NOTICE, MERGED, OK
 
 DEFAULTS = {"window_days": 7, "veto_share": 0.05, "min_probes_per_day": 20}
 
@@ -94,7 +94,8 @@ def closed_state(site: SiteSnapshot) -> dict[str, Any]:
     """How a site registered `closed` looked at its latest probe up to the end of the as-of day.
 
     `state`: `online` (answered 2xx with content), `merged` (redirected to another registered
-    site, which answered), `offline` (any failure), or `not_probed`; plus the probe's `at`,
+    site, which answered), `notice` (answered only a notice that the site is closed or moved:
+    closed as it should be), `offline` (any failure), or `not_probed`; plus the probe's `at`,
     `outcome`, `status`, `final_url`, `error` when there is one. Scoring and reports use this
     for the `closed_ok` verdict's note.
     """
@@ -103,7 +104,7 @@ def closed_state(site: SiteSnapshot) -> dict[str, Any]:
     if probe is None:
         return {"state": "not_probed"}
     outcome = str(probe.get("outcome") or "")
-    state = {OK: "online", MERGED: "merged"}.get(outcome, "offline")
+    state = {OK: "online", MERGED: "merged", CLOSED_NOTICE: "notice"}.get(outcome, "offline")
     at = sample_time(probe)
     return {
         "state": state,

@@ -35,6 +35,7 @@ from inspector.options import (
 from inspector.store.db import get_engine, schema_version, session_factory
 from inspector.store.migrations import head_revision, upgrade
 from inspector.store.prune import prune_probes, prune_runs
+from inspector.vocabulary import ANSWERED
 from inspector.words import LANGS
 from spiders.probe import probe_targets
 
@@ -105,9 +106,7 @@ def probe(
         return
     result = probe_sites(targets, settings, registry_sites=everything)
     failures = ", ".join(
-        f"{outcome} {n}"
-        for outcome, n in result.outcomes.most_common()
-        if outcome not in ("ok", "merged")
+        f"{outcome} {n}" for outcome, n in result.outcomes.most_common() if outcome not in ANSWERED
     )
     click.echo(
         f"probed {result.probed} of {len(targets)} sites: ok {result.outcomes.get('ok', 0)}, "

@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from inspector.crawl.items import ProbeItem
 from inspector.ops.progress import Progress
@@ -100,6 +102,29 @@ class ProbeResult:
     @property
     def failed(self) -> int:
         return sum(n for outcome, n in self.outcomes.items() if outcome not in ANSWERED)
+
+
+# A closed site probed this recently needs no new probe before a crawl judges it.
+FRESH_PROBE_HOURS = 24
+
+
+def closed_sites_to_probe(
+    session: Session, sites: list[Site], now: datetime, hours: float = FRESH_PROBE_HOURS
+) -> list[Site]:
+    """The sites registered closed that have no probe sample from the last `hours`: a crawl
+    probes them first, so that its closed_ok / closed_online verdict rests on evidence."""
+    closed = [s for s in sites if s.status == "closed"]
+    if not closed:
+        return []
+    since = now - timedelta(hours=hours)
+    fresh = set(
+        session.scalars(
+            select(ProbeRow.site_id).where(
+                ProbeRow.site_id.in_([s.site_id for s in closed]), ProbeRow.at >= since
+            )
+        )
+    )
+    return [s for s in closed if s.site_id not in fresh]
 
 
 def with_progress(settings: Settings) -> Settings:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The head Alembic revision (inspector/store/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0004"
+SCHEMA_VERSION = "0005"
 
 
 class Base(DeclarativeBase):
@@ -157,6 +157,8 @@ class ColumnRow(Base):
     item_count: Mapped[int | None] = mapped_column(Integer)
     empty_marker: Mapped[bool] = mapped_column(Boolean, default=False)
     external: Mapped[bool] = mapped_column(Boolean, default=False)
+    year_uncertain: Mapped[bool] = mapped_column(Boolean, default=False)  # 0005
+    evidence: Mapped[list | None] = mapped_column(JSON, nullable=True)  # 0005
 
 
 class BoardRow(Base):

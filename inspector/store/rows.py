@@ -70,6 +70,8 @@ def column_row(run_id: int, column: ColumnFacts) -> dict[str, Any]:
         "item_count": column.item_count,
         "empty_marker": bool(column.empty_marker),
         "external": column.external,
+        "year_uncertain": bool(column.year_uncertain),
+        "evidence": list(column.evidence) or None,
     }
 
 

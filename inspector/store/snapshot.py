@@ -162,6 +162,8 @@ def _columns(session: Session, run_id: int) -> list[ColumnFacts]:
             item_count=c.item_count,
             empty_marker=c.empty_marker,
             external=c.external,
+            year_uncertain=bool(c.year_uncertain),
+            evidence=tuple(c.evidence or ()),
         )
         for c in session.scalars(
             select(ColumnRow).where(ColumnRow.run_id == run_id).order_by(ColumnRow.id)

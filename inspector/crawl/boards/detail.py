@@ -20,10 +20,12 @@ from lxml import etree
 from inspector.crawl.boards.labels import Labelled, dates_in, first_date, is_chrome, read_labels
 from inspector.crawl.boards.vocab import BOARD_VOCABULARY, REPLY_FIELDS, says_no_reply, status_state
 
-# Classes and ids of answer and question blocks: reply, answer, huifu (回复), dafu (答复), and
-# class names starting hf (hfnr 回复内容, hfsj 回复时间) or ly (lynr 留言内容, lysj 留言时间).
+# Classes and ids of answer and question blocks: reply, answer, huifu (回复), dafu (答复), class
+# names holding hf (hfnr 回复内容, hfsj 回复时间, ldhf 领导回复) or ly (lynr 留言内容, lysj 留言时间).
 _REPLY_CLASS_RE = re.compile(
-    r"reply|answer|huifu|dafu|response|(?:^|[\s_-])(?:hf|df)(?:[a-z]{0,4})(?:$|[\s_-])", re.I
+    r"reply|answer|huifu|dafu|response|(?:^|[\s_-])[a-z]{0,3}hf[a-z]{0,4}(?:$|[\s_-])"
+    r"|(?:^|[\s_-])df(?:nr|sj|xx|rq)?(?:$|[\s_-])",
+    re.I,
 )
 _ASK_CLASS_RE = re.compile(
     r"question|liuyan|laixin|(?:^|[\s_-])(?:ask|wen|ly|lx)(?:[a-z]{0,4})(?:$|[\s_-])|letter", re.I

@@ -33,6 +33,7 @@ _CHROME_RE = re.compile(
     re.IGNORECASE,
 )
 VALUE_MAX = 2000
+_BRACKETED_RE = re.compile(r"^(.{1,12}?)\s*[（(\[【]([^）)\]】]{4,30})[）)\]】]\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,13 @@ def _split(
     if field:
         out.append(Token("label", label, field, in_cell=in_cell))
         return
+    bracketed = _BRACKETED_RE.match(text)  # 领导回复（2026-01-05）: a label with its date
+    if bracketed:
+        field, label = vocabulary.field_of(bracketed.group(1))
+        if field:
+            out.append(Token("label", label, field, in_cell=in_cell))
+            out.append(Token("text", bracketed.group(2)))
+            return
     position = 0
     for match in vocabulary.inline_re.finditer(text):
         before = text[position : match.start()].strip()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,7 +28,13 @@ from lxml import etree
 
 from inspector.crawl.extract.notfound import mentions_not_found, not_found_hint
 from inspector.crawl.extract.scripts import expand_script_writes
-from inspector.crawl.extract.years import YEAR_UNCERTAIN, generated_at, infer_year
+from inspector.crawl.extract.years import (
+    YEAR_ITEM,
+    YEAR_UNCERTAIN,
+    YearReading,
+    generated_at,
+    infer_year,
+)
 from inspector.facts import DateCandidate, PageDates
 
 __all__ = ["extract_dates", "extract_dates_from_html", "parse_date"]
@@ -242,20 +248,23 @@ def extract_dates(
     title: str = "",
     url: str = "",
     is_home: bool = False,
+    item_dates: Mapping[str, date] | None = None,
 ) -> PageDates:
     """Dates of one parsed page (an `lxml.html` document), judged as of `as_of`.
 
     `kind` is "home" when the caller says so, "not_found" for error pages, "list" for pages of
     dated link items without a publication date of their own, "article" when a publication
     date is shown (or only in meta/URL), "other" otherwise. Text written by inline scripts
-    (`document.write`) is read as shown; `doc` itself is left unchanged.
+    (`document.write`) is read as shown; `doc` itself is left unchanged. `item_dates` are
+    publication dates read on list items' own pages (href as written → date): they settle the
+    year of those items (`year` "item") and count as full dates of the page.
     """
     if not title:
         title = _title_of(doc)
     doc = expand_script_writes(doc, wanted=_WRITES_A_DATE.search)
     stream = _Stream.of(doc)
     generated = generated_at(doc, as_of)
-    judged = _judge_stream(stream, as_of, generated)
+    judged = _judge_stream(stream, as_of, generated, item_dates or {})
     candidates = [c.candidate for c in judged]
     candidates.extend(_title_years(title))
     candidates.extend(_copyright_years(stream.text))
@@ -348,7 +357,9 @@ class _Judged:
     item: bool  # a list-item date
 
 
-def _judge_stream(stream: _Stream, as_of: date, generated: date | None) -> list[_Judged]:
+def _judge_stream(
+    stream: _Stream, as_of: date, generated: date | None, item_dates: Mapping[str, date]
+) -> list[_Judged]:
     text = stream.text
     found: list[tuple[int, _Judged]] = []
     for match in _FULL_DATE_RE.finditer(text):
@@ -360,10 +371,12 @@ def _judge_stream(stream: _Stream, as_of: date, generated: date | None) -> list[
             found.append((match.start(), _judge(stream, match, _han_ymd(match), as_of)))
     # Full list-item dates are evidence for the year of the items that show only month-day.
     newest_full = max(
-        (j.candidate.date for _, j in found if j.item and j.candidate.accepted), default=None
+        [j.candidate.date for _, j in found if j.item and j.candidate.accepted]
+        + [d for d in item_dates.values() if d <= as_of],
+        default=None,
     )
     for match in _MD_RE.finditer(text):
-        judged = _judge_yearless(stream, match, as_of, generated, newest_full)
+        judged = _judge_yearless(stream, match, as_of, generated, newest_full, item_dates)
         if judged is not None:
             found.append((match.start(), judged))
     found.extend(_link_title_years(stream))
@@ -425,6 +438,7 @@ def _judge_yearless(
     as_of: date,
     generated: date | None,
     newest_full: date | None,
+    item_dates: Mapping[str, date],
 ) -> _Judged | None:
     month = int(match.group("m") or match.group("m2") or match.group("m3"))
     day = int(match.group("d") or match.group("d2") or match.group("d3"))
@@ -442,7 +456,13 @@ def _judge_yearless(
     if item is None:
         return None  # a bare "3-5" outside a list is a range or a score, not a date
     href = _item_href(item)  # the item's own URL is evidence of its year
-    reading = infer_year(month, day, as_of, url=href, generated=generated, newest_full=newest_full)
+    read_there = item_dates.get(href)
+    if read_there is not None:  # the item's own page says when it was published
+        reading: YearReading | None = YearReading(read_there, YEAR_ITEM)
+    else:
+        reading = infer_year(
+            month, day, as_of, url=href, generated=generated, newest_full=newest_full
+        )
     if reading is None:
         return None
     if reading.date > as_of:

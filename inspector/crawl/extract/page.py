@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.notfound import not_found_hint
@@ -19,12 +21,24 @@ ANCHORS_MAX = 500
 EVIDENCE_MAX = 10
 
 
-def page_facts(doc, as_of: date, *, title: str, url: str, is_home: bool) -> dict[str, Any]:  # noqa: ANN001
-    """PageRow columns read from a parsed page (everything but links and fetch data)."""
-    dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home)
+def page_facts(
+    doc,  # noqa: ANN001
+    as_of: date,
+    *,
+    title: str,
+    url: str,
+    is_home: bool,
+    item_dates: Mapping[str, date] | None = None,
+) -> dict[str, Any]:
+    """PageRow columns read from a parsed page (everything but links and fetch data), and
+    `uncertain_item`: the link (as written) of the newest list item whose year nothing on the
+    page settles, when that item is the page's newest ("" otherwise): the crawl reads its date
+    on its own page and reads this page again with `item_dates`."""
+    dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
     anchors = doc.xpath("//@id|//a/@name")
-    facts: dict[str, Any] = {"items": len(dates.item_dates), "dates": date_evidence(dates)}
+    evidence = date_evidence(dates, base_url=url)
+    facts: dict[str, Any] = {"items": len(dates.item_dates), "dates": evidence}
     if dates.generated is not None:
         facts["generated"] = dates.generated.isoformat()
     if anchors:
@@ -37,29 +51,64 @@ def page_facts(doc, as_of: date, *, title: str, url: str, is_home: bool) -> dict
         "not_found_hint": hint[:100],
         "fingerprint": fingerprint(doc, title),
         "facts": facts,
+        "uncertain_item": uncertain_item(dates),
     }
 
 
-def date_evidence(dates: PageDates, limit: int = EVIDENCE_MAX) -> list[dict[str, Any]]:
+def uncertain_item(dates: PageDates) -> str:
+    """The link of the newest item whose year stays uncertain, when it decides the newest date."""
+    if not dates.year_uncertain:
+        return ""
+    items = [
+        c
+        for c in dates.candidates
+        if c.accepted and c.rule == "list_item" and c.year == YEAR_UNCERTAIN and c.url
+    ]
+    newest = max(items, key=lambda c: c.date, default=None)
+    return newest.url if newest is not None else ""
+
+
+def date_evidence(
+    dates: PageDates, limit: int = EVIDENCE_MAX, base_url: str = ""
+) -> list[dict[str, Any]]:
     """The dates a page's verdict rests on, as stored and shown: for pages of dated items the
     newest items first (and always the newest one whose year is settled), else the accepted
     candidates in page order. Each: text as shown, date, rule, and for a date shown without a
-    year where its year came from (`year`: url, generated, page, uncertain)."""
+    year where its year came from (`year`: url, generated, page, item, uncertain), and for a
+    list item its link (`url`, absolute against `base_url`)."""
     accepted = [c for c in dates.candidates if c.accepted and c.date is not None]
     items = [c for c in accepted if c.rule == "list_item"]
     if items and dates.kind in ("home", "list"):
         chosen = sorted(items, key=lambda c: c.date, reverse=True)[:limit]
-        settled = next((c for c in sorted(items, key=lambda c: c.date, reverse=True)
-                        if c.year != YEAR_UNCERTAIN), None)  # fmt: skip
+        settled = next(
+            (
+                c
+                for c in sorted(items, key=lambda c: c.date, reverse=True)
+                if c.year != YEAR_UNCERTAIN
+            ),
+            None,
+        )
         if settled is not None and settled not in chosen:
             chosen.append(settled)
     else:
         chosen = accepted[:limit]
     return [
-        {"text": c.text, "date": c.date.isoformat(), "rule": c.rule,
-         **({"year": c.year} if c.year else {}), **({"url": c.url} if c.url else {})}
+        {
+            "text": c.text,
+            "date": c.date.isoformat(),
+            "rule": c.rule,
+            **({"year": c.year} if c.year else {}),
+            **({"url": _absolute(base_url, c.url)} if c.url else {}),
+        }
         for c in chosen
-    ]  # fmt: skip
+    ]
+
+
+def _absolute(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href.strip()) if base else href
+    except ValueError:
+        return href
 
 
 def fingerprint(doc, title: str) -> str:  # noqa: ANN001

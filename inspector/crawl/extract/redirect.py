@@ -226,12 +226,12 @@ def _absolute(page_url: str, target: str) -> str:
 
 
 def _same_url(a: str, b: str) -> bool:
+    """The same document: "/" and "/index.html" are not (a stub at "/" often sends the browser
+    to "/index.html", a different file)."""
+
     def norm(url: str) -> str:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower().removeprefix("www.")
-        path = parts.path or "/"
-        for index in ("index.html", "index.htm", "index.shtml", "index.jsp", "default.html"):
-            path = path.removesuffix(index)
-        return f"{host}{path}?{parts.query}"
+        return f"{host}{parts.path or '/'}?{parts.query}"
 
     return norm(a) == norm(b)

@@ -17,6 +17,7 @@ __all__ = [
     "EXPECT_FONT",
     "EXPECT_ICON",
     "EXPECT_IMAGE",
+    "EXPECT_NAMES_ZH",
     "EXPECT_SCRIPT",
     "EXPECT_STYLESHEET",
     "expected_resource",
@@ -26,6 +27,11 @@ __all__ = [
 
 EXPECT_IMAGE, EXPECT_ICON, EXPECT_SCRIPT = "image", "icon", "script"
 EXPECT_STYLESHEET, EXPECT_FONT = "stylesheet", "font"
+# What each expectation is called in a Chinese note (the English note says the code itself).
+EXPECT_NAMES_ZH = {
+    EXPECT_IMAGE: "图片", EXPECT_ICON: "图标", EXPECT_SCRIPT: "脚本",
+    EXPECT_STYLESHEET: "样式表", EXPECT_FONT: "字体",
+}  # fmt: skip
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _HTML_START_RE = re.compile(

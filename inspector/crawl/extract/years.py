@@ -12,7 +12,8 @@ updated. The year is taken from evidence, best first:
 3. `page` — full dates elsewhere on the same page or list: read against the newest of them, and
    accepted when that reading is close to it (≤ 60 days) or agrees with the reading against T.
 4. otherwise the reading against the as-of day T, marked `uncertain`: the caller must not count
-   it as proof of freshness (the crawl fetches the item to read its date).
+   it as proof of freshness. The crawl then fetches the newest such item and reads its own
+   publication date (`item`; see `extract_dates(item_dates=…)`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lxml import etree
 
 __all__ = [
     "YEAR_GENERATED",
+    "YEAR_ITEM",
     "YEAR_PAGE",
     "YEAR_UNCERTAIN",
     "YEAR_URL",
@@ -35,6 +37,7 @@ __all__ = [
 ]
 
 YEAR_URL, YEAR_GENERATED, YEAR_PAGE, YEAR_UNCERTAIN = "url", "generated", "page", "uncertain"
+YEAR_ITEM = "item"  # read on the item's own page (the crawl fetched it)
 URL_MAX_DAYS = 183  # a URL's date this far from the shown month-day still settles the year
 PAGE_CLOSE_DAYS = 60  # a reading this close before the page's newest full date is trusted
 PAGE_SLACK_DAYS = 3  # a yearless item may be a few days newer than the newest full date
