@@ -23,7 +23,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from inspector.crawl.items import PageItem, ProbeItem, SiteDone, TargetItem
+from inspector.crawl.items import PageItem, ProbeItem, SiteDone
+from inspector.crawl.signals import site_judged
+from inspector.judge.counts import problem_count
 from inspector.vocabulary import ANSWERED
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class ProgressState:
         self.total_sites = 0
         self.sites_done = 0
         self.pages = 0
+        # Problems of the sites judged so far (inspector.judge.counts: the summary's count).
         self.problems = 0
         self.pages_scheduled = 0  # pages the crawl has decided to fetch so far (when it says)
         self.started = time.monotonic()
@@ -50,11 +53,6 @@ class ProgressState:
     def item(self, item: Any) -> None:
         if isinstance(item, PageItem):
             self.pages += 1
-            if item.target.reason:
-                self.problems += 1
-        elif isinstance(item, TargetItem):
-            if item.target.reason:
-                self.problems += 1
         elif isinstance(item, SiteDone):
             self.sites_done += 1
         elif isinstance(item, ProbeItem):
@@ -62,6 +60,10 @@ class ProgressState:
             self.sites_done += 1
             if item.outcome not in ANSWERED:
                 self.problems += 1
+
+    def judged(self, findings: Any) -> None:
+        """A site's checks ran: its problems count from now on."""
+        self.problems += problem_count(findings)
 
     @property
     def elapsed(self) -> float:
@@ -124,6 +126,7 @@ class Progress:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.site_judged, signal=site_judged)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -149,6 +152,9 @@ class Progress:
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         self.state.item(item)
+
+    def site_judged(self, findings: Any, **kwargs: Any) -> None:
+        self.state.judged(findings)
 
     def tick(self) -> None:
         self.state.pages_scheduled = self._pages_scheduled()
