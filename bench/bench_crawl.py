@@ -668,14 +668,33 @@ def run_wget(workdir: Path, base: str, server_pid: int | None, timeout: float) -
     spool = workdir / "wget"
     spool.mkdir(exist_ok=True)
     log = workdir / "wget.log"
-    cmd = [wget, "--spider", "--recursive", "--level=inf", "--no-parent", "--no-verbose",
-           "-e", "robots=off", "--tries=1", "--timeout=15", "--directory-prefix", str(spool),
-           "--output-file", str(log), f"{base}/"]  # fmt: skip
+    cmd = [
+        wget,
+        "--spider",
+        "--recursive",
+        "--level=inf",
+        "--no-parent",
+        "--no-verbose",
+        "-e",
+        "robots=off",
+        "--tries=1",
+        "--timeout=15",
+        "--directory-prefix",
+        str(spool),
+        "--output-file",
+        str(log),
+        f"{base}/",
+    ]
     print(f"wget: {' '.join(cmd)}", flush=True)
     measured = run_measured(
-        cmd, cwd=workdir, env=dict(os.environ), timeout=timeout, stdout=workdir / "wget.out",
-        stderr=workdir / "wget.err", server_pid=server_pid,
-    )  # fmt: skip
+        cmd,
+        cwd=workdir,
+        env=dict(os.environ),
+        timeout=timeout,
+        stdout=workdir / "wget.out",
+        stderr=workdir / "wget.err",
+        server_pid=server_pid,
+    )
     urls = set()
     for line in log.read_text(errors="replace").splitlines():
         # "2026-11-30 08:00:00 URL: http://… 200 OK" and "… URL:http://…" forms
@@ -691,13 +710,16 @@ def reference_checkout(ref: str, workdir: Path) -> tuple[Path, str]:
     """A detached worktree of `ref` (removed with the work dir); (its path, its short commit)."""
     commit = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", ref],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     path = workdir / f"ref-{commit}"
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
     return path, commit
 
 
@@ -724,9 +746,11 @@ def print_comparison(rows: list[Row], ref_tool: str | None) -> None:
         if group:
             walls = [r.measured.wall_s for r in group]
             cpus = [r.cpu_ms_per_url for r in group]
-            print(f"  {name}: wall {min(walls):.1f} / {median(walls):.1f} s, CPU "
-                  f"{min(cpus):.2f} / {median(cpus):.2f} ms per URL, peak RSS "
-                  f"{max(r.measured.peak_rss_mb for r in group):.0f} MB")  # fmt: skip
+            print(
+                f"  {name}: wall {min(walls):.1f} / {median(walls):.1f} s, CPU "
+                f"{min(cpus):.2f} / {median(cpus):.2f} ms per URL, peak RSS "
+                f"{max(r.measured.peak_rss_mb for r in group):.0f} MB"
+            )
     if ours and wget:
         best = min(r.measured.wall_s for r in ours) / min(r.measured.wall_s for r in wget)
         med = median([r.measured.wall_s for r in ours]) / median([r.measured.wall_s for r in wget])
@@ -735,8 +759,10 @@ def print_comparison(rows: list[Row], ref_tool: str | None) -> None:
         cpu = min(r.cpu_ms_per_url for r in ours) / min(r.cpu_ms_per_url for r in ref)
         med = median([r.cpu_ms_per_url for r in ours]) / median([r.cpu_ms_per_url for r in ref])
         wall = min(r.measured.wall_s for r in ours) / min(r.measured.wall_s for r in ref)
-        print(f"  CPU per URL inspector / {ref_tool}: {cpu:.2f} (best), {med:.2f} (median); "
-              f"wall {wall:.2f}")  # fmt: skip
+        print(
+            f"  CPU per URL inspector / {ref_tool}: {cpu:.2f} (best), {med:.2f} (median); "
+            f"wall {wall:.2f}"
+        )
 
 
 def profile_command(crawl: list[str], python: str, rate: int) -> tuple[list[str], Path | None]:
@@ -1210,11 +1236,23 @@ def main(argv: list[str] | None = None) -> int:
                     row = run_wget(workdir, base, server.pid, args.timeout)
                     row.tool += suffix
                     rows.append(row)
-                rows.append(run_inspector(args, workdir, manifest, base, server.pid,
-                                          tool="inspector" + suffix))  # fmt: skip
+                rows.append(
+                    run_inspector(
+                        args, workdir, manifest, base, server.pid, tool="inspector" + suffix
+                    )
+                )
                 if ref_root is not None:
-                    rows.append(run_inspector(args, workdir, manifest, base, server.pid,
-                                              root=ref_root, tool=f"{ref_tool}{suffix}"))  # fmt: skip
+                    rows.append(
+                        run_inspector(
+                            args,
+                            workdir,
+                            manifest,
+                            base,
+                            server.pid,
+                            root=ref_root,
+                            tool=f"{ref_tool}{suffix}",
+                        )
+                    )
         if args.vs_linkchecker or args.linkchecker_only:
             rows.append(run_linkchecker(args, workdir, manifest, base, server.pid))
     finally:

@@ -110,11 +110,24 @@ def generate(classes: list[int], site_dir: Path, ports: tuple[int, int]) -> dict
             and (manifest["ext_port"], manifest["closed_port"]) == ports
         ):
             subprocess.run(
-                [sys.executable, str(BENCH / "sitegen.py"), "gen", "--out", str(out),
-                 "--pages", str(pages), "--seed", str(SEED), "--ext-port", str(ports[0]),
-                 "--closed-port", str(ports[1])],
-                check=True, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    str(BENCH / "sitegen.py"),
+                    "gen",
+                    "--out",
+                    str(out),
+                    "--pages",
+                    str(pages),
+                    "--seed",
+                    str(SEED),
+                    "--ext-port",
+                    str(ports[0]),
+                    "--closed-port",
+                    str(ports[1]),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             manifest = sitegen.load_manifest(out)
         manifests[pages] = manifest
     return manifests
@@ -198,17 +211,49 @@ class Farm:
             f"        {ctype} {ext.lstrip('.')};" for ext, ctype in sitegen.CONTENT_TYPES.items()
         )
         conf = NGINX_CONF.format(
-            user="user root;\n" if os.geteuid() == 0 else "", tmp=tmp, types=types,
-            port=self.port, ext_port=self.ext_port, sites=self.site_dir.resolve(),
-            any_class=any_class, html_prefix=sitegen.HTML_ATTACHMENT_PREFIX,
-        )  # fmt: skip
+            user="user root;\n" if os.geteuid() == 0 else "",
+            tmp=tmp,
+            types=types,
+            port=self.port,
+            ext_port=self.ext_port,
+            sites=self.site_dir.resolve(),
+            any_class=any_class,
+            html_prefix=sitegen.HTML_ATTACHMENT_PREFIX,
+        )
         (tmp / "nginx.conf").write_text(conf)
-        self._spawn([self.nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", str(tmp / "error.log")], "nginx")  # fmt: skip
-        bench_crawl.wait_listening([self.port, self.ext_port], self.procs[-1], "nginx", self.workdir / "nginx.log")  # fmt: skip
+        self._spawn(
+            [
+                self.nginx,
+                "-p",
+                str(tmp),
+                "-c",
+                str(tmp / "nginx.conf"),
+                "-e",
+                str(tmp / "error.log"),
+            ],
+            "nginx",
+        )
+        bench_crawl.wait_listening(
+            [self.port, self.ext_port], self.procs[-1], "nginx", self.workdir / "nginx.log"
+        )
         for ms, port in self.proxy_ports.items():
-            self._spawn([sys.executable, __file__, "proxy", "--listen", str(port), "--to",
-                         str(self.port), "--delay-ms", str(ms)], f"proxy-{ms}")  # fmt: skip
-            bench_crawl.wait_listening([port], self.procs[-1], "proxy", self.workdir / f"proxy-{ms}.log")  # fmt: skip
+            self._spawn(
+                [
+                    sys.executable,
+                    __file__,
+                    "proxy",
+                    "--listen",
+                    str(port),
+                    "--to",
+                    str(self.port),
+                    "--delay-ms",
+                    str(ms),
+                ],
+                f"proxy-{ms}",
+            )
+            bench_crawl.wait_listening(
+                [port], self.procs[-1], "proxy", self.workdir / f"proxy-{ms}.log"
+            )
 
     def _spawn(self, cmd: list[str], name: str) -> None:
         with open(self.workdir / f"{name}.log", "wb") as log:
@@ -317,7 +362,9 @@ def run_commands(
     for i, cmd in enumerate(cmds):
         log = open(workdir / f"{name}-{i}.log", "wb")  # noqa: SIM115 - closed below
         logs.append(log)
-        procs.append(subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT))  # fmt: skip
+        procs.append(
+            subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        )
     rusage_cpu = 0.0
     pending = {p.pid: p for p in procs}
     while pending:
@@ -354,9 +401,13 @@ def run_commands(
     usage.server_cpu_s = farm.cpu_s() - server0
     usage.other_cpu_s = max(
         0.0,
-        bench_crawl.machine_busy_s() - busy0 - usage.server_cpu_s - usage.cpu_s - usage.db_cpu_s
+        bench_crawl.machine_busy_s()
+        - busy0
+        - usage.server_cpu_s
+        - usage.cpu_s
+        - usage.db_cpu_s
         - (bench_crawl._self_cpu_s() - self0),
-    )  # fmt: skip
+    )
     return usage
 
 
@@ -390,9 +441,11 @@ def stored(db_url: str) -> dict[str, Any]:
         urls = c.execute(text("SELECT count(*) FROM target")).scalar() or 0
         links = c.execute(text("SELECT count(*) FROM link")).scalar() or 0
         rows = c.execute(
-            text("SELECT site_id, started_at, finished_at, targets_checked FROM run "
-                 "WHERE status IN ('finished', 'unreachable')")
-        ).all()  # fmt: skip
+            text(
+                "SELECT site_id, started_at, finished_at, targets_checked FROM run "
+                "WHERE status IN ('finished', 'unreachable')"
+            )
+        ).all()
     engine.dispose()
     sites = {}
     for site_id, started, finished, targets in rows:
@@ -464,16 +517,36 @@ class Result:
 def run_nightly(name: str, processes: int | None, db_url: str, ctx: dict[str, Any]) -> Result:
     work = ctx["workdir"] / name
     work.mkdir()
-    cmd = [sys.executable, "-m", "inspector.cli", "nightly", "--registry", str(ctx["registry"]),
-           "--db", db_url, "--as-of", AS_OF, "--log-dir", str(work / "logs"),
-           "--report-dir", str(work / "reports"), *ctx["common"]]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "inspector.cli",
+        "nightly",
+        "--registry",
+        str(ctx["registry"]),
+        "--db",
+        db_url,
+        "--as-of",
+        AS_OF,
+        "--log-dir",
+        str(work / "logs"),
+        "--report-dir",
+        str(work / "reports"),
+        *ctx["common"],
+    ]
     if processes is not None:
         cmd += ["--processes", str(processes)]
     db_name = db_url.rsplit("/", 1)[1] if db_url.startswith("postgresql") else None
     usage = run_commands([cmd], work, "nightly", ctx["farm"], db_name, ctx["env"])
-    return Result(name, f"inspector nightly{'' if processes is None else f' --processes {processes}'}"
-                  f" ({'PostgreSQL' if db_name else 'SQLite'})", usage, stored(db_url),
-                  crawl_window(work / "logs"), ctx["active"])  # fmt: skip
+    return Result(
+        name,
+        f"inspector nightly{'' if processes is None else f' --processes {processes}'}"
+        f" ({'PostgreSQL' if db_name else 'SQLite'})",
+        usage,
+        stored(db_url),
+        crawl_window(work / "logs"),
+        ctx["active"],
+    )
 
 
 def run_workers(name: str, workers: int, ctx: dict[str, Any]) -> Result:
@@ -486,17 +559,52 @@ def run_workers(name: str, workers: int, ctx: dict[str, Any]) -> Result:
     try:
         t0 = time.perf_counter()
         subprocess.run(
-            [*cli, "enqueue", "--registry", str(ctx["registry"]), "--db", db, "--batch", "province",
-             "--as-of", AS_OF, *queue, *ctx["common"]],
-            cwd=work, check=True, capture_output=True, env=ctx["env"],
-        )  # fmt: skip
+            [
+                *cli,
+                "enqueue",
+                "--registry",
+                str(ctx["registry"]),
+                "--db",
+                db,
+                "--batch",
+                "province",
+                "--as-of",
+                AS_OF,
+                *queue,
+                *ctx["common"],
+            ],
+            cwd=work,
+            check=True,
+            capture_output=True,
+            env=ctx["env"],
+        )
         enqueue_s = time.perf_counter() - t0
-        worker = [*cli, "worker", "--db", db, "--batch", "province", "--as-of", AS_OF, *queue,
-                  *ctx["common"], "--set", "MAX_IDLE_TIME_BEFORE_CLOSE=2"]  # fmt: skip
-        usage = run_commands([worker] * workers, work, "worker", ctx["farm"], db.rsplit("/", 1)[1], ctx["env"])  # fmt: skip
+        worker = [
+            *cli,
+            "worker",
+            "--db",
+            db,
+            "--batch",
+            "province",
+            "--as-of",
+            AS_OF,
+            *queue,
+            *ctx["common"],
+            "--set",
+            "MAX_IDLE_TIME_BEFORE_CLOSE=2",
+        ]
+        usage = run_commands(
+            [worker] * workers, work, "worker", ctx["farm"], db.rsplit("/", 1)[1], ctx["env"]
+        )
         usage.wall_s += enqueue_s
-        return Result(name, f"inspector enqueue + {workers} x inspector worker (PostgreSQL, Redis)",
-                      usage, stored(db), usage.wall_s - enqueue_s, ctx["active"])  # fmt: skip
+        return Result(
+            name,
+            f"inspector enqueue + {workers} x inspector worker (PostgreSQL, Redis)",
+            usage,
+            stored(db),
+            usage.wall_s - enqueue_s,
+            ctx["active"],
+        )
     finally:
         drop_pg(db)
 
@@ -582,8 +690,12 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     widths = {k: max(len(k), *(len(str(r[k])) for r in rows)) for k in keys}
     print("  ".join(k.rjust(widths[k]) if i else k.ljust(widths[k]) for i, k in enumerate(keys)))
     for r in rows:
-        print("  ".join(str(r[k]).rjust(widths[k]) if i else str(r[k]).ljust(widths[k])
-                        for i, k in enumerate(keys)))  # fmt: skip
+        print(
+            "  ".join(
+                str(r[k]).rjust(widths[k]) if i else str(r[k]).ljust(widths[k])
+                for i, k in enumerate(keys)
+            )
+        )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -595,8 +707,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--large", type=int, default=3, help="large sites besides")
     p.add_argument("--large-pages", type=int, default=20000)
     p.add_argument("--latency", default=DEFAULT_LATENCY, help="ms:share,... of the sites")
-    p.add_argument("--runs", default="nightly-1,nightly,nightly-pg,workers-2",
-                   help="nightly (default processes), nightly-N, nightly-pg, workers-N")  # fmt: skip
+    p.add_argument(
+        "--runs",
+        default="nightly-1,nightly,nightly-pg,workers-2",
+        help="nightly (default processes), nightly-N, nightly-pg, workers-N",
+    )
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--site-dir", type=Path, default=None, help="generated trees (reused)")
     p.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE")
@@ -623,9 +738,11 @@ def main(argv: list[str] | None = None) -> int:
     ports = site_ports(site_dir)
     t0 = time.perf_counter()
     manifests = generate(classes, site_dir, ports)
-    print(f"sites: {len(plan)} ({args.sites} of {args.min_pages}-{args.max_pages} pages, "
-          f"{args.large} of {args.large_pages}), {len(classes)} size classes in {site_dir} "
-          f"({time.perf_counter() - t0:.0f} s)")  # fmt: skip
+    print(
+        f"sites: {len(plan)} ({args.sites} of {args.min_pages}-{args.max_pages} pages, "
+        f"{args.large} of {args.large_pages}), {len(classes)} size classes in {site_dir} "
+        f"({time.perf_counter() - t0:.0f} s)"
+    )
     workdir = Path(tempfile.mkdtemp(prefix="bench-province-"))
     farm = Farm(site_dir, workdir, ports[0], {s.latency_ms for s in plan})
     farm.start(classes[0])
@@ -634,24 +751,40 @@ def main(argv: list[str] | None = None) -> int:
         ms: sum(1 for s in plan if s.latency_ms == ms)
         for ms in sorted({s.latency_ms for s in plan})
     }
-    print(f"server: nginx (2 workers) on 127.0.0.1:{farm.port}; latency proxies {latency} "
-          f"(ms: sites); {sum(expected.values()):,} URLs to fetch")  # fmt: skip
+    print(
+        f"server: nginx (2 workers) on 127.0.0.1:{farm.port}; latency proxies {latency} "
+        f"(ms: sites); {sum(expected.values()):,} URLs to fetch"
+    )
     registry = workdir / "province.csv"
     registry.write_text(
-        "site_id,name,url,kind,status,organizer,site_code\n" + "".join(
+        "site_id,name,url,kind,status,organizer,site_code\n"
+        + "".join(
             f"{s.site_id},县政府{s.site_id},http://{s.host}:{farm.url_port(s.latency_ms)}/,portal,active,,\n"
-            for s in plan),
+            for s in plan
+        ),
         encoding="utf-8",
-    )  # fmt: skip
+    )
     hosts = {s.host: "127.0.0.1" for s in plan}
-    common = ["--set", "INSPECTOR_STATIC_HOSTS=" + json.dumps(hosts), "--set", "LOG_LEVEL=INFO",
-              "--set", "INSPECTOR_PROGRESS_INTERVAL=30"]  # fmt: skip
+    common = [
+        "--set",
+        "INSPECTOR_STATIC_HOSTS=" + json.dumps(hosts),
+        "--set",
+        "LOG_LEVEL=INFO",
+        "--set",
+        "INSPECTOR_PROGRESS_INTERVAL=30",
+    ]
     for option in args.settings:
         common += ["--set", option]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("SCRAPY_SETTINGS_MODULE", None)
-    ctx = {"workdir": workdir, "registry": registry, "common": common, "farm": farm, "env": env,
-           "active": len(plan)}  # fmt: skip
+    ctx = {
+        "workdir": workdir,
+        "registry": registry,
+        "common": common,
+        "farm": farm,
+        "env": env,
+        "active": len(plan),
+    }
     results: list[Result] = []
     try:
         for name in args.runs.split(","):
@@ -674,22 +807,38 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {r.description}: {json.dumps(r.row(), ensure_ascii=False)}", flush=True)
     finally:
         farm.stop()
-    print(f"\n{len(plan)} sites, {sum(expected.values()):,} URLs to fetch; machine: "
-          f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; 'others' = CPU the rest of "
-          "the machine used meanwhile, in % of one core")  # fmt: skip
+    print(
+        f"\n{len(plan)} sites, {sum(expected.values()):,} URLs to fetch; machine: "
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; 'others' = CPU the rest of "
+        "the machine used meanwhile, in % of one core"
+    )
     print_table([r.row() for r in results])
     print()
     for line in projection(results, args, plan):
         print(line)
     OUT.mkdir(exist_ok=True)
     out = OUT / f"province-{len(plan)}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({
-        "args": {k: str(v) for k, v in vars(args).items()},
-        "results": [{"name": r.name, "description": r.description, "usage": asdict(r.usage),
-                     "stored": {k: v for k, v in r.db.items() if k != "sites"}, "crawl_s": r.crawl_s,
-                     "row": r.row()} for r in results],
-        "projection": projection(results, args, plan),
-    }, ensure_ascii=False, indent=1))  # fmt: skip
+    out.write_text(
+        json.dumps(
+            {
+                "args": {k: str(v) for k, v in vars(args).items()},
+                "results": [
+                    {
+                        "name": r.name,
+                        "description": r.description,
+                        "usage": asdict(r.usage),
+                        "stored": {k: v for k, v in r.db.items() if k != "sites"},
+                        "crawl_s": r.crawl_s,
+                        "row": r.row(),
+                    }
+                    for r in results
+                ],
+                "projection": projection(results, args, plan),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     print(f"\nfigures: {out}; work dir {workdir}{'' if args.keep else ' (removed)'}")
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)

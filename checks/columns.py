@@ -151,7 +151,9 @@ class MissingColumns(Check):
     provincial 政务服务网) counts too. A hub counts as present when one of its sub-columns is.
     A missing hub does not make its sub-columns missing: they are reported one by one only
     when the hub's sub-columns could be seen (its submenu or page, or the site map), else they
-    are listed in the hub's finding. Finding `missing_column` (major), url = the site; detail:
+    are listed in the hub's finding. Nothing is reported when the home page's menus could not
+    be seen: no column found at all, menus written by scripts that could not be read, or a
+    home page that only sends visitors to another site. Finding `missing_column` (major), url = the site; detail:
     `column` (canonical name), `parent`, `synonyms`, `looked_in` (where the inspector looked),
     and for a hub `sub_columns_not_found`.
     """
@@ -172,7 +174,9 @@ class MissingColumns(Check):
     def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
         if site.site.status != "active" or site.home is None or site.home_error:
             return
-        if unfollowed_stub(site) or menus_unread(site):
+        if unfollowed_stub(site) or menus_unread(site) or not site.columns:
+            # No menus seen at all (an entrance page of image buttons, a page drawn by script):
+            # nothing says which columns the site has, so none is called missing.
             return
         wanted = [r for r in self.columns if site.site.kind not in r.optional_for]
         presence = columns_present(site_names(site), wanted, site.site.kind)

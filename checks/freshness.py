@@ -78,8 +78,15 @@ def _age(as_of: date, newest: date | None) -> int | None:
 
 
 def judged_columns(site: SiteSnapshot) -> list[ColumnFacts]:
-    """Columns that can be judged: on the site, with their list page fetched."""
-    return [c for c in site.columns if not c.external and c.item_count is not None]
+    """Columns that can be judged: on the site, with their list page fetched, and not a hub
+    page that lists sub-columns rather than items (its sub-columns are judged instead)."""
+    return [
+        c for c in site.columns if not c.external and c.item_count is not None and not is_hub(c)
+    ]
+
+
+def is_hub(column: ColumnFacts) -> bool:
+    return any(isinstance(e, dict) and e.get("hub") for e in column.evidence or ())
 
 
 def is_empty(column: ColumnFacts) -> bool:

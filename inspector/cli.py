@@ -1,22 +1,26 @@
 """The `inspector` command, on top of everything; the report and operations commands live with
 their phase (reports/cli.py, inspector/ops/commands.py) and are registered here.
 
-Exit codes (inspector/options.py): 0 done, 1 not completed, 2 bad input (registry, rules,
-checks, options: one line saying what is wrong), 3 another nightly holds the lock.
+Exit codes (inspector/errors.py): 0 done, 1 not completed (or `--fail-on` found a problem at
+that level), 2 bad input (registry, rules, checks, options, settings, database: one line saying
+what is wrong and what to do), 3 another nightly holds the lock. No command ends in a
+traceback; `inspector --debug …` shows it.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 
 from inspector import clock
+from inspector.errors import EXIT_BAD_INPUT, GuardedGroup, set_debug
 from inspector.ops.commands import db, nightly, probe, prune
 from inspector.options import (
-    EXIT_BAD_INPUT,
     as_of_or_fail,
     fail,
     load_rules,
@@ -25,13 +29,16 @@ from inspector.options import (
     sites_or_fail,
 )
 from inspector.profile import ProfileError, load_profile
-from reports.cli import report
+from inspector.words import LANGS
+from reports.cli import check_site_ids, report
 
 
-@click.group()
+@click.group(cls=GuardedGroup)
 @click.version_option(package_name="inspector")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks (and DEBUG logs) on stderr.")
+def main(debug: bool) -> None:
     """Inspect government websites the way the national census does."""
+    set_debug(debug)
 
 
 @main.command()
@@ -47,6 +54,36 @@ def sites(registry: str) -> None:
         click.echo(f"{s.site_id}\t{s.status}\t{s.kind}\t{s.url}\t{s.name}")
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     click.echo(f"{len(rows)} sites ({summary})", err=True)
+
+
+def console_options(command: Any) -> Any:
+    """The options of the commands that crawl and print a summary (crawl, recheck)."""
+    for option in reversed(
+        [
+            click.option(
+                "--log-file",
+                type=click.Path(dir_okay=False),
+                default=None,
+                help="Log file (default var/logs/crawl-<time>.log): Scrapy's INFO goes here.",
+            ),
+            click.option("-v", "--verbose", is_flag=True, help="Show the log on stderr too."),
+            click.option(
+                "--fail-on",
+                type=click.Choice(["veto", "major", "minor", "info"]),
+                default=None,
+                help="Exit 1 when a finding of this severity or worse exists (veto: a veto).",
+            ),
+            click.option(
+                "--lang",
+                type=click.Choice(LANGS),
+                default="zh",
+                show_default=True,
+                help="Language of the summary.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 @main.command()
@@ -75,6 +112,7 @@ def sites(registry: str) -> None:
     metavar="NAME=VALUE",
     help="Any Scrapy or INSPECTOR_* setting (repeatable).",
 )
+@console_options
 def crawl(
     registry: str,
     site_ids: tuple[str, ...],
@@ -83,45 +121,65 @@ def crawl(
     rules: str | None,
     processes: int | None,
     set_options: tuple[str, ...],
+    log_file: str | None,
+    verbose: bool,
+    fail_on: str | None,
+    lang: str,
 ) -> None:
-    """Crawl the registered sites, store what was seen, run the checks.
+    """Crawl the registered sites, store what was seen, run the checks; print a summary.
 
     Sites registered closed are not crawled; each is probed first (one request) unless a probe
     of the last 24 hours exists, so that a closed site still online is caught.
     """
+    from inspector.console import route_logs
     from inspector.ops.probe import closed_sites_to_probe
     from inspector.ops.processes import crawl_registry
 
     chosen, everything = sites_or_fail(registry, site_ids)
     settings = settings_or_fail(set_options, db_url, rules=rules)
-    with session_or_fail(settings.get("INSPECTOR_DB_URL") or None) as s:  # schema check first
+    day = as_of_or_fail(as_of)
+    url = settings.get("INSPECTOR_DB_URL") or None
+    with session_or_fail(url) as s:  # schema check first
         # A closed site still online must be caught: probe it unless a recent probe says.
         to_probe = closed_sites_to_probe(s, chosen, clock.now())
+    log_path = _start_console(settings, log_file, verbose, lang)
     result = crawl_registry(
         chosen,
         settings,
-        as_of=as_of_or_fail(as_of),
+        as_of=day,
         processes=processes,
+        child_init=partial(route_logs, log_path, verbose=verbose),  # crawler processes log alike
         probe_first=to_probe,
         registry_sites=everything,
     )
-    _print_summary(settings.get("INSPECTOR_DB_URL") or None, list(result.run_ids.values()))
+    runs = list(result.run_ids.values())
+    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids))
 
 
-def _print_summary(db_url: str | None, run_ids: list[int]) -> None:
-    from sqlalchemy import func, select
+def _start_console(settings: Any, log_file: str | None, verbose: bool, lang: str) -> Path:
+    from inspector.console import default_log_file, quiet_settings, route_logs
 
-    from inspector.store.models import FindingRow, RunRow
+    quiet_settings(settings)
+    settings.set("INSPECTOR_CONSOLE_LANG", lang, priority="cmdline")
+    return route_logs(Path(log_file) if log_file else default_log_file(), verbose=verbose)
+
+
+def _finish_console(
+    db_url: str | None,
+    run_ids: list[int],
+    lang: str,
+    fail_on: str | None,
+    log_path: Path,
+    site_ids: tuple[str, ...] = (),
+) -> int:
+    """Print the summary of these runs; the exit code (--fail-on)."""
+    from inspector.console import fail_on_code, print_summary, render_commands, site_summaries
 
     with session_or_fail(db_url) as s:
-        for run in s.scalars(select(RunRow).where(RunRow.id.in_(run_ids)).order_by(RunRow.site_id)):
-            n = s.scalar(
-                select(func.count()).select_from(FindingRow).where(FindingRow.run_id == run.id)
-            )
-            click.echo(
-                f"{run.site_id}: run {run.id} {run.status}, {run.pages_crawled} pages, "
-                f"{run.targets_checked} URLs checked, {n} findings, verdict {run.verdict or '-'}"
-            )
+        summaries = site_summaries(s, run_ids, lang)
+        commands = render_commands(db_url, site_ids)
+        print_summary(summaries, lang, commands=commands, log_file=log_path)
+        return fail_on_code(summaries, s, fail_on)
 
 
 @main.command()
@@ -141,7 +199,7 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
     from inspector.store.models import RunRow
 
     settings = settings_or_fail(set_options, db_url)
-    with session_or_fail(db_url) as s:
+    with session_or_fail(db_url, create=False) as s:
         run = s.get(RunRow, run_id)
         if run is None:
             fail(f"no run {run_id} in the database")
@@ -178,18 +236,19 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
 )
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
 def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) -> None:
-    """Export the latest run of every site (xlsx needs --out)."""
+    """Export the latest run of every site (xlsx needs --out). Reads only: never creates a
+    database."""
     from reports.export import export_csv, export_json, export_xlsx
 
-    if fmt == "xlsx":
-        if out == "-":
-            fail("--format xlsx needs --out FILE.xlsx")
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        with session_or_fail(db_url) as s:
+    if fmt == "xlsx" and out == "-":
+        fail("--format xlsx needs --out FILE.xlsx")
+    with session_or_fail(db_url, create=False) as s:
+        check_site_ids(s, site_ids)
+        if fmt == "xlsx":
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
             export_xlsx(s, Path(out), list(site_ids) or None)
-        click.echo(f"wrote {out}", err=True)
-        return
-    with session_or_fail(db_url) as s:
+            click.echo(f"wrote {out}", err=True)
+            return
         text = export_json(s, list(site_ids)) if fmt == "json" else export_csv(s, list(site_ids))
     if out == "-":
         click.echo(text)
@@ -251,7 +310,7 @@ def explain(
         if run_id is not None:
             if not page_url:
                 fail("--run needs --url")
-            with session_or_fail(db_url) as s:
+            with session_or_fail(db_url, create=False) as s:
                 found = explain_stored(s, run_id, page_url)
         elif target is not None:
             if not target.startswith(("http://", "https://")) and not Path(target).is_file():
@@ -333,4 +392,4 @@ for _command in (report, probe, nightly, prune, db):
     main.add_command(_command)
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="inspector")

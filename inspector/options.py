@@ -1,52 +1,77 @@
-"""What every command does with its options: settings from `--set NAME=VALUE`, `--db` and
-`--rules`; the rules profile loaded and every component that reads it built once, so that a bad
-profile or a bad check path is refused before anything starts; one-line errors and exit codes.
+"""What every command does with its options: settings from `--set NAME=VALUE` (names and
+values checked, inspector/settings_check.py), `--db` and `--rules`; the rules profile loaded and
+every component that reads it built once, so that a bad profile or a bad check path is refused
+before anything starts.
 
-Exit codes of every command: 0 done, 1 not completed, 2 bad input (what is wrong and what to
-do, in one line), 3 another nightly holds the lock.
+Exit codes and one-line errors live in inspector/errors.py (re-exported here): 0 done, 1 not
+completed, 2 bad input (what is wrong and what to do, in one line), 3 another nightly holds
+the lock.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
-import click
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from inspector.crawl.policy import CrawlPolicy
+from inspector.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INCOMPLETE,
+    EXIT_LOCKED,
+    EXIT_OK,
+    UserError,
+    database_message,
+    fail,
+)
 from inspector.judge.checkrun import CheckConfig, validate_judging
 from inspector.profile import RulesProfile, load_profile
 from inspector.registry import RegistryError, Site, load_registry, select_sites
-from inspector.store.db import SchemaError, ensure_schema, get_engine, session_factory
+from inspector.settings_check import checked_overrides
+from inspector.store.db import (
+    SchemaError,
+    check_db_url,
+    ensure_schema,
+    get_engine,
+    session_factory,
+)
 
-EXIT_OK = 0
-EXIT_INCOMPLETE = 1
-EXIT_BAD_INPUT = 2
-EXIT_LOCKED = 3
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """End the command with one line on stderr (no traceback)."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_INCOMPLETE",
+    "EXIT_LOCKED",
+    "EXIT_OK",
+    "as_of_or_fail",
+    "build_settings",
+    "engine_or_fail",
+    "fail",
+    "load_rules",
+    "session_or_fail",
+    "settings_or_fail",
+    "sites_or_fail",
+]
 
 
 def build_settings(
     overrides: Mapping[str, Any] | None = None, *, db_url: str | None = None
 ) -> Settings:
-    """Project settings, then --set NAME=VALUE overrides (as `scrapy crawl -s`), then flags."""
+    """Project settings, then --set NAME=VALUE overrides (as `scrapy crawl -s`), then flags.
+
+    Names and values typed by a person are checked (SettingError, a ValueError, for an
+    unknown name or a value of the wrong kind); values set by code pass as they are.
+    """
     # The project's settings even when started outside the project root (cron, another cwd),
     # where Scrapy would not find scrapy.cfg.
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "inspector.settings")
     settings = get_project_settings()
-    for name, value in (overrides or {}).items():
+    for name, value in checked_overrides(overrides or {}, settings).items():
         settings.set(name, value, priority="cmdline")
     if db_url:
         settings.set("INSPECTOR_DB_URL", db_url, priority="cmdline")
@@ -58,7 +83,9 @@ def parse_set_options(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise ValueError(f"--set expects NAME=VALUE, got {pair!r}")
+            raise UserError(
+                f"--set expects NAME=VALUE, got {pair!r} (e.g. --set DOWNLOAD_TIMEOUT=5)"
+            )
         result[name.strip()] = value
     return result
 
@@ -79,6 +106,8 @@ def settings_from_options(
     overrides: dict[str, Any] = {**parse_set_options(set_options), **(extra or {})}
     if rules:
         overrides["INSPECTOR_RULES"] = rules
+    if db_url:
+        check_db_url(db_url)  # a DatabaseURLError (ValueError) says what to write instead
     settings = build_settings(overrides, db_url=db_url)
     load_rules(settings.get("INSPECTOR_RULES"), settings)
     return settings
@@ -118,25 +147,53 @@ def as_of_or_fail(value: str | None) -> date | None:
         fail(f"--as-of {value!r} is not a date (YYYY-MM-DD)")
 
 
+def unknown_ids_message(unknown: list[str], known: Iterable[str], where: str) -> str:
+    """ "no site nosuch in WHERE (did you mean …?)": one line for --site typos."""
+    known = sorted(known)
+    close = difflib.get_close_matches(unknown[0], known, n=3, cutoff=0.6)
+    if close:
+        hint = "did you mean " + " or ".join(close) + "?"
+    elif known:
+        hint = "known: " + ", ".join(known[:8]) + (" …" if len(known) > 8 else "")
+    else:
+        hint = "it holds no site"
+    return f"no site {', '.join(unknown)} in {where} ({hint})"
+
+
 def sites_or_fail(registry: str, site_ids: Iterable[str] = ()) -> tuple[list[Site], list[Site]]:
     """(the chosen sites, the whole registry), or exit 2 listing every problem."""
     try:
         everything = load_registry(registry)
-        return select_sites(everything, list(site_ids)), everything
     except RegistryError as exc:
-        fail(str(exc))
+        fail(_registry_message(exc))
+    ids = list(site_ids)
+    unknown = [i for i in ids if i not in {s.site_id for s in everything}]
+    if unknown:
+        fail(unknown_ids_message(unknown, (s.site_id for s in everything), registry))
+    return select_sites(everything, ids), everything
+
+
+def _registry_message(exc: RegistryError) -> str:
+    from inspector.errors import user_message
+
+    return user_message(exc) or str(exc)
 
 
 def engine_or_fail(db_url: str | None, *, create: bool = True) -> Engine:
     """The database engine, its schema checked (a fresh database is created unless `create` is
-    False), or exit 2 saying what to do."""
-    engine = get_engine(db_url)
+    False: read-only commands create neither a database nor a folder), or exit 2 saying what
+    to do."""
+    from sqlalchemy.exc import OperationalError
+
     try:
+        engine = get_engine(db_url, create=create)
         ensure_schema(engine, create=create)
     except SchemaError as exc:
         fail(str(exc))
+    except OperationalError as exc:
+        fail(database_message(exc, engine.url.render_as_string(hide_password=True)))
     return engine
 
 
-def session_or_fail(db_url: str | None) -> Session:
-    return session_factory(engine_or_fail(db_url))()
+def session_or_fail(db_url: str | None, *, create: bool = True) -> Session:
+    return session_factory(engine_or_fail(db_url, create=create))()

@@ -9,6 +9,8 @@ from __future__ import annotations
 BOT_NAME = "inspector"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# `scrapy crawl site` checks its arguments and prints a summary (inspector/scrapy_commands/).
+COMMANDS_MODULE = "inspector.scrapy_commands"
 
 # --- the inspector's own settings -------------------------------------------------------------
 INSPECTOR_DB_URL = ""  # empty: INSPECTOR_DB_URL env var, else sqlite:///var/inspector.db
@@ -52,6 +54,7 @@ INSPECTOR_SITES_AT_ONCE = 16
 INSPECTOR_PROGRESS = True
 INSPECTOR_PROGRESS_INTERVAL = 30.0  # seconds between plain progress lines
 INSPECTOR_PROGRESS_TTY = ""  # "always" / "never" to force the live display on or off
+INSPECTOR_CONSOLE_LANG = "zh"  # language of the crawl commands' per-site lines and summary
 # Availability probes (inspector probe).
 INSPECTOR_PROBE_CONCURRENCY = 500  # home pages fetched at once (capped by the open-files limit)
 INSPECTOR_PROBE_MAX_BYTES = 1024 * 1024  # of a home page read to tell "answers with content"

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
-from sqlalchemy import inspect
+from sqlalchemy import select
 
-from inspector.options import engine_or_fail, fail, settings_or_fail
-from inspector.store.db import get_engine, resolve_db_url, session_factory
+from inspector.options import engine_or_fail, fail, settings_or_fail, unknown_ids_message
+from inspector.store.db import session_factory
+from inspector.store.models import SiteRow
 from reports.i18n import LANGS
 from reports.problems import FindingWords
 from reports.render import render_reports
+
+
+def check_site_ids(session: Any, site_ids: tuple[str, ...]) -> None:
+    """Exit 2 when a --site is not in the database (a typo must not render nothing)."""
+    if not site_ids:
+        return
+    known = set(session.scalars(select(SiteRow.site_id)))
+    unknown = [x for x in site_ids if x not in known]
+    if unknown:
+        fail(unknown_ids_message(unknown, known, "the database"))
 
 
 @click.command()
@@ -52,12 +64,11 @@ def report(
     set_options: tuple[str, ...],
 ) -> None:
     """Render a rectification report per site and the overview index.html (nothing is fetched)."""
-    settings = settings_or_fail(set_options)
-    if not inspect(get_engine(db_url)).has_table("run"):
-        fail(f"no inspector database at {resolve_db_url(db_url)}: crawl first (inspector crawl)")
-    # Never create a schema here: an empty database has nothing to report.
+    settings = settings_or_fail(set_options, db_url)
+    # Never create a database or a schema here: an empty database has nothing to report.
     engine = engine_or_fail(db_url, create=False)
     with session_factory(engine)() as session:
+        check_site_ids(session, site_ids)
         index = render_reports(
             session,
             Path(out_dir),

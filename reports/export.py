@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector import clock
+from inspector.judge.counts import tracked_counts
 from inspector.judge.tracking import load_tracking
 from inspector.store.boards import load_boards
 from inspector.store.history import run_findings
@@ -97,6 +98,8 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
             for c in columns
         ],
         "tracking": tracking.summary(),
+        # The one count of problems (inspector/judge/counts.py): total = new + open, fixed.
+        "problems": tracked_counts(tracking).as_dict(),
         "interaction": interaction_summary(load_boards(session, run.id), rows),
         "findings": [
             {

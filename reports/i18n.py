@@ -228,6 +228,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sort_hint": "点击表头排序",
         "list_sep": LIST_SEP["zh"],
         "colon": COLON["zh"],
+        "console_problems": "问题{total}个（新发现{new}，未整改{open}，已整改{fixed}）",
+        "console_report": "生成报告",
+        "console_export": "导出表格",
+        "console_log": "日志",
+        "run_kind_recheck": "复查",
+        "run_kind_full": "全面检查",
     },
     "en": {
         "report_title": "Website inspection: rectification report",
@@ -419,6 +425,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sort_hint": "click a header to sort",
         "list_sep": LIST_SEP["en"],
         "colon": COLON["en"],
+        "console_problems": "{total} problems ({new} new, {open} open, {fixed} fixed)",
+        "console_report": "report",
+        "console_export": "export",
+        "console_log": "log",
+        "run_kind_recheck": "recheck",
+        "run_kind_full": "full inspection",
     },
 }
 

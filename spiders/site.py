@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import StopDownload
@@ -32,6 +32,7 @@ from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
 
 from inspector import clock
+from inspector.crawl.arguments import parse_as_of, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
@@ -81,7 +82,7 @@ from inspector.crawl.state import (
 )
 from inspector.facts import PageFacts, TargetFacts
 from inspector.profile import load_profile
-from inspector.registry import Site, load_registry, select_sites
+from inspector.registry import Site
 from inspector.vocabulary import Note, NoteCode, Reason, TargetKind
 
 logger = logging.getLogger(__name__)
@@ -138,22 +139,12 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             self.on_error,
         )
 
-    @staticmethod
-    def _sites_from_args(
-        site_id: str | None, registry: str | None, url: str | None, default_registry: str
-    ) -> list[Site]:
-        if url:
-            host = urlsplit(url).hostname or "site"
-            return [Site(site_id or host, host, url, "portal", "active")]
-        sites = load_registry(registry or default_registry)
-        return select_sites(sites, [site_id] if site_id else [])
-
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
         if spider._site_args is not None:
-            spider.sites = cls._sites_from_args(*spider._site_args, s.get("INSPECTOR_REGISTRY"))
+            spider.sites = sites_from_arguments(*spider._site_args, s.get("INSPECTOR_REGISTRY"))
         spider.max_pages = s.getint("INSPECTOR_MAX_PAGES")
         spider.max_depth = s.getint("INSPECTOR_MAX_DEPTH")
         spider.max_variants = s.getint("INSPECTOR_MAX_QUERY_VARIANTS")
@@ -162,7 +153,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         spider.host_limit = max(1, s.getint("INSPECTOR_EXTERNAL_HOST_CONCURRENCY"))
         spider.host_timeout_limit = max(1, s.getint("INSPECTOR_HOST_TIMEOUT_LIMIT"))
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
-        spider.as_of = _as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF"))
+        spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
         spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
         if not s.frozen:
@@ -656,11 +647,3 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             sc.parsed = set()
             sc.variants = {}
             sc.columns = {}
-
-
-def _as_of(value: str | date | None) -> date:
-    if isinstance(value, date):
-        return value
-    if value:
-        return date.fromisoformat(value)
-    return clock.today()

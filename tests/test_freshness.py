@@ -288,3 +288,24 @@ def test_read_home_dates_outcomes() -> None:
     assert (unsure.outcome, unsure.settled, unsure.uncertain) == ("uncertain", None, days_ago(2))
     old_run = read_home_dates(days_ago(30), [], T, 14)  # stored before years were recorded
     assert (old_run.outcome, old_run.newest) == ("stale", days_ago(30))
+
+
+def test_a_hub_page_of_sub_columns_is_neither_stale_nor_empty() -> None:
+    from inspector.crawl.listpage import list_page_facts
+
+    hub = (
+        "<html><body><div class='nav'><a href='/'>首页</a></div><div class='main'>"
+        + "".join(
+            f"<a href='/xwzx/{c}/'>{n}</a>"
+            for c, n in [("ywdt", "要闻动态"), ("bmdt", "部门动态"), ("xzdt", "乡镇动态")]
+        )
+        + "</div></body></html>"
+    )
+    facts = list_page_facts(hub, "http://a.gov.cn/xwzx/", T)
+    assert facts["evidence"] == [{"hub": ["要闻动态", "部门动态", "乡镇动态"]}]
+    column = col(
+        "新闻中心", "news", None, items=facts["item_count"], evidence=tuple(facts["evidence"])
+    )
+    site = snapshot(T, [column])
+    assert list(ColumnStale(PROFILE).check_site(site)) == []
+    assert list(ColumnEmpty(PROFILE).check_site(site)) == []

@@ -421,3 +421,13 @@ def test_inner_pages_are_content_pages_of_the_site() -> None:
         replace(snap.pages[2], kind="article"),
     ]
     assert missing_elements(snap) == {}  # the utility page is not one of the site's content pages
+
+
+def test_no_menus_seen_no_column_missing() -> None:
+    """An entrance page of image buttons without labels: no column found at all, nothing says
+    which columns the site has."""
+    html = (
+        "<html><body><a href='/Information'><img src='a.jpg'></a>"
+        "<a href='/Officer'><img src='b.jpg'></a></body></html>"
+    )
+    assert missing_columns(snapshot_of(html)) == set()

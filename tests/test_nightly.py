@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -221,6 +222,11 @@ def test_prune_keeps_runs_findings_and_scores(db_url: str) -> None:
 
 
 def test_prune_refuses_a_database_without_schema(sqlite_url: str) -> None:
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    result = CliRunner().invoke(prune, ["--keep-runs", "3", "--db", sqlite_url])
+    assert result.exit_code == 2 and "no inspector database" in result.output
+    assert not path.exists()  # prune never creates a database
+    sqlite3.connect(path).close()  # an empty file: a database without our schema
     result = CliRunner().invoke(prune, ["--keep-runs", "3", "--db", sqlite_url])
     assert result.exit_code == 2 and "inspector db upgrade" in result.output
 

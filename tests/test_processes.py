@@ -112,7 +112,10 @@ def _take_all(queue: LocalSiteQueue, out: Any) -> None:
 
 
 def test_the_shared_queue_hands_each_site_out_once() -> None:
-    sites = [Site(f"s{i:03d}", f"站点{i}", f"http://127.0.0.1:9/{i}/", "portal", "active") for i in range(150)]  # fmt: skip
+    sites = [
+        Site(f"s{i:03d}", f"站点{i}", f"http://127.0.0.1:9/{i}/", "portal", "active")
+        for i in range(150)
+    ]
     queue = LocalSiteQueue(sites, shared=True)
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
@@ -135,8 +138,12 @@ def test_largest_sites_first_and_never_crawled_before_them(tmp_path: Path) -> No
     sites = [Site(x, x, f"http://127.0.0.1:9/{x}/", "portal", "active") for x in "abcde"]
     with session_factory(engine)() as s:
         runs = start_runs(s, sites[:4], AS_OF_DATE, "census2015", "old")
-        for site_id, size, status in (("a", 10, "finished"), ("b", 900, "finished"),
-                                      ("c", 50, "finished"), ("d", 5000, "interrupted")):  # fmt: skip
+        for site_id, size, status in (
+            ("a", 10, "finished"),
+            ("b", 900, "finished"),
+            ("c", 50, "finished"),
+            ("d", 5000, "interrupted"),
+        ):
             run_row = s.get(RunRow, runs[site_id])
             run_row.status, run_row.targets_checked = status, size
         s.commit()

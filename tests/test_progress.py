@@ -10,6 +10,7 @@ from ops_farm import farm, log_text, nightly_args, run
 from sqlalchemy import func, select
 
 from inspector.crawl.items import PageItem, SiteDone, TargetItem
+from inspector.facts import Finding, Severity
 from inspector.ops.progress import Counts, ProgressState
 from inspector.store.db import get_engine, session_factory
 from inspector.store.models import TargetRow
@@ -27,7 +28,7 @@ class Clock:
 def fetched(state: ProgressState, site_id: str, n: int, *, broken: int = 0) -> None:
     for i in range(n):
         url = f"http://{site_id}.example/p{i}.html"
-        reason = "http_404" if i < broken else ""
+        reason = "soft_404" if i < broken else ""
         state.item(PageItem(site_id, page(url), target(url, reason)))
 
 
@@ -38,8 +39,18 @@ def test_counts_pages_urls_problems_and_sites_done() -> None:
     state.item(TargetItem("a", target("http://a.example/x.pdf", "http_404", kind="resource")))
     state.item(TargetItem("b", target("http://b.example/y.jpg", kind="resource")))
     state.item(SiteDone("a"))
+    # Problems are those of the sites judged (as in the summary, export and reports): a
+    # broken URL is one once the checks have said so, and an info finding is none.
+    assert state.counts.problems == 0
+    state.judged(
+        [
+            Finding("broken_link", Severity.MAJOR, "http://a.example/p0.html"),
+            Finding("broken_link", Severity.MAJOR, "http://a.example/x.pdf"),
+            Finding("missing_anchor", Severity.INFO, "http://a.example/p1.html#top"),
+        ]
+    )
     c = state.counts
-    assert (c.pages, c.urls, c.problems, c.sites_done, c.done_urls) == (5, 7, 3, 1, 6)
+    assert (c.pages, c.urls, c.problems, c.sites_done, c.done_urls) == (5, 7, 2, 1, 6)
     assert list(c.sites) == ["b"]  # a is done: no longer being crawled
 
 
@@ -110,7 +121,8 @@ def test_rates_are_measured_over_the_last_minute() -> None:
 
 def test_counts_of_processes_add_up() -> None:
     one, two = ProgressState(clock=Clock()), ProgressState(clock=Clock())
-    fetched(one, "a", 3, broken=1)
+    fetched(one, "a", 3)
+    one.judged([Finding("column_stale", Severity.MINOR, "http://a.example/col/")])
     fetched(two, "b", 4)
     two.item(SiteDone("b"))
     total = Counts.merged([one.counts, two.counts])

@@ -10,7 +10,7 @@ from typing import Any
 
 from lxml import etree
 
-from inspector.crawl.columns import ColumnRules, column_rules, normalise_name
+from inspector.crawl.columns import ColumnRules, article_url, column_rules, normalise_name
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.page import date_evidence, uncertain_item
 from inspector.crawl.markup import (
@@ -35,6 +35,8 @@ _CRUMB_ATTR = etree.XPath(
     namespaces={"re": "http://exslt.org/regular-expressions"},
 )
 EVIDENCE_ITEMS = 5  # newest dated items kept as evidence
+HUB_NAME_MAX = 10  # a link name this short on an undated page is a sub-column, not an item
+HUB_MIN_LINKS = 3
 
 
 def list_page_facts(
@@ -54,7 +56,9 @@ def list_page_facts(
     the page shows 暂无信息/正在建设中… and no dated item; `evidence`: the newest dated items
     (text, date, rule, year, url); `breadcrumb`: the names of the page's 当前位置 trail;
     `uncertain_item`: the link of the newest item whose year stays uncertain (see page_facts);
-    `item_dates`: dates read on items' own pages (href as written → date).
+    `item_dates`: dates read on items' own pages (href as written → date). A hub page (one
+    that lists sub-columns, not items: nothing dated, its links short column names) has the
+    evidence `[{"hub": [names]}]`: it is neither stale nor empty, its sub-columns are judged.
     """
     rules = column_rules(rules)
     doc = prepare(html)
@@ -75,7 +79,11 @@ def list_page_facts(
         "empty_marker": bool(_empty_marker(doc, rules)) and not dates.item_dates,
         "kind": dates.kind,
         "item_dates": list(dates.item_dates),
-        "evidence": date_evidence(dates, EVIDENCE_ITEMS, base_url),
+        "evidence": (
+            [{"hub": hub}]
+            if (hub := hub_page(doc, dates.item_dates, dates.kind, rules))
+            else date_evidence(dates, EVIDENCE_ITEMS, base_url)
+        ),
         "breadcrumb": [name for name, _ in breadcrumb(doc, base_url, rules)],
         "uncertain_item": uncertain_item(dates),
     }
@@ -113,6 +121,29 @@ def _crumb_containers(doc: etree._Element) -> list[etree._Element]:
             if parent is not None:
                 found.append(parent)
     return found
+
+
+def hub_page(doc: etree._Element, item_dates: Any, kind: str, rules: ColumnRules) -> list[str]:
+    """A page that lists sub-columns rather than items: no dated item, not an article, no
+    暂无信息 marker, and no title-like link at all, only short column-like names (a 新闻中心
+    index of 要闻动态, 部门动态 …)."""
+    if item_dates or kind == "article":
+        return []
+    body = body_of(doc)
+    short: list[str] = []
+    long = 0
+    for link in LINKS(body):
+        name = normalise_name(link_text(link), rules)
+        href = (link.get("href") or "").strip().lower()
+        if not name or href.startswith(("javascript", "#", "mailto:")) or in_chrome(link, body):
+            continue
+        if len(name) <= HUB_NAME_MAX and not article_url(href, rules):
+            short.append(name)
+        else:
+            long += 1
+    if len(short) >= HUB_MIN_LINKS and long == 0 and not _empty_marker(doc, rules):
+        return list(dict.fromkeys(short))[:30]
+    return []
 
 
 def _count_items(doc: etree._Element, rules: ColumnRules) -> int:

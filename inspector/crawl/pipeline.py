@@ -29,6 +29,7 @@ from inspector.crawl.items import (
     TargetItem,
 )
 from inspector.crawl.scope import same_page
+from inspector.crawl.signals import site_judged
 from inspector.facts import ColumnFacts
 from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
@@ -290,8 +291,13 @@ class StoragePipeline:
             run.finish_reason = "crawl complete"
             run.finished_at = clock.now()
             s.commit()
-            check_run(s, run_id, self.check_config, self.profile)
+            findings = check_run(s, run_id, self.check_config, self.profile)
         self.finished.add(site_id)
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            crawler.signals.send_catch_log(
+                signal=site_judged, site_id=site_id, run_id=run_id, findings=findings
+            )
         logger.info("site %s done: run %s", site_id, run_id)
 
     def close_spider(self) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import click
 
+from inspector.errors import GuardedGroup
 from inspector.ops.nightly import Nightly, NightlyOptions, attach_run_log
 from inspector.ops.probe import probe_sites
 from inspector.options import (
@@ -35,6 +36,7 @@ from inspector.store.db import get_engine, schema_version, session_factory
 from inspector.store.migrations import head_revision, upgrade
 from inspector.store.prune import prune_probes, prune_runs
 from inspector.vocabulary import ANSWERED
+from inspector.words import LANGS
 from spiders.probe import probe_targets
 
 # ---- probe ----------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ def db_upgrade(db_url: str | None) -> None:
 @click.option("--db", "db_url", default=None, help="SQLAlchemy URL.")
 def db_current(db_url: str | None) -> None:
     """Show the database's schema revision and this inspector's (exit 1 when they differ)."""
-    engine = get_engine(db_url)
+    engine = get_engine(db_url, create=False)
     current, head = schema_version(engine), head_revision()
     where = engine.url.render_as_string(hide_password=True)
     if current == head:
@@ -227,7 +229,9 @@ def db_current(db_url: str | None) -> None:
     type=click.Path(file_okay=False),
     help="One log file per run goes here.",
 )
-@click.option("--lang", default="zh", show_default=True, help="Report language.")
+@click.option(
+    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Report language."
+)
 @click.option("--rules", default=None, help="Rules profile name or path.")
 @click.option(
     "--processes",
@@ -279,7 +283,7 @@ def nightly(
     sys.exit(Nightly(opts).run())
 
 
-ops_main = click.Group(
+ops_main = GuardedGroup(
     "inspector-ops",
     commands={"probe": probe, "nightly": nightly, "prune": prune, "db": db},
     help="Operations commands (also registered in `inspector`).",

@@ -80,7 +80,7 @@ def crawl_registry(
     as_of: date | None,
     batch: str = "",
     processes: int | None = None,
-    child_init: Callable[[], None] | None = None,
+    child_init: Callable[[], object] | None = None,
     probe_first: list[Site] | None = None,
     registry_sites: list[Site] | None = None,
 ) -> CrawlResult:
@@ -143,7 +143,7 @@ class ChildJob:
     sites_at_once: int
     results: Any  # multiprocessing queue: (index, run_ids, stats)
     progress: Any  # TaggedSink or None
-    init: Callable[[], None] | None
+    init: Callable[[], object] | None
 
 
 class TaggedSink:
@@ -199,7 +199,7 @@ class Supervisor:
         settings: Settings,
         processes: int,
         queue: LocalSiteQueue,
-        child_init: Callable[[], None] | None,
+        child_init: Callable[[], object] | None,
     ) -> None:
         self.settings = settings
         self.n = processes

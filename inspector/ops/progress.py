@@ -44,6 +44,8 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from inspector.crawl.items import PageItem, ProbeItem, SiteDone, TargetItem
+from inspector.crawl.signals import site_judged
+from inspector.judge.counts import problem_count
 from inspector.vocabulary import ANSWERED
 
 logger = logging.getLogger(__name__)
@@ -57,16 +59,6 @@ def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "?"
     return str(timedelta(seconds=int(seconds)))
-
-
-def counts_as_problem(item: Any) -> bool:
-    """What "problems" counts in the progress display: a URL whose fetch found something wrong
-    (broken, soft 404, 错链…), or a failed availability sample."""
-    if isinstance(item, PageItem | TargetItem):
-        return bool(item.target.reason)
-    if isinstance(item, ProbeItem):
-        return item.outcome not in ANSWERED
-    return False
 
 
 @dataclass(slots=True)
@@ -99,6 +91,8 @@ class Counts:
 
     pages: int = 0
     urls: int = 0
+    # Problems of the sites judged so far (inspector.judge.counts: the end summary's count, the
+    # export's and the report's), or failed samples of a probe.
     problems: int = 0
     sites_done: int = 0
     done_urls: int = 0  # URLs of the sites done (their mean is the size of an unknown site)
@@ -136,8 +130,6 @@ class ProgressState:
 
     def item(self, item: Any) -> None:
         c = self.counts
-        if counts_as_problem(item):
-            c.problems += 1
         if isinstance(item, PageItem | TargetItem):
             c.urls += 1
             meter = self._meter(item.site_id)
@@ -152,6 +144,12 @@ class ProgressState:
         elif isinstance(item, ProbeItem):
             # One sample per site: a probe is "done" for the site once its sample is in.
             c.sites_done += 1
+            if item.outcome not in ANSWERED:
+                c.problems += 1
+
+    def judged(self, findings: Any) -> None:
+        """A site's checks ran: its problems count from now on."""
+        self.counts.problems += problem_count(findings)
 
     def _meter(self, site_id: str) -> SiteMeter:
         meter = self.counts.sites.get(site_id)
@@ -377,6 +375,7 @@ class Progress:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.site_judged, signal=site_judged)
         return ext
 
     def spider_opened(self, spider: Any) -> None:
@@ -410,6 +409,9 @@ class Progress:
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         self.state.item(item)
+
+    def site_judged(self, findings: Any, **kwargs: Any) -> None:
+        self.state.judged(findings)
 
     def tick(self) -> None:
         self._refresh()

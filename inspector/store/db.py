@@ -20,6 +20,56 @@ class SchemaError(RuntimeError):
     pass
 
 
+class DatabaseURLError(ValueError):
+    """A database URL we cannot use; the message says what to write instead."""
+
+
+class DatabaseMissingError(SchemaError):
+    """A read-only command was pointed at a database that does not exist."""
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def check_db_url(url: str) -> str:
+    """`url` normalised (postgresql:// → postgresql+psycopg://), or DatabaseURLError."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    hint = "write sqlite:///FILE (a file) or postgresql://USER@HOST/DBNAME"
+    if "://" not in url:
+        raise DatabaseURLError(
+            f"database URL {url!r} is not a URL: for a SQLite file write sqlite:///{url}"
+            if url.strip()
+            else f"the database URL is empty: {hint}"
+        )
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseURLError(f"database URL {url!r} cannot be read ({exc}): {hint}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise DatabaseURLError(f"database URL {url!r}: {backend!r} is not supported: {hint}")
+    driver = parsed.get_driver_name()
+    if backend == "postgresql" and driver not in ("psycopg", "psycopg2", "postgresql"):
+        raise DatabaseURLError(
+            f"database URL {url!r}: driver {driver!r} is not installed: use postgresql://… "
+            "(psycopg 3)"
+        )
+    if backend == "postgresql" and not parsed.database:
+        raise DatabaseURLError(f"database URL {url!r} names no database: {hint}")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory ones)."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    return None
+
+
 def resolve_db_url(url: str | None = None) -> str:
     """CLI flag > INSPECTOR_DB_URL > the SQLite file in var/."""
     return url or os.environ.get("INSPECTOR_DB_URL") or DEFAULT_DB_URL
@@ -38,15 +88,27 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 _engines: dict[str, Engine] = {}
 
 
-def get_engine(url: str | None = None) -> Engine:
-    url = resolve_db_url(url)
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """The engine of a database URL (one per URL and process).
+
+    `create=False` (read-only commands): a SQLite file that does not exist is
+    DatabaseMissingError,
+    and neither the file nor its folder is created.
+    """
+    url = check_db_url(resolve_db_url(url))
+    path = sqlite_path(url)
+    if path is not None and not create and not path.is_file():
+        raise DatabaseMissingError(
+            f"no inspector database at {url}: nothing to read there; check --db "
+            "(or crawl first: inspector crawl)"
+        )
     if url in _engines:
         return _engines[url]
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    # A PostgreSQL server that does not answer is an error within seconds, not a hang.
+    connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+    engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     _engines[url] = engine
