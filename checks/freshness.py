@@ -168,6 +168,38 @@ def _newest(entries: Iterator[Mapping[str, Any]]) -> date | None:
     return max(dates, default=None)
 
 
+class HomepageYearUncertain(Check):
+    """首页更新情况待核实 — the home page's newest item shows month and day only, nothing settles
+    its year (not its link, the page's generation time, full dates on the page, nor the item's
+    own page), and only that reading would make the page fresh (yielded by HomepageStale; this
+    class words it). Severity info: no veto and no deduction, but the report says the page was
+    not shown to be updated. detail: `newest_date` (the most favourable reading),
+    `newest_settled`, `threshold_days`, `evidence`, `home_url`, `home_chain`, `item_page`.
+    """
+
+    code = "homepage_year_uncertain"
+    title = {"zh": "首页更新情况无法确认", "en": "Home page update unconfirmed"}
+    advice = {
+        "zh": "首页信息只显示月日，无法确认年份：在首页列表中显示完整的发布日期（年-月-日）。",
+        "en": "The home page shows month and day only: show the full publication date "
+        "(year-month-day) in its lists.",
+    }
+    report_order = 25
+
+    def describe(self, detail: Mapping[str, Any], lang: str) -> str:
+        return self.title_in(lang) + colon(lang) + _word("year_uncertain_note", lang)
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        return Evidence(
+            facts=[
+                Fact("newest_item", dated_links(detail.get("evidence"), lang)),
+                Fact("newest_date", detail.get("newest_settled") or _word("none_dated", lang)),
+                Fact("home_url", detail.get("home_url"), links=True),
+            ],
+            shown=frozenset(("evidence", "newest_settled", "home_url", "newest_date")),
+        )
+
+
 class HomepageStale(Check):
     """首页不更新 — no item on the home page dated within the window (14 days) before T.
 
@@ -183,6 +215,7 @@ class HomepageStale(Check):
     """
 
     code = "homepage_stale"
+    also_yields = (HomepageYearUncertain,)
     title = {"zh": "首页长期未更新", "en": "Home page not updated"}
     advice = {
         "zh": "首页应及时发布信息，两周内须有更新；落实信息发布责任，动态、要闻类信息保持常态更新。",
@@ -218,7 +251,23 @@ class HomepageStale(Check):
                 reading = HomeReading(best_date, None, STALE, best_date)
                 if (site.as_of - best_date).days <= self.days:
                     return
-        if reading.outcome in (FRESH, UNCERTAIN):
+        if reading.outcome == UNCERTAIN:
+            # Neither proven fresh nor stale: said so, without a veto.
+            yield Finding(
+                HomepageYearUncertain.code,
+                Severity.INFO,
+                site.site.url,
+                {
+                    "newest_date": reading.uncertain.isoformat() if reading.uncertain else None,
+                    "newest_settled": reading.settled.isoformat() if reading.settled else None,
+                    "threshold_days": self.days,
+                    "evidence": evidence[:5],
+                    **home_context(home),
+                },
+                key="home_year",
+            )
+            return
+        if reading.outcome == FRESH:
             return
         age = _age(site.as_of, reading.newest)
         yield Finding(

@@ -265,9 +265,13 @@ def item(d: date, year: str = "") -> dict:
 
 def test_uncertain_month_day_is_neither_fresh_nor_a_veto() -> None:
     check = HomepageStale(PROFILE)
-    # Only an uncertain month-day is recent: no veto (that would be invented too).
+    # Only an uncertain month-day is recent: no veto (that would be invented too), but the
+    # report says the update is not confirmed.
     snap = home_with([item(days_ago(3), "uncertain"), item(days_ago(400))], days_ago(3))
-    assert list(check.check_site(snap)) == []
+    [f] = check.check_site(snap)
+    assert (f.check, f.severity) == ("homepage_year_uncertain", "info")
+    assert f.detail["newest_settled"] == days_ago(400).isoformat()
+    assert f.detail["newest_date"] == days_ago(3).isoformat()
     # Settled by evidence: judged on it.
     snap = home_with([item(days_ago(800), "url"), item(days_ago(900))], days_ago(800))
     [f] = check.check_site(snap)

@@ -171,7 +171,10 @@ async def test_when_nothing_settles_the_year_there_is_no_veto(server, sqlite_url
     runs = await crawl([site(name, home)], sqlite_url)
     home_page = _pages(sqlite_url, runs[name])[home]
     assert home_page.facts["item_page"]["date"] is None
-    assert "homepage_stale" not in {f.check for f in _findings(sqlite_url, runs[name])}
+    checks = {f.check: f for f in _findings(sqlite_url, runs[name])}
+    assert "homepage_stale" not in checks
+    unsure = checks["homepage_year_uncertain"]  # said so, without a veto
+    assert unsure.severity == "info" and unsure.detail["item_page"]["url"].endswith("show.jsp?id=0")
 
 
 @pytest_twisted.ensureDeferred
