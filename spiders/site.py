@@ -32,12 +32,15 @@ from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
 
 from inspector import clock
+from inspector.crawl.addresses import site_on_private_address
 from inspector.crawl.arguments import parse_as_of, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
+from inspector.crawl.budgets import BudgetExceeded
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
 from inspector.crawl.extract.page import page_facts
 from inspector.crawl.extract.redirect import Redirect
+from inspector.crawl.feeding import SiteFeeding
 from inspector.crawl.items import (
     ColumnsFound,
     HomeFailed,
@@ -91,7 +94,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(SiteReading, BoardsMixin, Spider):
+class SiteSpider(SiteReading, BoardsMixin, SiteFeeding, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -103,6 +106,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
     host_timeout_limit: int
     external_cache_size: int
     element_sample: int
+    max_page_links: int
+    max_body: int
     as_of: date
     policy: CrawlPolicy
 
@@ -155,6 +160,11 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
+        spider.max_urls = s.getint("INSPECTOR_MAX_URLS")
+        spider.max_page_links = s.getint("INSPECTOR_MAX_PAGE_LINKS")
+        spider.site_queued = max(1, s.getint("INSPECTOR_SITE_QUEUED"))
+        spider.site_seconds = s.getfloat("INSPECTOR_SITE_SECONDS")
+        spider.max_body = s.getint("DOWNLOAD_MAXSIZE")
         spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
         if not s.frozen:
             configure_politeness(s, spider.sites)
@@ -175,6 +185,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
 
     def _add_crawl(self, site: Site) -> SiteCrawl:
         sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
+        sc.private_ok = site_on_private_address(site.url)
+        self.start_budgets(sc)
         self.crawls[site.site_id] = sc
         for key in sc.scope:
             self.site_by_scope.setdefault(key, sc)
@@ -252,8 +264,14 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             raise StopDownload(fail=False)
 
     def on_bytes(self, data: bytes, request: Request, spider: Spider) -> None:
-        # External pages are sniffed for parking, never read whole.
         meta = request.meta
+        got = meta.get("got", 0) + len(data)
+        meta["got"] = got
+        if got > meta.get("download_maxsize", self.max_body) > 0:
+            # Before Scrapy cancels it (its error does not say why): reason too_large.
+            meta["too_large"] = True
+            raise StopDownload(fail=True)
+        # External pages are sniffed for parking, never read whole.
         if meta.get("kind") == "external" or meta.get("sniff"):
             meta["sniffed"] = meta.get("sniffed", 0) + len(data)
             if meta["sniffed"] >= PARKED_SNIFF_BYTES:
@@ -265,13 +283,18 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         """Decide what to do with a URL seen for the first time on this site."""
         internal = scope_key(url) in sc.scope
         if internal and url_extension(url) not in RESOURCE_EXTENSIONS:
-            return self._page_request(sc, url, depth, encoding)
+            self._page_request(sc, url, depth, encoding)
+            return None
         if internal:
-            return self._request(sc, url, "resource", depth, "HEAD", encoding=encoding)
+            if self.spend_url(sc, url):
+                self.enqueue(sc, url, "resource", depth, "HEAD", encoding)
+            return None
         known = self.external_cache.get(url)
         if known is not None:
             self.external_cache.move_to_end(url)
             return TargetItem(sc.site.site_id, known)
+        if not self.spend_url(sc, url):
+            return None
         shared = self.shared.get(url)
         if shared is not None:
             sc.pending += 1
@@ -287,10 +310,9 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         host.queued.append(shared)
         return None
 
-    def _page_request(
-        self, sc: SiteCrawl, url: str, depth: int, encoding: str | None
-    ) -> Request | None:
-        """An internal page to crawl, unless a bound (depth, query variants, pages) says no."""
+    def _page_request(self, sc: SiteCrawl, url: str, depth: int, encoding: str | None) -> None:
+        """An internal page to crawl, unless a bound (depth, query variants, pages, URLs) says
+        no; it waits in the site's backlog (inspector/crawl/feeding.py)."""
         if depth > self.max_depth:
             sc.trip("max_depth", url)
             return None
@@ -304,8 +326,10 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         if sc.pages >= self.max_pages:
             sc.trip("max_pages", url)
             return None
-        sc.pages += 1
-        return self._request(sc, url, "page", depth, encoding=encoding)
+        if self.spend_url(sc, url):
+            sc.pages += 1
+            self.enqueue(sc, url, "page", depth, "GET", encoding)
+        return None
 
     def _external_request(self, shared: SharedCheck) -> Request:
         return self._request(
@@ -330,6 +354,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         is_home = meta["kind"] == "home"
         status = response.status
         is_html = looks_html(outcome.content_type, response.body)
+        if is_home and response.ip_address is not None and not response.ip_address.is_global:
+            sc.private_ok = True  # the site is on a private or loopback address itself
         if is_home and (status >= 400 or not response.body):
             yield from self._home_failed(request_of(response), f"HTTP {status}", outcome)
             return
@@ -425,12 +451,20 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         encoding: str | None,
         links: list[LinkTuple],
     ) -> Iterator[Any]:
-        """Record every link of the page in `links`; schedule the URLs new to the site."""
+        """Record every link of the page in `links` (INSPECTOR_MAX_PAGE_LINKS of them); schedule
+        the URLs new to the site."""
         seen = sc.seen
-        for link in extract_links(doc, url, include_invalid=True):
+        found = extract_links(doc, url, include_invalid=True, limit=self.max_page_links + 1)
+        if len(found) > self.max_page_links:
+            sc.trip("page_links", url)
+            del found[self.max_page_links :]
+        for link in found:
             target = link.url
             links.append((target, link.element, link.attribute, link.text, link.fragment))
             if target in seen:
+                continue
+            if sc.urls >= self.max_urls and not link.invalid:
+                sc.trip("max_urls", target)  # not remembered either: the budget is spent
                 continue
             seen.add(target)
             if link.invalid:
@@ -444,6 +478,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
                 self.expected.pop(target, None)  # known from another site: already judged
             if next_step is not None:
                 yield next_step
+        yield from self.feed(sc)
 
     def _site_start_requests(self, sc: SiteCrawl, home_final: str) -> Iterator[Request]:
         """Once the home page answered: learn the site's "not found" page, read robots.txt."""
@@ -496,6 +531,9 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             return
         req = request_of(response)
         outcome = response_outcome(response, kind)
+        if kind == "resource" and req.method == "HEAD" and outcome.size == 0 and not outcome.reason:
+            yield again(req, method="GET", sniff=True)  # HEAD may lie: emptiness is what GET reads
+            return
         if not outcome.reason:
             outcome = wrong_thing(response, kind, outcome)
         checked = self.check_resource(response, kind, outcome)
@@ -530,6 +568,10 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         kind = meta["kind"]
         reason, error = failure_reason(failure)
         sc: SiteCrawl = meta["sc"]
+        if meta.get("too_large"):
+            reason, error = Reason.TOO_LARGE, f"body over {self.max_body} bytes (DOWNLOAD_MAXSIZE)"
+        if reason == Reason.TOO_LARGE:
+            sc.trip("response_headers" if "header" in error else "body_bytes", meta["key"])
         if kind == "home":
             yield from self._home_failed(request, error, None, reason)
             return
@@ -541,8 +583,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             yield from self.item_date_failed(request, reason)
         elif kind == "layoutjs":
             yield from self.on_layout_script(sc, meta["key"], "")
-        if kind in UNRECORDED_KINDS:
-            yield from self._finish(meta, None)
+        if kind in UNRECORDED_KINDS or isinstance(failure.value, BudgetExceeded):
+            yield from self._finish(meta, None)  # a dropped request: nothing known of its URL
             return
         outcome = noted(request_outcome(request, kind), Note(free=error), reason=reason)
         yield from self._finish(meta, outcome)
@@ -558,6 +600,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             Reason.REDIRECT_LOOP,
             Reason.TOO_MANY_REDIRECTS,
             Reason.DNS,
+            Reason.TOO_LARGE,
+            Reason.BLOCKED_ADDRESS,
         ):
             sc.home_tries += 1
             retry = own_meta(meta)
@@ -596,6 +640,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         if outcome is not None:
             yield TargetItem(sc.site.site_id, outcome)
         sc.pending -= 1
+        yield from self.fed_done(sc, meta)
         yield from self._maybe_done(sc)
 
     def _finish_shared(self, shared: SharedCheck, outcome: TargetFacts | None) -> Iterator[Any]:
@@ -610,6 +655,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             if outcome is not None:
                 yield TargetItem(sc.site.site_id, outcome)
             sc.pending -= 1
+            yield from self.feed(sc)
             yield from self._maybe_done(sc)
 
     def _release_host(self, host_key: str, outcome: TargetFacts | None) -> Iterator[Any]:

@@ -1,0 +1,84 @@
+"""How the site spider hands a site's pages and resources to Scrapy: lazily, from the site's
+own backlog, and within the site's URL and time budgets (inspector/crawl/budgets.py).
+
+A page can link to 200,000 unique images. Queued as Requests (a few KiB each, with their meta)
+they sat in Scrapy's scheduler all at once; as (url, kind, depth, method, encoding) tuples in
+the site's backlog they cost what their strings cost, and only INSPECTOR_SITE_QUEUED of them are
+Requests at any time: one more is made each time one of the site's requests finishes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+
+from inspector.crawl.state import SiteCrawl
+
+
+class SiteFeeding:
+    max_urls: int
+    site_queued: int
+    site_seconds: float
+
+    if TYPE_CHECKING:  # what the spider provides
+
+        def _request(
+            self,
+            sc: SiteCrawl,
+            url: str,
+            kind: str,
+            depth: int,
+            method: str = "GET",
+            *,
+            count: bool = True,
+            encoding: str | None = None,
+        ) -> Request: ...
+
+    def start_budgets(self, sc: SiteCrawl) -> None:
+        if self.site_seconds > 0:
+            sc.deadline = time.monotonic() + self.site_seconds
+
+    def spend_url(self, sc: SiteCrawl, url: str) -> bool:
+        """One more URL fetched for the site, unless its INSPECTOR_MAX_URLS are spent."""
+        if sc.urls >= self.max_urls:
+            sc.trip("max_urls", url)
+            return False
+        sc.urls += 1
+        return True
+
+    def enqueue(
+        self, sc: SiteCrawl, url: str, kind: str, depth: int, method: str, encoding: str | None
+    ) -> None:
+        """A URL the site will fetch: pending from now on, a Request when its turn comes."""
+        sc.pending += 1
+        sc.backlog.append((url, kind, depth, method, encoding))
+
+    def feed(self, sc: SiteCrawl) -> Iterator[Any]:
+        """Requests from the site's backlog, up to INSPECTOR_SITE_QUEUED in Scrapy at once.
+        A site past its time budget gets none: its backlog is dropped (the caller then sees
+        whether the site is done)."""
+        backlog = sc.backlog
+        if not backlog:
+            return
+        if sc.deadline and time.monotonic() > sc.deadline:
+            entry = sc.bounds.setdefault("site_seconds", {"count": 0, "example": backlog[0][0]})
+            entry["count"] += len(backlog)
+            sc.pending -= len(backlog)
+            backlog.clear()
+            return
+        while backlog and sc.fed < self.site_queued:
+            url, kind, depth, method, encoding = backlog.popleft()
+            sc.fed += 1
+            request = self._request(sc, url, kind, depth, method, count=False, encoding=encoding)
+            request.meta["fed"] = True
+            yield request
+
+    def fed_done(self, sc: SiteCrawl, meta: dict[str, Any]) -> Iterator[Any]:
+        """One of the site's requests finished: the next ones from its backlog."""
+        if meta.get("fed"):
+            meta["fed"] = False  # counted once, whatever path finishes it
+            sc.fed -= 1
+        yield from self.feed(sc)
