@@ -32,6 +32,7 @@ import os
 import socket
 import struct
 import time
+import uuid
 import zlib
 from functools import cache
 from typing import Any
@@ -200,7 +201,7 @@ def head_404_png(h: Any, rest: list[str], head: bool, png: bytes) -> None:
         h._send(200, png, "image/png", head)
 
 
-CASES = {
+ANSWERS = {
     "slowloris": slowloris,
     "endless-headers": endless_headers,
     "huge-header": huge_header,
@@ -227,11 +228,130 @@ FILE_CASES = {
 def route(h: Any, rest: list[str], head: bool, samples: dict[str, bytes]) -> bool:
     """Answer /hostile/<case>/…; False when there is no such case."""
     name = rest[0] if rest else ""
-    if name in CASES:
-        CASES[name](h, rest[1:], head)
+    if name in ANSWERS:
+        ANSWERS[name](h, rest[1:], head)
         return True
     if name in FILE_CASES:
         answer, sample = FILE_CASES[name]
         answer(h, rest[1:], head, samples[sample])
         return True
     return False
+
+
+# ---- a registry of hostile sites (tests/test_hostile.py, bench/bench_hostile.py) -----------------
+
+PAGE = '<html><head><meta charset="utf-8"><title>{t}</title></head><body>{b}</body></html>'
+
+
+def _links(*hrefs: str) -> str:
+    return PAGE.format(t="首页", b="".join(f'<a href="{h}">{h}</a>' for h in hrefs))
+
+
+# site → {link as written on its home page → expected reason ("" = fine)}.
+CASES: dict[str, dict[str, str]] = {
+    "bodies": {
+        "/endless": "too_large",  # an endless chunked page
+        "/hostile/bomb/gzip": "too_large",
+        "/hostile/bomb/deflate": "too_large",
+        "/hostile/bomb/br": "too_large",
+        "/hostile/endless-file.pdf": "",  # an endless link target: checked by its headers
+        "/hostile/slowloris": "timeout",
+        "/hang": "timeout",  # never answers
+        "/hostile/bad-chunked": "bad_response",
+        "/hostile/cl-long": "connection_reset",
+        "/hostile/cl-short": "",
+        "/hostile/reset-mid-body": "connection_reset",
+        "/garbage?size=200000": "",  # binary garbage as text/html
+    },
+    "headers": {
+        "/hostile/endless-headers": "too_large",
+        "/hostile/huge-header": "too_large",
+    },
+    "links": {"/hostile/links/200000": ""},
+    "nested": {"/hostile/nested/100000": ""},
+    "traps": {
+        "/trap/calendar": "",
+        "/hostile/deep/0": "",
+        "/redirect-chain/50": "too_many_redirects",
+        "/hostile/retry/429": "http_429",
+        "/hostile/retry/503": "http_503",
+        "/hostile/retry/503/banner.png": "http_503",
+    },
+    "headget": {
+        "/hostile/head-chunked.pdf": "",
+        "/hostile/head-zero.pdf": "",
+        "/hostile/head-404.png": "",
+        "/empty.pdf": "error_link",  # really empty: GET reads nothing
+    },
+    "slowtree": {"/hostile/slowtree/1": ""},
+    "addr": {
+        "http://169.254.169.254/latest/meta-data/": "blocked_address",
+        "http://[fd00:ec2::254]/": "blocked_address",
+        "http://100.100.100.200/latest/meta-data/": "blocked_address",
+    },
+}
+# site → bounds its run must record.
+BOUNDS = {
+    "bodies": {"body_bytes"},
+    "headers": {"response_headers"},
+    "links": {"page_links", "max_urls"},
+    "traps": {"query_variants", "max_depth"},
+    "slowtree": {"site_seconds"},
+}
+HEALTHY = {
+    "/": PAGE.format(
+        t="健康站点",
+        b='<a href="a.html">A</a><a href="b.html">B</a><img src="logo.png">'
+        '<a href="doc.pdf">附件</a><a href="missing.html">坏链</a>',
+    ),
+    "/a.html": PAGE.format(t="A", b="<p>发布时间：2026-11-20</p>"),
+    "/b.html": PAGE.format(t="B", b='<a href="a.html">A</a>'),
+    "/logo.png": {
+        "body_b64": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+    },
+    "/doc.pdf": {"body": "%PDF-1.4\n%%EOF\n"},
+}
+HEALTHY_REASONS = {
+    "a.html": "",
+    "b.html": "",
+    "logo.png": "",
+    "doc.pdf": "",
+    "missing.html": "http_404",
+}
+
+
+def registry(
+    server: Any, server6: Any = None
+) -> tuple[list[tuple[str, str]], dict[str, str], dict[str, str]]:
+    """((site_id, home URL) rows, static hosts, site name → home URL) of a hostile run:
+    every site on its own host name, served by `server` (and `server6`, on ::1, if given)."""
+    port = server.port
+    sites: list[tuple[str, str]] = []
+    hosts: dict[str, str] = {}
+    homes: dict[str, str] = {}
+    tag = uuid.uuid4().hex[:6]
+    for name in ["healthy", "never", *CASES]:
+        host = f"{name}-{tag}.hostile.test"
+        hosts[host] = "127.0.0.1"
+        if name == "healthy":
+            server.add_site(f"{name}-{tag}", HEALTHY)
+        elif name != "never":
+            hrefs = list(CASES[name])
+            if name == "addr" and server6 is not None:
+                hrefs.append(server6.site_url(f"v6lit-{tag}", "/"))
+            server.add_site(f"{name}-{tag}", {"/": _links(*hrefs)})
+        path = "/hang" if name == "never" else f"/site/{name}-{tag}/"
+        homes[name] = f"http://{host}:{port}{path}"
+        sites.append((f"{name}-{tag}", homes[name]))
+    if server6 is not None:
+        pages = {
+            "/": PAGE.format(t="IPv6", b='<a href="a.html">A</a>'),
+            "/a.html": PAGE.format(t="A", b=""),
+        }
+        server6.add_site(f"v6lit-{tag}", pages)
+        server6.add_site(f"v6name-{tag}", pages)
+        hosts[f"v6only-{tag}.test"] = "::1"
+        homes["v6lit"] = server6.site_url(f"v6lit-{tag}", "/")
+        homes["v6name"] = f"http://v6only-{tag}.test:{server6.port}/site/v6name-{tag}/"
+        sites += [(f"v6lit-{tag}", homes["v6lit"]), (f"v6name-{tag}", homes["v6name"])]
+    return sites, hosts, homes
