@@ -27,13 +27,12 @@ from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import StopDownload
-from scrapy.http import Headers, Response
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
 from inspector.crawl.addresses import site_on_private_address
-from inspector.crawl.arguments import parse_as_of, sites_from_arguments
+from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.budgets import BudgetExceeded
 from inspector.crawl.extract.encoding import decode_html, parse_html
@@ -62,7 +61,8 @@ from inspector.crawl.outcomes import (
 )
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
-from inspector.crawl.reading import SiteReading, hop_of
+from inspector.crawl.reading import hop_of
+from inspector.crawl.recheck import RecheckCrawl
 from inspector.crawl.responses import (
     header_charset,
     looks_html,
@@ -90,11 +90,8 @@ from inspector.vocabulary import Note, NoteCode, Reason, TargetKind
 
 logger = logging.getLogger(__name__)
 
-# Bytes of an external page read to recognise a parked domain.
-PARKED_SNIFF_BYTES = 32 * 1024
 
-
-class SiteSpider(SiteReading, BoardsMixin, SiteFeeding, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -119,9 +116,13 @@ class SiteSpider(SiteReading, BoardsMixin, SiteFeeding, Spider):
         url: str | None = None,
         as_of: str | date | None = None,
         batch: str = "",
+        recheck: str | bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # A recheck (-a recheck=1): only what the last full run's findings rest on.
+        self.recheck = parse_flag("recheck", recheck)
+        self.recheck_plans = {}
         # Without `sites` (scrapy crawl site -a …) they are read in from_crawler, where the
         # settings say which registry is the default.
         self.sites: list[Site] = list(sites) if sites is not None else []
@@ -166,6 +167,8 @@ class SiteSpider(SiteReading, BoardsMixin, SiteFeeding, Spider):
         spider.site_seconds = s.getfloat("INSPECTOR_SITE_SECONDS")
         spider.max_body = s.getint("DOWNLOAD_MAXSIZE")
         spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
+        if spider.recheck:
+            spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
             configure_politeness(s, spider.sites)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
@@ -182,6 +185,7 @@ class SiteSpider(SiteReading, BoardsMixin, SiteFeeding, Spider):
         crawls = [self._add_crawl(site) for site in self.sites if site.status == "active"]
         for sc in crawls:
             yield self._home_request(sc)
+            yield from self.recheck_requests(sc)
 
     def _add_crawl(self, site: Site) -> SiteCrawl:
         sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
@@ -248,39 +252,12 @@ class SiteSpider(SiteReading, BoardsMixin, SiteFeeding, Spider):
             encoding=encoding or "utf-8",
         )
 
-    def on_headers(
-        self, headers: Headers, body_length: int, request: Request, spider: Spider
-    ) -> None:
-        """Stop reading bodies we do not need: checked resources, and non-HTML "pages"."""
-        meta = request.meta
-        if meta.get("stop_body") and not meta.get("sniff"):
-            raise StopDownload(fail=False)
-        kind = meta.get("kind")
-        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if kind in ("home", "page", "probe404") and "board" not in meta:
-            if ctype and "html" not in ctype:
-                raise StopDownload(fail=False)
-        elif kind == "external" and "html" not in ctype:
-            raise StopDownload(fail=False)
-
-    def on_bytes(self, data: bytes, request: Request, spider: Spider) -> None:
-        meta = request.meta
-        got = meta.get("got", 0) + len(data)
-        meta["got"] = got
-        if got > meta.get("download_maxsize", self.max_body) > 0:
-            # Before Scrapy cancels it (its error does not say why): reason too_large.
-            meta["too_large"] = True
-            raise StopDownload(fail=True)
-        # External pages are sniffed for parking, never read whole.
-        if meta.get("kind") == "external" or meta.get("sniff"):
-            meta["sniffed"] = meta.get("sniffed", 0) + len(data)
-            if meta["sniffed"] >= PARKED_SNIFF_BYTES:
-                raise StopDownload(fail=False)
-
     def _schedule_link(
         self, sc: SiteCrawl, url: str, depth: int, encoding: str | None = None
     ) -> Request | TargetItem | None:
         """Decide what to do with a URL seen for the first time on this site."""
+        if self.recheck_plans and self.recheck_skips(sc, url):
+            return None
         internal = scope_key(url) in sc.scope
         if internal and url_extension(url) not in RESOURCE_EXTENSIONS:
             self._page_request(sc, url, depth, encoding)
@@ -416,7 +393,8 @@ class SiteSpider(SiteReading, BoardsMixin, SiteFeeding, Spider):
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
         encoding = used if used not in ("utf-8", "ascii") else None
         links: list[LinkTuple] = []
-        yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
+        if not self.recheck_plans:  # a recheck does not read the message boards again
+            yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(

@@ -1,5 +1,6 @@
 """How the site spider hands a site's pages and resources to Scrapy: lazily, from the site's
-own backlog, and within the site's URL and time budgets (inspector/crawl/budgets.py).
+own backlog, and within the site's URL and time budgets (inspector/crawl/budgets.py); and how
+much of each answer it reads (the headers_received and bytes_received signals).
 
 A page can link to 200,000 unique images. Queued as Requests (a few KiB each, with their meta)
 they sat in Scrapy's scheduler all at once; as (url, kind, depth, method, encoding) tuples in
@@ -13,15 +14,21 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.exceptions import StopDownload
+from scrapy.http import Headers
 
 from inspector.crawl.state import SiteCrawl
+
+# Bytes of an external page read to recognise a parked domain.
+PARKED_SNIFF_BYTES = 32 * 1024
 
 
 class SiteFeeding:
     max_urls: int
     site_queued: int
     site_seconds: float
+    max_body: int
 
     if TYPE_CHECKING:  # what the spider provides
 
@@ -82,3 +89,32 @@ class SiteFeeding:
             meta["fed"] = False  # counted once, whatever path finishes it
             sc.fed -= 1
         yield from self.feed(sc)
+
+    def on_headers(
+        self, headers: Headers, body_length: int, request: Request, spider: Spider
+    ) -> None:
+        """Stop reading bodies we do not need: checked resources, and non-HTML "pages"."""
+        meta = request.meta
+        if meta.get("stop_body") and not meta.get("sniff"):
+            raise StopDownload(fail=False)
+        kind = meta.get("kind")
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if kind in ("home", "page", "probe404") and "board" not in meta:
+            if ctype and "html" not in ctype:
+                raise StopDownload(fail=False)
+        elif kind == "external" and "html" not in ctype:
+            raise StopDownload(fail=False)
+
+    def on_bytes(self, data: bytes, request: Request, spider: Spider) -> None:
+        meta = request.meta
+        got = meta.get("got", 0) + len(data)
+        meta["got"] = got
+        if got > meta.get("download_maxsize", self.max_body) > 0:
+            # Before Scrapy cancels it (its error does not say why): reason too_large.
+            meta["too_large"] = True
+            raise StopDownload(fail=True)
+        # External pages are sniffed for parking, never read whole.
+        if meta.get("kind") == "external" or meta.get("sniff"):
+            meta["sniffed"] = meta.get("sniffed", 0) + len(data)
+            if meta["sniffed"] >= PARKED_SNIFF_BYTES:
+                raise StopDownload(fail=False)
