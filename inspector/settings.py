@@ -124,6 +124,12 @@ SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Each spider middleware wraps every request and item a callback yields (~10 a page) in one
+    # more async generator. HttpError only passes everything on (HTTPERROR_ALLOW_ALL), nothing
+    # reads `is_start_request`, and no callback copies response.meta into a request.
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
     # The site spider's own (inspector/crawl/middlewares.py): redirects keep their chain,
@@ -134,11 +140,16 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    # Byte counts nobody reads, for the price of serialising every request again.
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
 }
 ITEM_PIPELINES = {"inspector.crawl.pipeline.StoragePipeline": 300}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.logstats.LogStats": None,  # inspector.ops.progress says more, per site
+    # Log counts and memory stats nobody reads (bench/ measures memory from outside).
+    "scrapy.extensions.logcount.LogCount": None,
+    "scrapy.extensions.memusage.MemoryUsage": None,
     "inspector.ops.progress.Progress": 500,
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -35,7 +35,7 @@ from inspector import clock
 from inspector.crawl.arguments import parse_as_of, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import extract_links, title_of
+from inspector.crawl.extract.links import link_rows, title_of
 from inspector.crawl.extract.page import page_facts
 from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.items import (
@@ -427,16 +427,18 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
     ) -> Iterator[Any]:
         """Record every link of the page in `links`; schedule the URLs new to the site."""
         seen = sc.seen
-        for link in extract_links(doc, url, include_invalid=True):
-            target = link.url
-            links.append((target, link.element, link.attribute, link.text, link.fragment))
+        append = links.append
+        for target, fragment, element, attribute, text, invalid, expects in link_rows(
+            doc, url, include_invalid=True
+        ):
+            append((target, element, attribute, text, fragment))
             if target in seen:
                 continue
             seen.add(target)
-            if link.invalid:
-                yield TargetItem(sc.site.site_id, invalid_outcome(target, link.invalid))
+            if invalid:
+                yield TargetItem(sc.site.site_id, invalid_outcome(target, invalid))
                 continue
-            self.expect(target, link.expects)
+            self.expect(target, expects)
             next_step = self._schedule_link(
                 sc, target, depth + 1, encoding if not target.isascii() else None
             )
