@@ -97,7 +97,9 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = INSPECTOR_SITE_CONCURRENCY
-CONCURRENT_ITEMS = 4  # Scrapy starts this many tasks per callback; items here are cheap
+# A callback's outputs one by one: every parallel slot costs an asyncio task per response, and
+# storing an item never waits on anything.
+CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 0
 DOWNLOAD_DELAY_JITTER = 0
 # The spider deduplicates URL strings per site itself, before any Request is built.
@@ -119,6 +121,7 @@ DNS_TIMEOUT = 15
 TWISTED_DNS_RESOLVER = "inspector.crawl.resolver.StaticHostsResolver"
 REACTOR_THREADPOOL_MAXSIZE = 20
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "inspector.crawl.middlewares.QuietLogFormatter"  # no DEBUG record per URL
 SPIDER_MIDDLEWARES = {
     # The spider already limits depth and scope; these would only cost time per request.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,

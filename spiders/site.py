@@ -36,7 +36,7 @@ from inspector.crawl.arguments import parse_as_of, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import link_rows, title_of
-from inspector.crawl.extract.page import page_facts
+from inspector.crawl.extract.page import page_facts, title_key
 from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.items import (
     ColumnsFound,
@@ -370,7 +370,14 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         text, declared, used = decode_html(response.body, header_charset(response))
         doc = parse_html(text)
         title = title_of(doc)
-        read = page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home)
+        read = page_facts(
+            doc,
+            self.as_of,
+            title=title,
+            url=response.url,
+            is_home=is_home,
+            with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
+        )
         facts = read["facts"]
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:
@@ -415,6 +422,13 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         )
         item = PageItem(sc.site.site_id, page, outcome, links)
         yield from self.deliver_page(sc, item, read["uncertain_item"], text)
+
+    def _may_be_not_found_page(self, sc: SiteCrawl, title: str, is_home: bool) -> bool:
+        """Whether a page needs its fingerprint: the home page, any page while a soft-404 probe
+        is unanswered, and a page whose title is that of a probe's page."""
+        if is_home:
+            return True
+        return sc.probes_answered < self.soft404_probes or title_key(title) in sc.probe_titles
 
     def _follow_links(
         self,
@@ -470,7 +484,11 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             return
         sc: SiteCrawl = meta["sc"]
         if kind == "probe404":
-            yield NotFoundProbe(sc.site.site_id, not_found_facts(response, sc.home_url))
+            facts, key = not_found_facts(response, sc.home_url)
+            sc.probes_answered += 1
+            if key is not None:
+                sc.probe_titles.add(key)
+            yield NotFoundProbe(sc.site.site_id, facts)
             yield from self._finish(meta, None)
             return
         if kind == "robots":
@@ -536,6 +554,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             yield from self._home_failed(request, error, None, reason)
             return
         if kind == "probe404":
+            sc.probes_answered += 1
             yield NotFoundProbe(sc.site.site_id, {"error": reason})
         elif kind == "robots":
             yield RobotsSeen(sc.site.site_id, {"error": reason})
