@@ -5,6 +5,8 @@ review (`inspector review`) carried over to the next crawl. SQLite and PostgreSQ
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_twisted
@@ -93,6 +95,7 @@ async def test_a_crawl_finds_hidden_links_and_cloaking_and_stays_silent_on_a_cle
     sites = [
         site(name, security_sites.site_url(name, "/")) for name in ("hacked", "clean", "cloaked")
     ]
+    security_sites.requests(clear=True)
     runs = await crawl(sites, db_url, **SETTINGS)
     security = {"hidden_links", "malicious_script", "cloaking", "wording_error"}
 
@@ -128,3 +131,120 @@ async def test_a_crawl_finds_hidden_links_and_cloaking_and_stays_silent_on_a_cle
     agents = [r["headers"].get("User-Agent", "") for r in asked]
     assert sum("Baiduspider" in a for a in agents) == 2  # home + a.html
     assert json.dumps(detail, ensure_ascii=False)  # stored as JSON
+
+
+def _review(db_url: str, *args: str) -> Any:
+    from click.testing import CliRunner
+
+    from inspector.cli import main
+
+    return CliRunner().invoke(main, ["review", "--db", db_url, *args])
+
+
+def _site_export(db_url: str, site_id: str) -> dict[str, Any]:
+    from reports.export import export_data
+
+    with open_session(db_url) as s:
+        return export_data(s, [site_id])["sites"][0]
+
+
+def _report_html(db_url: str, site_id: str, out: Path) -> str:
+    from reports.render import render_reports
+
+    with open_session(db_url) as s:
+        render_reports(s, out, "zh", site_ids=[site_id])
+    return next((out / "sites").glob("*.html")).read_text(encoding="utf-8")
+
+
+@pytest_twisted.ensureDeferred
+async def test_review_dismisses_a_false_positive_for_this_and_later_runs(
+    security_sites, db_url, tmp_path
+):
+    target = [site("hacked", security_sites.site_url("hacked", "/"))]
+    first = (await crawl(target, db_url, **SETTINGS))["hacked"]
+    assert _run(db_url, first).verdict == "fail"
+
+    listed = _review(db_url, "--site", "hacked")
+    assert listed.exit_code == 0, listed.output
+    line = next(x for x in listed.output.splitlines() if "hidden_links" in x)
+    short, severity, check = line.split("\t")[:3]
+    assert (severity, check, len(short)) == ("veto", "hidden_links", 8)
+    assert line.endswith("待人工复核")
+
+    # Bad input: one line, exit 2.
+    for args, says in (
+        (["--dismiss", "ffffffff", "--note", "x"], "no finding 'ffffffff'"),
+        (["--dismiss", short], "--dismiss needs --note"),
+        (["--dismiss", short, "--confirm", short, "--note", "x"], "an id is given twice"),
+        (["--all", "--confirm", short], "--list/--all only list"),
+    ):
+        bad = _review(db_url, "--site", "hacked", *args)
+        assert bad.exit_code == 2 and says in bad.output, bad.output
+        assert len(bad.output.strip().splitlines()) == 1 and "Traceback" not in bad.output
+    bad = _review(db_url, "--site", "nosuchsite")
+    assert bad.exit_code == 2 and "no site 'nosuchsite'" in bad.output
+
+    done = _review(
+        db_url, "--site", "hacked", "--dismiss", short, "--note", "测试页面，非暗链", "--by", "张三"
+    )
+    assert done.exit_code == 0, done.output
+    assert "已排除" in done.output and "重新评分" in done.output
+    run = _run(db_url, first)
+    assert run.verdict == "pass" and "hidden_links" not in run.verdict_detail["vetoes"]
+    assert "hidden_links" not in {f.check for f in _findings(db_url, first)}
+    exported = _site_export(db_url, "hacked")
+    assert [r["check"] for r in exported["reviewed"]] == ["hidden_links"]
+    review = exported["reviewed"][0]["review"]
+    assert review["decision"] == "dismissed" and review["note"] == "测试页面，非暗链"
+    assert review["reviewer"] == "张三" and not review["outdated"]
+    assert all(f["review"] is None for f in exported["findings"])
+    html = _report_html(db_url, "hacked", tmp_path / "r1")
+    section = html.split('<section id="reviewed">', 1)[1].split("</section>", 1)[0]
+    assert "已复核" in section and "误报，已排除" in section and "测试页面，非暗链" in section
+    assert "am888-bocai.invalid" in section
+    assert 'id="vetoes"' not in html
+    # Nothing left to review; --all still shows it with the decision.
+    assert "hidden_links" not in _review(db_url, "--site", "hacked").output
+    assert "已排除（误报）: 测试页面，非暗链" in _review(db_url, "--site", "hacked", "--all").output
+
+    # The next crawl of the same site keeps the dismissal (tracking identity): not fixed, gone.
+    second = (await crawl(target, db_url, **SETTINGS))["hacked"]
+    assert second != first
+    run = _run(db_url, second)
+    assert run.verdict == "pass", run.verdict_detail
+    exported = _site_export(db_url, "hacked")
+    assert [r["check"] for r in exported["reviewed"]] == ["hidden_links"]
+    assert not [f for f in exported["tracking"]["fixed"] if f["check"] == "hidden_links"]
+
+    # Confirming instead keeps it counted: the veto is back, listed as confirmed.
+    done = _review(db_url, "--site", "hacked", "--confirm", short, "--note", "已通知整改")
+    assert done.exit_code == 0, done.output
+    run = _run(db_url, second)
+    assert run.verdict == "fail" and "hidden_links" in run.verdict_detail["vetoes"]
+    exported = _site_export(db_url, "hacked")
+    assert exported["reviewed"] == []
+    counted = [f for f in exported["findings"] if f["check"] == "hidden_links"]
+    assert counted[0]["review"]["decision"] == "confirmed"
+    html = _report_html(db_url, "hacked", tmp_path / "r2")
+    assert 'id="vetoes"' in html and "已确认" in html.split('<section id="reviewed">', 1)[1]
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_dismissal_does_not_cover_a_new_hidden_target(security_sites, db_url):
+    server = security_sites
+    server.add_site("grows", {"/": HACKED_HOME, "/a.html": A_PAGE})
+    target = [site("grows", server.site_url("grows", "/"))]
+    await crawl(target, db_url, **SETTINGS)
+    line = next(
+        x for x in _review(db_url, "--site", "grows").output.splitlines() if "hidden_links" in x
+    )
+    short = line.split("\t")[0]
+    assert _review(db_url, "--site", "grows", "--dismiss", short, "--note", "误报").exit_code == 0
+    more = HACKED_HOME.replace(
+        "</div>", '<a href="http://www.am888-bocai.invalid/ssc/">时时彩</a></div>', 1
+    )
+    server.add_site("grows", {"/": more, "/a.html": A_PAGE})
+    run_id = (await crawl(target, db_url, **SETTINGS))["grows"]
+    run = _run(db_url, run_id)
+    assert run.verdict == "fail" and "hidden_links" in run.verdict_detail["vetoes"]
+    assert "复核后出现新证据" in _review(db_url, "--site", "grows").output

@@ -156,8 +156,9 @@ class SecurityMixin:
         )
         if "final_host" not in version:
             version["final_host"] = host_key(response.url)
-        version["user_agent"] = response.request.headers.get("User-Agent", b"").decode("latin-1")
-        version["referer"] = response.request.headers.get("Referer", b"").decode("latin-1")
+        sent = response.request.headers if response.request is not None else {}
+        version["user_agent"] = (sent.get("User-Agent") or b"").decode("latin-1")
+        version["referer"] = (sent.get("Referer") or b"").decode("latin-1")
         versions[mode] = version
 
     def cloak_failed(self, sc: SiteCrawl, request: Request, reason: str) -> None:

@@ -24,12 +24,14 @@ from sqlalchemy.orm import Session
 from checks.base import Check
 from inspector import clock
 from inspector.facts import Finding, Severity, SiteSnapshot
+from inspector.judge.reviews import REVIEW_STAT, apply_reviews
 from inspector.judge.scoring import score_run, validate_scoring
 from inspector.judge.tracking import validate_tracking
 from inspector.profile import ProfileError, RulesProfile, load_profile
 from inspector.store.db import table
 from inspector.store.history import first_seen_dates
 from inspector.store.models import FindingRow, RunRow
+from inspector.store.reviews import site_reviews
 from inspector.store.snapshot import load_snapshot
 
 logger = logging.getLogger(__name__)
@@ -227,10 +229,18 @@ def check_run(
     profile = profile or load_profile(run.rules or "census2015")
     snapshot = load_snapshot(session, run_id)
     checks, build_errors = config.build(profile)
-    findings, errors = run_checks(snapshot, checks)
+    found, errors = run_checks(snapshot, checks)
+    # A person's decisions (inspector review): dismissed findings leave the score and the
+    # findings, and are kept on the run for the report's 已复核 section.
+    findings, reviewed = apply_reviews(found, site_reviews(session, run.site_id), run.site_id)
     store_findings(session, run, findings)
     run.check_errors = {**build_errors, **errors}
-    run.stats = {**(run.stats or {}), "checks": config.recorded()}
+    stats = {k: v for k, v in (run.stats or {}).items() if k != REVIEW_STAT}
+    run.stats = {
+        **stats,
+        "checks": config.recorded(),
+        **({REVIEW_STAT: reviewed} if reviewed else {}),
+    }
     score, verdict, verdict_detail = score_run(snapshot, findings, profile)
     run.score, run.verdict, run.verdict_detail = score, verdict, _json_safe(verdict_detail)
     if run.finished_at is None:
