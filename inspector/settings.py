@@ -39,6 +39,9 @@ INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (be
 # Inner pages fetched again as Baiduspider and with a Baidu Referer (besides the home page), to
 # find content shown only to search engines (cloaking, checks/security.py): 2 requests each.
 INSPECTOR_CLOAKING_SAMPLE = 2
+INSPECTOR_RECHECK_MAX_PAGES = (
+    500  # pages a recheck fetches besides the home page (inspector recheck)
+)
 INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not found" page
 # Message boards (互动交流, checks/interaction.py): pages read per board — list pages and the
 # message pages whose reply the list does not show — and boards read per site.
