@@ -210,18 +210,20 @@ def recheck(
         fail("these sites were inspected with different rules profiles: recheck them one by one")
     # Judged with the rules of the inspection it rechecks.
     settings.set("INSPECTOR_RULES", rules.pop(), priority="cmdline")
-    log_path = _start_console(settings, log_file, verbose, lang)
+    log_path = _start_console(settings, log_file, verbose, lang, "recheck")
     result = crawl_sites(sites, settings, as_of=day, recheck=True)
     runs = list(result.run_ids.values())
     sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids))
 
 
-def _start_console(settings: Any, log_file: str | None, verbose: bool, lang: str) -> Path:
+def _start_console(
+    settings: Any, log_file: str | None, verbose: bool, lang: str, kind: str = "crawl"
+) -> Path:
     from inspector.console import default_log_file, quiet_settings, route_logs
 
     quiet_settings(settings)
     settings.set("INSPECTOR_CONSOLE_LANG", lang, priority="cmdline")
-    return route_logs(Path(log_file) if log_file else default_log_file(), verbose=verbose)
+    return route_logs(Path(log_file) if log_file else default_log_file(kind), verbose=verbose)
 
 
 def _finish_console(
