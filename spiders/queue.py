@@ -130,6 +130,9 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         if known is not None and not known.done:
             self._end_lease(site_id, give_back=True)  # crawled here already under a lost lease
             return None
+        if self.outage_since is not None and time.monotonic() < self.next_try:
+            self._end_lease(site_id, give_back=True)  # the database failed a moment ago
+            return None
         try:
             with self.Session() as session:
                 run_id = claim_run(
@@ -139,6 +142,7 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
             self._end_lease(site_id, give_back=True)
             self._outage("the database", exc)
             return None
+        self._recovered("the database")
         if run_id is None:
             self.logger.info(
                 "site %s is already done in batch %s: not crawled again", site_id, self.batch

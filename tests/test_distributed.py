@@ -148,7 +148,11 @@ def test_two_workers_share_the_queue_and_the_database(
 # ---- leases, fairness, failures -----------------------------------------------------------------
 
 
-def _registry(server: Any, tmp_path: Path, names: list[str], pages: int, delay: float) -> Path:
+def _registry(
+    server: Any, tmp_path: Path, names: list[str], pages: int, delay: float, chain: bool = False
+) -> Path:
+    """Sites of a home page and `pages` pages answering after `delay`: all linked from the
+    home page, or (`chain`) each linking to the next, so that a crawl cut short stays cut."""
     rows = ["site_id,name,url,kind,status,organizer,site_code"]
     for name in names:
         site = {"/": "".join(f'<a href="p{j}.html">第{j}页</a>' for j in range(pages))}
@@ -156,6 +160,10 @@ def _registry(server: Any, tmp_path: Path, names: list[str], pages: int, delay: 
             f"/p{j}.html": {"body": f"<html><body>第{j}页</body></html>", "delay": delay}
             for j in range(pages)
         }
+        if chain:
+            site["/"] = '<a href="p0.html">第0页</a>'
+            for j in range(pages - 1):
+                site[f"/p{j}.html"]["body"] = f'<html><body><a href="p{j + 1}.html">下页</a>'
         url = server.add_site(name, site).replace("127.0.0.1", f"{name}.example")
         rows.append(f"{name},站点{name},{url},portal,active,,")
     registry = tmp_path / f"sites-{uuid.uuid4().hex[:6]}.csv"
@@ -414,3 +422,37 @@ def test_redis_lost_mid_run_is_retried_and_never_an_empty_success(
     taken = _took(log)[0][0]
     assert [r.status for r in runs[taken]] == ["finished"]  # what it had, it finished
     assert set(runs) == {taken}  # the other site was never taken: not reported done
+
+
+def test_a_stopped_worker_gives_its_sites_back_at_once(
+    server, pg_url, redis_key, tmp_path: Path
+) -> None:
+    names = [f"t-{uuid.uuid4().hex[:6]}"]
+    registry = _registry(server, tmp_path, names, pages=6, delay=1.0, chain=True)
+    common = _common(pg_url, REDIS_URL, redis_key, names)
+    assert _cli("enqueue", "--registry", str(registry), "--batch", "b1", *common).returncode == 0
+    settings = ("INSPECTOR_SITE_CONCURRENCY=1", "INSPECTOR_FLUSH_SECONDS=0.2")
+    first = _worker(common, tmp_path / "first.log", *settings)
+    try:
+        _wait_for("the worker to take the site", lambda: _took(tmp_path / "first.log"))
+        run_id = _runs(pg_url, "b1")[names[0]][0].id
+        _wait_for("a part of the site to be stored", lambda: _pages(pg_url, run_id) >= 1)
+        first.send_signal(signal.SIGTERM)
+        out, _ = first.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 1 and "1 given back to the queue; stopped: shutdown" in out, out
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    # Back on the queue at once, no lease to wait for (the default lease is minutes).
+    assert client.llen(redis_key) == 1 and client.zcard(f"{redis_key}:leases") == 0
+    assert _runs(pg_url, "b1")[names[0]][0].status == "interrupted"
+
+    second = _worker(common, tmp_path / "second.log", *settings, "MAX_IDLE_TIME_BEFORE_CLOSE=1")
+    out, _ = second.communicate(timeout=120)
+    assert second.returncode == 0, (tmp_path / "second.log").read_text()[-2000:]
+    runs = _runs(pg_url, "b1")[names[0]]
+    assert [r.status for r in runs] == ["abandoned", "finished"]
+    assert _pages(pg_url, runs[0].id) == 0 and _pages(pg_url, runs[1].id) == 7
