@@ -32,7 +32,7 @@ from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
 
 from inspector import clock
-from inspector.crawl.arguments import parse_as_of, sites_from_arguments
+from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import link_rows, title_of
@@ -59,7 +59,8 @@ from inspector.crawl.outcomes import (
 )
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
-from inspector.crawl.reading import SiteReading, hop_of
+from inspector.crawl.reading import hop_of
+from inspector.crawl.recheck import RecheckCrawl
 from inspector.crawl.responses import (
     header_charset,
     looks_html,
@@ -69,6 +70,7 @@ from inspector.crawl.responses import (
     worth_sniffing,
 )
 from inspector.crawl.scope import scope_key, site_scope
+from inspector.crawl.securitycrawl import SecurityMixin
 from inspector.crawl.state import (
     PAGE_KINDS,
     RESOURCE_EXTENSIONS,
@@ -91,7 +93,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(SiteReading, BoardsMixin, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -114,9 +116,13 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         url: str | None = None,
         as_of: str | date | None = None,
         batch: str = "",
+        recheck: str | bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # A recheck (-a recheck=1): only what the last full run's findings rest on.
+        self.recheck = parse_flag("recheck", recheck)
+        self.recheck_plans = {}
         # Without `sites` (scrapy crawl site -a …) they are read in from_crawler, where the
         # settings say which registry is the default.
         self.sites: list[Site] = list(sites) if sites is not None else []
@@ -155,7 +161,11 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
-        spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
+        profile = load_profile(s.get("INSPECTOR_RULES"))
+        spider.policy = CrawlPolicy.from_profile(profile)
+        spider.security_setup(profile, s.getint("INSPECTOR_CLOAKING_SAMPLE"))
+        if spider.recheck:
+            spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
             configure_politeness(s, spider.sites)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
@@ -172,6 +182,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         crawls = [self._add_crawl(site) for site in self.sites if site.status == "active"]
         for sc in crawls:
             yield self._home_request(sc)
+            yield from self.recheck_requests(sc)
 
     def _add_crawl(self, site: Site) -> SiteCrawl:
         sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
@@ -263,6 +274,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         self, sc: SiteCrawl, url: str, depth: int, encoding: str | None = None
     ) -> Request | TargetItem | None:
         """Decide what to do with a URL seen for the first time on this site."""
+        if self.recheck_plans and self.recheck_skips(sc, url):
+            return None
         internal = scope_key(url) in sc.scope
         if internal and url_extension(url) not in RESOURCE_EXTENSIONS:
             return self._page_request(sc, url, depth, encoding)
@@ -379,6 +392,10 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
         )
         facts = read["facts"]
+        if security := self.security_facts(
+            sc, doc, response.url, title, read["pub_date"], read["text"]
+        ):
+            facts["security"] = security
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:
             outcome = noted(
@@ -397,7 +414,9 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
         encoding = used if used not in ("utf-8", "ascii") else None
         links: list[LinkTuple] = []
-        yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
+        if not self.recheck_plans:  # a recheck does not read the message boards again
+            yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
+        yield from self.security_see(sc, doc, response.url, title, response.status, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(
@@ -501,6 +520,10 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
                 yield from self._column_structure(sc, meta["key"], response.url, text)
             yield from self._finish(meta, None)
             return
+        if kind == "cloak":
+            self.on_cloak(sc, response)
+            yield from self._finish(meta, None)
+            return
         if kind == "itemdate":
             yield from self.on_item_date(response)
             yield from self._finish(meta, None)
@@ -562,6 +585,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             yield from self.item_date_failed(request, reason)
         elif kind == "layoutjs":
             yield from self.on_layout_script(sc, meta["key"], "")
+        elif kind == "cloak":
+            self.cloak_failed(sc, request, reason)
         if kind in UNRECORDED_KINDS:
             yield from self._finish(meta, None)
             return
@@ -660,6 +685,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
             yield from self.reading_done(sc)
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
             yield self.boards_item(sc)
+            yield from self.security_done(sc)
             yield SiteDone(
                 sc.site.site_id, bounds=sc.bounds, pages_scheduled=sc.pages, urls_seen=len(sc.seen)
             )

@@ -37,6 +37,8 @@ def page_facts(
     on its own page and reads this page again with `item_dates`. Without `with_fingerprint`
     the fingerprint is "" (the crawl knows when no "not found" page can share it)."""
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
+    body = doc.find("body")
+    text = body.text_content() if body is not None else ""
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
     anchors = doc.xpath("//@id|//a/@name")
     evidence = date_evidence(dates, base_url=url)
@@ -51,8 +53,9 @@ def page_facts(
         "newest_item_date": dates.newest_item_date,
         "meta_date": dates.meta_date,
         "not_found_hint": hint[:100],
-        "fingerprint": fingerprint(doc, title) if with_fingerprint else "",
+        "fingerprint": text_fingerprint(text, title) if with_fingerprint else "",
         "facts": facts,
+        "text": text,  # the body's text, read once (the security facts scan it too)
         "uncertain_item": uncertain_item(dates),
     }
 
@@ -126,6 +129,10 @@ def fingerprint(doc, title: str) -> str:  # noqa: ANN001
     URL that cannot exist, both are the site's "not found" page (a soft 404).
     """
     body = doc.find("body")
-    text = body.text_content() if body is not None else ""
+    return text_fingerprint(body.text_content() if body is not None else "", title)
+
+
+def text_fingerprint(text: str, title: str) -> str:
+    """fingerprint() of a page whose body text is read already."""
     text = _VOLATILE.sub("", " ".join(text.split()))
     return hashlib.blake2b(f"{title_key(title)}\x00{text}".encode(), digest_size=8).hexdigest()
