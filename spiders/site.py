@@ -36,8 +36,8 @@ from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_argume
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.budgets import BudgetExceeded
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import extract_links, title_of
-from inspector.crawl.extract.page import page_facts
+from inspector.crawl.extract.links import link_rows, title_of
+from inspector.crawl.extract.page import page_facts, title_key
 from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.feeding import SiteFeeding
 from inspector.crawl.items import (
@@ -72,6 +72,7 @@ from inspector.crawl.responses import (
     worth_sniffing,
 )
 from inspector.crawl.scope import scope_key, site_scope
+from inspector.crawl.securitycrawl import SecurityMixin
 from inspector.crawl.state import (
     PAGE_KINDS,
     RESOURCE_EXTENSIONS,
@@ -91,7 +92,7 @@ from inspector.vocabulary import Note, NoteCode, Reason, TargetKind
 logger = logging.getLogger(__name__)
 
 
-class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -103,8 +104,6 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
     host_timeout_limit: int
     external_cache_size: int
     element_sample: int
-    max_page_links: int
-    max_body: int
     as_of: date
     policy: CrawlPolicy
 
@@ -161,12 +160,10 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
-        spider.max_urls = s.getint("INSPECTOR_MAX_URLS")
-        spider.max_page_links = s.getint("INSPECTOR_MAX_PAGE_LINKS")
-        spider.site_queued = max(1, s.getint("INSPECTOR_SITE_QUEUED"))
-        spider.site_seconds = s.getfloat("INSPECTOR_SITE_SECONDS")
-        spider.max_body = s.getint("DOWNLOAD_MAXSIZE")
-        spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
+        spider.read_budgets(s)
+        profile = load_profile(s.get("INSPECTOR_RULES"))
+        spider.policy = CrawlPolicy.from_profile(profile)
+        spider.security_setup(profile, s.getint("INSPECTOR_CLOAKING_SAMPLE"))
         if spider.recheck:
             spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
@@ -331,8 +328,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
         is_home = meta["kind"] == "home"
         status = response.status
         is_html = looks_html(outcome.content_type, response.body)
-        if is_home and response.ip_address is not None and not response.ip_address.is_global:
-            sc.private_ok = True  # the site is on a private or loopback address itself
+        if is_home:
+            self.note_home_address(sc, response)
         if is_home and (status >= 400 or not response.body):
             yield from self._home_failed(request_of(response), f"HTTP {status}", outcome)
             return
@@ -373,8 +370,19 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
         text, declared, used = decode_html(response.body, header_charset(response))
         doc = parse_html(text)
         title = title_of(doc)
-        read = page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home)
+        read = page_facts(
+            doc,
+            self.as_of,
+            title=title,
+            url=response.url,
+            is_home=is_home,
+            with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
+        )
         facts = read["facts"]
+        if security := self.security_facts(
+            sc, doc, response.url, title, read["pub_date"], read["text"]
+        ):
+            facts["security"] = security
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:
             outcome = noted(
@@ -395,6 +403,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
         links: list[LinkTuple] = []
         if not self.recheck_plans:  # a recheck does not read the message boards again
             yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
+        yield from self.security_see(sc, doc, response.url, title, response.status, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(
@@ -420,6 +429,13 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
         item = PageItem(sc.site.site_id, page, outcome, links)
         yield from self.deliver_page(sc, item, read["uncertain_item"], text)
 
+    def _may_be_not_found_page(self, sc: SiteCrawl, title: str, is_home: bool) -> bool:
+        """Whether a page needs its fingerprint: the home page, any page while a soft-404 probe
+        is unanswered, and a page whose title is that of a probe's page."""
+        if is_home:
+            return True
+        return sc.probes_answered < self.soft404_probes or title_key(title) in sc.probe_titles
+
     def _follow_links(
         self,
         sc: SiteCrawl,
@@ -432,23 +448,23 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
         """Record every link of the page in `links` (INSPECTOR_MAX_PAGE_LINKS of them); schedule
         the URLs new to the site."""
         seen = sc.seen
-        found = extract_links(doc, url, include_invalid=True, limit=self.max_page_links + 1)
+        append = links.append
+        found = link_rows(doc, url, include_invalid=True, limit=self.max_page_links + 1)
         if len(found) > self.max_page_links:
             sc.trip("page_links", url)
             del found[self.max_page_links :]
-        for link in found:
-            target = link.url
-            links.append((target, link.element, link.attribute, link.text, link.fragment))
+        for target, fragment, element, attribute, text, invalid, expects in found:
+            append((target, element, attribute, text, fragment))
             if target in seen:
                 continue
-            if sc.urls >= self.max_urls and not link.invalid:
+            if sc.urls >= self.max_urls and not invalid:
                 sc.trip("max_urls", target)  # not remembered either: the budget is spent
                 continue
             seen.add(target)
-            if link.invalid:
-                yield TargetItem(sc.site.site_id, invalid_outcome(target, link.invalid))
+            if invalid:
+                yield TargetItem(sc.site.site_id, invalid_outcome(target, invalid))
                 continue
-            self.expect(target, link.expects)
+            self.expect(target, expects)
             next_step = self._schedule_link(
                 sc, target, depth + 1, encoding if not target.isascii() else None
             )
@@ -481,7 +497,11 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
             return
         sc: SiteCrawl = meta["sc"]
         if kind == "probe404":
-            yield NotFoundProbe(sc.site.site_id, not_found_facts(response, sc.home_url))
+            facts, key = not_found_facts(response, sc.home_url)
+            sc.probes_answered += 1
+            if key is not None:
+                sc.probe_titles.add(key)
+            yield NotFoundProbe(sc.site.site_id, facts)
             yield from self._finish(meta, None)
             return
         if kind == "robots":
@@ -492,6 +512,10 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
             if 200 <= response.status < 300 and response.body:
                 text, _, _ = decode_html(response.body, header_charset(response))
                 yield from self._column_structure(sc, meta["key"], response.url, text)
+            yield from self._finish(meta, None)
+            return
+        if kind == "cloak":
+            self.on_cloak(sc, response)
             yield from self._finish(meta, None)
             return
         if kind == "itemdate":
@@ -546,14 +570,12 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
         kind = meta["kind"]
         reason, error = failure_reason(failure)
         sc: SiteCrawl = meta["sc"]
-        if meta.get("too_large"):
-            reason, error = Reason.TOO_LARGE, f"body over {self.max_body} bytes (DOWNLOAD_MAXSIZE)"
-        if reason == Reason.TOO_LARGE:
-            sc.trip("response_headers" if "header" in error else "body_bytes", meta["key"])
+        reason, error = self.budget_reason(sc, meta, reason, error)
         if kind == "home":
             yield from self._home_failed(request, error, None, reason)
             return
         if kind == "probe404":
+            sc.probes_answered += 1
             yield NotFoundProbe(sc.site.site_id, {"error": reason})
         elif kind == "robots":
             yield RobotsSeen(sc.site.site_id, {"error": reason})
@@ -561,6 +583,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
             yield from self.item_date_failed(request, reason)
         elif kind == "layoutjs":
             yield from self.on_layout_script(sc, meta["key"], "")
+        elif kind == "cloak":
+            self.cloak_failed(sc, request, reason)
         if kind in UNRECORDED_KINDS or isinstance(failure.value, BudgetExceeded):
             yield from self._finish(meta, None)  # a dropped request: nothing known of its URL
             return
@@ -663,6 +687,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SiteFeeding, Spider):
             yield from self.reading_done(sc)
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
             yield self.boards_item(sc)
+            yield from self.security_done(sc)
             yield SiteDone(
                 sc.site.site_id, bounds=sc.bounds, pages_scheduled=sc.pages, urls_seen=len(sc.seen)
             )

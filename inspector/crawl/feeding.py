@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider
 from scrapy.exceptions import StopDownload
-from scrapy.http import Headers
+from scrapy.http import Headers, Response
 
 from inspector.crawl.state import SiteCrawl
 
@@ -26,6 +26,7 @@ PARKED_SNIFF_BYTES = 32 * 1024
 
 class SiteFeeding:
     max_urls: int
+    max_page_links: int
     site_queued: int
     site_seconds: float
     max_body: int
@@ -43,6 +44,13 @@ class SiteFeeding:
             count: bool = True,
             encoding: str | None = None,
         ) -> Request: ...
+
+    def read_budgets(self, settings: Any) -> None:
+        self.max_urls = settings.getint("INSPECTOR_MAX_URLS")
+        self.max_page_links = settings.getint("INSPECTOR_MAX_PAGE_LINKS")
+        self.site_queued = max(1, settings.getint("INSPECTOR_SITE_QUEUED"))
+        self.site_seconds = settings.getfloat("INSPECTOR_SITE_SECONDS")
+        self.max_body = settings.getint("DOWNLOAD_MAXSIZE")
 
     def start_budgets(self, sc: SiteCrawl) -> None:
         if self.site_seconds > 0:
@@ -118,3 +126,20 @@ class SiteFeeding:
             meta["sniffed"] = meta.get("sniffed", 0) + len(data)
             if meta["sniffed"] >= PARKED_SNIFF_BYTES:
                 raise StopDownload(fail=False)
+
+    def budget_reason(
+        self, sc: SiteCrawl, meta: dict[str, Any], reason: str, error: str
+    ) -> tuple[str, str]:
+        """(reason, error) of a failed download, `too_large` when a body or header bound stopped
+        it; the bound is recorded for the site."""
+        if meta.get("too_large"):
+            reason, error = "too_large", f"body over {self.max_body} bytes (DOWNLOAD_MAXSIZE)"
+        if reason == "too_large":
+            sc.trip("response_headers" if "header" in error else "body_bytes", meta["key"])
+        return reason, error
+
+    def note_home_address(self, sc: SiteCrawl, response: Response) -> None:
+        """A site whose home page answers from a private or loopback address is on one itself:
+        its links to such addresses may be fetched (inspector/crawl/addresses.py)."""
+        if response.ip_address is not None and not response.ip_address.is_global:
+            sc.private_ok = True
