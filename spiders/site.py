@@ -430,7 +430,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         for link in extract_links(doc, url, include_invalid=True):
             target = link.url
             links.append(
-                (target, link.element, link.attribute, link.text, link.fragment, link.region)
+                (target, link.element, link.attribute, link.text, link.fragment, link.position)
             )
             if target in seen:
                 continue

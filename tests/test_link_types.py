@@ -607,7 +607,7 @@ def test_empty_and_comment_only_documents() -> None:
 # ---- where on the page a link sits ----------------------------------------------------------------
 
 
-def test_each_link_knows_its_region_on_the_page() -> None:
+def test_each_link_knows_its_position_on_the_page() -> None:
     html = """<html><head><link rel="stylesheet" href="s.css"></head><body>
     <div class="top"><a href="home.html">首页</a></div>
     <div id="mainNav"><ul><li><a href="gzdt/">工作动态</a></li></ul></div>
@@ -619,8 +619,8 @@ def test_each_link_knows_its_region_on_the_page() -> None:
       <p>版权所有 <a href="http://beian.miit.gov.cn/">ICP备案</a></p></div>
     <footer><a href="map.html">网站地图</a></footer>
     </body></html>"""
-    regions = {link.text or link.url.rsplit("/", 1)[-1]: link.region for link in links(html)}
-    assert regions == {
+    positions = {link.text or link.url.rsplit("/", 1)[-1]: link.position for link in links(html)}
+    assert positions == {
         "s.css": "",
         "首页": "nav",
         "工作动态": "nav",

@@ -136,7 +136,7 @@ LINK_COLUMNS = (
     "attribute",
     "text",
     "fragment",
-    "region",
+    "position",
 )
 
 

@@ -138,7 +138,7 @@ class LinkRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     fragment: Mapped[str] = mapped_column(Text, default="")
     # nav | content | footer; "" in <head> and for links stored before 0006
-    region: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    position: Mapped[str] = mapped_column(String(10), default="", server_default="")
     __table_args__ = (
         Index("ix_link_run_target", "run_id", "target_url"),
         Index("ix_link_run_source", "run_id", "source_url"),

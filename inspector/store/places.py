@@ -1,5 +1,5 @@
 """Where a finding sits: the pages that carry the link it is about, with the link's text and its
-region on the page (navigation, content, footer), read from the stored link occurrences.
+position on the page (navigation, content, footer), read from the stored link occurrences.
 
 Reports and exports both show this (所在页面, 链接文字, 位置); they read it here so that they say
 the same thing.
@@ -17,18 +17,18 @@ from sqlalchemy.orm import Session
 
 from inspector.store.models import LinkRow, PageRow
 
-REGIONS = ("nav", "content", "footer")  # link.region values; "" when unknown or in <head>
+POSITIONS = ("nav", "content", "footer")  # link.position values; "" when unknown or in <head>
 _BATCH = 500  # URLs per IN (...) list
 
 
 @dataclass(frozen=True, slots=True)
 class LinkPlace:
-    """One occurrence of a link: on `page` (titled `title`), reading `text`, in `region`."""
+    """One occurrence of a link: on `page` (titled `title`), reading `text`, in `position`."""
 
     page: str
     title: str
     text: str
-    region: str
+    position: str
 
 
 def finding_sources(detail: Mapping[str, Any] | None) -> list[str]:
@@ -44,29 +44,29 @@ def link_places(
 ) -> list[list[LinkPlace]]:
     """For each (url, sources) of a finding about a link target: the occurrences of links to
     that URL (without its #fragment) on those source pages, in the order of the sources (the
-    checks put the home page first), one per page and region. Findings without sources get []."""
+    checks put the home page first), one per page and position. Findings without sources get []."""
     wanted = [(url.partition("#")[0], list(sources)) for url, sources in findings]
     targets = sorted({url for url, sources in wanted if sources})
     found: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for i in range(0, len(targets), _BATCH):
         rows = session.execute(
-            select(LinkRow.target_url, LinkRow.source_url, LinkRow.text, LinkRow.region)
+            select(LinkRow.target_url, LinkRow.source_url, LinkRow.text, LinkRow.position)
             .where(LinkRow.run_id == run_id, LinkRow.target_url.in_(targets[i : i + _BATCH]))
             .order_by(LinkRow.id)
         )
-        for target, source, text, region in rows:
-            found[target][source].append((text or "", region or ""))
+        for target, source, text, position in rows:
+            found[target][source].append((text or "", position or ""))
     titles = _titles(session, run_id, {s for _, sources in wanted for s in sources})
     result = []
     for url, sources in wanted:
         places = []
         for source in sources:
             seen: set[str] = set()
-            for text, region in found.get(url, {}).get(source, []):
-                if region in seen:
+            for text, position in found.get(url, {}).get(source, []):
+                if position in seen:
                     continue
-                seen.add(region)
-                places.append(LinkPlace(source, titles.get(source, ""), text, region))
+                seen.add(position)
+                places.append(LinkPlace(source, titles.get(source, ""), text, position))
         result.append(places)
     return result
 

@@ -53,13 +53,13 @@ _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _REFRESH = re.compile(r"""\s*[0-9.]+\s*(?:[;,\s]\s*(?:url\s*=\s*)?(.*))?$""", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 TEXT_MAX = 200
-# Page regions by tag, then by id/class. Matched against "class id" of each ancestor of a link;
+# Page positions by tag, then by id/class. Matched against "class id" of each ancestor of a link;
 # footer words must start a token ("border-bottom" is not a footer), header words must be one.
 _FOOTER_ATTR = re.compile(r"(?:^|\s)(?:footer|foot|bottom|copyright|banquan|dibu)", re.I)
 _NAV_ATTR = re.compile(
     r"nav|menu|daohang|crumb|(?:^|\s)(?:header|head|top)(?:$|\s|[-_\d]|bar|nav|menu)", re.I
 )
-_REGION_RANK = {"content": 0, "nav": 1, "footer": 2, "head": 3}
+_POSITION_RANK = {"content": 0, "nav": 1, "footer": 2, "head": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,7 @@ class Link:
     # Where on the page the link sits: "nav" (navigation, header, menus, breadcrumbs), "footer",
     # "content", or "" for what is not shown (the <head>). The report tells a webmaster where
     # to look with it.
-    region: str = ""
+    position: str = ""
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -156,7 +156,7 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
     base = base_url_of(doc, page_url)
     joined: dict[str, tuple[str, str] | None] = {}
     links: list[Link] = []
-    region_of = _RegionFinder()
+    position_of = _PositionFinder()
 
     def resolve(raw: str) -> tuple[str, str] | None:
         hit = joined.get(raw, False)
@@ -185,7 +185,7 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
         elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
             continue
         text = None
-        region = ""
+        position = ""
         rel = el.get("rel") or "" if tag == "link" else ""
         for attr in _ATTRS[tag]:
             value = el.get(attr)
@@ -198,18 +198,27 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
                     continue
                 if text is None:
                     text = _text_of(el)
-                    region = region_of(el)
+                    position = position_of(el)
                 expects = (
                     expected_resource(tag, attr, rel, el.get("as") or "") if tag != "a" else ""
                 )
                 links.append(
-                    Link(hit[0], hit[1], tag, attr, text, *hit[2:], expects=expects, region=region)
+                    Link(
+                        hit[0],
+                        hit[1],
+                        tag,
+                        attr,
+                        text,
+                        *hit[2:],
+                        expects=expects,
+                        position=position,
+                    )
                 )
     return links
 
 
-class _RegionFinder:
-    """The region of an element from its ancestors: a footer anywhere above wins over navigation,
+class _PositionFinder:
+    """The position of an element from its ancestors: a footer anywhere above wins over navigation,
     navigation over content (a menu inside a footer is the footer's). Each ancestor is judged
     once per page: links share their containers, so this costs a dict lookup per link."""
 
@@ -222,23 +231,23 @@ class _RegionFinder:
         memo = self.memo
         chain = []
         node = element.getparent()
-        region = "content"
+        position = "content"
         while node is not None:
             known = memo.get(node)
             if known is not None:
-                region = known
+                position = known
                 break
             chain.append(node)
             node = node.getparent()
         for node in reversed(chain):
-            own = _own_region(node)
-            if _REGION_RANK[own] > _REGION_RANK[region]:
-                region = own
-            memo[node] = region
-        return "" if region == "head" else region
+            own = _own_position(node)
+            if _POSITION_RANK[own] > _POSITION_RANK[position]:
+                position = own
+            memo[node] = position
+        return "" if position == "head" else position
 
 
-def _own_region(node) -> str:  # noqa: ANN001 - lxml element
+def _own_position(node) -> str:  # noqa: ANN001 - lxml element
     tag = node.tag
     if tag == "head":
         return "head"

@@ -4,9 +4,9 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 
-`link.region`: "nav" (navigation, header, menus, breadcrumbs), "footer" or "content", read from
+`link.position`: "nav" (navigation, header, menus, breadcrumbs), "footer" or "content", read from
 the link's ancestors during the crawl; "" for links in the page's <head> and for links stored
-before this revision (their region is unknown, and reports say nothing about it).
+before this revision (their position is unknown, and reports say nothing about it).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("link") as batch:
         batch.add_column(
-            sa.Column("region", sa.String(length=10), nullable=False, server_default="")
+            sa.Column("position", sa.String(length=10), nullable=False, server_default="")
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("link") as batch:
-        batch.drop_column("region")
+        batch.drop_column("position")
