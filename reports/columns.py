@@ -234,6 +234,13 @@ SITE_COLUMNS: tuple[Column, ...] = (
     Column("site_code", "网站标识码", "Site code", 13, lambda r: r.get("site_code")),
     Column("as_of", "检查日期", "Inspected on", 12, lambda r: _date(r.get("as_of")), kind="date"),
     Column(
+        "run_kind",
+        "检查类型",
+        "Run",
+        10,
+        lambda r: t(r.lang, f"run_kind_{r.get('run_kind') or 'full'}"),
+    ),
+    Column(
         "verdict",
         "检查结论",
         "Verdict",

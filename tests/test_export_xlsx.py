@@ -107,6 +107,7 @@ def test_xlsx_sheets_filters_links_dates_and_words(db: ReportDB, tmp_path: Path)
     assert sites["b"]["检查结论"].value == "不合格（站点无法访问）"
     assert sites["b"]["网站名称"].value == "-1+1" and sites["b"]["网站名称"].data_type == "s"
     assert isinstance(sites["a"]["检查日期"].value, datetime)
+    assert sites["a"]["检查类型"].value == "全面检查"
     nights = records(wb["每日趋势"])
     assert [n["检查日期"].value for n in nights] == [datetime(2025, 10, 1), datetime(2025, 11, 15)]
     first, second = ({k: c.value for k, c in n.items()} for n in nights)
