@@ -103,7 +103,10 @@ def test_cli_sites_lists_the_demo_registry() -> None:
 BAD_ROWS = [
     ("a1,甲,http://a.gov.cn:99999/,portal,active,,\n", "Port out of range"),
     ("a2,甲,http://[::1/,portal,active,,\n", "Invalid IPv6 URL"),
-    ("a3,甲\x00县,http://a.gov.cn/,portal,active,,\n", "name contains the control character '\\x00'"),
+    (
+        "a3,甲\x00县,http://a.gov.cn/,portal,active,,\n",
+        "name contains the control character '\\x00'",
+    ),
     ('a4,"甲\t县",http://a.gov.cn/,portal,active,,\n', "control character '\\t'"),
     ('a5,"甲\n县",http://a.gov.cn/,portal,active,,\n', "control character '\\n'"),
     ("a6,甲\x1b县,http://a.gov.cn/,portal,active,,\n", "control character '\\x1b'"),
