@@ -98,6 +98,8 @@ def check_url(url: str) -> str | None:
     """What is wrong with a site's home page URL (None when it can be crawled)."""
     if any(c.isspace() for c in url):
         return f"bad URL {_show(url)}: contains spaces"
+    if len(url) > LIMITS["url"]:
+        return f"bad URL {_show(url)}: longer than {LIMITS['url']} characters"
     try:
         parts = urlsplit(url)
         port = parts.port
