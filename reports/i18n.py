@@ -235,6 +235,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "console_log": "日志",
         "run_kind_recheck": "复查",
         "run_kind_full": "全面检查",
+        "run_kind": "检查类型",
+        "console_recheck": "复查 {site}：已整改{fixed}个，未整改{open}个（其中{carried}个本次未复查，"
+        "沿用{date}全面检查的结论）；复查结论 {verdict} {score}",
+        "recheck_of": "复查（对{date}全面检查发现问题的复查，新问题以下次全面检查为准）",
     },
     "en": {
         "report_title": "Website inspection: rectification report",
@@ -433,6 +437,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "console_log": "log",
         "run_kind_recheck": "recheck",
         "run_kind_full": "full inspection",
+        "run_kind": "Run",
+        "console_recheck": "recheck of {site}: {fixed} fixed, {open} still open ({carried} of "
+        "them not rechecked: as the full inspection of {date} found them); recheck verdict "
+        "{verdict} {score}",
+        "recheck_of": "Recheck of the problems found by the full inspection of {date} (new "
+        "problems are found by the next full inspection)",
     },
 }
 

@@ -102,7 +102,13 @@ def trend_view(points: Sequence[dict[str, Any]], lang: str) -> dict[str, Any] | 
 def load_trend(session: Session, run: RunRow) -> list[dict[str, Any]]:
     runs = session.execute(
         select(RunRow.id, RunRow.as_of, RunRow.score, RunRow.verdict, RunRow.verdict_detail)
-        .where(RunRow.site_id == run.site_id, RunRow.id <= run.id, RunRow.finished_at.is_not(None))
+        .where(
+            RunRow.site_id == run.site_id,
+            RunRow.id <= run.id,
+            RunRow.finished_at.is_not(None),
+            # Nights of full inspections: a recheck (复查) looked at a few pages only.
+            RunRow.kind != "recheck",
+        )
         .order_by(RunRow.id.desc())
         .limit(TREND_RUNS)
     ).all()
@@ -206,7 +212,7 @@ def site_view(
     scored = bool(
         detail.get("scored", run.verdict in ("pass", "fail") and not detail.get("vetoes"))
     )
-    view["run"] = _run_view(run)
+    view["run"] = _run_view(run, recheck_of=_recheck_of(session, run, lang))
     view.update(_problems(findings, tracking, site.url, lang, words))
     view.update(
         verdict=run.verdict,
@@ -237,7 +243,15 @@ def site_view(
     return view
 
 
-def _run_view(run: RunRow) -> dict[str, Any]:
+def _recheck_of(session: Session, run: RunRow, lang: str) -> str:
+    """For a recheck (复查): which full inspection it rechecks, in words ("" otherwise)."""
+    if run.kind != "recheck":
+        return ""
+    base = session.get(RunRow, run.base_run_id) if run.base_run_id else None
+    return i18n.t(lang, "recheck_of", date=fmt_date(base.as_of) if base is not None else "–")
+
+
+def _run_view(run: RunRow, recheck_of: str = "") -> dict[str, Any]:
     return {
         "id": run.id,
         "as_of": fmt_date(run.as_of),
@@ -251,6 +265,8 @@ def _run_view(run: RunRow) -> dict[str, Any]:
         "check_errors": run.check_errors or {},
         "store_errors": store_errors(run),
         "home_newest_date": fmt_date(run.home_newest_date),
+        "kind": run.kind or "full",
+        "recheck_of": recheck_of,
     }
 
 
