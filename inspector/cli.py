@@ -29,6 +29,7 @@ from inspector.options import (
     sites_or_fail,
 )
 from inspector.profile import ProfileError, load_profile
+from inspector.review import review
 from inspector.words import LANGS
 from reports.cli import check_site_ids, report
 
@@ -464,7 +465,7 @@ def worker(
 
 
 # Commands that live with their phase: reports and operations.
-for _command in (report, probe, nightly, prune, db):
+for _command in (report, probe, nightly, prune, db, review):
     main.add_command(_command)
 
 if __name__ == "__main__":

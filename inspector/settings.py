@@ -36,6 +36,9 @@ INSPECTOR_BATCH_SIZE = 5000
 INSPECTOR_FLUSH_SECONDS = 5.0
 INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
 INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (besides the home page)
+# Inner pages fetched again as Baiduspider and with a Baidu Referer (besides the home page), to
+# find content shown only to search engines (cloaking, checks/security.py): 2 requests each.
+INSPECTOR_CLOAKING_SAMPLE = 2
 INSPECTOR_RECHECK_MAX_PAGES = (
     500  # pages a recheck fetches besides the home page (inspector recheck)
 )
@@ -88,6 +91,10 @@ INSPECTOR_CHECKS_BASE = {
     "checks.interaction.InteractionVeto": 650,
     "checks.services.ServiceGuideIncomplete": 700,
     "checks.services.ServiceVeto": 710,
+    "checks.security.HiddenLinks": 800,
+    "checks.security.MaliciousScript": 810,
+    "checks.security.Cloaking": 820,
+    "checks.security.WordingErrors": 830,
     "checks.bonus.BonusItems": 900,
 }
 INSPECTOR_CHECKS: dict[str, int | None] = {}

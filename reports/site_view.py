@@ -19,6 +19,7 @@ from reports.boards import board_view, score_extras
 from reports.format import fmt_date, fmt_number, fmt_time, safe_href, site_filename
 from reports.i18n import t
 from reports.problems import FindingWords, problem_parts, problem_view, severity_rank
+from reports.reviewed import reviewed_view
 
 TREND_RUNS = 10  # runs in the trend chart
 FIXED_SHOWN = 100  # fixed problems listed in a site report
@@ -238,6 +239,7 @@ def site_view(
         fixed_more=max(0, len(tracking.fixed) - FIXED_SHOWN),
         trend=trend_view(load_trend(session, run), lang),
         boards=board_view(session, run, findings, lang),
+        reviewed=reviewed_view(run, lang, words, site.url),
         **score_extras(detail, lang),
     )
     return view

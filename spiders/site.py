@@ -70,6 +70,7 @@ from inspector.crawl.responses import (
     worth_sniffing,
 )
 from inspector.crawl.scope import scope_key, site_scope
+from inspector.crawl.securitycrawl import SecurityMixin
 from inspector.crawl.state import (
     PAGE_KINDS,
     RESOURCE_EXTENSIONS,
@@ -92,7 +93,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -160,7 +161,9 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
-        spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
+        profile = load_profile(s.get("INSPECTOR_RULES"))
+        spider.policy = CrawlPolicy.from_profile(profile)
+        spider.security_setup(profile, s.getint("INSPECTOR_CLOAKING_SAMPLE"))
         if spider.recheck:
             spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
@@ -382,6 +385,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
         title = title_of(doc)
         read = page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home)
         facts = read["facts"]
+        if security := self.security_facts(sc, doc, response.url, title, read["pub_date"]):
+            facts["security"] = security
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:
             outcome = noted(
@@ -402,6 +407,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
         links: list[LinkTuple] = []
         if not self.recheck_plans:  # a recheck does not read the message boards again
             yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
+        yield from self.security_see(sc, doc, response.url, title, response.status, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(
@@ -492,6 +498,10 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
                 yield from self._column_structure(sc, meta["key"], response.url, text)
             yield from self._finish(meta, None)
             return
+        if kind == "cloak":
+            self.on_cloak(sc, response)
+            yield from self._finish(meta, None)
+            return
         if kind == "itemdate":
             yield from self.on_item_date(response)
             yield from self._finish(meta, None)
@@ -552,6 +562,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
             yield from self.item_date_failed(request, reason)
         elif kind == "layoutjs":
             yield from self.on_layout_script(sc, meta["key"], "")
+        elif kind == "cloak":
+            self.cloak_failed(sc, request, reason)
         if kind in UNRECORDED_KINDS:
             yield from self._finish(meta, None)
             return
@@ -650,6 +662,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
             yield from self.reading_done(sc)
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
             yield self.boards_item(sc)
+            yield from self.security_done(sc)
             yield SiteDone(
                 sc.site.site_id, bounds=sc.bounds, pages_scheduled=sc.pages, urls_seen=len(sc.seen)
             )

@@ -313,6 +313,10 @@ async def test_recheck_without_a_full_inspection_is_refused(
             assert "no complete full inspection" in lines[0]
             assert "inspector crawl --site down" in lines[0]
     assert _latest_run(sqlite_url, "down").id == runs_before
+    await crawl([site("shut", dead, status="closed")], sqlite_url)
+    done = _run([*commands["nosuch"][:5], "shut", "--db", sqlite_url], tmp_path)
+    assert done.returncode == 2 and "site shut is registered closed" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 async def test_a_recheck_is_judged_again_alike_and_keeps_its_full_run(

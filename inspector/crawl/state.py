@@ -95,7 +95,9 @@ RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
 # Kinds whose outcome is the site's business only (no target row is recorded for them).
-UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "itemdate", "layoutjs", "board"))
+UNRECORDED_KINDS = frozenset(
+    ("probe404", "robots", "column", "itemdate", "layoutjs", "board", "cloak")
+)
 
 
 def url_extension(url: str) -> str:
@@ -158,7 +160,7 @@ class HostQueue:
 
 OWN_META = (
     "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
-    "home_chain", "held", "sniff", "board",
+    "home_chain", "held", "sniff", "board", "cloak",
 )  # fmt: skip  # the meta keys of the table above, packed
 
 

@@ -82,9 +82,15 @@ def last_full_run(session: Session, site_id: str) -> RunRow | None:
 
 def base_run_or_fail(session: Session, site_id: str) -> RunRow:
     """The full run a recheck of `site_id` rechecks, or RecheckError saying what to run."""
-    if session.get(SiteRow, site_id) is None:
+    row = session.get(SiteRow, site_id)
+    if row is None:
         raise RecheckError(
             f"no site {site_id} in the database: inspect it first with inspector crawl"
+        )
+    if row.status != "active":
+        raise RecheckError(
+            f"site {site_id} is registered {row.status}: a recheck fetches an active site's "
+            "pages again (a closed site's answer is checked by inspector probe)"
         )
     base = last_full_run(session, site_id)
     if base is None:
