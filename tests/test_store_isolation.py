@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select, text
 from inspector.store.batch import Batch, row_refused, write_isolated
 from inspector.store.bounds import KEY_MAX_BYTES, bounded_key, bounded_row, clean_text
 from inspector.store.db import ensure_schema, get_engine, session_factory, table
-from inspector.store.models import LinkRow, PageRow, RunRow, TargetRow
+from inspector.store.models import FindingRow, LinkRow, PageRow, RunRow, TargetRow
 from reports.export import export_data
 from reports.render import render_reports, site_filename
 
@@ -192,6 +192,10 @@ def test_values_are_bounded_by_their_columns():
     a, b = "http://a/?" + "x" * 3000 + "1", "http://a/?" + "x" * 3000 + "2"
     assert bounded_key(a) != bounded_key(b) and bounded_key(a) == bounded_key(a)
     assert bounded_key("http://a/") == "http://a/" and clean_text("ok") == "ok"
+    # A finding's identity naming a bounded URL stays whole (tracking and reviews compare it).
+    identity = "broken_link|site|" + bounded_key(a)
+    assert bounded_row(table(FindingRow), {"identity": identity})["identity"] == identity
+    assert len(bounded_row(table(FindingRow), {"identity": a})["identity"].encode()) <= 2500
 
 
 def test_a_lost_database_is_not_a_refused_row(tmp_path: Path):

@@ -5,8 +5,8 @@ must store the same thing. So, column by column (read from the model, no per-tab
 
 - `String(N)`: at most N characters; a longer value keeps its first N-1 and ends with "…".
 - URLs and other keys that sit in a btree index (`url`, `final_url`, `source_url`, `target_url`,
-  `list_url`, `identity`): at most KEY_MAX_BYTES bytes of UTF-8 (PostgreSQL refuses an index
-  entry over ~2,700 bytes). A longer one is cut and marked ``…[+N chars sha256:HEX16]`` — the
+  `list_url`; a finding's `identity` up to IDENTITY_MAX_BYTES): at most KEY_MAX_BYTES bytes of
+  UTF-8 (PostgreSQL refuses an index entry over ~2,700 bytes). A longer one is cut and marked ``…[+N chars sha256:HEX16]`` — the
   digest of the whole value keeps two long URLs that share a prefix apart, and the same URL is
   cut the same way wherever it appears, so links, targets and pages still join.
 - Other text: at most TEXT_MAX_CHARS characters, marked ``…[+N chars]``.
@@ -28,8 +28,11 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, String, Table
 
 KEY_MAX_BYTES = 2000
+# A finding's identity is "check|site_id|URL or key": a bounded URL plus ~150 bytes must stay
+# whole (tracking and reviews compare identities), and (site_id, identity) must fit the index.
+IDENTITY_MAX_BYTES = 2500
 TEXT_MAX_CHARS = 20_000
-KEY_COLUMNS = frozenset({"url", "final_url", "source_url", "target_url", "list_url", "identity"})
+KEY_COLUMNS = frozenset({"url", "final_url", "source_url", "target_url", "list_url"})
 INT32 = 2**31 - 1
 INT64 = 2**63 - 1
 
@@ -50,13 +53,13 @@ def clean_text(value: str) -> str:
     return value
 
 
-def bounded_key(value: str) -> str:
-    """A URL or other indexed text, cut to KEY_MAX_BYTES bytes with a marker naming its digest."""
+def bounded_key(value: str, limit: int = KEY_MAX_BYTES) -> str:
+    """A URL or other indexed text, cut to `limit` bytes with a marker naming its digest."""
     value = clean_text(value)
-    if len(value) * 4 <= KEY_MAX_BYTES or len(value.encode("utf-8")) <= KEY_MAX_BYTES:
+    if len(value) * 4 <= limit or len(value.encode("utf-8")) <= limit:
         return value
     digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-    budget = KEY_MAX_BYTES - 60  # room for the marker
+    budget = limit - 60  # room for the marker
     head = value.encode("utf-8")[:budget].decode("utf-8", "ignore")
     return f"{head}…[+{len(value) - len(head)} chars sha256:{digest}]"
 
@@ -83,6 +86,10 @@ def _text(value: Any) -> Any:
     return bounded_text(value) if isinstance(value, str) else value
 
 
+def _identity(value: Any) -> Any:
+    return bounded_key(value, IDENTITY_MAX_BYTES) if isinstance(value, str) else value
+
+
 def _key(value: Any) -> Any:
     if isinstance(value, str):
         if len(value) <= 500 and value.isascii() and "\x00" not in value:
@@ -106,7 +113,9 @@ def column_bounds(table: Table) -> dict[str, Bound]:
     bounds: dict[str, Bound] = {}
     for column in table.columns:
         kind = column.type
-        if column.name in KEY_COLUMNS:
+        if column.name == "identity":
+            bounds[column.name] = _identity
+        elif column.name in KEY_COLUMNS:
             bounds[column.name] = _key
         elif isinstance(kind, String) and kind.length:
             bounds[column.name] = _string(kind.length)
