@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from inspector import clock
-from inspector.errors import EXIT_BAD_INPUT, GuardedGroup, set_debug
+from inspector.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, GuardedGroup, set_debug
 from inspector.ops.commands import db, nightly, probe, prune
 from inspector.options import (
     as_of_or_fail,
@@ -430,6 +430,7 @@ def enqueue(
     chosen, _ = sites_or_fail(registry, site_ids)
     extra = {"REDIS_URL": redis_url} if redis_url else {}
     settings = settings_or_fail(set_options, db_url, extra=extra)
+    redis_or_fail(settings)
     with session_or_fail(settings.get("INSPECTOR_DB_URL") or None) as s:
         try:
             batch, queued, skipped = enqueue_sites(
@@ -460,8 +461,29 @@ def worker(
 
     extra = {"REDIS_URL": redis_url} if redis_url else {}
     settings = settings_or_fail(set_options, db_url, extra=extra)
+    day = as_of_or_fail(as_of)
+    redis_or_fail(settings)
     session_or_fail(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check first
-    run_worker(settings, as_of=as_of_or_fail(as_of), batch=batch)
+    result = run_worker(settings, as_of=day, batch=batch)
+    click.echo(
+        f"worker {result.token}: {result.taken} sites taken, {result.done} finished here, "
+        f"{result.given_back} given back to the queue; stopped: {result.reason}"
+    )
+    if not result.complete:
+        sys.exit(EXIT_INCOMPLETE)
+
+
+def redis_or_fail(settings: Any) -> None:
+    """Exit 2 with one line when the queue's Redis does not answer."""
+    import redis as redis_lib
+
+    from inspector.ops.distributed import redis_client
+
+    url = settings.get("REDIS_URL")
+    try:
+        redis_client(settings).ping()
+    except redis_lib.RedisError as exc:
+        fail(f"cannot reach Redis at {url}: {exc}; check --redis (or REDIS_URL) and that it runs")
 
 
 # Commands that live with their phase: reports and operations.

@@ -68,8 +68,18 @@ INSPECTOR_PROBE_DNS_THREADS = 64
 # Distributed mode (inspector enqueue / inspector worker): scrapy-redis settings.
 REDIS_URL = "redis://127.0.0.1:6379/0"
 REDIS_START_URLS_KEY = "inspector:sites"  # the shared list of sites to crawl
-INSPECTOR_WORKER_SITES = 8  # sites a worker crawls at once; it pops more as they finish
-MAX_IDLE_TIME_BEFORE_CLOSE = 30  # seconds a worker waits on an empty queue before it exits
+# scrapy-redis's client: a Redis that does not answer is an error within seconds, not a hang.
+REDIS_PARAMS = {"socket_connect_timeout": 10, "socket_timeout": 30, "retry_on_timeout": True}
+INSPECTOR_WORKER_SITES = 8  # sites a worker crawls at once; it takes one as one finishes
+# Seconds a worker waits on an empty queue (no site waiting, none leased) before it exits.
+MAX_IDLE_TIME_BEFORE_CLOSE = 30
+# A site taken is leased for this long, renewed every third of it while the worker crawls; a
+# worker killed or lost gives its sites back after at most this. Longer than any stall of a
+# worker (the checks of the largest site run in one go).
+INSPECTOR_LEASE_SECONDS = 300.0
+# Redis or the database unreachable this long while the worker has nothing left to crawl: it
+# stops (exit 1) instead of waiting for ever; before that it retries, 1 s doubling to 60 s.
+INSPECTOR_WORKER_OUTAGE_SECONDS = 600.0
 # host -> IP address ("" = does not resolve), consulted before DNS; see inspector/crawl/resolver.py.
 INSPECTOR_STATIC_HOSTS: dict[str, str] = {}
 INSPECTOR_CHECKS_BASE = {

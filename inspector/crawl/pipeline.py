@@ -29,7 +29,7 @@ from inspector.crawl.items import (
     TargetItem,
 )
 from inspector.crawl.scope import same_page
-from inspector.crawl.signals import site_judged
+from inspector.crawl.signals import site_judged, site_not_finished
 from inspector.facts import ColumnFacts
 from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
@@ -54,8 +54,9 @@ from inspector.store.db import (
 )
 from inspector.store.models import ColumnRow, PageRow, RunRow, TargetRow
 from inspector.store.recheck import mark_rechecks
+from inspector.store.resume import delete_run_data
 from inspector.store.rows import column_row, page_row, target_row
-from inspector.store.runs import start_runs
+from inspector.store.runs import finish_guard, start_runs
 from inspector.vocabulary import Note, NoteCode, Reason
 
 logger = logging.getLogger(__name__)
@@ -282,6 +283,8 @@ class StoragePipeline:
         checks. Its findings."""
         site_id = done.site_id
         with self.Session() as s:
+            if not self._may_finish(s, site_id, run_id):
+                return
             run = s.get_one(RunRow, run_id)
             run.pages_crawled = (
                 s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id))
@@ -304,7 +307,7 @@ class StoragePipeline:
             found = self.site_boards.pop(site_id, None)
             if found is not None and found.guides:
                 stats[GUIDES_KEY] = guides_stats(found.guides)
-            run.stats = stats
+            run.stats = {**(run.stats or {}), **stats}  # keeps the claiming worker
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
             store_columns(s, run_id, self.site_columns.pop(site_id, []))
             store_boards(s, run_id, found.boards if found is not None else [])
@@ -324,6 +327,31 @@ class StoragePipeline:
             s.commit()
             return check_run(s, run_id, self.check_config, self.profile)
 
+    def _may_finish(self, session: Session, site_id: str, run_id: int) -> bool:
+        """The guarded finish: a run taken over by another worker is not finished here."""
+        spider = getattr(getattr(self, "crawler", None), "spider", None)
+        once = bool(getattr(spider, "finish_once_per_batch", False))
+        batch = getattr(spider, "batch", "")
+        if finish_guard(session, run_id, site_id, batch, once_per_batch=once):
+            return True
+        session.rollback()
+        delete_run_data(session, run_id)  # what this crawl stored after the takeover
+        session.commit()
+        self.finished.add(site_id)
+        self.site_stats.pop(site_id, None)
+        self.site_columns.pop(site_id, None)
+        self.site_boards.pop(site_id, None)
+        logger.warning(
+            "site %s: run %s was taken over by another worker (this worker's lease expired); "
+            "its result here is dropped, the site is finished once",
+            site_id,
+            run_id,
+        )
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            crawler.signals.send_catch_log(signal=site_not_finished, site_id=site_id, run_id=run_id)
+        return False
+
     def close_spider(self) -> None:
         self.flush()
         unfinished = [self.run_ids[s] for s in self.run_ids if s not in self.finished]
@@ -331,7 +359,7 @@ class StoragePipeline:
             with self.Session() as s:
                 s.execute(
                     update(RunRow)
-                    .where(RunRow.id.in_(unfinished))
+                    .where(RunRow.id.in_(unfinished), RunRow.status == "running")
                     .values(
                         status="interrupted", finish_reason="crawl stopped before the site was done"
                     )
