@@ -34,7 +34,6 @@ from inspector.facts import ColumnFacts
 from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
 from inspector.store.batch import (
-    STORE_ERRORS_KEY,
     Batch,
     RowFailure,
     failure_text,
@@ -259,6 +258,8 @@ class StoragePipeline:
             self.store_failed(run_id, exc)
             self.finished.add(site_id)
             return
+        if findings is None:  # taken over by another worker: finished there, not here
+            return
         self.finished.add(site_id)
         crawler = getattr(self, "crawler", None)
         if crawler is not None:
@@ -278,13 +279,13 @@ class StoragePipeline:
             )
             s.commit()
 
-    def store_site(self, done: SiteDone, run_id: int) -> list[Any]:
+    def store_site(self, done: SiteDone, run_id: int) -> list[Any] | None:
         """Counts, stats, columns, boards and the home page's facts of a crawled site; then the
-        checks. Its findings."""
+        checks. Its findings (None: another worker took the site over)."""
         site_id = done.site_id
         with self.Session() as s:
             if not self._may_finish(s, site_id, run_id):
-                return
+                return None
             run = s.get_one(RunRow, run_id)
             run.pages_crawled = (
                 s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id))
@@ -297,9 +298,7 @@ class StoragePipeline:
                 or 0
             )
             run.bounds_tripped = done.bounds
-            kept = {k: v for k, v in (run.stats or {}).items() if k == STORE_ERRORS_KEY}
             stats: dict[str, Any] = {
-                **kept,
                 "pages_scheduled": done.pages_scheduled,
                 "urls_seen": done.urls_seen,
                 **self.site_stats.pop(site_id, {}),
@@ -307,7 +306,8 @@ class StoragePipeline:
             found = self.site_boards.pop(site_id, None)
             if found is not None and found.guides:
                 stats[GUIDES_KEY] = guides_stats(found.guides)
-            run.stats = {**(run.stats or {}), **stats}  # keeps the claiming worker
+            # Keeps the claiming worker and the rows that could not be stored (store_errors).
+            run.stats = {**(run.stats or {}), **stats}
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
             store_columns(s, run_id, self.site_columns.pop(site_id, []))
             store_boards(s, run_id, found.boards if found is not None else [])
