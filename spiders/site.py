@@ -385,7 +385,9 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         title = title_of(doc)
         read = page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home)
         facts = read["facts"]
-        if security := self.security_facts(sc, doc, response.url, title, read["pub_date"]):
+        if security := self.security_facts(
+            sc, doc, response.url, title, read["pub_date"], read["text"]
+        ):
             facts["security"] = security
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:

@@ -35,6 +35,8 @@ def page_facts(
     page settles, when that item is the page's newest ("" otherwise): the crawl reads its date
     on its own page and reads this page again with `item_dates`."""
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
+    body = doc.find("body")
+    text = body.text_content() if body is not None else ""
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
     anchors = doc.xpath("//@id|//a/@name")
     evidence = date_evidence(dates, base_url=url)
@@ -49,8 +51,9 @@ def page_facts(
         "newest_item_date": dates.newest_item_date,
         "meta_date": dates.meta_date,
         "not_found_hint": hint[:100],
-        "fingerprint": fingerprint(doc, title),
+        "fingerprint": text_fingerprint(text, title),
         "facts": facts,
+        "text": text,  # the body's text, read once (the security facts scan it too)
         "uncertain_item": uncertain_item(dates),
     }
 
@@ -118,7 +121,11 @@ def fingerprint(doc, title: str) -> str:  # noqa: ANN001
     URL that cannot exist, both are the site's "not found" page (a soft 404).
     """
     body = doc.find("body")
-    text = body.text_content() if body is not None else ""
+    return text_fingerprint(body.text_content() if body is not None else "", title)
+
+
+def text_fingerprint(text: str, title: str) -> str:
+    """fingerprint() of a page whose body text is read already."""
     text = _VOLATILE.sub("", " ".join(text.split()))
     return hashlib.blake2b(
         f"{_VOLATILE.sub('', title)}\x00{text}".encode(), digest_size=8
