@@ -25,6 +25,7 @@ from inspector import clock
 from inspector.judge.counts import tracked_counts
 from inspector.judge.reviews import dismissed_records, reviews_by_identity
 from inspector.judge.tracking import load_tracking
+from inspector.store.batch import store_errors
 from inspector.store.boards import load_boards
 from inspector.store.history import run_findings
 from inspector.store.models import ColumnRow, RunRow, SiteRow
@@ -99,6 +100,7 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
         "targets_checked": run.targets_checked,
         "bounds_tripped": run.bounds_tripped or {},
         "check_errors": run.check_errors or {},
+        "store_errors": store_errors(run),
         "score": run.score,
         "verdict": run.verdict,
         "verdict_detail": run.verdict_detail or {},

@@ -35,8 +35,8 @@ from inspector import clock
 from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import extract_links, title_of
-from inspector.crawl.extract.page import page_facts
+from inspector.crawl.extract.links import link_rows, title_of
+from inspector.crawl.extract.page import page_facts, title_key
 from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.items import (
     ColumnsFound,
@@ -383,7 +383,14 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         text, declared, used = decode_html(response.body, header_charset(response))
         doc = parse_html(text)
         title = title_of(doc)
-        read = page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home)
+        read = page_facts(
+            doc,
+            self.as_of,
+            title=title,
+            url=response.url,
+            is_home=is_home,
+            with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
+        )
         facts = read["facts"]
         if security := self.security_facts(
             sc, doc, response.url, title, read["pub_date"], read["text"]
@@ -435,6 +442,13 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         item = PageItem(sc.site.site_id, page, outcome, links)
         yield from self.deliver_page(sc, item, read["uncertain_item"], text)
 
+    def _may_be_not_found_page(self, sc: SiteCrawl, title: str, is_home: bool) -> bool:
+        """Whether a page needs its fingerprint: the home page, any page while a soft-404 probe
+        is unanswered, and a page whose title is that of a probe's page."""
+        if is_home:
+            return True
+        return sc.probes_answered < self.soft404_probes or title_key(title) in sc.probe_titles
+
     def _follow_links(
         self,
         sc: SiteCrawl,
@@ -446,18 +460,18 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
     ) -> Iterator[Any]:
         """Record every link of the page in `links`; schedule the URLs new to the site."""
         seen = sc.seen
-        for link in extract_links(doc, url, include_invalid=True):
-            target = link.url
-            links.append(
-                (target, link.element, link.attribute, link.text, link.fragment, link.position)
-            )
+        append = links.append
+        for target, fragment, element, attribute, text, invalid, expects, position in link_rows(
+            doc, url, include_invalid=True
+        ):
+            append((target, element, attribute, text, fragment, position))
             if target in seen:
                 continue
             seen.add(target)
-            if link.invalid:
-                yield TargetItem(sc.site.site_id, invalid_outcome(target, link.invalid))
+            if invalid:
+                yield TargetItem(sc.site.site_id, invalid_outcome(target, invalid))
                 continue
-            self.expect(target, link.expects)
+            self.expect(target, expects)
             next_step = self._schedule_link(
                 sc, target, depth + 1, encoding if not target.isascii() else None
             )
@@ -489,7 +503,11 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             return
         sc: SiteCrawl = meta["sc"]
         if kind == "probe404":
-            yield NotFoundProbe(sc.site.site_id, not_found_facts(response, sc.home_url))
+            facts, key = not_found_facts(response, sc.home_url)
+            sc.probes_answered += 1
+            if key is not None:
+                sc.probe_titles.add(key)
+            yield NotFoundProbe(sc.site.site_id, facts)
             yield from self._finish(meta, None)
             return
         if kind == "robots":
@@ -559,6 +577,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             yield from self._home_failed(request, error, None, reason)
             return
         if kind == "probe404":
+            sc.probes_answered += 1
             yield NotFoundProbe(sc.site.site_id, {"error": reason})
         elif kind == "robots":
             yield RobotsSeen(sc.site.site_id, {"error": reason})

@@ -133,6 +133,11 @@ class SiteCrawl:
     guides: dict[str, Any] = field(default_factory=dict)  # URL → GuideFacts read
     guide_candidates: set[str] = field(default_factory=set)  # pages linked from a guide column
     columns_offered: int = 0  # columns already offered to the boards
+    # The soft-404 probes answered so far, and the title keys of those answered with a page:
+    # once all answered, only a page with one of these titles can be the "not found" page, so
+    # only such pages need a fingerprint (inspector/crawl/extract/page.py).
+    probes_answered: int = 0
+    probe_titles: set[str] = field(default_factory=set)
 
     def trip(self, bound: str, example: str) -> None:
         entry = self.bounds.setdefault(bound, {"count": 0, "example": example})

@@ -1,0 +1,180 @@
+"""The crawl's batched writes, and the one place where a refused batch is retried row by row.
+
+A batch is written in one transaction. When the database refuses it, the transaction is rolled
+back and every row is written again alone, in its own transaction, through the same writer: the
+good rows are stored, and each row that still fails becomes a `RowFailure` for its site's run
+(`record_failures` puts them in the run's stats) instead of poisoning the batches after it. A
+batch is never kept for a later flush: what could not be stored is reported, not retried forever.
+
+Errors that are not the row's fault (the connection is gone, the disk is full, the database is
+locked) are raised: retrying rows one by one against a database that is not there would only
+multiply the failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.orm import Session, sessionmaker
+
+from inspector.store.bounds import bounded_key, bounded_rows, bounded_tuples
+from inspector.store.db import table, upsert
+from inspector.store.models import LinkRow, PageRow, RunRow, TargetRow
+
+# Column order of the link tuples the pipeline buffers: run_id, source_url, then PageItem.links.
+LINK_COLUMNS = (
+    "run_id",
+    "source_url",
+    "target_url",
+    "element",
+    "attribute",
+    "text",
+    "fragment",
+    "position",
+)
+
+# SQLSTATE classes that say the database, not the row, is in trouble: connection exception,
+# insufficient resources, operator intervention, system error.
+SERVER_TROUBLE = ("08", "53", "57", "58")
+
+
+@dataclass
+class Batch:
+    """Rows waiting to be written; links are LINK_COLUMNS tuples (the driver's executemany)."""
+
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    links: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.pages) + len(self.targets) + len(self.links)
+
+    def rows(self) -> list[tuple[str, int, str, Batch]]:
+        """Every row as (table, run_id, url, a batch of that row alone)."""
+        out = [("page", r["run_id"], r["url"], Batch(pages=[r])) for r in self.pages]
+        out += [("target", r["run_id"], r["url"], Batch(targets=[r])) for r in self.targets]
+        out += [("link", r[0], r[2], Batch(links=[r])) for r in self.links]
+        return out
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    """A row the database refused even alone."""
+
+    run_id: int
+    table: str
+    url: str
+    error: str
+
+
+Writer = Callable[[Session, Batch], None]
+
+
+def write_rows(session: Session, batch: Batch) -> None:
+    """The batch write: upserts for pages and targets, the driver's executemany for links."""
+    upsert(session, PageRow, bounded_rows(table(PageRow), batch.pages), ["run_id", "url"])
+    upsert(session, TargetRow, bounded_rows(table(TargetRow), batch.targets), ["run_id", "url"])
+    if batch.links:
+        # Most rows of a crawl are link occurrences (~30 a page): plain tuples through the
+        # driver's executemany, without SQLAlchemy's per-row parameter processing.
+        connection = session.connection()
+        links = bounded_tuples(table(LinkRow), LINK_COLUMNS, batch.links)
+        connection.exec_driver_sql(_insert_sql(connection.engine), links)
+
+
+def _insert_sql(engine: Any) -> str:
+    """INSERT with the driver's positional placeholders (qmark for sqlite3, %s for psycopg)."""
+    quote = engine.dialect.identifier_preparer.quote
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(quote(c) for c in LINK_COLUMNS)
+    marks = ", ".join([mark] * len(LINK_COLUMNS))
+    return f"INSERT INTO {quote(table(LinkRow).name)} ({names}) VALUES ({marks})"
+
+
+def row_refused(exc: BaseException) -> bool:
+    """True when the database refused the data (a row's fault), not when it is unreachable."""
+    if not isinstance(exc, StatementError):
+        return False
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return False
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if sqlstate is None:
+            # sqlite3 has no SQLSTATE: its OperationalError is locking, I/O or a full disk;
+            # psycopg's OperationalError without one is a lost connection.
+            return type(exc.orig).__name__ not in ("OperationalError", "InterfaceError")
+        return not str(sqlstate).startswith(SERVER_TROUBLE)
+    return True  # the driver could not even send the row (e.g. an unencodable value)
+
+
+def write_isolated(
+    sessions: sessionmaker[Session], batch: Batch, write: Writer = write_rows
+) -> list[RowFailure]:
+    """Write `batch` in one transaction; if it is refused, each row alone. The failures."""
+    if not len(batch):
+        return []
+    try:
+        with sessions() as s:
+            write(s, batch)
+            s.commit()
+        return []
+    except Exception as exc:
+        if not row_refused(exc):
+            raise
+    failures = []
+    for name, run_id, url, alone in batch.rows():
+        try:
+            with sessions() as s:
+                write(s, alone)
+                s.commit()
+        except Exception as exc:
+            if not row_refused(exc):
+                raise
+            failures.append(RowFailure(run_id, name, str(url), failure_text(exc)))
+    return failures
+
+
+def failure_text(exc: BaseException) -> str:
+    """The database's own words, without SQLAlchemy's statement and parameter dump."""
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {text[0] if text else ''}"[:300]
+
+
+STORE_ERRORS_KEY = "store_errors"
+STORE_ERRORS_KEPT = 20  # rows named per run; the count covers them all
+
+
+def record_failures(sessions: sessionmaker[Session], failures: list[RowFailure]) -> None:
+    """Add refused rows to their runs' `stats["store_errors"]`: {count, rows: [...]}."""
+    by_run: dict[int, list[RowFailure]] = {}
+    for f in failures:
+        by_run.setdefault(f.run_id, []).append(f)
+    with sessions() as s:
+        for run_id, rows in by_run.items():
+            run = s.get(RunRow, run_id)
+            if run is None:
+                continue
+            stats = dict(run.stats or {})
+            stats[STORE_ERRORS_KEY] = add_failures(stats.get(STORE_ERRORS_KEY), rows)
+            run.stats = stats
+        s.commit()
+
+
+def add_failures(known: dict[str, Any] | None, rows: list[RowFailure]) -> dict[str, Any]:
+    known = dict(known or {"count": 0, "rows": []})
+    kept = list(known.get("rows", []))
+    kept += [
+        {"table": f.table, "url": bounded_key(f.url), "error": f.error}
+        for f in rows[: max(0, STORE_ERRORS_KEPT - len(kept))]
+    ]
+    return {"count": int(known.get("count", 0)) + len(rows), "rows": kept}
+
+
+def store_errors(run: RunRow) -> dict[str, Any]:
+    """The rows of a run the database refused: {count, rows: [{table, url, error}]}."""
+    known = (run.stats or {}).get(STORE_ERRORS_KEY) or {}
+    return {"count": int(known.get("count", 0)), "rows": list(known.get("rows", []))}
