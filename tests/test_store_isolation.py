@@ -30,7 +30,7 @@ def _hostile_pages() -> dict:
         "/": (
             '<html><head><meta charset="utf-8"><title>恶意站点</title></head><body>'
             '<a href="charset.html">字符集</a> <a href="long.html">长链接</a> '
-            '<a href="refuse-me.html">数据库拒收的页面</a> '
+            '<a href="refuse-me.html">数据库拒收的页面</a> <a href="nul.html">空字符</a> '
             f"{long_link}<p>2026-11-20</p></body></html>"
         ),
         "/charset.html": {
@@ -39,6 +39,11 @@ def _hostile_pages() -> dict:
         },
         "/long.html": f"<html><head><title>长</title></head><body>{long_link}</body></html>",
         "/deep.html": "<html><head><title>深</title></head><body><p>深</p></body></html>",
+        # NUL in the title, a link's text and its URL: PostgreSQL refuses NUL in text.
+        "/nul.html": (
+            "<html><head><title>标\x00题</title></head><body>"
+            '<a href="./?q=a\x00b">首\x00页</a></body></html>'
+        ),
         "/refuse-me.html": "<html><head><title>拒收</title></head><body><p>拒收</p></body></html>",
     }
 
@@ -90,8 +95,10 @@ async def test_hostile_values_and_refused_rows_cost_neither_the_run_nor_the_othe
         hostile, basic = s.get(RunRow, runs["hostile"]), s.get(RunRow, runs["basic"])
         assert hostile.status == basic.status == "finished"
         assert _count(s, PageRow, basic.id) == basic.pages_crawled >= 6
-        # Every page but the refused one: home, charset, long, deep (a 9,000-character URL).
-        assert _count(s, PageRow, hostile.id) == hostile.pages_crawled == 4
+        # Every page but the refused one: home, charset, long, deep (a 9,000-character URL), nul.
+        assert _count(s, PageRow, hostile.id) == hostile.pages_crawled >= 5
+        titles = set(s.scalars(select(PageRow.title).where(PageRow.run_id == hostile.id)))
+        assert not any("\x00" in t for t in titles)
         declared = s.scalar(
             select(PageRow.encoding_declared).where(
                 PageRow.run_id == hostile.id, PageRow.url.like("%charset.html")
@@ -121,7 +128,7 @@ async def test_hostile_values_and_refused_rows_cost_neither_the_run_nor_the_othe
         site_export = {x["site_id"]: x for x in export_data(s)["sites"]}
         index = render_reports(s, tmp_path / "reports", "en")
     errors = site_export["hostile"]["store_errors"]
-    assert errors["count"] == 2  # the page row, and the home page's link to it
+    assert errors["count"] >= 2  # the page row, and the links to it (home, home?q=…)
     assert {(r["table"], r["url"].rsplit("/", 1)[-1]) for r in errors["rows"]} == {
         ("page", "refuse-me.html"),
         ("link", "refuse-me.html"),
@@ -129,7 +136,8 @@ async def test_hostile_values_and_refused_rows_cost_neither_the_run_nor_the_othe
     assert all("refuse" in r["error"] for r in errors["rows"])
     assert site_export["basic"]["store_errors"] == {"count": 0, "rows": []}
     report = (index.parent / "sites" / site_filename("hostile")).read_text("utf-8")
-    assert "2 crawled records could not be stored" in report and "refuse-me.html" in report
+    assert f"{errors['count']} crawled records could not be stored" in report
+    assert "refuse-me.html" in report
     healthy = (index.parent / "sites" / site_filename("basic")).read_text("utf-8")
     assert 'id="store-errors"' not in healthy
     json.dumps(site_export)  # the export stays plain JSON

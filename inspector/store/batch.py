@@ -1,8 +1,9 @@
 """The crawl's batched writes, and the one place where a refused batch is retried row by row.
 
 A batch is written in one transaction. When the database refuses it, the transaction is rolled
-back and every row is written again alone, in its own transaction, through the same writer: the
-good rows are stored, and each row that still fails becomes a `RowFailure` for its site's run
+back and the batch is written again in halves, each in its own transaction through the same
+writer, a refused half split again, down to single rows: the good rows are stored, and each row
+that is refused alone becomes a `RowFailure` for its site's run
 (`record_failures` puts them in the run's stats) instead of poisoning the batches after it. A
 batch is never kept for a later flush: what could not be stored is reported, not retried forever.
 
@@ -52,12 +53,31 @@ class Batch:
     def __len__(self) -> int:
         return len(self.pages) + len(self.targets) + len(self.links)
 
-    def rows(self) -> list[tuple[str, int, str, Batch]]:
-        """Every row as (table, run_id, url, a batch of that row alone)."""
-        out = [("page", r["run_id"], r["url"], Batch(pages=[r])) for r in self.pages]
-        out += [("target", r["run_id"], r["url"], Batch(targets=[r])) for r in self.targets]
-        out += [("link", r[0], r[2], Batch(links=[r])) for r in self.links]
-        return out
+    def rows(self) -> list[Row]:
+        """Every row, with its table."""
+        out = [Row("page", r) for r in self.pages] + [Row("target", r) for r in self.targets]
+        return out + [Row("link", r) for r in self.links]
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> Batch:
+        return cls(
+            pages=[r.values for r in rows if r.table == "page"],
+            targets=[r.values for r in rows if r.table == "target"],
+            links=[r.values for r in rows if r.table == "link"],
+        )
+
+
+@dataclass(frozen=True)
+class Row:
+    table: str  # page | target | link
+    values: Any  # a dict, or a LINK_COLUMNS tuple
+
+    def failure(self, exc: BaseException) -> RowFailure:
+        if isinstance(self.values, tuple):
+            run_id, url = self.values[0], self.values[2]
+        else:
+            run_id, url = self.values["run_id"], self.values["url"]
+        return RowFailure(run_id, self.table, str(url), failure_text(exc))
 
 
 @dataclass(frozen=True)
@@ -113,28 +133,29 @@ def row_refused(exc: BaseException) -> bool:
 def write_isolated(
     sessions: sessionmaker[Session], batch: Batch, write: Writer = write_rows
 ) -> list[RowFailure]:
-    """Write `batch` in one transaction; if it is refused, each row alone. The failures."""
+    """Write `batch` in one transaction; if it is refused, its halves, and so on down to each
+    row alone (one bad row among n costs about 2·log2(n) smaller writes, not n). The rows
+    refused alone."""
     if not len(batch):
         return []
+    return _write_part(sessions, batch.rows(), write)
+
+
+def _write_part(
+    sessions: sessionmaker[Session], rows: list[Row], write: Writer
+) -> list[RowFailure]:
     try:
         with sessions() as s:
-            write(s, batch)
+            write(s, Batch.of(rows))
             s.commit()
         return []
     except Exception as exc:
         if not row_refused(exc):
             raise
-    failures = []
-    for name, run_id, url, alone in batch.rows():
-        try:
-            with sessions() as s:
-                write(s, alone)
-                s.commit()
-        except Exception as exc:
-            if not row_refused(exc):
-                raise
-            failures.append(RowFailure(run_id, name, str(url), failure_text(exc)))
-    return failures
+        if len(rows) == 1:
+            return [rows[0].failure(exc)]
+    middle = len(rows) // 2
+    return _write_part(sessions, rows[:middle], write) + _write_part(sessions, rows[middle:], write)
 
 
 def failure_text(exc: BaseException) -> str:
