@@ -461,10 +461,10 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         """Record every link of the page in `links`; schedule the URLs new to the site."""
         seen = sc.seen
         append = links.append
-        for target, fragment, element, attribute, text, invalid, expects in link_rows(
+        for target, fragment, element, attribute, text, invalid, expects, position in link_rows(
             doc, url, include_invalid=True
         ):
-            append((target, element, attribute, text, fragment))
+            append((target, element, attribute, text, fragment, position))
             if target in seen:
                 continue
             seen.add(target)

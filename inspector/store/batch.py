@@ -26,7 +26,16 @@ from inspector.store.db import table, upsert
 from inspector.store.models import LinkRow, PageRow, RunRow, TargetRow
 
 # Column order of the link tuples the pipeline buffers: run_id, source_url, then PageItem.links.
-LINK_COLUMNS = ("run_id", "source_url", "target_url", "element", "attribute", "text", "fragment")
+LINK_COLUMNS = (
+    "run_id",
+    "source_url",
+    "target_url",
+    "element",
+    "attribute",
+    "text",
+    "fragment",
+    "position",
+)
 
 # SQLSTATE classes that say the database, not the row, is in trouble: connection exception,
 # insufficient resources, operator intervention, system error.
