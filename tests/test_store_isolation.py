@@ -171,7 +171,7 @@ def test_a_refused_row_is_retried_alone_and_reported(db_url):
         run_id = run.id
     good = {"run_id": run_id, "url": "http://a/1", "internal": True, "kind": "page"}
     bad = {**good, "run_id": run_id + 1000, "url": "http://a/2"}
-    link = (run_id, "http://a/", "http://a/1", "a", "href", "一", "")
+    link = (run_id, "http://a/", "http://a/1", "a", "href", "一", "", "content")
     failures = write_isolated(sessions, Batch(targets=[good, bad], links=[link, link]))
     assert [(f.run_id, f.table, f.url) for f in failures] == [
         (run_id + 1000, "target", "http://a/2")
@@ -216,7 +216,7 @@ def test_a_lost_database_is_not_a_refused_row(tmp_path: Path):
     ensure_schema(engine)
     with engine.begin() as c:
         c.execute(text("DROP TABLE link"))
-    batch = Batch(links=[(1, "http://a/", "http://a/1", "a", "href", "", "")])
+    batch = Batch(links=[(1, "http://a/", "http://a/1", "a", "href", "", "", "content")])
     with pytest.raises(OperationalError) as caught:
         write_isolated(session_factory(engine), batch)
     assert not row_refused(caught.value)
