@@ -453,8 +453,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
         if len(found) > self.max_page_links:
             sc.trip("page_links", url)
             del found[self.max_page_links :]
-        for target, fragment, element, attribute, text, invalid, expects in found:
-            append((target, element, attribute, text, fragment))
+        for target, fragment, element, attribute, text, invalid, expects, position in found:
+            append((target, element, attribute, text, fragment, position))
             if target in seen:
                 continue
             if sc.urls >= self.max_urls and not invalid:
