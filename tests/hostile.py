@@ -22,6 +22,7 @@ the headers only) unless the case is about their disagreement.
 ``head-chunked.pdf``               HEAD: 200 chunked, no Content-Length; GET: a PDF, chunked
 ``head-zero.pdf``                  HEAD: Content-Length 0; GET: a PDF
 ``head-404.png``                   HEAD: 404; GET: a PNG
+``huge-charset``                   a page whose Content-Type charset parameter is 300 characters
 =================================  ==============================================================
 """
 
@@ -181,6 +182,10 @@ def slowtree(h: Any, rest: list[str], head: bool) -> None:
     h._send(200, _page(f"slow {n}", links), "text/html; charset=utf-8", head)
 
 
+def huge_charset(h: Any, rest: list[str], head: bool) -> None:
+    h._send(200, _page("charset", "x"), "text/html; charset=" + "u" * 300, head)
+
+
 def head_chunked_pdf(h: Any, rest: list[str], head: bool, pdf: bytes) -> None:
     _chunked_start(h, "application/pdf")
     if not head:
@@ -216,6 +221,7 @@ ANSWERS = {
     "nested": nested,
     "deep": deep,
     "slowtree": slowtree,
+    "huge-charset": huge_charset,
 }
 # Cases that answer with one of the server's sample files (a PDF or a PNG).
 FILE_CASES = {
@@ -284,6 +290,8 @@ CASES: dict[str, dict[str, str]] = {
         "/empty.pdf": "error_link",  # really empty: GET reads nothing
     },
     "slowtree": {"/hostile/slowtree/1": ""},
+    # What a site controls reaches the database bounded (inspector/store/bounds.py).
+    "storage": {"/echo?q=" + "q" * 9000: "", "/hostile/huge-charset": ""},
     "addr": {
         "http://169.254.169.254/latest/meta-data/": "blocked_address",
         "http://[fd00:ec2::254]/": "blocked_address",
