@@ -641,3 +641,34 @@ def test_the_plain_join_is_urljoin_on_real_and_awkward_links() -> None:
             except ValueError:
                 want = None
             assert joiner.join(value) == want, (base, value)
+
+
+# ---- where on the page a link sits ----------------------------------------------------------------
+
+
+def test_each_link_knows_its_position_on_the_page() -> None:
+    html = """<html><head><link rel="stylesheet" href="s.css"></head><body>
+    <div class="top"><a href="home.html">首页</a></div>
+    <div id="mainNav"><ul><li><a href="gzdt/">工作动态</a></li></ul></div>
+    <div class="crumbs"><a href="xxgk/">信息公开</a></div>
+    <div class="content border-bottom"><p><a href="article.html">正文链接</a></p>
+      <img src="pic.jpg" alt="图片"></div>
+    <div class="topnews"><a href="news.html">要闻</a></div>
+    <div class="footer"><ul class="menu"><li><a href="about.html">关于我们</a></li></ul>
+      <p>版权所有 <a href="http://beian.miit.gov.cn/">ICP备案</a></p></div>
+    <footer><a href="map.html">网站地图</a></footer>
+    </body></html>"""
+    positions = {link.text or link.url.rsplit("/", 1)[-1]: link.position for link in links(html)}
+    assert positions == {
+        "s.css": "",
+        "首页": "nav",
+        "工作动态": "nav",
+        "信息公开": "nav",
+        "正文链接": "content",
+        "图片": "content",
+        "要闻": "content",
+        # A menu inside the footer is the footer's.
+        "关于我们": "footer",
+        "ICP备案": "footer",
+        "网站地图": "footer",
+    }

@@ -7,6 +7,7 @@ in the same run.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def _hostile_pages() -> dict:
         "/": (
             '<html><head><meta charset="utf-8"><title>恶意站点</title></head><body>'
             '<a href="charset.html">字符集</a> <a href="long.html">长链接</a> '
-            '<a href="refuse-me.html">数据库拒收的页面</a> '
+            '<a href="refuse-me.html">数据库拒收的页面</a> <a href="nul.html">空字符</a> '
             f"{long_link}<p>2026-11-20</p></body></html>"
         ),
         "/charset.html": {
@@ -39,6 +40,11 @@ def _hostile_pages() -> dict:
         },
         "/long.html": f"<html><head><title>长</title></head><body>{long_link}</body></html>",
         "/deep.html": "<html><head><title>深</title></head><body><p>深</p></body></html>",
+        # NUL in the title, a link's text and its URL: PostgreSQL refuses NUL in text.
+        "/nul.html": (
+            "<html><head><title>标\x00题</title></head><body>"
+            '<a href="./?q=a\x00b">首\x00页</a></body></html>'
+        ),
         "/refuse-me.html": "<html><head><title>拒收</title></head><body><p>拒收</p></body></html>",
     }
 
@@ -90,8 +96,10 @@ async def test_hostile_values_and_refused_rows_cost_neither_the_run_nor_the_othe
         hostile, basic = s.get(RunRow, runs["hostile"]), s.get(RunRow, runs["basic"])
         assert hostile.status == basic.status == "finished"
         assert _count(s, PageRow, basic.id) == basic.pages_crawled >= 6
-        # Every page but the refused one: home, charset, long, deep (a 9,000-character URL).
-        assert _count(s, PageRow, hostile.id) == hostile.pages_crawled == 4
+        # Every page but the refused one: home, charset, long, deep (a 9,000-character URL), nul.
+        assert _count(s, PageRow, hostile.id) == hostile.pages_crawled >= 5
+        titles = set(s.scalars(select(PageRow.title).where(PageRow.run_id == hostile.id)))
+        assert not any("\x00" in t for t in titles)
         declared = s.scalar(
             select(PageRow.encoding_declared).where(
                 PageRow.run_id == hostile.id, PageRow.url.like("%charset.html")
@@ -121,7 +129,7 @@ async def test_hostile_values_and_refused_rows_cost_neither_the_run_nor_the_othe
         site_export = {x["site_id"]: x for x in export_data(s)["sites"]}
         index = render_reports(s, tmp_path / "reports", "en")
     errors = site_export["hostile"]["store_errors"]
-    assert errors["count"] == 2  # the page row, and the home page's link to it
+    assert errors["count"] >= 2  # the page row, and the links to it (home, home?q=…)
     assert {(r["table"], r["url"].rsplit("/", 1)[-1]) for r in errors["rows"]} == {
         ("page", "refuse-me.html"),
         ("link", "refuse-me.html"),
@@ -129,7 +137,8 @@ async def test_hostile_values_and_refused_rows_cost_neither_the_run_nor_the_othe
     assert all("refuse" in r["error"] for r in errors["rows"])
     assert site_export["basic"]["store_errors"] == {"count": 0, "rows": []}
     report = (index.parent / "sites" / site_filename("hostile")).read_text("utf-8")
-    assert "2 crawled records could not be stored" in report and "refuse-me.html" in report
+    assert f"{errors['count']} crawled records could not be stored" in report
+    assert "refuse-me.html" in report
     healthy = (index.parent / "sites" / site_filename("basic")).read_text("utf-8")
     assert 'id="store-errors"' not in healthy
     json.dumps(site_export)  # the export stays plain JSON
@@ -149,8 +158,8 @@ def test_a_refused_row_is_retried_alone_and_reported(db_url):
         )
         run = RunRow(
             site_id="a",
-            as_of=__import__("datetime").date(2026, 1, 1),
-            started_at=__import__("datetime").datetime(2026, 1, 1),
+            as_of=date(2026, 1, 1),
+            started_at=datetime(2026, 1, 1),
             stats={},
             bounds_tripped={},
             home_evidence={},
@@ -162,7 +171,7 @@ def test_a_refused_row_is_retried_alone_and_reported(db_url):
         run_id = run.id
     good = {"run_id": run_id, "url": "http://a/1", "internal": True, "kind": "page"}
     bad = {**good, "run_id": run_id + 1000, "url": "http://a/2"}
-    link = (run_id, "http://a/", "http://a/1", "a", "href", "一", "")
+    link = (run_id, "http://a/", "http://a/1", "a", "href", "一", "", "content")
     failures = write_isolated(sessions, Batch(targets=[good, bad], links=[link, link]))
     assert [(f.run_id, f.table, f.url) for f in failures] == [
         (run_id + 1000, "target", "http://a/2")
@@ -207,7 +216,41 @@ def test_a_lost_database_is_not_a_refused_row(tmp_path: Path):
     ensure_schema(engine)
     with engine.begin() as c:
         c.execute(text("DROP TABLE link"))
-    batch = Batch(links=[(1, "http://a/", "http://a/1", "a", "href", "", "")])
+    batch = Batch(links=[(1, "http://a/", "http://a/1", "a", "href", "", "", "content")])
     with pytest.raises(OperationalError) as caught:
         write_isolated(session_factory(engine), batch)
     assert not row_refused(caught.value)
+
+
+def test_store_errors_wait_for_the_database(tmp_path: Path, db_url):
+    """Rows lost while the database itself failed are counted on their run once it answers."""
+    from inspector.store.batch import RowFailure, StoreErrors, store_errors
+
+    engine = get_engine(db_url)
+    ensure_schema(engine)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        s.execute(
+            text(
+                "INSERT INTO site (site_id, name, url, kind, status, organizer, site_code) "
+                "VALUES ('a', 'a', 'http://a/', 'portal', 'active', '', '')"
+            )
+        )
+        run = RunRow(site_id="a", as_of=date(2026, 1, 1), started_at=datetime(2026, 1, 1),
+                     stats={"kept": 1}, bounds_tripped={}, home_evidence={}, check_errors={},
+                     verdict_detail={})  # fmt: skip
+        s.add(run)
+        s.commit()
+        run_id = run.id
+    gone = get_engine(f"sqlite:///{tmp_path / 'gone.db'}")  # no tables: every write fails
+    errors = StoreErrors()
+    errors.add([RowFailure(run_id, "link", f"http://a/{i}", "lost") for i in range(30)])
+    with pytest.raises(Exception, match="no such table"):
+        errors.record(session_factory(gone))
+    errors.add([RowFailure(run_id, "page", "http://a/x", "refused")])
+    errors.record(sessions)
+    errors.record(sessions)  # nothing pending: nothing added twice
+    with sessions() as s:
+        run = s.get(RunRow, run_id)
+        assert store_errors(run)["count"] == 31 and len(store_errors(run)["rows"]) == 20
+        assert run.stats["kept"] == 1

@@ -53,6 +53,13 @@ _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _REFRESH = re.compile(r"""\s*[0-9.]+\s*(?:[;,\s]\s*(?:url\s*=\s*)?(.*))?$""", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 TEXT_MAX = 200
+# Page positions by tag, then by id/class. Matched against "class id" of each ancestor of a link;
+# footer words must start a token ("border-bottom" is not a footer), header words must be one.
+_FOOTER_ATTR = re.compile(r"(?:^|\s)(?:footer|foot|bottom|copyright|banquan|dibu)", re.I)
+_NAV_ATTR = re.compile(
+    r"nav|menu|daohang|crumb|(?:^|\s)(?:header|head|top)(?:$|\s|[-_\d]|bar|nav|menu)", re.I
+)
+_POSITION_RANK = {"content": 0, "nav": 1, "footer": 2, "head": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,10 @@ class Link:
     # What the element expects the URL to be (image, icon, script, stylesheet, font; "" for
     # pages and anything else): a resource answered with an HTML page is broken for the reader.
     expects: str = ""
+    # Where on the page the link sits: "nav" (navigation, header, menus, breadcrumbs), "footer",
+    # "content", or "" for what is not shown (the <head>). The report tells a webmaster where
+    # to look with it.
+    position: str = ""
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -135,25 +146,41 @@ def base_url_of(doc, page_url: str) -> str:  # noqa: ANN001
     return page_url
 
 
-def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[Link]:  # noqa: ANN001
-    """Every link occurrence on the page, in document order.
+def extract_links(
+    doc,  # noqa: ANN001
+    page_url: str,
+    *,
+    include_invalid: bool = False,
+    limit: int = 0,
+) -> list[Link]:
+    """Every link occurrence on the page, in document order (the first `limit`, when given:
+    a hostile page of 200,000 links costs what its first few thousand cost).
 
     With `include_invalid`, links no browser can open (a `file:///C:/…` path to the editor's
     disk, `http://` without a host) are returned too, flagged in `Link.invalid`: for the census
     they are broken links, though there is nothing to fetch.
     """
-    return [Link(*row) for row in link_rows(doc, page_url, include_invalid=include_invalid)]
+    rows = link_rows(doc, page_url, include_invalid=include_invalid, limit=limit)
+    return [Link(*row) for row in rows]
 
 
-# (url, fragment, element, attribute, text, invalid, expects): a Link's fields, in its order.
-LinkRow = tuple[str, str, str, str, str, str, str]
+# (url, fragment, element, attribute, text, invalid, expects, position): a Link's fields, in
+# its order.
+LinkRow = tuple[str, str, str, str, str, str, str, str]
 
 
-def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[LinkRow]:  # noqa: ANN001
+def link_rows(
+    doc,  # noqa: ANN001
+    page_url: str,
+    *,
+    include_invalid: bool = False,
+    limit: int = 0,
+) -> list[LinkRow]:
     """`extract_links` as plain tuples: the crawl's hot path builds no object per occurrence."""
     base = BaseUrl(base_url_of(doc, page_url))
     joined: dict[str, tuple[str, str, str] | None] = {}
     rows: list[LinkRow] = []
+    position_of = _PositionFinder()
 
     def resolve(raw: str) -> tuple[str, str, str] | None:
         hit = joined.get(raw, False)
@@ -177,7 +204,7 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
                 continue
             raw = _refresh_url(el.get("content") or "")
             if raw and (hit := resolve(raw)):
-                append((hit[0], hit[1], "meta", "content", "", hit[2], ""))
+                append((hit[0], hit[1], "meta", "content", "", hit[2], "", ""))  # in <head>
             continue
         if tag == "link":
             rel = (el.get("rel") or "").lower().split()
@@ -186,11 +213,14 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
         elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
             continue
         text = None
+        position = ""
         rel = el.get("rel") or "" if tag == "link" else ""
         for attr in _ATTRS[tag]:
             value = el.get(attr)
             if not value:
                 continue
+            if limit and len(rows) >= limit:
+                return rows
             raws = _srcset_urls(value) if attr == "srcset" else (value,)
             for raw in raws:
                 hit = resolve(raw)
@@ -198,11 +228,58 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
                     continue
                 if text is None:
                     text = _text_of(el)
+                    position = position_of(el)
                 expects = (
                     expected_resource(tag, attr, rel, el.get("as") or "") if tag != "a" else ""
                 )
-                append((hit[0], hit[1], tag, attr, text, hit[2], expects))
+                append((hit[0], hit[1], tag, attr, text, hit[2], expects, position))
     return rows
+
+
+class _PositionFinder:
+    """The position of an element from its ancestors: a footer anywhere above wins over navigation,
+    navigation over content (a menu inside a footer is the footer's). Each ancestor is judged
+    once per page: links share their containers, so this costs a dict lookup per link."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self) -> None:
+        self.memo: dict[object, str] = {}
+
+    def __call__(self, element) -> str:  # noqa: ANN001 - lxml element
+        memo = self.memo
+        chain = []
+        node = element.getparent()
+        position = "content"
+        while node is not None:
+            known = memo.get(node)
+            if known is not None:
+                position = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            own = _own_position(node)
+            if _POSITION_RANK[own] > _POSITION_RANK[position]:
+                position = own
+            memo[node] = position
+        return "" if position == "head" else position
+
+
+def _own_position(node) -> str:  # noqa: ANN001 - lxml element
+    tag = node.tag
+    if tag == "head":
+        return "head"
+    if tag == "footer":
+        return "footer"
+    if tag in ("nav", "header"):
+        return "nav"
+    attrs = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
+    if not attrs:
+        return "content"
+    if _FOOTER_ATTR.search(attrs):
+        return "footer"
+    return "nav" if _NAV_ATTR.search(attrs) else "content"
 
 
 def _resolve(base: str | BaseUrl, raw: str) -> tuple[str, str] | None:
