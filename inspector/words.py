@@ -9,6 +9,9 @@ words falls back to the code itself, so a new one still shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from inspector.vocabulary import Note, NoteCode, legacy_note
@@ -16,10 +19,25 @@ from inspector.vocabulary import Note, NoteCode, legacy_note
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 TIMEOUT_SECONDS = 15  # the census timeout, DOWNLOAD_TIMEOUT in inspector/settings.py
+# The timeout the words name: a report of a crawl run with another DOWNLOAD_TIMEOUT (recorded in
+# run.stats["download_timeout"]) says that one, not the census default (`crawl_timeout`).
+_TIMEOUT: ContextVar[float] = ContextVar("timeout_seconds", default=TIMEOUT_SECONDS)
 
 COLON = {"zh": "：", "en": ": "}
 LIST_SEP = {"zh": "、", "en": ", "}
 DAYS = {"zh": "{n}天", "en": "{n} days"}
+
+
+@contextmanager
+def crawl_timeout(seconds: Any) -> Iterator[None]:
+    """Word timeouts with the crawl's own DOWNLOAD_TIMEOUT inside the block (ignored unless a
+    positive number)."""
+    ok = isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0
+    token = _TIMEOUT.set(seconds if ok else TIMEOUT_SECONDS)
+    try:
+        yield
+    finally:
+        _TIMEOUT.reset(token)
 
 
 def lang_of(lang: str | None) -> str:
@@ -188,7 +206,7 @@ def reason_text(reason: str | None, lang: str, *, status: Any = None, note: Note
         words = note_text(note, lang)
         return table["error_link"].format(note=words) if words else table["error_link_bare"]
     if reason in table:
-        return table[reason].format(timeout=TIMEOUT_SECONDS)
+        return table[reason].format(timeout=fmt_number(_TIMEOUT.get()))
     if not reason and isinstance(status, int) and status >= 400:
         return reason_text(f"http_{status}", lang)
     return f"{table['unknown']} ({reason})" if reason else table["unknown"]

@@ -9,6 +9,7 @@ name. A finding whose check is not loaded shows its code and every key of its de
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,17 @@ from reports.i18n import t
 SOURCES_SHOWN = 5  # source pages listed per problem; the rest is "and N more"
 LIST_SHOWN = 5  # items of any other list in a detail
 SEVERITY_RANK = {"veto": 0, "major": 1, "minor": 2, "info": 3}
+# What a network library or Python said (`DownloadTimeoutError: Getting … took longer than
+# 5.0 seconds.`): the headline already says it in words, a webmaster cannot act on the rest
+# (the exports keep it in the raw detail).
+_TECHNICAL = re.compile(
+    r"\b[A-Z]\w*(?:Error|Exception|Failure)\b|Traceback|\btook longer than\b|errno", re.I
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Detail keys whose value is the crawl's or a library's own text (English, technical).
+_MACHINE_TEXT = frozenset(("note", "error", "crawl_error"))
+# The same page under two URLs (`/` and `/index.html`): shown once.
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +132,46 @@ def _fact(label: str, value: Any, lang: str, *, url: bool = False) -> dict[str, 
     }
 
 
+def _plain(fact: dict[str, Any] | None, key: str, lang: str) -> dict[str, Any] | None:
+    """The fact without what only a programmer reads (exception text; in Chinese, a library's
+    English message); None when nothing is left."""
+    if fact is None:
+        return None
+    zh = i18n.lang_of(lang) == "zh"
+    items = [
+        it
+        for it in fact["items"]
+        if not _TECHNICAL.search(it["text"])
+        and not (zh and key in _MACHINE_TEXT and not _CJK.search(it["text"]))
+    ]
+    if not items:
+        return None
+    return {**fact, "items": items}
+
+
+def page_key(url: str) -> str:
+    """`/` and `/index.html` (and `default.htm`, …) are one page for a reader."""
+    head, sep, query = url.partition("?")
+    return _INDEX_FILE.sub("/", head) + sep + query
+
+
+def _sources(urls: Iterable[str], site_url: str, titles: Mapping[str, str]) -> list[dict[str, Any]]:
+    shown: dict[str, dict[str, Any]] = {}
+    for s in urls:
+        key = page_key(s)
+        title = titles.get(s) or titles.get(key) or ""
+        if key in shown:
+            shown[key]["title"] = shown[key]["title"] or title
+            continue
+        shown[key] = {
+            "text": short_url(s, site_url),
+            "href": safe_href(s),
+            "title": title,
+            "url": s,
+        }
+    return list(shown.values())
+
+
 def _looks_like_url(value: Any) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
@@ -129,22 +181,32 @@ def _compact(value: Mapping[str, Any]) -> str:
 
 
 def _label(key: str, lang: str) -> str:
+    """The label of a detail key; a key without one is still shown (no evidence is hidden),
+    under a plain "other record" label in Chinese rather than a programmer's name."""
     known = i18n.MESSAGES[i18n.lang_of(lang)]
-    return known.get(key, key)
+    if key in known:
+        return known[key]
+    return t(lang, "other_record") if i18n.lang_of(lang) == "zh" else key
 
 
-def _tracking_view(tracked: TrackedFinding | None, lang: str) -> dict[str, Any] | None:
+def _tracking_view(
+    tracked: TrackedFinding | None, lang: str, severity: str = ""
+) -> dict[str, Any] | None:
     if tracked is None:
         return None
-    if tracked.status == "open":
+    if tracked.status == "open" and tracked.days_open > 0:
         text = t(lang, "open_since", date=tracked.first_seen.isoformat(), days=tracked.days_open)
+    elif tracked.status == "open":
+        text = t(lang, "open_today", date=tracked.first_seen.isoformat())
     else:
         text = t(lang, "new")
+    # A problem that costs no points (info) is shown for the record: it has no deadline.
+    scored = severity != "info"
     return {
         "status": tracked.status,
         "text": text,
-        "deadline": tracked.deadline.isoformat(),
-        "overdue": tracked.overdue,
+        "deadline": tracked.deadline.isoformat() if scored else "",
+        "overdue": tracked.overdue and scored,
         "first_seen": tracked.first_seen.isoformat(),
         "days_open": tracked.days_open,
     }
@@ -160,17 +222,24 @@ def problem_view(
     site_url: str = "",
     tracked: TrackedFinding | None = None,
     words: FindingWords | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What a report shows of one finding: a headline, the evidence, the tracking status."""
+    """What a report shows of one finding: a headline, the evidence, the tracking status.
+    `titles`: page URL → title, to name the pages a problem is on."""
     detail = detail or {}
     headline, evidence = (words or FindingWords.enabled()).describe(check, detail, lang)
-    facts = [_fact(t(lang, f.label), f.value, lang, url=f.links) for f in evidence.facts]
-    # Whatever else the check recorded is shown too: a new key must never be hidden.
-    facts += [_fact(_label(k, lang), v, lang) for k, v in detail.items() if k not in evidence.shown]
-    sources = [
-        {"text": short_url(s, site_url), "href": safe_href(s), "title": s}
-        for s in evidence.sources[:SOURCES_SHOWN]
+    facts = [
+        _plain(_fact(t(lang, f.label), f.value, lang, url=f.links), f.label, lang)
+        for f in evidence.facts
     ]
+    # Whatever else the check recorded is shown too: a new key must never be hidden.
+    facts += [
+        _plain(_fact(_label(k, lang), v, lang), k, lang)
+        for k, v in detail.items()
+        if k not in evidence.shown
+    ]
+    listed = evidence.sources[:SOURCES_SHOWN]
+    sources = _sources(listed, site_url, titles or {})
     total = evidence.source_count if evidence.source_count is not None else len(evidence.sources)
     return {
         "check": check,
@@ -181,11 +250,11 @@ def problem_view(
         "href": safe_href(url),
         "facts": [f for f in facts if f],
         "sources": sources,
-        "more_sources": max(0, total - len(sources)),
+        "more_sources": max(0, total - len(listed)),
         "texts": [str(x) for x in evidence.texts][:LIST_SHOWN],
         "advice": evidence.advice,
         "badge": "home" if evidence.on_home_page else None,
-        "tracking": _tracking_view(tracked, lang),
+        "tracking": _tracking_view(tracked, lang, severity),
     }
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector.judge.tracking import RunTracking, load_tracking
+from inspector.profile import ProfileError, load_profile
 from inspector.store.history import run_findings
-from inspector.store.models import FindingRow, RunRow, SiteRow
+from inspector.store.models import FindingRow, PageRow, RunRow, SiteRow
 from reports import i18n
 from reports.boards import board_view, score_extras
 from reports.format import fmt_date, fmt_number, fmt_time, safe_href, site_filename
@@ -205,8 +207,9 @@ def site_view(
     scored = bool(
         detail.get("scored", run.verdict in ("pass", "fail") and not detail.get("vetoes"))
     )
-    view["run"] = _run_view(run)
-    view.update(_problems(findings, tracking, site.url, lang, words))
+    view["run"] = _run_view(run, lang)
+    titles = page_titles(session, run)
+    view.update(_problems(findings, tracking, site.url, lang, words, titles))
     view.update(
         verdict=run.verdict,
         verdict_text=i18n.verdict_text(run.verdict, lang),
@@ -236,13 +239,39 @@ def site_view(
     return view
 
 
-def _run_view(run: RunRow) -> dict[str, Any]:
+@cache
+def rules_title(rules: str) -> str:
+    """The profile's own title (全国政府网站普查评分表（2015）) rather than its file name."""
+    try:
+        title = load_profile(rules).get("profile.title")
+    except (ProfileError, OSError):
+        return rules
+    return str(title) if title else rules
+
+
+def page_titles(session: Session, run: RunRow) -> dict[str, str]:
+    """URL (as requested and as finally answered) → title, of the run's pages with a title."""
+    titles: dict[str, str] = {}
+    rows = session.execute(
+        select(PageRow.url, PageRow.final_url, PageRow.title).where(
+            PageRow.run_id == run.id, PageRow.title != ""
+        )
+    )
+    for url, final_url, title in rows:
+        title = " ".join(str(title).split())[:120]
+        titles.setdefault(url, title)
+        if final_url:
+            titles.setdefault(final_url, title)
+    return titles
+
+
+def _run_view(run: RunRow, lang: str) -> dict[str, Any]:
     return {
         "id": run.id,
         "as_of": fmt_date(run.as_of),
         "started_at": fmt_time(run.started_at),
         "finished_at": fmt_time(run.finished_at),
-        "rules": run.rules,
+        "rules": rules_title(run.rules) if i18n.lang_of(lang) == "zh" else run.rules,
         "pages_crawled": run.pages_crawled,
         "targets_checked": run.targets_checked,
         "status": run.status,
@@ -271,6 +300,7 @@ def _problems(
     site_url: str,
     lang: str,
     words: FindingWords,
+    titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The vetoes, the other problems grouped by check, and the counts per severity."""
     tracked_by_id = {id(row): tr for row, tr in zip(findings, tracking.findings, strict=True)}
@@ -287,6 +317,7 @@ def _problems(
             site_url=site_url,
             tracked=tracked_by_id.get(id(row)),
             words=words,
+            titles=titles,
         )
         if row.severity == "veto":
             pv["advice"] = pv["advice"] or words.advice(row.check, lang)

@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest_reports import KNOWN_ANCHOR, KNOWN_BROKEN, PORTAL, ReportDB, broken, build_province
+from conftest_reports import (
+    KNOWN_ANCHOR,
+    KNOWN_BROKEN,
+    PORTAL,
+    ReportDB,
+    broken,
+    build_province,
+    finding,
+)
 from lxml import html as lxml_html
 
+from inspector.facts import Severity
 from inspector.store.db import create_schema, get_engine
 from reports import i18n
 from reports.cli import report
@@ -389,3 +398,47 @@ def test_crawl_notes_are_shown_in_chinese() -> None:
     assert note_text("attachment is empty (0 bytes)", "en") == "attachment is empty (0 bytes)"
     assert reason_text("invalid_url", "zh") == "链接地址无效，无法打开"
     assert note_text("something new", "zh") == "something new"
+
+
+def test_plain_chinese_for_a_webmaster(tmp_path: Path) -> None:
+    """The crawl's own timeout, no exception text, no deadline for what costs no points, no
+    "已0天", and the home page named once by its title."""
+    from sqlalchemy import update
+
+    from inspector.store.models import PageRow, RunRow
+
+    db = ReportDB.create(tmp_path / "plain.db")
+    portal = db.site("p", "示例区人民政府", PORTAL)
+    findings = [
+        broken(
+            f"{PORTAL}slow.html",
+            reason="timeout",
+            status=None,
+            sources=[PORTAL, f"{PORTAL}index.html", f"{PORTAL}a.html"],
+            note="DownloadTimeoutError: Getting x took longer than 5.0 seconds.",
+        ),
+        finding(
+            "missing_anchor",
+            f"{PORTAL}b.html#form",
+            Severity.INFO,
+            fragment="form",
+            sources=[f"{PORTAL}a.html"],
+            source_count=1,
+        ),
+    ]
+    db.run(portal, date(2025, 11, 15), findings)
+    run_id = db.run(portal, date(2025, 11, 15), findings)
+    with db.session() as s:
+        s.execute(update(RunRow).where(RunRow.id == run_id).values(stats={"download_timeout": 5}))
+        s.add(PageRow(run_id=run_id, url=PORTAL, final_url=PORTAL, title="示例区人民政府门户网站"))
+        s.commit()
+        render_reports(s, tmp_path / "out")
+    doc = parse(tmp_path / "out" / "sites" / "p.html")
+    text = text_of(doc)
+    assert "连接超时(5秒)" in text and "15秒" not in text
+    assert "Error" not in text and "took longer" not in text
+    assert "已0天" not in text and "未整改（2025-11-15起）" in text
+    sources = text_of(doc.find_class("sources")[0])
+    assert sources.count("示例区人民政府门户网站") == 1 and "index.html" not in sources
+    anchor = text_of(doc.get_element_by_id("check-missing_anchor"))
+    assert "整改期限" not in anchor and "页面中缺少的锚点" in anchor and "fragment" not in anchor
