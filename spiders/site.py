@@ -429,7 +429,9 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         seen = sc.seen
         for link in extract_links(doc, url, include_invalid=True):
             target = link.url
-            links.append((target, link.element, link.attribute, link.text, link.fragment))
+            links.append(
+                (target, link.element, link.attribute, link.text, link.fragment, link.position)
+            )
             if target in seen:
                 continue
             seen.add(target)

@@ -602,3 +602,30 @@ def test_empty_and_comment_only_documents() -> None:
     assert urls("") == []
     assert urls("<!-- nothing -->") == []
     assert urls("   \n") == []
+
+
+POSITIONED = """<html><body>
+<div id="top"><div class="logo"><a href="/logo">首页</a></div></div>
+<ul class="main-nav"><li><a href="/news/">新闻动态</a></li></ul>
+<nav><a href="/nav2/">导航</a></nav>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/crumb/">栏目</a></div>
+<div class="content"><p><a href="/a.html">正文链接</a></p><img src="/b.png" alt=""></div>
+<div id="footer"><a href="/about/">关于我们</a></div>
+<footer><p><a href="/map/">网站地图</a></p></footer>
+<div class="copyright"><a href="http://beian.miit.gov.cn/">京ICP备</a></div>
+</body></html>"""
+
+
+def test_link_position_navigation_content_footer() -> None:
+    """Where a link sits, for the report's 先整改这些: navigation, content or footer."""
+    doc = parse_html(POSITIONED)
+    where = {link.url: link.position for link in extract_links(doc, "https://a.gov.cn/")}
+    assert where["https://a.gov.cn/news/"] == "nav"
+    assert where["https://a.gov.cn/nav2/"] == "nav"
+    assert where["https://a.gov.cn/crumb/"] == "nav"
+    assert where["https://a.gov.cn/a.html"] == "content"
+    assert where["https://a.gov.cn/b.png"] == "content"
+    assert where["https://a.gov.cn/logo"] == "content"  # a logo block named nothing chrome-like
+    assert where["https://a.gov.cn/about/"] == "footer"
+    assert where["https://a.gov.cn/map/"] == "footer"
+    assert where["http://beian.miit.gov.cn/"] == "footer"

@@ -12,7 +12,8 @@ from inspector.facts import BoardFacts, ColumnFacts, GuideFacts, PageFacts, Targ
 
 # A link occurrence on a page, as buffered for the link table: (target_url, element,
 # attribute, text, fragment).
-LinkTuple = tuple[str, str, str, str, str]
+# (target, element, attribute, text, fragment, position): a row of the link table.
+LinkTuple = tuple[str, str, str, str, str, str]
 
 
 @dataclass(slots=True)

@@ -128,7 +128,16 @@ def store_columns(session: Session, run_id: int, columns: list[ColumnFacts]) -> 
 
 
 # Column order of the link tuples the pipeline buffers: run_id, source_url, then PageItem.links.
-LINK_COLUMNS = ("run_id", "source_url", "target_url", "element", "attribute", "text", "fragment")
+LINK_COLUMNS = (
+    "run_id",
+    "source_url",
+    "target_url",
+    "element",
+    "attribute",
+    "text",
+    "fragment",
+    "position",
+)
 
 
 def _insert_sql(engine: Any, table: Any, columns: tuple[str, ...]) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The head Alembic revision (inspector/store/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0005"
+SCHEMA_VERSION = "0006"
 
 
 class Base(DeclarativeBase):
@@ -137,6 +137,8 @@ class LinkRow(Base):
     attribute: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     fragment: Mapped[str] = mapped_column(Text, default="")
+    # nav | content | footer: where on the source page the link sits ("" before migration 0006)
+    position: Mapped[str] = mapped_column(String(10), default="", server_default="")
     __table_args__ = (
         Index("ix_link_run_target", "run_id", "target_url"),
         Index("ix_link_run_source", "run_id", "source_url"),

@@ -53,6 +53,10 @@ _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _REFRESH = re.compile(r"""\s*[0-9.]+\s*(?:[;,\s]\s*(?:url\s*=\s*)?(.*))?$""", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 TEXT_MAX = 200
+# Chrome by tag or by class/id (the names CMS templates give their menus and footers).
+_NAV_TAGS = frozenset(("nav", "header"))
+_NAV_RE = re.compile(r"nav|menu|daohang|header|crumb|position|location", re.I)
+_FOOTER_RE = re.compile(r"foot|bottom|copyright|banquan", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,9 @@ class Link:
     # What the element expects the URL to be (image, icon, script, stylesheet, font; "" for
     # pages and anything else): a resource answered with an HTML page is broken for the reader.
     expects: str = ""
+    # Where the link sits on its page: "nav" (navigation, header, menu, breadcrumb), "footer"
+    # or "content": a report tells the webmaster where to look.
+    position: str = "content"
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -118,6 +125,40 @@ def _text_of(el) -> str:  # noqa: ANN001 - lxml element
     return text[:TEXT_MAX]
 
 
+def _position(el, memo: dict) -> str:  # noqa: ANN001 - lxml element
+    """ "nav", "footer" or "content": the first ancestor that is navigation or footer chrome
+    decides. Ancestors are memoised, so a page costs one walk per element, not per link."""
+    path = []
+    node = el
+    found = "content"
+    while node is not None:
+        hit = memo.get(node)
+        if hit is not None:
+            found = hit
+            break
+        path.append(node)
+        tag = node.tag
+        if tag == "footer":
+            found = "footer"
+            break
+        if tag in _NAV_TAGS:
+            found = "nav"
+            break
+        attrs = node.get("class"), node.get("id")
+        if attrs[0] or attrs[1]:
+            names = f"{attrs[0] or ''} {attrs[1] or ''}"
+            if _FOOTER_RE.search(names):
+                found = "footer"
+                break
+            if _NAV_RE.search(names):
+                found = "nav"
+                break
+        node = node.getparent()
+    for seen in path:
+        memo[seen] = found
+    return found
+
+
 def base_url_of(doc, page_url: str) -> str:  # noqa: ANN001
     """The page's base URL: the first `<base>` with an href attribute wins, as in browsers."""
     for base in doc.iter("base"):
@@ -145,6 +186,7 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
     base = base_url_of(doc, page_url)
     joined: dict[str, tuple[str, str] | None] = {}
     links: list[Link] = []
+    regions: dict = {}
 
     def resolve(raw: str) -> tuple[str, str] | None:
         hit = joined.get(raw, False)
@@ -164,7 +206,7 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
                 continue
             raw = _refresh_url(el.get("content") or "")
             if raw and (hit := resolve(raw)):
-                links.append(Link(hit[0], hit[1], "meta", "content", "", *hit[2:]))
+                links.append(Link(hit[0], hit[1], "meta", "content", "", *hit[2:], position=""))
             continue
         if tag == "link":
             rel = (el.get("rel") or "").lower().split()
@@ -173,6 +215,7 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
         elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
             continue
         text = None
+        position = None
         rel = el.get("rel") or "" if tag == "link" else ""
         for attr in _ATTRS[tag]:
             value = el.get(attr)
@@ -185,10 +228,22 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
                     continue
                 if text is None:
                     text = _text_of(el)
+                    position = _position(el, regions)
                 expects = (
                     expected_resource(tag, attr, rel, el.get("as") or "") if tag != "a" else ""
                 )
-                links.append(Link(hit[0], hit[1], tag, attr, text, *hit[2:], expects=expects))
+                links.append(
+                    Link(
+                        hit[0],
+                        hit[1],
+                        tag,
+                        attr,
+                        text,
+                        *hit[2:],
+                        expects=expects,
+                        position=position,
+                    )
+                )
     return links
 
 
