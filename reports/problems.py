@@ -33,6 +33,7 @@ SEVERITY_RANK = {"veto": 0, "major": 1, "minor": 2, "info": 3}
 _TECHNICAL = re.compile(
     r"\b[A-Z]\w*(?:Error|Exception|Failure)\b|Traceback|\btook longer than\b|errno", re.I
 )
+_DATE_ONLY = re.compile(r"[\s\[\]()（）]*[\d./\-年月日:\s]+[\s\[\]()（）]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Detail keys whose value is the crawl's or a library's own text (English, technical).
 _MACHINE_TEXT = frozenset(("note", "error", "crawl_error"))
@@ -172,6 +173,30 @@ def _sources(urls: Iterable[str], site_url: str, titles: Mapping[str, str]) -> l
     return list(shown.values())
 
 
+def dated_items(evidence: Any) -> list[dict[str, Any]]:
+    """The newest items a staleness finding rests on (`evidence`: items with `date`, `url`,
+    `text` or `title`), newest first, for a table; `title` is filled in by the site view from
+    the link texts of the crawl when the finding recorded none."""
+    raw = evidence if isinstance(evidence, list) else [evidence]
+    items: list[dict[str, Any]] = []
+    for item in raw:
+        if not isinstance(item, Mapping) or not (item.get("date") or item.get("url")):
+            continue
+        date_text = str(item.get("date") or "")
+        text = str(item.get("title") or item.get("text") or "")
+        url = str(item.get("url") or "")
+        items.append(
+            {
+                "title": "" if text == date_text or _DATE_ONLY.fullmatch(text) else text,
+                "date": date_text,
+                "url": url,
+                "href": safe_href(url),
+            }
+        )
+    items.sort(key=lambda it: str(it["date"]), reverse=True)
+    return items[:LIST_SHOWN]
+
+
 def _looks_like_url(value: Any) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
@@ -181,12 +206,8 @@ def _compact(value: Mapping[str, Any]) -> str:
 
 
 def _label(key: str, lang: str) -> str:
-    """The label of a detail key; a key without one is still shown (no evidence is hidden),
-    under a plain "other record" label in Chinese rather than a programmer's name."""
     known = i18n.MESSAGES[i18n.lang_of(lang)]
-    if key in known:
-        return known[key]
-    return t(lang, "other_record") if i18n.lang_of(lang) == "zh" else key
+    return known.get(key, key)
 
 
 def _tracking_view(
@@ -238,6 +259,10 @@ def problem_view(
         for k, v in detail.items()
         if k not in evidence.shown
     ]
+    items = dated_items(detail.get("evidence"))
+    if items:  # shown as a small table of titles, dates and links instead of a run of dates
+        drop = t(lang, "newest_item")
+        facts = [f for f in facts if f is None or f["label"] != drop]
     listed = evidence.sources[:SOURCES_SHOWN]
     sources = _sources(listed, site_url, titles or {})
     total = evidence.source_count if evidence.source_count is not None else len(evidence.sources)
@@ -251,6 +276,8 @@ def problem_view(
         "facts": [f for f in facts if f],
         "sources": sources,
         "more_sources": max(0, total - len(listed)),
+        "pages": total - (len(listed) - len(sources)),  # `/` and `/index.html` are one page
+        "items": items,
         "texts": [str(x) for x in evidence.texts][:LIST_SHOWN],
         "advice": evidence.advice,
         "badge": "home" if evidence.on_home_page else None,

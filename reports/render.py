@@ -38,6 +38,7 @@ from reports import i18n
 from reports.format import fmt_number, fmt_time, safe_href, site_filename
 from reports.i18n import t
 from reports.problems import FindingWords, words_for_runs
+from reports.province import province_trend
 from reports.site_view import row_of, site_view
 
 __all__ = ["render_reports", "safe_href", "site_filename"]
@@ -252,6 +253,7 @@ def render_reports(
         index,
         index_tpl.render(
             o=overview,
+            trend=province_trend(session, ids, lang),
             rows=rows,
             css=assets.css,
             script=assets.script,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,25 @@ def _check_demo(b: Any, index: Path, planted: str) -> None:
     # The home page is one page, named by its title, though linked as / and /index.html.
     home_sources = page.locator("#check-broken_link .sources").first.inner_text()
     assert "演示县人民政府" in home_sources and "/index.html" not in home_sources
+    # The stale column's evidence: its newest items with titles, dates and links.
+    rows = page.eval_on_selector_all(
+        "#check-column_stale table.items tbody tr",
+        "rows => rows.map(r => [r.cells[0].innerText, r.cells[1].innerText,"
+        " r.querySelector('a') ? r.querySelector('a').href : ''])",
+    )
+    assert len(rows) >= 2 and all(title and not title[0].isdigit() for title, _, _ in rows)
+    assert [d for _, d, _ in rows] == sorted((d for _, d, _ in rows), reverse=True)
+    assert all(href.startswith("http://127.0.0.1:") for _, _, href in rows)
+    # 先整改这些 first: the home page's broken links, with page, link text and position.
+    fix = page.inner_text("#first-fix")
+    assert "先整改这些" in fix and "位于首页" in fix and "演示县人民政府" in fix
+    assert "页面位置" in fix and any(p in fix for p in ("导航栏", "正文", "页脚"))
+    assert "改为正确地址或删除" in fix
     shot(page, "demo-site-report.png")
+    if os.environ.get("INSPECTOR_UPDATE_SCREENSHOTS") == "1":
+        # README's picture of the report's first screen (only on request: CI leaves docs/ alone).
+        page.set_viewport_size({"width": 1100, "height": 900})
+        page.screenshot(path=str(REPO / "docs" / "report-first-screen.png"))
     assert w.errors == [] and w.dialogs == [] and w.requests == []
     page.close()
 
