@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from inspector import clock
 from inspector.errors import EXIT_INCOMPLETE, EXIT_OK, debug_enabled
 from inspector.judge.counts import ProblemCounts, at_least, is_problem, tracked_counts
+from inspector.judge.recheck import RECHECKED
 from inspector.judge.tracking import load_tracking
 from inspector.store.history import run_findings
 from inspector.store.models import RunRow, SiteRow
@@ -147,9 +148,13 @@ class SiteSummary:
     score_text: str
     counts: ProblemCounts
     problems: list[dict[str, Any]] = field(default_factory=list)  # worst first
+    carried: int = 0  # a recheck's open problems it did not look at again
+    base_as_of: str = ""  # a recheck's full inspection (its as-of date)
 
     def line(self, lang: str) -> str:
         c = self.counts
+        if self.kind == "recheck":
+            return self.recheck_line(lang)
         head = f"{self.site_id}: {self.verdict_text}"
         if self.score_text:
             head += f" {self.score_text}"
@@ -157,6 +162,20 @@ class SiteSummary:
             head
             + " · "
             + i18n.t(lang, "console_problems", total=c.total, new=c.new, open=c.open, fixed=c.fixed)
+        )
+
+    def recheck_line(self, lang: str) -> str:
+        """复查 …: fixed, still open, and how many of those were not looked at again."""
+        return i18n.t(
+            lang,
+            "console_recheck",
+            site=self.site_id,
+            verdict=self.verdict_text,
+            score=self.score_text or "–",
+            fixed=self.counts.fixed,
+            open=self.counts.open,
+            carried=self.carried,
+            date=self.base_as_of,
         )
 
 
@@ -182,6 +201,8 @@ def site_summaries(session: Session, run_ids: Iterable[int], lang: str = "zh") -
     for run, site in session.execute(query):
         rows = run_findings(session, run)
         tracking = load_tracking(session, run, rows)
+        kind = run.kind or "full"
+        base = session.get(RunRow, run.base_run_id) if run.base_run_id else None
         problems = sorted(
             (
                 {"severity": r.severity, "title": words.title(r.check, lang), "url": r.url}
@@ -195,13 +216,17 @@ def site_summaries(session: Session, run_ids: Iterable[int], lang: str = "zh") -
                 site_id=site.site_id,
                 name=site.name,
                 run_id=run.id,
-                kind=getattr(run, "kind", None) or "full",
+                kind=kind,
                 run_status=run.status,
                 verdict=run.verdict,
                 verdict_text=i18n.verdict_text(run.verdict, lang),
                 score_text=_score_text(run, lang),
                 counts=tracked_counts(tracking),
                 problems=problems,
+                carried=sum(1 for r in rows if is_problem(r.severity) and r.check not in RECHECKED)
+                if kind == "recheck"
+                else 0,
+                base_as_of=base.as_of.isoformat() if base is not None and base.as_of else "",
             )
         )
     return result
@@ -249,6 +274,9 @@ def print_summary(
             str(c.fixed),
         )  # fmt: skip
     console.print(table)
+    for s in summaries:
+        if s.kind == "recheck":
+            click.echo(s.recheck_line(lang))
     if len(summaries) == 1 and summaries[0].problems:
         only = summaries[0]
         console.print()

@@ -36,6 +36,9 @@ INSPECTOR_BATCH_SIZE = 5000
 INSPECTOR_FLUSH_SECONDS = 5.0
 INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
 INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (besides the home page)
+INSPECTOR_RECHECK_MAX_PAGES = (
+    500  # pages a recheck fetches besides the home page (inspector recheck)
+)
 INSPECTOR_SOFT404_PROBES = 1  # random URLs fetched per site to learn its "not found" page
 # Message boards (互动交流, checks/interaction.py): pages read per board — list pages and the
 # message pages whose reply the list does not show — and boards read per site.

@@ -73,6 +73,9 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
         "site_code": site.site_code,
         "run_id": run.id,
         "run_status": run.status,
+        # full | recheck (复查: only what the full run `recheck_of` found was looked at again)
+        "run_kind": run.kind or "full",
+        "recheck_of": run.base_run_id if run.kind == "recheck" else None,
         "as_of": _iso(run.as_of),
         "started_at": _iso(run.started_at),
         "finished_at": _iso(run.finished_at),

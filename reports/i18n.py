@@ -280,6 +280,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trend_fixed": "已整改",
         "date": "日期",
         "pass_line": "合格线（{score}分）",
+        "run_kind": "检查类型",
+        "console_recheck": "复查 {site}：已整改{fixed}个，未整改{open}个（其中{carried}个本次未复查，"
+        "沿用{date}全面检查的结论）；复查结论 {verdict} {score}",
+        "recheck_of": "复查（对{date}全面检查发现问题的复查，新问题以下次全面检查为准）",
     },
     "en": {
         "report_title": "Website inspection: rectification report",
@@ -523,6 +527,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "trend_fixed": "fixed",
         "date": "Date",
         "pass_line": "pass mark ({score})",
+        "run_kind": "Run",
+        "console_recheck": "recheck of {site}: {fixed} fixed, {open} still open ({carried} of "
+        "them not rechecked: as the full inspection of {date} found them); recheck verdict "
+        "{verdict} {score}",
+        "recheck_of": "Recheck of the problems found by the full inspection of {date} (new "
+        "problems are found by the next full inspection)",
     },
 }
 

@@ -74,7 +74,13 @@ def trend_view(
 def load_trend(session: Session, run: RunRow) -> list[dict[str, Any]]:
     runs = session.execute(
         select(RunRow.id, RunRow.as_of, RunRow.score, RunRow.verdict, RunRow.verdict_detail)
-        .where(RunRow.site_id == run.site_id, RunRow.id <= run.id, RunRow.finished_at.is_not(None))
+        .where(
+            RunRow.site_id == run.site_id,
+            RunRow.id <= run.id,
+            RunRow.finished_at.is_not(None),
+            # Nights of full inspections: a recheck (复查) looked at a few pages only.
+            RunRow.kind != "recheck",
+        )
         .order_by(RunRow.id.desc())
         .limit(TREND_RUNS)
     ).all()
@@ -179,7 +185,7 @@ def site_view(
     scored = bool(
         detail.get("scored", run.verdict in ("pass", "fail") and not detail.get("vetoes"))
     )
-    view["run"] = _run_view(run, lang)
+    view["run"] = _run_view(run, lang, recheck_of=_recheck_of(session, run, lang))
     view.update(_problems_and_priorities(session, run, site, findings, tracking, lang, words))
     view.update(
         verdict=run.verdict,
@@ -286,7 +292,15 @@ def name_items(
         it["title"] = texts.get(it["url"]) or titles.get(it["url"], "")
 
 
-def _run_view(run: RunRow, lang: str) -> dict[str, Any]:
+def _recheck_of(session: Session, run: RunRow, lang: str) -> str:
+    """For a recheck (复查): which full inspection it rechecks, in words ("" otherwise)."""
+    if run.kind != "recheck":
+        return ""
+    base = session.get(RunRow, run.base_run_id) if run.base_run_id else None
+    return i18n.t(lang, "recheck_of", date=fmt_date(base.as_of) if base is not None else "–")
+
+
+def _run_view(run: RunRow, lang: str, recheck_of: str = "") -> dict[str, Any]:
     return {
         "id": run.id,
         "as_of": fmt_date(run.as_of),
@@ -299,6 +313,8 @@ def _run_view(run: RunRow, lang: str) -> dict[str, Any]:
         "bounds_tripped": run.bounds_tripped or {},
         "check_errors": run.check_errors or {},
         "home_newest_date": fmt_date(run.home_newest_date),
+        "kind": run.kind or "full",
+        "recheck_of": recheck_of,
     }
 
 

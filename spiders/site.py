@@ -32,7 +32,7 @@ from scrapy.http import Headers, Response
 from twisted.python.failure import Failure
 
 from inspector import clock
-from inspector.crawl.arguments import parse_as_of, sites_from_arguments
+from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import extract_links, title_of
@@ -59,7 +59,8 @@ from inspector.crawl.outcomes import (
 )
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
-from inspector.crawl.reading import SiteReading, hop_of
+from inspector.crawl.reading import hop_of
+from inspector.crawl.recheck import RecheckCrawl
 from inspector.crawl.responses import (
     header_charset,
     looks_html,
@@ -91,7 +92,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(SiteReading, BoardsMixin, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -114,9 +115,13 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         url: str | None = None,
         as_of: str | date | None = None,
         batch: str = "",
+        recheck: str | bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        # A recheck (-a recheck=1): only what the last full run's findings rest on.
+        self.recheck = parse_flag("recheck", recheck)
+        self.recheck_plans = {}
         # Without `sites` (scrapy crawl site -a …) they are read in from_crawler, where the
         # settings say which registry is the default.
         self.sites: list[Site] = list(sites) if sites is not None else []
@@ -156,6 +161,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
         spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
+        if spider.recheck:
+            spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
             configure_politeness(s, spider.sites)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
@@ -172,6 +179,7 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         crawls = [self._add_crawl(site) for site in self.sites if site.status == "active"]
         for sc in crawls:
             yield self._home_request(sc)
+            yield from self.recheck_requests(sc)
 
     def _add_crawl(self, site: Site) -> SiteCrawl:
         sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
@@ -263,6 +271,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         self, sc: SiteCrawl, url: str, depth: int, encoding: str | None = None
     ) -> Request | TargetItem | None:
         """Decide what to do with a URL seen for the first time on this site."""
+        if self.recheck_plans and self.recheck_skips(sc, url):
+            return None
         internal = scope_key(url) in sc.scope
         if internal and url_extension(url) not in RESOURCE_EXTENSIONS:
             return self._page_request(sc, url, depth, encoding)
@@ -390,7 +400,8 @@ class SiteSpider(SiteReading, BoardsMixin, Spider):
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
         encoding = used if used not in ("utf-8", "ascii") else None
         links: list[LinkTuple] = []
-        yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
+        if not self.recheck_plans:  # a recheck does not read the message boards again
+            yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(

@@ -44,6 +44,7 @@ from inspector.store.db import (
     upsert,
 )
 from inspector.store.models import ColumnRow, LinkRow, PageRow, RunRow, TargetRow
+from inspector.store.recheck import mark_rechecks
 from inspector.store.rows import column_row, page_row, target_row
 from inspector.store.runs import start_runs
 from inspector.vocabulary import Note, NoteCode, Reason
@@ -187,6 +188,10 @@ class StoragePipeline:
         validate_judging(self.profile, self.check_config)  # a bad profile stops the crawl now
         with self.Session() as s:
             self.run_ids = start_runs(s, spider.sites, spider.as_of, self.rules, spider.batch)
+            plans = getattr(spider, "recheck_plans", None) or {}
+            mark_rechecks(s, {self.run_ids[site_id]: plan for site_id, plan in plans.items()})
+            for site_id, plan in plans.items():
+                self.site_stats.setdefault(site_id, {})["recheck"] = plan.summary()
             for site in spider.sites:
                 if site.status != "active":
                     check_run(s, self.run_ids[site.site_id], self.check_config, self.profile)

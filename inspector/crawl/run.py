@@ -35,6 +35,7 @@ def crawl_sites(
     source: LocalSiteQueue | None = None,
     sites_at_once: int = 1,
     progress_sink: Any = None,
+    recheck: bool = False,
 ) -> CrawlResult:
     """Crawl `sites` all at once, and the sites of `source` `sites_at_once` at a time.
 
@@ -42,11 +43,13 @@ def crawl_sites(
     timeout), so that their verdict rests on what they answer now; `registry_sites` (the whole
     registry) tells a closed site merged into another one. `progress_sink` (a queue) makes the
     progress extension send its counts there instead of showing them (a crawler process of
-    inspector/ops/processes.py).
+    inspector/ops/processes.py). `recheck`: recheck the sites (inspector/crawl/recheck.py).
     """
     batch = batch or uuid.uuid4().hex[:12]
     process = CrawlerProcess(settings)
     kwargs: dict[str, Any] = {"sites": sites, "as_of": as_of, "batch": batch}
+    if recheck:  # only what the last full run's findings rest on (inspector/crawl/recheck.py)
+        kwargs["recheck"] = True
     if progress_sink is not None:
         kwargs["progress_sink"] = progress_sink
     if source is not None:

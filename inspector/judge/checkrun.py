@@ -24,12 +24,14 @@ from sqlalchemy.orm import Session
 from checks.base import Check
 from inspector import clock
 from inspector.facts import Finding, Severity, SiteSnapshot
+from inspector.judge.recheck import recheck_findings
 from inspector.judge.scoring import score_run, validate_scoring
 from inspector.judge.tracking import validate_tracking
 from inspector.profile import ProfileError, RulesProfile, load_profile
 from inspector.store.db import table
-from inspector.store.history import first_seen_dates
+from inspector.store.history import first_seen_dates, run_findings
 from inspector.store.models import FindingRow, RunRow
+from inspector.store.recheck import recheck_snapshot
 from inspector.store.snapshot import load_snapshot
 
 logger = logging.getLogger(__name__)
@@ -225,12 +227,22 @@ def check_run(
     if run is None:
         raise LookupError(f"no run {run_id} in the database")
     profile = profile or load_profile(run.rules or "census2015")
-    snapshot = load_snapshot(session, run_id)
+    base = None
+    if run.kind == "recheck":
+        snapshot, base = recheck_snapshot(session, run)
+    else:
+        snapshot = load_snapshot(session, run_id)
     checks, build_errors = config.build(profile)
     findings, errors = run_checks(snapshot, checks)
+    stats = {**(run.stats or {}), "checks": config.recorded()}
+    if base is not None:
+        # Of what the checks say now, only what the recheck looked at again counts.
+        outcome = recheck_findings(run_findings(session, base), findings, run.site_id)
+        findings = outcome.findings
+        stats["recheck"] = {**stats.get("recheck", {}), **outcome.as_dict()}
     store_findings(session, run, findings)
     run.check_errors = {**build_errors, **errors}
-    run.stats = {**(run.stats or {}), "checks": config.recorded()}
+    run.stats = stats
     score, verdict, verdict_detail = score_run(snapshot, findings, profile)
     run.score, run.verdict, run.verdict_detail = score, verdict, _json_safe(verdict_detail)
     if run.finished_at is None:

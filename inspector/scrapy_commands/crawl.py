@@ -86,6 +86,19 @@ class Command(ScrapyCrawl):
         except Exception as exc:  # noqa: BLE001 - every exception ends in one line
             report_and_exit(exc)
 
+    def _recheck_rules(self, db_url: str | None, site_ids: list[str]) -> None:
+        """A recheck needs a full inspection to recheck, and is judged with its rules."""
+        from inspector.options import session_or_fail
+        from inspector.store.recheck import RecheckError, base_run_or_fail
+
+        assert self.settings is not None
+        with session_or_fail(db_url) as s:
+            try:
+                bases = [base_run_or_fail(s, site_id) for site_id in site_ids]
+            except RecheckError as exc:
+                fail(str(exc), EXIT_BAD_INPUT)
+        self.settings.set("INSPECTOR_RULES", bases[0].rules, priority="cmdline")
+
     def _run_site(self, opts: argparse.Namespace) -> int:
         from inspector import clock
         from inspector.console import (
@@ -102,11 +115,13 @@ class Command(ScrapyCrawl):
         assert self.settings is not None and self.crawler_process is not None
         clock.now()  # a malformed INSPECTOR_NOW: one line, here
         try:
-            spider_arguments(dict(opts.spargs), self.settings.get("INSPECTOR_REGISTRY"))
+            given = spider_arguments(dict(opts.spargs), self.settings.get("INSPECTOR_REGISTRY"))
         except ArgumentsError as exc:
             _refuse(str(exc))
         db_url = self.settings.get("INSPECTOR_DB_URL") or None
         session_or_fail(db_url).close()  # the database is usable (schema checked) before we start
+        if given.recheck:
+            self._recheck_rules(db_url, [site.site_id for site in given.sites])
         log_file: Path | None = None
         if self.quiet:
             log_file = route_logs(default_log_file(), verbose=opts.verbose)

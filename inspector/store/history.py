@@ -39,9 +39,19 @@ def run_is_complete(run: RunRow) -> bool:
 
 
 def comparison_runs(session: Session, run: RunRow) -> list[RunRow]:
-    """The previous finished run of the site, plus the last complete one if that one is not."""
+    """The previous finished run of the site, plus the last complete one if that one is not.
+
+    Full inspections are compared with full inspections: a recheck (复查) looked at part of the
+    site only. A recheck is compared with the full run it rechecks.
+    """
+    if run.kind == "recheck":
+        base = session.get(RunRow, run.base_run_id) if run.base_run_id else None
+        return [base] if base is not None else []
     earlier = select(RunRow).where(
-        RunRow.site_id == run.site_id, RunRow.id < run.id, RunRow.finished_at.is_not(None)
+        RunRow.site_id == run.site_id,
+        RunRow.id < run.id,
+        RunRow.finished_at.is_not(None),
+        RunRow.kind != "recheck",
     )
     previous = session.scalars(earlier.order_by(RunRow.id.desc()).limit(1)).first()
     if previous is None:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The head Alembic revision (inspector/store/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0006"
+SCHEMA_VERSION = "0007"
 
 
 class Base(DeclarativeBase):
@@ -71,6 +71,10 @@ class RunRow(Base):
     score: Mapped[float | None] = mapped_column(Float)
     verdict: Mapped[str | None] = mapped_column(String(30))
     verdict_detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # full | recheck (0006): a recheck fetched again only what the open findings of the full
+    # run `base_run_id` rest on (inspector/judge/recheck.py).
+    kind: Mapped[str] = mapped_column(String(10), default="full", server_default="full")
+    base_run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class PageRow(Base):
@@ -137,7 +141,7 @@ class LinkRow(Base):
     attribute: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     fragment: Mapped[str] = mapped_column(Text, default="")
-    # nav | content | footer: where on the source page the link sits ("" before migration 0006)
+    # nav | content | footer: where on the source page the link sits ("" before migration 0007)
     position: Mapped[str] = mapped_column(String(10), default="", server_default="")
     __table_args__ = (
         Index("ix_link_run_target", "run_id", "target_url"),

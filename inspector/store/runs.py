@@ -58,7 +58,11 @@ def known_sizes(session: Session, site_ids: list[str]) -> dict[str, int]:
     for i in range(0, len(site_ids), 500):
         latest = (
             select(func.max(RunRow.id))
-            .where(RunRow.status == "finished", RunRow.site_id.in_(site_ids[i : i + 500]))
+            .where(
+                RunRow.status == "finished",
+                RunRow.kind == "full",  # a recheck fetched a few pages: not the site's size
+                RunRow.site_id.in_(site_ids[i : i + 500]),
+            )
             .group_by(RunRow.site_id)
         ).scalar_subquery()
         rows = session.execute(

@@ -78,7 +78,7 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
         pages=pages,
         targets=targets,
         links=links,
-        columns=_columns(session, run_id),
+        columns=load_columns(session, run_id),
         bounds_tripped=run.bounds_tripped or {},
         stats=run.stats or {},
         probes=_probes(session, run),
@@ -149,7 +149,7 @@ def _pages(session: Session, run_id: int, fragment_targets: list[str]) -> list[P
     ]
 
 
-def _columns(session: Session, run_id: int) -> list[ColumnFacts]:
+def load_columns(session: Session, run_id: int) -> list[ColumnFacts]:
     return [
         ColumnFacts(
             name=c.name,
