@@ -40,6 +40,31 @@ def crawl_timeout(seconds: Any) -> Iterator[None]:
         _TIMEOUT.reset(token)
 
 
+# Where a date shown without a year (10-11) got its year: the freshness checks' evidence and the
+# reports' tables of newest items say it with these.
+YEAR_BASIS = {
+    "zh": {
+        "url": "年份取自条目链接",
+        "generated": "年份取自页面生成时间",
+        "page": "年份取自页面上的完整日期",
+        "item": "年份取自条目页的发布日期",
+        "uncertain": "年份无法确定",
+    },
+    "en": {
+        "url": "year from the item's link",
+        "generated": "year from the page's generation time",
+        "page": "year from full dates on the page",
+        "item": "year from the item page's publication date",
+        "uncertain": "year uncertain",
+    },
+}
+
+
+def year_basis(year: Any, lang: str) -> str:
+    """Where an item's year came from, in words; "" for a date shown with its year."""
+    return YEAR_BASIS[lang_of(lang)].get(str(year), "") if year else ""
+
+
 def lang_of(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 

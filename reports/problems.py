@@ -19,7 +19,7 @@ from checks.base import Check, Evidence, Link
 from inspector.judge.checkrun import CheckConfig, CheckLoadError, load_check_class
 from inspector.judge.tracking import TrackedFinding
 from inspector.options import build_settings
-from inspector.words import fmt_number
+from inspector.words import fmt_number, year_basis
 from reports import i18n
 from reports.format import safe_href, short_url
 from reports.i18n import t
@@ -173,7 +173,7 @@ def _sources(urls: Iterable[str], site_url: str, titles: Mapping[str, str]) -> l
     return list(shown.values())
 
 
-def dated_items(evidence: Any) -> list[dict[str, Any]]:
+def dated_items(evidence: Any, lang: str) -> list[dict[str, Any]]:
     """The newest items a staleness finding rests on (`evidence`: items with `date`, `url`,
     `text` or `title`), newest first, for a table; `title` is filled in by the site view from
     the link texts of the crawl when the finding recorded none."""
@@ -189,6 +189,7 @@ def dated_items(evidence: Any) -> list[dict[str, Any]]:
             {
                 "title": "" if text == date_text or _DATE_ONLY.fullmatch(text) else text,
                 "date": date_text,
+                "year": year_basis(item.get("year"), lang),
                 "url": url,
                 "href": safe_href(url),
             }
@@ -259,7 +260,7 @@ def problem_view(
         for k, v in detail.items()
         if k not in evidence.shown
     ]
-    items = dated_items(detail.get("evidence"))
+    items = dated_items(detail.get("evidence"), lang)
     if items:  # shown as a small table of titles, dates and links instead of a run of dates
         drop = t(lang, "newest_item")
         facts = [f for f in facts if f is None or f["label"] != drop]
