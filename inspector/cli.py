@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from inspector import clock
-from inspector.errors import EXIT_BAD_INPUT, GuardedGroup, set_debug
+from inspector.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, GuardedGroup, set_debug
 from inspector.ops.commands import db, nightly, probe, prune
 from inspector.options import (
     as_of_or_fail,
@@ -29,6 +29,7 @@ from inspector.options import (
     sites_or_fail,
 )
 from inspector.profile import ProfileError, load_profile
+from inspector.review import review
 from inspector.words import LANGS
 from reports.cli import check_site_ids, report
 
@@ -153,7 +154,9 @@ def crawl(
         registry_sites=everything,
     )
     runs = list(result.run_ids.values())
-    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids))
+    expected = [s.site_id for s in chosen]
+    reason = str(result.stats.get("finish_reason", ""))
+    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids, (expected, reason)))
 
 
 @main.command()
@@ -209,18 +212,21 @@ def recheck(
         fail("these sites were inspected with different rules profiles: recheck them one by one")
     # Judged with the rules of the inspection it rechecks.
     settings.set("INSPECTOR_RULES", rules.pop(), priority="cmdline")
-    log_path = _start_console(settings, log_file, verbose, lang)
+    log_path = _start_console(settings, log_file, verbose, lang, "recheck")
     result = crawl_sites(sites, settings, as_of=day, recheck=True)
     runs = list(result.run_ids.values())
-    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids))
+    completion = ([s.site_id for s in sites], str(result.stats.get("finish_reason", "")))
+    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids, completion))
 
 
-def _start_console(settings: Any, log_file: str | None, verbose: bool, lang: str) -> Path:
+def _start_console(
+    settings: Any, log_file: str | None, verbose: bool, lang: str, kind: str = "crawl"
+) -> Path:
     from inspector.console import default_log_file, quiet_settings, route_logs
 
     quiet_settings(settings)
     settings.set("INSPECTOR_CONSOLE_LANG", lang, priority="cmdline")
-    return route_logs(Path(log_file) if log_file else default_log_file(), verbose=verbose)
+    return route_logs(Path(log_file) if log_file else default_log_file(kind), verbose=verbose)
 
 
 def _finish_console(
@@ -230,15 +236,27 @@ def _finish_console(
     fail_on: str | None,
     log_path: Path,
     site_ids: tuple[str, ...] = (),
+    completion: tuple[list[str], str] | None = None,
 ) -> int:
-    """Print the summary of these runs; the exit code (--fail-on)."""
-    from inspector.console import fail_on_code, print_summary, render_commands, site_summaries
+    """Print the summary of these runs; the exit code: 1 when the crawl was interrupted or a
+    site of `completion` (the sites expected, the crawl's finish reason) is not finished, or
+    when --fail-on finds its level."""
+    from inspector.console import (
+        fail_on_code,
+        incomplete_code,
+        print_summary,
+        render_commands,
+        site_summaries,
+    )
 
     with session_or_fail(db_url) as s:
         summaries = site_summaries(s, run_ids, lang)
         commands = render_commands(db_url, site_ids)
         print_summary(summaries, lang, commands=commands, log_file=log_path)
-        return fail_on_code(summaries, s, fail_on)
+        code = fail_on_code(summaries, s, fail_on)
+    if completion is not None:
+        code = incomplete_code(summaries, *completion) or code
+    return code
 
 
 @main.command()
@@ -412,6 +430,7 @@ def enqueue(
     chosen, _ = sites_or_fail(registry, site_ids)
     extra = {"REDIS_URL": redis_url} if redis_url else {}
     settings = settings_or_fail(set_options, db_url, extra=extra)
+    redis_or_fail(settings)
     with session_or_fail(settings.get("INSPECTOR_DB_URL") or None) as s:
         try:
             batch, queued, skipped = enqueue_sites(
@@ -442,12 +461,33 @@ def worker(
 
     extra = {"REDIS_URL": redis_url} if redis_url else {}
     settings = settings_or_fail(set_options, db_url, extra=extra)
+    day = as_of_or_fail(as_of)
+    redis_or_fail(settings)
     session_or_fail(settings.get("INSPECTOR_DB_URL") or None).close()  # schema check first
-    run_worker(settings, as_of=as_of_or_fail(as_of), batch=batch)
+    result = run_worker(settings, as_of=day, batch=batch)
+    click.echo(
+        f"worker {result.token}: {result.taken} sites taken, {result.done} finished here, "
+        f"{result.given_back} given back to the queue; stopped: {result.reason}"
+    )
+    if not result.complete:
+        sys.exit(EXIT_INCOMPLETE)
+
+
+def redis_or_fail(settings: Any) -> None:
+    """Exit 2 with one line when the queue's Redis does not answer."""
+    import redis as redis_lib
+
+    from inspector.ops.distributed import redis_client
+
+    url = settings.get("REDIS_URL")
+    try:
+        redis_client(settings).ping()
+    except redis_lib.RedisError as exc:
+        fail(f"cannot reach Redis at {url}: {exc}; check --redis (or REDIS_URL) and that it runs")
 
 
 # Commands that live with their phase: reports and operations.
-for _command in (report, probe, nightly, prune, db):
+for _command in (report, probe, nightly, prune, db, review):
     main.add_command(_command)
 
 if __name__ == "__main__":

@@ -79,6 +79,7 @@ def user_message(exc: BaseException) -> str | None:
     from inspector.profile import ProfileError
     from inspector.registry import RegistryError
     from inspector.store.db import DatabaseURLError, SchemaError
+    from inspector.store.recheck import RecheckError
 
     if isinstance(exc, UserError):
         return exc.message
@@ -90,7 +91,7 @@ def user_message(exc: BaseException) -> str | None:
         return str(exc)
     if isinstance(exc, ClockError):
         return f"{exc}; fix or unset INSPECTOR_NOW"
-    if isinstance(exc, DatabaseURLError | SchemaError | ProfileError):
+    if isinstance(exc, DatabaseURLError | SchemaError | ProfileError | RecheckError):
         return one_line(str(exc))
     if isinstance(exc, ArgumentError | NoSuchModuleError):
         return (

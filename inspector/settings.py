@@ -36,6 +36,9 @@ INSPECTOR_BATCH_SIZE = 5000
 INSPECTOR_FLUSH_SECONDS = 5.0
 INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
 INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (besides the home page)
+# Inner pages fetched again as Baiduspider and with a Baidu Referer (besides the home page), to
+# find content shown only to search engines (cloaking, checks/security.py): 2 requests each.
+INSPECTOR_CLOAKING_SAMPLE = 2
 INSPECTOR_RECHECK_MAX_PAGES = (
     500  # pages a recheck fetches besides the home page (inspector recheck)
 )
@@ -65,8 +68,18 @@ INSPECTOR_PROBE_DNS_THREADS = 64
 # Distributed mode (inspector enqueue / inspector worker): scrapy-redis settings.
 REDIS_URL = "redis://127.0.0.1:6379/0"
 REDIS_START_URLS_KEY = "inspector:sites"  # the shared list of sites to crawl
-INSPECTOR_WORKER_SITES = 8  # sites a worker crawls at once; it pops more as they finish
-MAX_IDLE_TIME_BEFORE_CLOSE = 30  # seconds a worker waits on an empty queue before it exits
+# scrapy-redis's client: a Redis that does not answer is an error within seconds, not a hang.
+REDIS_PARAMS = {"socket_connect_timeout": 10, "socket_timeout": 30, "retry_on_timeout": True}
+INSPECTOR_WORKER_SITES = 8  # sites a worker crawls at once; it takes one as one finishes
+# Seconds a worker waits on an empty queue (no site waiting, none leased) before it exits.
+MAX_IDLE_TIME_BEFORE_CLOSE = 30
+# A site taken is leased for this long, renewed every third of it while the worker crawls; a
+# worker killed or lost gives its sites back after at most this. Longer than any stall of a
+# worker (the checks of the largest site run in one go).
+INSPECTOR_LEASE_SECONDS = 300.0
+# Redis or the database unreachable this long while the worker has nothing left to crawl: it
+# stops (exit 1) instead of waiting for ever; before that it retries, 1 s doubling to 60 s.
+INSPECTOR_WORKER_OUTAGE_SECONDS = 600.0
 # host -> IP address ("" = does not resolve), consulted before DNS; see inspector/crawl/resolver.py.
 INSPECTOR_STATIC_HOSTS: dict[str, str] = {}
 INSPECTOR_CHECKS_BASE = {
@@ -88,6 +101,10 @@ INSPECTOR_CHECKS_BASE = {
     "checks.interaction.InteractionVeto": 650,
     "checks.services.ServiceGuideIncomplete": 700,
     "checks.services.ServiceVeto": 710,
+    "checks.security.HiddenLinks": 800,
+    "checks.security.MaliciousScript": 810,
+    "checks.security.Cloaking": 820,
+    "checks.security.WordingErrors": 830,
     "checks.bonus.BonusItems": 900,
 }
 INSPECTOR_CHECKS: dict[str, int | None] = {}
@@ -100,7 +117,9 @@ DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = INSPECTOR_SITE_CONCURRENCY
-CONCURRENT_ITEMS = 4  # Scrapy starts this many tasks per callback; items here are cheap
+# A callback's outputs one by one: every parallel slot costs an asyncio task per response, and
+# storing an item never waits on anything.
+CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 0
 DOWNLOAD_DELAY_JITTER = 0
 # The spider deduplicates URL strings per site itself, before any Request is built.
@@ -122,11 +141,18 @@ DNS_TIMEOUT = 15
 TWISTED_DNS_RESOLVER = "inspector.crawl.resolver.StaticHostsResolver"
 REACTOR_THREADPOOL_MAXSIZE = 20
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "inspector.crawl.middlewares.QuietLogFormatter"  # no DEBUG record per URL
 SPIDER_MIDDLEWARES = {
     # The spider already limits depth and scope; these would only cost time per request.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Each spider middleware wraps every request and item a callback yields (~10 a page) in one
+    # more async generator. HttpError only passes everything on (HTTPERROR_ALLOW_ALL), nothing
+    # reads `is_start_request`, and no callback copies response.meta into a request.
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
     # The site spider's own (inspector/crawl/middlewares.py): redirects keep their chain,
@@ -137,11 +163,16 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    # Byte counts nobody reads, for the price of serialising every request again.
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
 }
 ITEM_PIPELINES = {"inspector.crawl.pipeline.StoragePipeline": 300}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.logstats.LogStats": None,  # inspector.ops.progress says more, per site
+    # Log counts and memory stats nobody reads (bench/ measures memory from outside).
+    "scrapy.extensions.logcount.LogCount": None,
+    "scrapy.extensions.memusage.MemoryUsage": None,
     "inspector.ops.progress.Progress": 500,
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from inspector import clock
 from inspector.judge.counts import tracked_counts
+from inspector.judge.reviews import dismissed_records, reviews_by_identity
 from inspector.judge.tracking import load_tracking
+from inspector.store.batch import store_errors
 from inspector.store.boards import load_boards
 from inspector.store.history import run_findings
 from inspector.store.models import ColumnRow, RunRow, SiteRow
@@ -63,6 +65,7 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
     columns = session.scalars(
         select(ColumnRow).where(ColumnRow.run_id == run.id).order_by(ColumnRow.id)
     )
+    reviews = reviews_by_identity(run.stats)
     return {
         "site_id": site.site_id,
         "name": site.name,
@@ -84,6 +87,7 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
         "targets_checked": run.targets_checked,
         "bounds_tripped": run.bounds_tripped or {},
         "check_errors": run.check_errors or {},
+        "store_errors": store_errors(run),
         "score": run.score,
         "verdict": run.verdict,
         "verdict_detail": run.verdict_detail or {},
@@ -111,8 +115,15 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
                 "url": f.url,
                 "detail": f.detail,
                 "tracking": state,
+                # A person's decision (inspector review): null, or confirmed (counted).
+                "review": reviews.get(f.identity),
             }
             for f, state in tracked
+        ],
+        # Findings a person dismissed as false positives: not counted, kept as evidence.
+        "reviewed": [
+            {k: r[k] for k in ("id", "check", "severity", "url", "detail", "review")}
+            for r in dismissed_records(run.stats)
         ],
     }
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from inspector.judge.tracking import RunTracking, load_tracking
 from inspector.profile import ProfileError, load_profile
+from inspector.store.batch import store_errors
 from inspector.store.history import run_findings
 from inspector.store.models import FindingRow, LinkRow, PageRow, RunRow, SiteRow
 from reports import charts, i18n
@@ -21,6 +22,7 @@ from reports.format import fmt_date, fmt_number, fmt_time, safe_href, site_filen
 from reports.i18n import t
 from reports.priorities import first_fix
 from reports.problems import FindingWords, problem_parts, problem_view, severity_rank
+from reports.reviewed import reviewed_view
 
 TREND_RUNS = 10  # runs in the trend chart
 FIXED_SHOWN = 100  # fixed problems listed in a site report
@@ -211,6 +213,7 @@ def site_view(
         fixed_more=max(0, len(tracking.fixed) - FIXED_SHOWN),
         trend=trend_view(load_trend(session, run), detail.get("pass_score", 60), lang),
         boards=board_view(session, run, findings, lang),
+        reviewed=reviewed_view(run, lang, words, site.url),
         **score_extras(detail, lang),
     )
     return view
@@ -312,6 +315,7 @@ def _run_view(run: RunRow, lang: str, recheck_of: str = "") -> dict[str, Any]:
         "status": run.status,
         "bounds_tripped": run.bounds_tripped or {},
         "check_errors": run.check_errors or {},
+        "store_errors": store_errors(run),
         "home_newest_date": fmt_date(run.home_newest_date),
         "kind": run.kind or "full",
         "recheck_of": recheck_of,

@@ -35,8 +35,8 @@ from inspector import clock
 from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import extract_links, title_of
-from inspector.crawl.extract.page import page_facts
+from inspector.crawl.extract.links import link_rows, title_of
+from inspector.crawl.extract.page import page_facts, title_key
 from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.items import (
     ColumnsFound,
@@ -70,6 +70,7 @@ from inspector.crawl.responses import (
     worth_sniffing,
 )
 from inspector.crawl.scope import scope_key, site_scope
+from inspector.crawl.securitycrawl import SecurityMixin
 from inspector.crawl.state import (
     PAGE_KINDS,
     RESOURCE_EXTENSIONS,
@@ -92,7 +93,7 @@ logger = logging.getLogger(__name__)
 PARKED_SNIFF_BYTES = 32 * 1024
 
 
-class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -160,7 +161,9 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
-        spider.policy = CrawlPolicy.from_profile(load_profile(s.get("INSPECTOR_RULES")))
+        profile = load_profile(s.get("INSPECTOR_RULES"))
+        spider.policy = CrawlPolicy.from_profile(profile)
+        spider.security_setup(profile, s.getint("INSPECTOR_CLOAKING_SAMPLE"))
         if spider.recheck:
             spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
@@ -380,8 +383,19 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
         text, declared, used = decode_html(response.body, header_charset(response))
         doc = parse_html(text)
         title = title_of(doc)
-        read = page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home)
+        read = page_facts(
+            doc,
+            self.as_of,
+            title=title,
+            url=response.url,
+            is_home=is_home,
+            with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
+        )
         facts = read["facts"]
+        if security := self.security_facts(
+            sc, doc, response.url, title, read["pub_date"], read["text"]
+        ):
+            facts["security"] = security
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:
             outcome = noted(
@@ -402,6 +416,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
         links: list[LinkTuple] = []
         if not self.recheck_plans:  # a recheck does not read the message boards again
             yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
+        yield from self.security_see(sc, doc, response.url, title, response.status, is_home)
         yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(
@@ -427,6 +442,13 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
         item = PageItem(sc.site.site_id, page, outcome, links)
         yield from self.deliver_page(sc, item, read["uncertain_item"], text)
 
+    def _may_be_not_found_page(self, sc: SiteCrawl, title: str, is_home: bool) -> bool:
+        """Whether a page needs its fingerprint: the home page, any page while a soft-404 probe
+        is unanswered, and a page whose title is that of a probe's page."""
+        if is_home:
+            return True
+        return sc.probes_answered < self.soft404_probes or title_key(title) in sc.probe_titles
+
     def _follow_links(
         self,
         sc: SiteCrawl,
@@ -438,18 +460,18 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
     ) -> Iterator[Any]:
         """Record every link of the page in `links`; schedule the URLs new to the site."""
         seen = sc.seen
-        for link in extract_links(doc, url, include_invalid=True):
-            target = link.url
-            links.append(
-                (target, link.element, link.attribute, link.text, link.fragment, link.position)
-            )
+        append = links.append
+        for target, fragment, element, attribute, text, invalid, expects, position in link_rows(
+            doc, url, include_invalid=True
+        ):
+            append((target, element, attribute, text, fragment, position))
             if target in seen:
                 continue
             seen.add(target)
-            if link.invalid:
-                yield TargetItem(sc.site.site_id, invalid_outcome(target, link.invalid))
+            if invalid:
+                yield TargetItem(sc.site.site_id, invalid_outcome(target, invalid))
                 continue
-            self.expect(target, link.expects)
+            self.expect(target, expects)
             next_step = self._schedule_link(
                 sc, target, depth + 1, encoding if not target.isascii() else None
             )
@@ -481,7 +503,11 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
             return
         sc: SiteCrawl = meta["sc"]
         if kind == "probe404":
-            yield NotFoundProbe(sc.site.site_id, not_found_facts(response, sc.home_url))
+            facts, key = not_found_facts(response, sc.home_url)
+            sc.probes_answered += 1
+            if key is not None:
+                sc.probe_titles.add(key)
+            yield NotFoundProbe(sc.site.site_id, facts)
             yield from self._finish(meta, None)
             return
         if kind == "robots":
@@ -492,6 +518,10 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
             if 200 <= response.status < 300 and response.body:
                 text, _, _ = decode_html(response.body, header_charset(response))
                 yield from self._column_structure(sc, meta["key"], response.url, text)
+            yield from self._finish(meta, None)
+            return
+        if kind == "cloak":
+            self.on_cloak(sc, response)
             yield from self._finish(meta, None)
             return
         if kind == "itemdate":
@@ -547,6 +577,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
             yield from self._home_failed(request, error, None, reason)
             return
         if kind == "probe404":
+            sc.probes_answered += 1
             yield NotFoundProbe(sc.site.site_id, {"error": reason})
         elif kind == "robots":
             yield RobotsSeen(sc.site.site_id, {"error": reason})
@@ -554,6 +585,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
             yield from self.item_date_failed(request, reason)
         elif kind == "layoutjs":
             yield from self.on_layout_script(sc, meta["key"], "")
+        elif kind == "cloak":
+            self.cloak_failed(sc, request, reason)
         if kind in UNRECORDED_KINDS:
             yield from self._finish(meta, None)
             return
@@ -652,6 +685,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, Spider):
             yield from self.reading_done(sc)
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
             yield self.boards_item(sc)
+            yield from self.security_done(sc)
             yield SiteDone(
                 sc.site.site_id, bounds=sc.bounds, pages_scheduled=sc.pages, urls_seen=len(sc.seen)
             )

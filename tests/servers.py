@@ -58,7 +58,10 @@ a page; ``"*"`` is the page for every path not listed, e.g. a soft-404 site)::
      "body": "<html>…</html>",         # text, encoded with "encoding"
      "body_b64": "iVBORw0…",           # or raw bytes, base64 (images, PDFs)
      "encoding": "gbk",                # default utf-8
-     "delay": 0.5}                     # seconds to wait before answering (default 0)
+     "delay": 0.5,                     # seconds to wait before answering (default 0)
+     "vary": [{"user_agent": "Baiduspider", "page": {…}},   # another page (a spec) when the
+              {"referer": "baidu.com", "page": {…}}]}        # header contains the text: a
+                                                             # cloaking site; first match wins
 
 Default Content-Type: from the path's extension; HTML when there is none. HTML bodies in utf-8
 get ``text/html; charset=utf-8``; in any other encoding a bare ``text/html`` (the page's
@@ -451,6 +454,15 @@ class HostileHandler(BaseHTTPRequestHandler):
         if spec is None:
             self._not_found(head)
             return
+        for variant in spec.get("vary") or ():
+            wanted = [
+                (h, variant[k])
+                for k, h in (("user_agent", "User-Agent"), ("referer", "Referer"))
+                if k in variant
+            ]
+            if wanted and all(text in (self.headers.get(h) or "") for h, text in wanted):
+                spec = normalize_pages({"*": variant["page"]})["*"]
+                break
         self._serve_spec(name, inner, spec, head)
 
     def _fill(self, text: str, site: str) -> str:

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import AS_OF, TEST_SETTINGS, crawl, open_session, site
 from sqlalchemy import func, select
 
@@ -312,3 +313,37 @@ async def test_recheck_without_a_full_inspection_is_refused(
             assert "no complete full inspection" in lines[0]
             assert "inspector crawl --site down" in lines[0]
     assert _latest_run(sqlite_url, "down").id == runs_before
+    await crawl([site("shut", dead, status="closed")], sqlite_url)
+    done = _run([*commands["nosuch"][:5], "shut", "--db", sqlite_url], tmp_path)
+    assert done.returncode == 2 and "site shut is registered closed" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+async def test_a_recheck_is_judged_again_alike_and_keeps_its_full_run(
+    server: Any, sqlite_url: str
+) -> None:
+    """`inspector check --run` redoes a recheck's judgement from what is stored; pruning keeps
+    the full inspection a recheck rests on; once it is pruned, neither a new recheck nor a new
+    judgement of the old one pretends to know."""
+    from inspector.judge.checkrun import CheckConfig, check_run
+    from inspector.options import build_settings
+    from inspector.store.prune import prune_runs
+    from inspector.store.recheck import RecheckError, plan_recheck
+
+    s, full = await _inspect_then_fix(server, sqlite_url, "recheck-again")
+    recheck = (await _recheck([s], sqlite_url, RECHECK_DAY))["recheck-again"]
+    config = CheckConfig.from_settings(build_settings(CHECKS))
+    with open_session(sqlite_url) as session:
+        run = session.get_one(RunRow, recheck)
+        before = sorted(r.identity for r in run_findings(session, run))
+        score = run.score
+        check_run(session, recheck, config)
+        assert sorted(r.identity for r in run_findings(session, run)) == before
+        assert run.score == score and run.stats["recheck"]["fixed"] == 3
+        assert prune_runs(session, keep_runs=1).runs == 0  # one full run, one recheck: kept
+        assert plan_recheck(session, "recheck-again", 10).base_run_id == full
+        prune_runs(session, keep_runs=0)
+        with pytest.raises(RecheckError, match=r"were pruned: run inspector crawl"):
+            plan_recheck(session, "recheck-again", 10)
+        with pytest.raises(RecheckError, match="cannot be judged again"):
+            check_run(session, recheck, config)

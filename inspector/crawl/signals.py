@@ -7,3 +7,8 @@ from __future__ import annotations
 # The progress display and the console's per-site lines count its problems with
 # inspector.judge.counts.problem_count, so they agree with the summary, export and reports.
 site_judged = object()
+
+# Sent by the storage pipeline, with `site_id` and `run_id`, when a site's crawl is done but its
+# run may not be finished here: another worker took the site over (distributed mode, lease
+# expired). The site is finished once, by that worker.
+site_not_finished = object()

@@ -95,7 +95,9 @@ RESOURCE_EXTENSIONS = ATTACHMENT_EXTENSIONS | frozenset(
 # Kinds of requests whose answer is a page to parse.
 PAGE_KINDS = frozenset(("home", "page"))
 # Kinds whose outcome is the site's business only (no target row is recorded for them).
-UNRECORDED_KINDS = frozenset(("probe404", "robots", "column", "itemdate", "layoutjs", "board"))
+UNRECORDED_KINDS = frozenset(
+    ("probe404", "robots", "column", "itemdate", "layoutjs", "board", "cloak")
+)
 
 
 def url_extension(url: str) -> str:
@@ -131,6 +133,11 @@ class SiteCrawl:
     guides: dict[str, Any] = field(default_factory=dict)  # URL → GuideFacts read
     guide_candidates: set[str] = field(default_factory=set)  # pages linked from a guide column
     columns_offered: int = 0  # columns already offered to the boards
+    # The soft-404 probes answered so far, and the title keys of those answered with a page:
+    # once all answered, only a page with one of these titles can be the "not found" page, so
+    # only such pages need a fingerprint (inspector/crawl/extract/page.py).
+    probes_answered: int = 0
+    probe_titles: set[str] = field(default_factory=set)
 
     def trip(self, bound: str, example: str) -> None:
         entry = self.bounds.setdefault(bound, {"count": 0, "example": example})
@@ -158,7 +165,7 @@ class HostQueue:
 
 OWN_META = (
     "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
-    "home_chain", "held", "sniff", "board",
+    "home_chain", "held", "sniff", "board", "cloak",
 )  # fmt: skip  # the meta keys of the table above, packed
 
 

@@ -25,13 +25,16 @@ from checks.base import Check
 from inspector import clock
 from inspector.facts import Finding, Severity, SiteSnapshot
 from inspector.judge.recheck import recheck_findings
+from inspector.judge.reviews import REVIEW_STAT, apply_reviews
 from inspector.judge.scoring import score_run, validate_scoring
 from inspector.judge.tracking import validate_tracking
 from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.store.bounds import IDENTITY_MAX_BYTES, bounded_key, bounded_rows
 from inspector.store.db import table
 from inspector.store.history import first_seen_dates, run_findings
 from inspector.store.models import FindingRow, RunRow
 from inspector.store.recheck import recheck_snapshot
+from inspector.store.reviews import site_reviews
 from inspector.store.snapshot import load_snapshot
 
 logger = logging.getLogger(__name__)
@@ -200,7 +203,8 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
     first_seen = first_seen_dates(session, run)
     rows = []
     for f in findings:
-        identity = f.identity(run.site_id)
+        # Bounded as stored (inspector/store/bounds.py), so a long one still matches next run.
+        identity = bounded_key(f.identity(run.site_id), IDENTITY_MAX_BYTES)
         known = first_seen.get(identity)
         rows.append(
             {
@@ -216,7 +220,7 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
             }
         )
     if rows:
-        session.execute(table(FindingRow).insert(), rows)
+        session.execute(table(FindingRow).insert(), bounded_rows(table(FindingRow), rows))
 
 
 def check_run(
@@ -234,12 +238,18 @@ def check_run(
         snapshot = load_snapshot(session, run_id)
     checks, build_errors = config.build(profile)
     findings, errors = run_checks(snapshot, checks)
-    stats = {**(run.stats or {}), "checks": config.recorded()}
+    stats = {k: v for k, v in (run.stats or {}).items() if k != REVIEW_STAT}
+    stats["checks"] = config.recorded()
     if base is not None:
         # Of what the checks say now, only what the recheck looked at again counts.
         outcome = recheck_findings(run_findings(session, base), findings, run.site_id)
         findings = outcome.findings
         stats["recheck"] = {**stats.get("recheck", {}), **outcome.as_dict()}
+    # A person's decisions (inspector review): dismissed findings leave the score and the
+    # findings, and are kept on the run for the report's 已复核 section.
+    findings, reviewed = apply_reviews(findings, site_reviews(session, run.site_id), run.site_id)
+    if reviewed:
+        stats[REVIEW_STAT] = reviewed
     store_findings(session, run, findings)
     run.check_errors = {**build_errors, **errors}
     run.stats = stats

@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from inspector.judge.reviews import dismissed_identities
 from inspector.profile import ProfileError, RulesProfile, load_profile
 from inspector.store.boards import message_states
 from inspector.store.history import (
@@ -290,7 +291,11 @@ def load_tracking(
         run.as_of,
         deadline_days,
         complete=run_is_complete(run),
-        retire=lambda gone: _retired_messages(session, run, gone),
+        # A finding a person dismissed is gone from the run, not fixed.
+        retire=lambda gone: (
+            _retired_messages(session, run, gone)
+            | ({r.identity for r in gone} & dismissed_identities(run.stats))
+        ),
     )
     result.compared_with = [r.id for r in earlier]
     return result

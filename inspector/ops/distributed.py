@@ -8,19 +8,22 @@ workers on any number of machines crawl them.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-import redis
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy_redis import connection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector.crawl.sitequeue import largest_first
 from inspector.judge.checkrun import CheckConfig, check_run
 from inspector.profile import load_profile
 from inspector.registry import Site
 from inspector.store.models import RunRow
-from inspector.store.runs import start_runs
+from inspector.store.runs import known_sizes, start_runs
 from spiders.queue import queue_record
 
 DONE_STATUSES = ("finished", "unreachable")
@@ -54,16 +57,50 @@ def enqueue_sites(
         for run_id in start_runs(session, passive, as_of, rules, batch).values():
             check_run(session, run_id, config, profile)
     todo = [s for s in sites if s.status == "active" and s.site_id not in done]
-    client = redis.Redis.from_url(settings.get("REDIS_URL"))
+    # Largest first (by their latest finished run; never crawled first): the night ends when
+    # its last site ends, and a big site started last would keep one worker busy alone.
+    todo = largest_first(todo, known_sizes(session, [s.site_id for s in todo]))
+    client = redis_client(settings)
     if todo:
         client.rpush(settings.get("REDIS_START_URLS_KEY"), *(queue_record(s) for s in todo))
     return batch, len(todo), sum(1 for s in sites if s.status == "active" and s.site_id in done)
 
 
-def run_worker(settings: Settings, *, as_of: date | None, batch: str) -> None:
+def redis_client(settings: Settings) -> Any:
+    """scrapy-redis's client for REDIS_URL (REDIS_PARAMS: connect and socket timeouts)."""
+    return connection.from_settings(settings)
+
+
+@dataclass
+class WorkerResult:
+    reason: str  # the spider's finish reason: "finished" when the queue stayed empty
+    token: str
+    taken: int
+    done: int
+    given_back: int
+
+    @property
+    def complete(self) -> bool:
+        """Stopped because the queue stayed empty with no site leased by any worker: every
+        site of the queue was finished (here or by another worker)."""
+        return self.reason == "finished"
+
+
+def run_worker(settings: Settings, *, as_of: date | None, batch: str) -> WorkerResult:
     """Crawl sites from the queue until it stays empty for MAX_IDLE_TIME_BEFORE_CLOSE seconds."""
     from spiders.queue import QueuedSiteSpider
 
     process = CrawlerProcess(settings)
-    process.crawl(QueuedSiteSpider, as_of=as_of, batch=batch)
+    crawler = process.create_crawler(QueuedSiteSpider)
+    process.crawl(crawler, as_of=as_of, batch=batch)
     process.start()
+    spider = crawler.spider
+    assert isinstance(spider, QueuedSiteSpider)
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return WorkerResult(
+        reason=str(stats.get("finish_reason", "")),
+        token=spider.token,
+        taken=spider.taken_here,
+        done=spider.done_here,
+        given_back=spider.given_back,
+    )

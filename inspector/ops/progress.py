@@ -240,11 +240,13 @@ class ProgressState:
             w = self.worker
             held = w["sites"]
             shown = ", ".join(held[:5]) + (f", +{len(held) - 5}" if len(held) > 5 else "")
+            pages_rate, url_rate = self.rates()
             return (
-                f"progress: worker {w['worker']}: {len(held)} sites in flight"
-                f"{f' ({shown})' if held else ''}, {w['done']} done here, queue {w['waiting']} "
-                f"waiting / {w['leased']} leased, {c.pages} pages ({self.rate:.1f}/s), "
-                f"{c.problems} problems, elapsed {_duration(self.elapsed)}"
+                f"progress: worker {w['worker']}: {len(held)}/{w.get('limit', '?')} sites in "
+                f"flight{f' ({shown})' if held else ''}, {w['done']} done here; queue: "
+                f"{w['waiting']} waiting, {w['leased']} leased by all workers; {c.pages} pages "
+                f"({pages_rate:.1f}/s), {c.urls} URLs ({url_rate:.1f}/s), {c.problems} problems, "
+                f"elapsed {_duration(self.elapsed)}"
             )
         if self.probe:
             return (

@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The head Alembic revision (inspector/store/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0007"
+SCHEMA_VERSION = "0008"
 
 
 class Base(DeclarativeBase):
@@ -141,7 +141,7 @@ class LinkRow(Base):
     attribute: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     fragment: Mapped[str] = mapped_column(Text, default="")
-    # nav | content | footer: where on the source page the link sits ("" before migration 0007)
+    # nav | content | footer: where on the source page the link sits ("" before migration 0008)
     position: Mapped[str] = mapped_column(String(10), default="", server_default="")
     __table_args__ = (
         Index("ix_link_run_target", "run_id", "target_url"),
@@ -221,6 +221,26 @@ class FindingRow(Base):
     first_seen: Mapped[date | None] = mapped_column(Date)
     tracking: Mapped[str] = mapped_column(String(20), default="new")  # new | open
     __table_args__ = (Index("ix_finding_site_identity", "site_id", "identity"),)
+
+
+class ReviewRow(Base):
+    """A person's decision on a finding (`inspector review`): confirmed or dismissed (a false
+    positive), for every run of the site that shows the same finding (its tracking identity)."""
+
+    __tablename__ = "review"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(100))
+    identity: Mapped[str] = mapped_column(Text)
+    check: Mapped[str] = mapped_column(String(50))
+    decision: Mapped[str] = mapped_column(String(20))  # confirmed | dismissed
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(100), default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the run it was made on
+    # What the person saw (e.g. the hidden targets): a dismissal does not cover evidence added
+    # later (a new gambling link on a page whose old hidden link was a false positive).
+    evidence: Mapped[dict] = mapped_column(JSON, default=dict)
+    __table_args__ = (UniqueConstraint("site_id", "identity", name="uq_review_site_identity"),)
 
 
 class ProbeRow(Base):

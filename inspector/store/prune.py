@@ -22,11 +22,15 @@ class PruneResult:
 
 def prune_runs(session: Session, keep_runs: int, *, chunk: int = 200) -> PruneResult:
     """Delete pages, targets, links and columns of every run older than the `keep_runs` latest
-    of its site; run rows (with score and verdict) and findings stay, so trends survive.
+    full inspections of its site (and the `keep_runs` latest rechecks); run rows (with score and verdict) and findings stay, so trends survive.
 
     Running and abandoned runs are never counted or touched; pruned runs get `stats.pruned_at`.
     """
-    rank = func.row_number().over(partition_by=RunRow.site_id, order_by=RunRow.id.desc())
+    # Full inspections and rechecks counted apart: rechecks must not push out of the kept runs
+    # the full inspection they recheck.
+    rank = func.row_number().over(
+        partition_by=(RunRow.site_id, RunRow.kind), order_by=RunRow.id.desc()
+    )
     ranked = (
         select(RunRow.id.label("id"), rank.label("rank"))
         .where(RunRow.status.not_in(("running", "abandoned")))

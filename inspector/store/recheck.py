@@ -30,7 +30,8 @@ ELEMENT_CODES = frozenset({"missing_element"})
 
 
 class RecheckError(ValueError):
-    """A recheck that cannot be made: the message says why and what to run first."""
+    """A recheck that cannot be made: the message says why and what to run first (bad input:
+    one line, exit 2, inspector/errors.py)."""
 
 
 @dataclass
@@ -81,15 +82,26 @@ def last_full_run(session: Session, site_id: str) -> RunRow | None:
 
 def base_run_or_fail(session: Session, site_id: str) -> RunRow:
     """The full run a recheck of `site_id` rechecks, or RecheckError saying what to run."""
-    if session.get(SiteRow, site_id) is None:
+    row = session.get(SiteRow, site_id)
+    if row is None:
         raise RecheckError(
             f"no site {site_id} in the database: inspect it first with inspector crawl"
+        )
+    if row.status != "active":
+        raise RecheckError(
+            f"site {site_id} is registered {row.status}: a recheck fetches an active site's "
+            "pages again (a closed site's answer is checked by inspector probe)"
         )
     base = last_full_run(session, site_id)
     if base is None:
         raise RecheckError(
             f"site {site_id} has no complete full inspection to recheck: run "
             f"inspector crawl --site {site_id} first"
+        )
+    if (base.stats or {}).get("pruned_at"):
+        raise RecheckError(
+            f"the pages of site {site_id}'s last complete full inspection (run {base.id}) were "
+            f"pruned: run inspector crawl --site {site_id} first"
         )
     return base
 
@@ -152,13 +164,24 @@ def recheck_snapshot(session: Session, run: RunRow) -> tuple[SiteSnapshot, RunRo
     """What the checks of a recheck run see, and the full run it rechecks.
 
     The full run's snapshot with the recheck's pages, targets, the links of its pages and its
-    columns laid over it; the as-of date is the recheck's. When the full run is gone (pruned)
-    or the recheck could not reach the home page, the recheck's own snapshot alone (and None).
+    columns laid over it; the as-of date is the recheck's. When the recheck could not reach the
+    home page, its own snapshot alone (and None); RecheckError when the full run's pages are
+    gone.
     """
+    if (run.stats or {}).get("pruned_at"):
+        raise RecheckError(
+            f"run {run.id} was pruned: its pages are gone, it cannot be judged again"
+        )
     own = load_snapshot(session, run.id)
+    if own.home_error:
+        return own, None  # unreachable: judged as any run that could not reach the site
     base_run = session.get(RunRow, run.base_run_id) if run.base_run_id else None
-    if base_run is None or own.home_error or own.home is None:
-        return own, None
+    if base_run is None or (base_run.stats or {}).get("pruned_at"):
+        # Judged alone, a few pages would look like a site missing nearly everything.
+        raise RecheckError(
+            f"run {run.id} rechecks run {run.base_run_id}, whose pages are gone (pruned): "
+            "it cannot be judged again"
+        )
     base = load_snapshot(session, base_run.id)
     fetched = {p.url for p in own.pages} | {p.final_url for p in own.pages}
     pages = {p.url: p for p in base.pages}
@@ -170,7 +193,7 @@ def recheck_snapshot(session: Session, run: RunRow) -> tuple[SiteSnapshot, RunRo
             as_of=run.as_of,
             started_at=run.started_at,
             finish_reason=own.finish_reason,
-            home=own.home,
+            home=own.home or base.home,
             home_error="",
             pages=list(pages.values()),
             targets={**base.targets, **own.targets},

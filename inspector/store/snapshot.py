@@ -35,16 +35,23 @@ _PAGE_COLUMNS = tuple(getattr(PageRow, name) for name in _PAGE_FIELDS)
 _TARGET_COLUMNS = tuple(getattr(TargetRow, name) for name in _TARGET_FIELDS)
 
 
-def _page_facts(row: Any) -> PageFacts:
-    """PageFacts from a row of _PAGE_COLUMNS + facts["elements"] + facts (home page only)."""
-    *columns, elements, facts = row
+def _page_facts(row: Any, cloaking: dict[str, Any]) -> PageFacts:
+    """PageFacts from a row of _PAGE_COLUMNS + facts["elements"] + facts["security"] + facts
+    (home page only); `cloaking` is the run's cloaking fetches by page URL."""
+    *columns, elements, security, facts = row
     facts = facts or {}
+    fields = dict(zip(_PAGE_FIELDS, columns, strict=True))
+    security = security or {}
+    versions = cloaking.get(fields["final_url"]) or cloaking.get(fields["url"])
+    if versions:
+        security = {**security, "cloaking": versions}
     return PageFacts(
-        **dict(zip(_PAGE_FIELDS, columns, strict=True)),
+        **fields,
         elements=elements or {},
         anchors=frozenset(facts.get("anchors", ())),
         date_evidence=tuple(facts.get("dates", ())),
         facts=facts,
+        security=security,
     )
 
 
@@ -62,7 +69,8 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
         raise LookupError(f"no run {run_id} in the database")
     site = session.get_one(SiteRow, run.site_id)
     links = _links(session, run_id, site.url)
-    pages = _pages(session, run_id, sorted({ln.target_url for ln in links if ln.fragment}))
+    fragments = sorted({ln.target_url for ln in links if ln.fragment})
+    pages = _pages(session, run_id, fragments, (run.stats or {}).get("cloaking") or {})
     targets = {
         row[0]: _target_facts(row)
         for row in session.execute(select(*_TARGET_COLUMNS).where(TargetRow.run_id == run_id))
@@ -117,7 +125,9 @@ def _links(session: Session, run_id: int, site_url: str) -> list[LinkFacts]:
     return [LinkFacts(*row) for row in rows]
 
 
-def _pages(session: Session, run_id: int, fragment_targets: list[str]) -> list[PageFacts]:
+def _pages(
+    session: Session, run_id: int, fragment_targets: list[str], cloaking: dict[str, Any]
+) -> list[PageFacts]:
     """Pages as columns, not ORM objects, and of `facts` only what checks read: the whole JSON
     (anchors: up to 500 ids a page; date evidence) parsed for 20,000 pages was most of the
     checks' memory. Anchors matter only on pages a link names a fragment of."""
@@ -125,10 +135,11 @@ def _pages(session: Session, run_id: int, fragment_targets: list[str]) -> list[P
         select(
             *_PAGE_COLUMNS,
             PageRow.facts["elements"],
+            PageRow.facts["security"],
             case((PageRow.is_home, PageRow.facts), else_=None),
         ).where(PageRow.run_id == run_id)
     )
-    pages = [_page_facts(row) for row in rows]
+    pages = [_page_facts(row, cloaking) for row in rows]
     if not fragment_targets:
         return pages
     facts: dict[str, Any] = {}

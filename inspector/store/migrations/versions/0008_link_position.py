@@ -1,7 +1,7 @@
 """Where on its page a link sits: navigation, content or footer.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30
 
 `link.position`: `nav` (inside nav/header/menu/breadcrumb markup), `footer` (footer/copyright
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
