@@ -148,21 +148,8 @@ def site_view(
 ) -> dict[str, Any]:
     """Everything the site template shows (and the overview row of the site)."""
     words = words or FindingWords.enabled()
-    view: dict[str, Any] = {
-        "site": {
-            "site_id": site.site_id,
-            "name": site.name,
-            "url": site.url,
-            "href": safe_href(site.url),
-            "organizer": site.organizer,
-            "site_code": site.site_code,
-            "kind": i18n.kind_text(site.kind, lang),
-            "kind_code": site.kind,
-            "status": site.status,
-        },
-        "file": site_filename(site.site_id),
-        "run": None,
-    }
+    view: dict[str, Any] = {"site": _site_info(site, lang), "file": site_filename(site.site_id)}
+    view["run"] = None
     if run is None:
         view.update(
             verdict=None,
@@ -217,6 +204,20 @@ def site_view(
         **score_extras(detail, lang),
     )
     return view
+
+
+def _site_info(site: SiteRow, lang: str) -> dict[str, Any]:
+    return {
+        "site_id": site.site_id,
+        "name": site.name,
+        "url": site.url,
+        "href": safe_href(site.url),
+        "organizer": site.organizer,
+        "site_code": site.site_code,
+        "kind": i18n.kind_text(site.kind, lang),
+        "kind_code": site.kind,
+        "status": site.status,
+    }
 
 
 def _problems_and_priorities(
