@@ -52,7 +52,7 @@ def make_batch(run_id: int, pages: int, round_no: int, refused: bool) -> Batch:
         for i in range(LINKS_PER_PAGE):
             target = f"{base}/zwgk/2026/t20261120_{p}_{i}.html"
             batch.links.append(
-                (run_id, url, target, "a", "href", "关于印发某某县工作报告的通知", "")
+                (run_id, url, target, "a", "href", "关于印发某某县工作报告的通知", "", "content")
             )
     if refused:
         batch.links[len(batch.links) // 2] = (
@@ -63,6 +63,7 @@ def make_batch(run_id: int, pages: int, round_no: int, refused: bool) -> Batch:
             "href",
             "",
             "",
+            "content",
         )
     return batch
 

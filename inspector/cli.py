@@ -312,7 +312,14 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
     help="File to write (default: stdout).",
 )
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="zh",
+    show_default=True,
+    help="Language of the CSV and xlsx (headers, check names, statuses); JSON keeps its codes.",
+)
+def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...], lang: str) -> None:
     """Export the latest run of every site (xlsx needs --out). Reads only: never creates a
     database."""
     from reports.export import export_csv, export_json, export_xlsx
@@ -323,10 +330,13 @@ def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) ->
         check_site_ids(s, site_ids)
         if fmt == "xlsx":
             Path(out).parent.mkdir(parents=True, exist_ok=True)
-            export_xlsx(s, Path(out), list(site_ids) or None)
+            export_xlsx(s, Path(out), list(site_ids) or None, lang)
             click.echo(f"wrote {out}", err=True)
             return
-        text = export_json(s, list(site_ids)) if fmt == "json" else export_csv(s, list(site_ids))
+        if fmt == "json":
+            text = export_json(s, list(site_ids))
+        else:
+            text = export_csv(s, list(site_ids), lang)
     if out == "-":
         click.echo(text)
     else:

@@ -643,28 +643,32 @@ def test_the_plain_join_is_urljoin_on_real_and_awkward_links() -> None:
             assert joiner.join(value) == want, (base, value)
 
 
-POSITIONED = """<html><body>
-<div id="top"><div class="logo"><a href="/logo">首页</a></div></div>
-<ul class="main-nav"><li><a href="/news/">新闻动态</a></li></ul>
-<nav><a href="/nav2/">导航</a></nav>
-<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/crumb/">栏目</a></div>
-<div class="content"><p><a href="/a.html">正文链接</a></p><img src="/b.png" alt=""></div>
-<div id="footer"><a href="/about/">关于我们</a></div>
-<footer><p><a href="/map/">网站地图</a></p></footer>
-<div class="copyright"><a href="http://beian.miit.gov.cn/">京ICP备</a></div>
-</body></html>"""
+# ---- where on the page a link sits ----------------------------------------------------------------
 
 
-def test_link_position_navigation_content_footer() -> None:
-    """Where a link sits, for the report's 先整改这些: navigation, content or footer."""
-    doc = parse_html(POSITIONED)
-    where = {link.url: link.position for link in extract_links(doc, "https://a.gov.cn/")}
-    assert where["https://a.gov.cn/news/"] == "nav"
-    assert where["https://a.gov.cn/nav2/"] == "nav"
-    assert where["https://a.gov.cn/crumb/"] == "nav"
-    assert where["https://a.gov.cn/a.html"] == "content"
-    assert where["https://a.gov.cn/b.png"] == "content"
-    assert where["https://a.gov.cn/logo"] == "content"  # a logo block named nothing chrome-like
-    assert where["https://a.gov.cn/about/"] == "footer"
-    assert where["https://a.gov.cn/map/"] == "footer"
-    assert where["http://beian.miit.gov.cn/"] == "footer"
+def test_each_link_knows_its_position_on_the_page() -> None:
+    html = """<html><head><link rel="stylesheet" href="s.css"></head><body>
+    <div class="top"><a href="home.html">首页</a></div>
+    <div id="mainNav"><ul><li><a href="gzdt/">工作动态</a></li></ul></div>
+    <div class="crumbs"><a href="xxgk/">信息公开</a></div>
+    <div class="content border-bottom"><p><a href="article.html">正文链接</a></p>
+      <img src="pic.jpg" alt="图片"></div>
+    <div class="topnews"><a href="news.html">要闻</a></div>
+    <div class="footer"><ul class="menu"><li><a href="about.html">关于我们</a></li></ul>
+      <p>版权所有 <a href="http://beian.miit.gov.cn/">ICP备案</a></p></div>
+    <footer><a href="map.html">网站地图</a></footer>
+    </body></html>"""
+    positions = {link.text or link.url.rsplit("/", 1)[-1]: link.position for link in links(html)}
+    assert positions == {
+        "s.css": "",
+        "首页": "nav",
+        "工作动态": "nav",
+        "信息公开": "nav",
+        "正文链接": "content",
+        "图片": "content",
+        "要闻": "content",
+        # A menu inside the footer is the footer's.
+        "关于我们": "footer",
+        "ICP备案": "footer",
+        "网站地图": "footer",
+    }

@@ -7,6 +7,7 @@ in the same run.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -157,8 +158,8 @@ def test_a_refused_row_is_retried_alone_and_reported(db_url):
         )
         run = RunRow(
             site_id="a",
-            as_of=__import__("datetime").date(2026, 1, 1),
-            started_at=__import__("datetime").datetime(2026, 1, 1),
+            as_of=date(2026, 1, 1),
+            started_at=datetime(2026, 1, 1),
             stats={},
             bounds_tripped={},
             home_evidence={},
@@ -170,7 +171,7 @@ def test_a_refused_row_is_retried_alone_and_reported(db_url):
         run_id = run.id
     good = {"run_id": run_id, "url": "http://a/1", "internal": True, "kind": "page"}
     bad = {**good, "run_id": run_id + 1000, "url": "http://a/2"}
-    link = (run_id, "http://a/", "http://a/1", "a", "href", "一", "")
+    link = (run_id, "http://a/", "http://a/1", "a", "href", "一", "", "content")
     failures = write_isolated(sessions, Batch(targets=[good, bad], links=[link, link]))
     assert [(f.run_id, f.table, f.url) for f in failures] == [
         (run_id + 1000, "target", "http://a/2")
@@ -215,7 +216,41 @@ def test_a_lost_database_is_not_a_refused_row(tmp_path: Path):
     ensure_schema(engine)
     with engine.begin() as c:
         c.execute(text("DROP TABLE link"))
-    batch = Batch(links=[(1, "http://a/", "http://a/1", "a", "href", "", "")])
+    batch = Batch(links=[(1, "http://a/", "http://a/1", "a", "href", "", "", "content")])
     with pytest.raises(OperationalError) as caught:
         write_isolated(session_factory(engine), batch)
     assert not row_refused(caught.value)
+
+
+def test_store_errors_wait_for_the_database(tmp_path: Path, db_url):
+    """Rows lost while the database itself failed are counted on their run once it answers."""
+    from inspector.store.batch import RowFailure, StoreErrors, store_errors
+
+    engine = get_engine(db_url)
+    ensure_schema(engine)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        s.execute(
+            text(
+                "INSERT INTO site (site_id, name, url, kind, status, organizer, site_code) "
+                "VALUES ('a', 'a', 'http://a/', 'portal', 'active', '', '')"
+            )
+        )
+        run = RunRow(site_id="a", as_of=date(2026, 1, 1), started_at=datetime(2026, 1, 1),
+                     stats={"kept": 1}, bounds_tripped={}, home_evidence={}, check_errors={},
+                     verdict_detail={})  # fmt: skip
+        s.add(run)
+        s.commit()
+        run_id = run.id
+    gone = get_engine(f"sqlite:///{tmp_path / 'gone.db'}")  # no tables: every write fails
+    errors = StoreErrors()
+    errors.add([RowFailure(run_id, "link", f"http://a/{i}", "lost") for i in range(30)])
+    with pytest.raises(Exception, match="no such table"):
+        errors.record(session_factory(gone))
+    errors.add([RowFailure(run_id, "page", "http://a/x", "refused")])
+    errors.record(sessions)
+    errors.record(sessions)  # nothing pending: nothing added twice
+    with sessions() as s:
+        run = s.get(RunRow, run_id)
+        assert store_errors(run)["count"] == 31 and len(store_errors(run)["rows"]) == 20
+        assert run.stats["kept"] == 1

@@ -34,10 +34,11 @@ from inspector.facts import ColumnFacts
 from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
 from inspector.store.batch import (
+    STORE_ERRORS_KEPT,
     Batch,
     RowFailure,
+    StoreErrors,
     failure_text,
-    record_failures,
     row_refused,
     write_isolated,
 )
@@ -148,6 +149,7 @@ class StoragePipeline:
         self.rules = settings.get("INSPECTOR_RULES")
         self.check_config = CheckConfig.from_settings(settings)
         self.batch = Batch()
+        self.store_errors = StoreErrors()
         self.buffered = 0
         self.last_flush = time.monotonic()
         self.run_ids: dict[str, int] = {}
@@ -238,17 +240,29 @@ class StoragePipeline:
         if not self.buffered:
             return
         batch, self.batch, self.buffered = self.batch, Batch(), 0  # never kept for a retry
-        failures = write_isolated(self.Session, batch)
-        if failures:
-            for f in failures:
-                logger.warning(
-                    "run %s: %s row %s not stored: %s", f.run_id, f.table, f.url[:200], f.error
-                )
-            record_failures(self.Session, failures)
+        try:
+            failures = write_isolated(self.Session, batch)
+        except Exception as exc:  # noqa: BLE001 - the database failed, not a row: the batch is lost
+            logger.error("%d rows not stored (database error): %s", len(batch), failure_text(exc))
+            failures = [row.failure(exc) for row in batch.rows()]
+        for f in failures[:STORE_ERRORS_KEPT]:
+            logger.warning(
+                "run %s: %s row %s not stored: %s", f.run_id, f.table, f.url[:200], f.error
+            )
+        self.store_errors.add(failures)
+        self.record_store_errors()
+
+    def record_store_errors(self) -> None:
+        """The rows lost so far, on their runs; kept for later while the database is down."""
+        try:
+            self.store_errors.record(self.Session)
+        except Exception as exc:  # noqa: BLE001 - the same database: tried again at next flush
+            logger.error("store errors not recorded yet: %s", failure_text(exc))
 
     def finish_site(self, done: SiteDone) -> None:
         site_id = done.site_id
         run_id = self.run_id(site_id)
+        self.store_errors.record(self.Session)  # a site is not finished with its losses unsaid
         try:
             findings = self.store_site(done, run_id)
         except Exception as exc:
@@ -270,7 +284,8 @@ class StoragePipeline:
 
     def store_failed(self, run_id: int, exc: BaseException) -> None:
         """The site's end could not be stored: its run says so and names the error."""
-        record_failures(self.Session, [RowFailure(run_id, "run", "", failure_text(exc))])
+        self.store_errors.add([RowFailure(run_id, "run", "", failure_text(exc))])
+        self.record_store_errors()
         with self.Session() as s:
             s.execute(
                 update(RunRow)

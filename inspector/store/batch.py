@@ -4,7 +4,7 @@ A batch is written in one transaction. When the database refuses it, the transac
 back and the batch is written again in halves, each in its own transaction through the same
 writer, a refused half split again, down to single rows: the good rows are stored, and each row
 that is refused alone becomes a `RowFailure` for its site's run
-(`record_failures` puts them in the run's stats) instead of poisoning the batches after it. A
+(`StoreErrors` puts them in the run's stats) instead of poisoning the batches after it. A
 batch is never kept for a later flush: what could not be stored is reported, not retried forever.
 
 Errors that are not the row's fault (the connection is gone, the disk is full, the database is
@@ -169,30 +169,39 @@ STORE_ERRORS_KEY = "store_errors"
 STORE_ERRORS_KEPT = 20  # rows named per run; the count covers them all
 
 
-def record_failures(sessions: sessionmaker[Session], failures: list[RowFailure]) -> None:
-    """Add refused rows to their runs' `stats["store_errors"]`: {count, rows: [...]}."""
-    by_run: dict[int, list[RowFailure]] = {}
-    for f in failures:
-        by_run.setdefault(f.run_id, []).append(f)
-    with sessions() as s:
-        for run_id, rows in by_run.items():
-            run = s.get(RunRow, run_id)
-            if run is None:
-                continue
-            stats = dict(run.stats or {})
-            stats[STORE_ERRORS_KEY] = add_failures(stats.get(STORE_ERRORS_KEY), rows)
-            run.stats = stats
-        s.commit()
+class StoreErrors:
+    """Rows not stored, per run, until they are written to their runs' `stats["store_errors"]`
+    ({count, rows: the first STORE_ERRORS_KEPT}). Kept in memory while the database itself is
+    what fails, and written at the next chance; a long outage costs a count, not memory."""
 
+    def __init__(self) -> None:
+        self.pending: dict[int, dict[str, Any]] = {}
 
-def add_failures(known: dict[str, Any] | None, rows: list[RowFailure]) -> dict[str, Any]:
-    known = dict(known or {"count": 0, "rows": []})
-    kept = list(known.get("rows", []))
-    kept += [
-        {"table": f.table, "url": bounded_key(f.url), "error": f.error}
-        for f in rows[: max(0, STORE_ERRORS_KEPT - len(kept))]
-    ]
-    return {"count": int(known.get("count", 0)) + len(rows), "rows": kept}
+    def add(self, failures: list[RowFailure]) -> None:
+        for f in failures:
+            known = self.pending.setdefault(f.run_id, {"count": 0, "rows": []})
+            known["count"] += 1
+            if len(known["rows"]) < STORE_ERRORS_KEPT:
+                known["rows"].append(
+                    {"table": f.table, "url": bounded_key(f.url), "error": f.error}
+                )
+
+    def record(self, sessions: sessionmaker[Session]) -> None:
+        """Write the pending errors to their runs (raises, keeping them, when that fails)."""
+        if not self.pending:
+            return
+        with sessions() as s:
+            for run_id, pending in self.pending.items():
+                run = s.get(RunRow, run_id)
+                if run is None:
+                    continue
+                stats = dict(run.stats or {})
+                known = store_errors(run)
+                rows = (known["rows"] + pending["rows"])[:STORE_ERRORS_KEPT]
+                stats[STORE_ERRORS_KEY] = {"count": known["count"] + pending["count"], "rows": rows}
+                run.stats = stats
+            s.commit()
+        self.pending = {}
 
 
 def store_errors(run: RunRow) -> dict[str, Any]:

@@ -141,7 +141,7 @@ class LinkRow(Base):
     attribute: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     fragment: Mapped[str] = mapped_column(Text, default="")
-    # nav | content | footer: where on the source page the link sits ("" before migration 0008)
+    # nav | content | footer; "" in <head> and for links stored before 0008
     position: Mapped[str] = mapped_column(String(10), default="", server_default="")
     __table_args__ = (
         Index("ix_link_run_target", "run_id", "target_url"),

@@ -53,10 +53,13 @@ _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _REFRESH = re.compile(r"""\s*[0-9.]+\s*(?:[;,\s]\s*(?:url\s*=\s*)?(.*))?$""", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 TEXT_MAX = 200
-# Chrome by tag or by class/id (the names CMS templates give their menus and footers).
-_NAV_TAGS = frozenset(("nav", "header"))
-_NAV_RE = re.compile(r"nav|menu|daohang|header|crumb|position|location", re.I)
-_FOOTER_RE = re.compile(r"foot|bottom|copyright|banquan", re.I)
+# Page positions by tag, then by id/class. Matched against "class id" of each ancestor of a link;
+# footer words must start a token ("border-bottom" is not a footer), header words must be one.
+_FOOTER_ATTR = re.compile(r"(?:^|\s)(?:footer|foot|bottom|copyright|banquan|dibu)", re.I)
+_NAV_ATTR = re.compile(
+    r"nav|menu|daohang|crumb|(?:^|\s)(?:header|head|top)(?:$|\s|[-_\d]|bar|nav|menu)", re.I
+)
+_POSITION_RANK = {"content": 0, "nav": 1, "footer": 2, "head": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +73,10 @@ class Link:
     # What the element expects the URL to be (image, icon, script, stylesheet, font; "" for
     # pages and anything else): a resource answered with an HTML page is broken for the reader.
     expects: str = ""
-    # Where the link sits on its page: "nav" (navigation, header, menu, breadcrumb), "footer"
-    # or "content": a report tells the webmaster where to look.
-    position: str = "content"
+    # Where on the page the link sits: "nav" (navigation, header, menus, breadcrumbs), "footer",
+    # "content", or "" for what is not shown (the <head>). The report tells a webmaster where
+    # to look with it.
+    position: str = ""
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -125,40 +129,6 @@ def _text_of(el) -> str:  # noqa: ANN001 - lxml element
     return text[:TEXT_MAX]
 
 
-def _position(el, memo: dict) -> str:  # noqa: ANN001 - lxml element
-    """ "nav", "footer" or "content": the first ancestor that is navigation or footer chrome
-    decides. Ancestors are memoised, so a page costs one walk per element, not per link."""
-    path = []
-    node = el
-    found = "content"
-    while node is not None:
-        hit = memo.get(node)
-        if hit is not None:
-            found = hit
-            break
-        path.append(node)
-        tag = node.tag
-        if tag == "footer":
-            found = "footer"
-            break
-        if tag in _NAV_TAGS:
-            found = "nav"
-            break
-        attrs = node.get("class"), node.get("id")
-        if attrs[0] or attrs[1]:
-            names = f"{attrs[0] or ''} {attrs[1] or ''}"
-            if _FOOTER_RE.search(names):
-                found = "footer"
-                break
-            if _NAV_RE.search(names):
-                found = "nav"
-                break
-        node = node.getparent()
-    for seen in path:
-        memo[seen] = found
-    return found
-
-
 def base_url_of(doc, page_url: str) -> str:  # noqa: ANN001
     """The page's base URL: the first `<base>` with an href attribute wins, as in browsers."""
     for base in doc.iter("base"):
@@ -196,7 +166,7 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
     base = BaseUrl(base_url_of(doc, page_url))
     joined: dict[str, tuple[str, str, str] | None] = {}
     rows: list[LinkRow] = []
-    regions: dict = {}
+    position_of = _PositionFinder()
 
     def resolve(raw: str) -> tuple[str, str, str] | None:
         hit = joined.get(raw, False)
@@ -220,7 +190,7 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
                 continue
             raw = _refresh_url(el.get("content") or "")
             if raw and (hit := resolve(raw)):
-                append((hit[0], hit[1], "meta", "content", "", hit[2], "", ""))
+                append((hit[0], hit[1], "meta", "content", "", hit[2], "", ""))  # in <head>
             continue
         if tag == "link":
             rel = (el.get("rel") or "").lower().split()
@@ -229,7 +199,7 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
         elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
             continue
         text = None
-        position = "content"
+        position = ""
         rel = el.get("rel") or "" if tag == "link" else ""
         for attr in _ATTRS[tag]:
             value = el.get(attr)
@@ -242,12 +212,58 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
                     continue
                 if text is None:
                     text = _text_of(el)
-                    position = _position(el, regions)
+                    position = position_of(el)
                 expects = (
                     expected_resource(tag, attr, rel, el.get("as") or "") if tag != "a" else ""
                 )
                 append((hit[0], hit[1], tag, attr, text, hit[2], expects, position))
     return rows
+
+
+class _PositionFinder:
+    """The position of an element from its ancestors: a footer anywhere above wins over navigation,
+    navigation over content (a menu inside a footer is the footer's). Each ancestor is judged
+    once per page: links share their containers, so this costs a dict lookup per link."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self) -> None:
+        self.memo: dict[object, str] = {}
+
+    def __call__(self, element) -> str:  # noqa: ANN001 - lxml element
+        memo = self.memo
+        chain = []
+        node = element.getparent()
+        position = "content"
+        while node is not None:
+            known = memo.get(node)
+            if known is not None:
+                position = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            own = _own_position(node)
+            if _POSITION_RANK[own] > _POSITION_RANK[position]:
+                position = own
+            memo[node] = position
+        return "" if position == "head" else position
+
+
+def _own_position(node) -> str:  # noqa: ANN001 - lxml element
+    tag = node.tag
+    if tag == "head":
+        return "head"
+    if tag == "footer":
+        return "footer"
+    if tag in ("nav", "header"):
+        return "nav"
+    attrs = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
+    if not attrs:
+        return "content"
+    if _FOOTER_ATTR.search(attrs):
+        return "footer"
+    return "nav" if _NAV_ATTR.search(attrs) else "content"
 
 
 def _resolve(base: str | BaseUrl, raw: str) -> tuple[str, str] | None:

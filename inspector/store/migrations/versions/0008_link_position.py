@@ -1,12 +1,12 @@
-"""Where on its page a link sits: navigation, content or footer.
+"""Where on its page a link sits.
 
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-30
 
-`link.position`: `nav` (inside nav/header/menu/breadcrumb markup), `footer` (footer/copyright
-markup) or `content` (anywhere else), so that a report can tell a webmaster where on the page
-to look for a broken link. Rows written before: "" (unknown).
+`link.position`: "nav" (navigation, header, menus, breadcrumbs), "footer" or "content", read from
+the link's ancestors during the crawl; "" for links in the page's <head> and for links stored
+before this revision (their position is unknown, and reports say nothing about it).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("link") as batch:
-        batch.add_column(sa.Column("position", sa.String(10), nullable=False, server_default=""))
+        batch.add_column(
+            sa.Column("position", sa.String(length=10), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
