@@ -29,7 +29,7 @@ from inspector.store.batch import store_errors
 from inspector.store.boards import load_boards
 from inspector.store.history import run_findings
 from inspector.store.models import ColumnRow, RunRow, SiteRow
-from inspector.store.places import finding_sources, link_places
+from inspector.store.places import finding_places
 from reports.boards import interaction_summary
 from reports.columns import (
     NIGHT_COLUMNS,
@@ -158,12 +158,12 @@ def export_json(session: Session, site_ids: list[str] | None = None) -> str:
 def problem_rows(
     session: Session, data: dict[str, Any], lang: str = "zh", words: FindingWords | None = None
 ) -> Iterator[ProblemRow]:
-    """One row per finding of an export_data() dict, with where its link sits on its pages."""
+    """One row per finding of an export_data() dict, with where it sits (所在页面, 位置)."""
     words = words or FindingWords.enabled()
     for site in data["sites"]:
         findings = site["findings"]
-        places = link_places(
-            session, site["run_id"], [(f["url"], finding_sources(f["detail"])) for f in findings]
+        places = finding_places(
+            session, site["run_id"], site["url"], [(f["url"], f["detail"]) for f in findings]
         )
         for finding, where in zip(findings, places, strict=True):
             yield ProblemRow.build(site, finding, lang, words, where)

@@ -151,17 +151,22 @@ def test_english_export_and_no_trend_after_one_night(tmp_path: Path) -> None:
 
 
 def _pages(nav_target: str) -> dict[str, str]:
-    """A home page with a broken link in its navigation, its content and its footer."""
+    """A home page with a broken link in its navigation, its content and its footer, and a
+    column in its navigation that has not been updated for months."""
     return {
         "/": f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>测试县人民政府</title>
 <link rel="stylesheet" href="style.css"></head><body>
-<div class="nav"><ul><li><a href="{nav_target}">政务公开</a></li></ul></div>
+<div class="nav"><ul><li><a href="{nav_target}">政务公开</a></li>
+<li><a href="gzdt/index.html">工作动态</a></li></ul></div>
 <div class="main"><ul><li><a href="a.html">正常文章</a><span>2026-11-25</span></li>
 <li><a href="missing-content.html">{HOSTILE}</a></li></ul></div>
 <div class="footer"><a href="missing-footer.html">联系我们</a></div></body></html>""",
         "/a.html": """<html><head><meta charset="utf-8"><title>正常文章</title></head><body>
 <p>发布时间：2026-11-25</p><a href="missing-content.html">同一坏链</a></body></html>""",
         "/style.css": "body{}",
+        "/gzdt/index.html": """<html><head><meta charset="utf-8"><title>工作动态</title></head>
+<body><ul><li><a href="../a.html">旧闻一</a><span>2026-03-02</span></li>
+<li><a href="../gkml.html">旧闻二</a><span>2026-02-27</span></li></ul></body></html>""",
         "/gkml.html": """<html><head><meta charset="utf-8"><title>政务公开</title></head>
 <body><p>发布时间：2026-11-25</p></body></html>""",
     }
@@ -200,6 +205,11 @@ async def test_crawled_site_exports_where_each_link_sits(server, sqlite_url, tmp
     assert content["链接文字"].value.startswith(HOSTILE)
     assert content["链接文字"].data_type == "s" and content["涉及页面数"].value == 2
     assert footer["链接文字"].value == "联系我们"
+    # A column's problem sits where the home page links to the column.
+    column = rows["index.html"]
+    assert column["问题代码"].value == "column_stale"
+    assert (column["所在页面"].value, column["位置"].value) == (url, "导航栏")
+    assert column["链接文字"].value is None  # the column's name is in 问题 and 证据
     nights = [{k: c.value for k, c in n.items()} for n in records(wb["每日趋势"])]
     assert [n["检查日期"] for n in nights] == [datetime(2026, 11, 27), datetime(2026, 11, 28)]
     assert nights[1]["已整改"] == 1 and nights[1]["未整改"] == nights[0]["问题数"] - 1

@@ -1,5 +1,7 @@
 """Where a finding sits: the pages that carry the link it is about, with the link's text and its
-position on the page (navigation, content, footer), read from the stored link occurrences.
+position on the page (navigation, content, footer), read from the stored link occurrences. A
+link finding sits on the pages it names; a column's finding where the home page links to the
+column.
 
 Reports and exports both show this (所在页面, 链接文字, 位置); they read it here so that they say
 the same thing.
@@ -37,6 +39,35 @@ def finding_sources(detail: Mapping[str, Any] | None) -> list[str]:
     if not isinstance(sources, list):
         return []
     return [s for s in sources if isinstance(s, str)]
+
+
+def finding_places(
+    session: Session,
+    run_id: int,
+    site_url: str,
+    findings: Sequence[tuple[str, Mapping[str, Any] | None]],
+) -> list[list[LinkPlace]]:
+    """For each (url, detail) of a run's findings, where it sits: a link finding on the pages
+    its detail names (`sources`); a column's finding (its detail names the `column`) where the
+    home page links to the column, when it does; any other finding nowhere ([])."""
+    home = home_urls(session, run_id, site_url)
+    wanted = []
+    for url, detail in findings:
+        sources = finding_sources(detail)
+        if not sources and isinstance((detail or {}).get("column"), str):
+            sources = home
+        wanted.append((url, sources))
+    return link_places(session, run_id, wanted)
+
+
+def home_urls(session: Session, run_id: int, site_url: str) -> list[str]:
+    """The home page of a run as registered and as finally fetched (after redirects)."""
+    row = session.execute(
+        select(PageRow.url, PageRow.final_url).where(
+            PageRow.run_id == run_id, PageRow.is_home.is_(True)
+        )
+    ).first()
+    return list(dict.fromkeys(u for u in (site_url, *(row or ())) if u))
 
 
 def link_places(

@@ -146,14 +146,22 @@ def base_url_of(doc, page_url: str) -> str:  # noqa: ANN001
     return page_url
 
 
-def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[Link]:  # noqa: ANN001
-    """Every link occurrence on the page, in document order.
+def extract_links(
+    doc,  # noqa: ANN001
+    page_url: str,
+    *,
+    include_invalid: bool = False,
+    limit: int = 0,
+) -> list[Link]:
+    """Every link occurrence on the page, in document order (the first `limit`, when given:
+    a hostile page of 200,000 links costs what its first few thousand cost).
 
     With `include_invalid`, links no browser can open (a `file:///C:/…` path to the editor's
     disk, `http://` without a host) are returned too, flagged in `Link.invalid`: for the census
     they are broken links, though there is nothing to fetch.
     """
-    return [Link(*row) for row in link_rows(doc, page_url, include_invalid=include_invalid)]
+    rows = link_rows(doc, page_url, include_invalid=include_invalid, limit=limit)
+    return [Link(*row) for row in rows]
 
 
 # (url, fragment, element, attribute, text, invalid, expects, position): a Link's fields, in
@@ -161,7 +169,13 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
 LinkRow = tuple[str, str, str, str, str, str, str, str]
 
 
-def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[LinkRow]:  # noqa: ANN001
+def link_rows(
+    doc,  # noqa: ANN001
+    page_url: str,
+    *,
+    include_invalid: bool = False,
+    limit: int = 0,
+) -> list[LinkRow]:
     """`extract_links` as plain tuples: the crawl's hot path builds no object per occurrence."""
     base = BaseUrl(base_url_of(doc, page_url))
     joined: dict[str, tuple[str, str, str] | None] = {}
@@ -205,6 +219,8 @@ def link_rows(doc, page_url: str, *, include_invalid: bool = False) -> list[Link
             value = el.get(attr)
             if not value:
                 continue
+            if limit and len(rows) >= limit:
+                return rows
             raws = _srcset_urls(value) if attr == "srcset" else (value,)
             for raw in raws:
                 hit = resolve(raw)
