@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_security.py                 # real pages + 2000 synthetic pages
     .venv/bin/python bench/bench_security.py --pages 5000 --rounds 5
 
-Pages are decoded and parsed once (that is the crawl's parse); then, in the same process and
-the same rounds, each page goes through
+In the same process and the same rounds, each page goes through
+  parse      the crawl's parse of the page: decode_html + parse_html (the issue's reference:
+             the checks may add at most 0.3 ms of CPU per page, a fraction of this);
   reference  what the crawl extracts from every parsed page today: links (extract_links) and the
              page facts (dates, kind, not-found signals, fingerprint);
   security   inspector.crawl.extract.security.page_security (hidden links, scripts, wording),
@@ -42,12 +43,13 @@ AS_OF = date(2025, 11, 28)
 REALPAGES = ROOT.parent / "shared" / "realpages"
 
 
-def _load(paths: list[tuple[Path, str]]) -> list[tuple[object, str, frozenset[str], str, str]]:
+def _load(paths: list[tuple[Path, str]]) -> list[tuple[object, ...]]:
     docs = []
     for path, url in paths:
-        text, _, _ = decode_html(path.read_bytes(), None)
+        raw = path.read_bytes()
+        text, _, _ = decode_html(raw, None)
         doc = parse_html(text)
-        docs.append((doc, url, frozenset({scope_key(url)}), title_of(doc), body_text(doc)))
+        docs.append((doc, url, frozenset({scope_key(url)}), title_of(doc), body_text(doc), raw))
     return docs
 
 
@@ -69,9 +71,15 @@ def synthetic_pages(pages: int, workdir: Path) -> list[tuple[Path, str]]:
 
 
 def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"reference": [], "security": []}
+    times: dict[str, list[float]] = {"parse": [], "reference": [], "security": []}
     for _ in range(rounds):
-        for doc, url, hosts, title, text in docs:
+        # The parse, in its own pass: timed between the extractions it would evict the parsed
+        # trees from the CPU caches and charge that to them.
+        for *_, raw in docs:
+            tp = time.process_time()
+            parse_html(decode_html(raw, None)[0])
+            times["parse"].append(time.process_time() - tp)
+        for doc, url, hosts, title, text, _raw in docs:
             t0 = time.process_time()
             list(extract_links(doc, url, include_invalid=True))
             page_facts(doc, AS_OF, title=title, url=url, is_home=False)
@@ -91,9 +99,19 @@ def report(name: str, n: int, times: dict[str, list[float]]) -> None:
         print(
             f"  {key:10s} mean {statistics.mean(us):8.1f} us   median {statistics.median(us):8.1f} us   p95 {p95:8.1f} us"
         )
-    ratio = statistics.mean(times["security"]) / statistics.mean(times["reference"])
-    print(f"  security per page = {statistics.mean(times['security']) * 1e3:.3f} ms CPU "
-          f"({ratio:.1%} of the reference extraction, measured in the same rounds)")  # fmt: skip
+    n_pages = n
+    first, later = times["security"][:n_pages], times["security"][n_pages:]
+    if later:
+        print(f"  security, first round (a site's first page: template caches cold) "
+              f"{statistics.mean(first) * 1e3:.3f} ms; later rounds (caches warm, as for the "
+              f"rest of a site's pages) {statistics.mean(later) * 1e3:.3f} ms")  # fmt: skip
+    security = statistics.mean(times["security"])
+    ratio = security / statistics.mean(times["reference"])
+    parse = statistics.mean(times["parse"])
+    verdict = "within" if security <= 0.3e-3 else "OVER"
+    print(f"  security per page = {security * 1e3:.3f} ms CPU ({verdict} the 0.3 ms budget); "
+          f"parse of the same pages {parse * 1e3:.3f} ms ({security / parse:.1%} of it); "
+          f"{ratio:.1%} of the reference extraction, measured in the same rounds")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

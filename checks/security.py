@@ -14,7 +14,16 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from checks.base import Check, Finding, NotConfigured, PageFacts, Severity, SiteSnapshot
+from checks.base import (
+    Check,
+    Evidence,
+    Fact,
+    Finding,
+    NotConfigured,
+    PageFacts,
+    Severity,
+    SiteSnapshot,
+)
 from inspector.lexicons import HostPolicy, host_key, load_lexicons
 from inspector.profile import ProfileError, RulesProfile
 
@@ -95,6 +104,25 @@ class SecurityCheck(Check):
     def describe(self, detail: Mapping[str, Any], lang: str = "zh") -> str:
         return ""
 
+    # (detail key, zh label, en label, shown as links): what a report lists under the line.
+    labels: ClassVar[tuple[tuple[str, str, str, bool], ...]] = ()
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        en = lang == "en"
+        facts = [
+            Fact(en_label if en else zh_label, detail[key], links=links)
+            for key, zh_label, en_label, links in self.labels
+            if detail.get(key) not in (None, "", [], {})
+        ]
+        if detail.get("needs_review"):
+            facts.append(
+                Fact("Review" if en else "复核", "awaiting review" if en else "待人工复核")
+            )
+        shown = {key for key, *_ in self.labels} | {"page", "needs_review"}
+        return Evidence(facts=facts, shown=frozenset(shown | self.quiet))
+
+    quiet: ClassVar[frozenset[str]] = frozenset()  # detail keys a reader needs not see
+
 
 def _page_url(page: PageFacts) -> str:
     return page.final_url or page.url
@@ -115,6 +143,12 @@ class HiddenLinks(SecurityCheck):
     """
 
     code = "hidden_links"
+    labels = (
+        ("targets", "隐藏的链接", "Hidden links", True),
+        ("technique", "隐藏方式", "Hidden by", False),
+        ("words", "涉及词语", "Words", False),
+    )
+    quiet = frozenset({"links"})
     title = {"zh": "暗链（隐藏链接）", "en": "Hidden links"}
     advice = {
         "zh": "页面中存在对访问者隐藏、指向外部网站或含博彩色情等词语的链接，通常是网站被入侵后植入的"
@@ -160,8 +194,8 @@ class HiddenLinks(SecurityCheck):
         quiet = group.get("menu_like", False)
         untrusted = bool(link.get("host")) and not self.hosts.trust(link["host"], hosts)
         if untrusted:
-            if kind == "script":
-                return bool(strong)
+            if kind == "script":  # a block a script hides: any spam word, weak ones too
+                return bool(strong) or bool(link.get("weak"))
             return bool(strong) or kind in ("conceal", "text") or not quiet
         if len(set(strong)) >= 2:
             return True
@@ -210,6 +244,12 @@ class MaliciousScript(SecurityCheck):
     """
 
     code = "malicious_script"
+    labels = (
+        ("src", "代码来源", "Source", True),
+        ("snippet", "代码片段", "Code", False),
+        ("host", "主机", "Host", False),
+    )
+    quiet = frozenset({"why"})
     title = {"zh": "挂马与恶意代码", "en": "Injected code"}
     advice = {
         "zh": "页面加载了来自不明网站的脚本或框架页，或含有混淆代码、针对搜索引擎来访者的跳转代码，"
@@ -296,6 +336,37 @@ class Cloaking(SecurityCheck):
     """
 
     code = "cloaking"
+    labels = (
+        ("user_agent", "模拟的 User-Agent", "User-Agent sent", False),
+        ("referer", "模拟的来源（Referer）", "Referer sent", False),
+    )
+    quiet = frozenset({"mode", "evidence"})
+
+    def evidence(self, detail: Mapping[str, Any], lang: str) -> Evidence:
+        found = super().evidence(detail, lang)
+        ev = detail.get("evidence") or {}
+        en = lang == "en"
+        for value, zh, eng, links in (
+            (
+                (ev.get("browser") or {}).get("title"),
+                "浏览器看到的标题",
+                "Title for a browser",
+                False,
+            ),
+            (
+                (ev.get("crawler") or {}).get("title"),
+                "搜索引擎看到的标题",
+                "Title for the crawler",
+                False,
+            ),
+            (ev.get("new_words"), "新出现的词语", "New words", False),
+            (ev.get("new_links"), "新出现的链接", "New links", True),
+            (ev.get("redirect"), "跳转到", "Redirects to", True),
+        ):
+            if value:
+                found.facts.append(Fact(eng if en else zh, value, links=links))
+        return found
+
     title = {"zh": "黑帽SEO（对搜索引擎显示不同内容）", "en": "Cloaking"}
     advice = {
         "zh": "网站对搜索引擎爬虫或从搜索引擎来访的用户显示了与普通访问不同的内容，这是网站被植入"
@@ -349,6 +420,14 @@ class WordingErrors(SecurityCheck):
     """
 
     code = "wording_error"
+    labels = (
+        ("wrong", "错误表述", "Wrong", False),
+        ("suggestion", "建议改为", "Suggestion", False),
+        ("context", "上下文", "Context", False),
+        ("note", "说明", "Note", False),
+        ("count", "本页出现次数", "Times on the page", False),
+    )
+    quiet = frozenset({"rule"})
     title = {"zh": "严重表述错误", "en": "Serious wording errors"}
     advice = {
         "zh": "页面中领导人姓名、职务或规范用语有误。请按建议改正，并建立信息发布前的审校制度。",

@@ -97,6 +97,9 @@ class Person:
     terms: tuple[Term, ...]
     pinyin: tuple[str, ...] = ()
     bare_variants: bool = True
+    # Words written just before the name that make a misspelling of it count, without being
+    # judged as titles (offices the lexicon does not date, e.g. 中央书记处书记).
+    known_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,4 +291,7 @@ def _person(path: str, i: int, spec: Any, offices: dict[str, str]) -> Person:
     variants = spec.get("variants", "bare" if len(name) >= 3 else "context")
     if variants not in ("bare", "context"):
         raise ProfileError(path, f"{key}.variants", 'must be "bare" or "context"')
-    return Person(name, tuple(terms), pinyin, variants == "bare")
+    known_as = spec.get("known_as", [])
+    if not isinstance(known_as, list) or not all(isinstance(k, str) and k for k in known_as):
+        raise ProfileError(path, f"{key}.known_as", "must be a list of words")
+    return Person(name, tuple(terms), pinyin, variants == "bare", tuple(known_as))

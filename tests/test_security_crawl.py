@@ -248,3 +248,84 @@ async def test_a_dismissal_does_not_cover_a_new_hidden_target(security_sites, db
     run = _run(db_url, run_id)
     assert run.verdict == "fail" and "hidden_links" in run.verdict_detail["vetoes"]
     assert "复核后出现新证据" in _review(db_url, "--site", "grows").output
+
+
+SPAM_LINKS = (
+    '<div><a href="http://www.am888-bocai.invalid/">澳门娱乐城</a>'
+    '<a href="http://www.am888-bocai.invalid/ssc/">时时彩</a></div>'
+)
+
+
+@pytest_twisted.ensureDeferred
+async def test_cloaking_is_found_on_every_cloaked_site_and_no_other(server, sqlite_url):
+    """Four ways of cloaking, three sites that must stay silent."""
+    spider, referer = {"user_agent": "Baiduspider"}, {"referer": "baidu.com"}
+    inner_cloaked = page("县政府召开常务会议", ARTICLE + SPAM_LINKS)
+    sites = {
+        "ck-ua": {"/": {"body": CLEAN_HOME, "vary": [{**spider, "page": CLOAKED}]}},
+        "ck-redirect": {
+            "/": {
+                "body": CLEAN_HOME,
+                "vary": [
+                    {
+                        **referer,
+                        "page": {
+                            "status": 302,
+                            "headers": {"Location": "http://www.am888-bocai.invalid/"},
+                        },
+                    }
+                ],
+            }
+        },
+        "ck-inner": {
+            "/": CLEAN_HOME,
+            "/a.html": {"body": A_PAGE, "vary": [{**spider, "page": inner_cloaked}]},
+        },
+        "ck-words": {
+            "/": {
+                "body": CLEAN_HOME,
+                "vary": [
+                    {
+                        **spider,
+                        "page": CLEAN_HOME.replace(
+                            "</body>", "<p>澳门博彩 百家乐 真人视讯</p></body>"
+                        ),
+                    }
+                ],
+            }
+        },
+        "ok-blocked": {
+            "/": {
+                "body": CLEAN_HOME,
+                "vary": [{**spider, "page": {"status": 403, "body": "forbidden"}}],
+            }
+        },
+        "ok-same": {"/": CLEAN_HOME},
+        "ok-spacing": {
+            "/": {
+                "body": CLEAN_HOME,
+                "vary": [
+                    {
+                        **spider,
+                        "page": CLEAN_HOME.replace(
+                            "<title>青山县人民政府</title>", "<title> 青山县人民政府 </title>"
+                        ),
+                    }
+                ],
+            }
+        },
+    }
+    for name, pages in sites.items():
+        server.add_site(name, {"/a.html": A_PAGE, **pages})
+    runs = await crawl(
+        [site(name, server.site_url(name, "/")) for name in sites], sqlite_url, **SETTINGS
+    )
+    cloaked = {
+        name
+        for name, run_id in runs.items()
+        if any(f.check == "cloaking" for f in _findings(sqlite_url, run_id))
+    }
+    assert cloaked == {"ck-ua", "ck-redirect", "ck-inner", "ck-words"}
+    redirect = next(f for f in _findings(sqlite_url, runs["ck-redirect"]) if f.check == "cloaking")
+    assert redirect.detail["mode"] == "baidu_referer"
+    assert redirect.detail["evidence"]["redirect"] == "http://www.am888-bocai.invalid/"

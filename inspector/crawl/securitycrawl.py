@@ -23,7 +23,6 @@ from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
 from inspector.crawl.extract.security import (
     SecurityRules,
-    body_text,
     page_security,
     security_rules,
     version_facts,
@@ -119,7 +118,7 @@ class SecurityMixin:
             yield request
 
     def security_facts(
-        self, sc: SiteCrawl, doc: Any, url: str, title: str, published: date | None
+        self, sc: SiteCrawl, doc: Any, url: str, title: str, published: date | None, text: str
     ) -> dict[str, Any]:
         if self.security is None:
             return {}
@@ -130,7 +129,7 @@ class SecurityMixin:
             site_hosts=self.site_hosts(sc),
             on=published or self.as_of,
             title=title,
-            text=body_text(doc),
+            text=text,
         )
 
     def on_cloak(self, sc: SiteCrawl, response: Response) -> None:

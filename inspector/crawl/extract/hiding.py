@@ -20,6 +20,7 @@ Techniques come in four kinds:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,7 +31,7 @@ import tinycss2.color3
 from cssselect import SelectorError
 
 OFFSCREEN_PX = -500  # left/top/right/bottom/text-indent at or beyond this is off-screen
-FAR_PX = 5000  # a positive left/top this large is off-screen too
+FAR_PX = 5000  # a positive offset this large is off-screen too (right:99999px goes left)
 MARGIN_PX = -1000
 TINY_PX = 1  # width/height/font-size at or below this shows nothing
 MARQUEE_PX = 5
@@ -159,9 +160,7 @@ def _technique(decls: dict[str, tuple[list[Any], str]]) -> tuple[str, str]:
     if position in ("absolute", "fixed", "relative"):
         for side in ("left", "top", "right", "bottom"):
             value = _px(decls[side][0]) if side in decls else None
-            if value is not None and (
-                value <= OFFSCREEN_PX or (side in ("left", "top") and value >= FAR_PX)
-            ):
+            if value is not None and (value <= OFFSCREEN_PX or value >= FAR_PX):
                 return f"position:{position}; {raw(side)}", "conceal"
     for name, limit in (
         ("text-indent", OFFSCREEN_PX),
@@ -433,9 +432,20 @@ class HiddenFinder:
 
     TEXT_LEVELS = 4
 
-    def __init__(self, doc: Any, style_texts: list[str], hidden_ids: set[str]) -> None:
+    def __init__(
+        self,
+        doc: Any,
+        style_texts: list[str],
+        hidden_ids: set[str],
+        colours: Callable[[], Any] | None = None,
+    ) -> None:
         self.doc = doc
         self.sheet = sheet_index(tuple(style_texts)) if style_texts else None
+        # The colours the page's <style> rules give elements (sheetcolours.ColourIndex), read
+        # only when a text technique needs them.
+        self._colour_source = colours
+        self._colours: Any = None
+        self._link_names: set[str] | None = None
         self.hidden_ids = hidden_ids
         self._blocks: dict[Any, Hidden | None] = {}
 
@@ -467,10 +477,11 @@ class HiddenFinder:
         font_reset = False
         text_color = None
         el = link
+        self._link_names = None  # the link's way up, for the sheet colours' filter
         for _ in range(self.TEXT_LEVELS):
             if el is None or not isinstance(el.tag, str):
                 break
-            facts = element_facts(el)
+            facts = self._with_sheet_colours(el, element_facts(el))
             if facts.kind == "text" and not font_reset:
                 return Hidden(facts.technique, "text", el)
             font_reset = font_reset or facts.font_size_set
@@ -495,6 +506,25 @@ class HiddenFinder:
             if facts.background is not None and text_color[:3] == facts.background[:3]:
                 return Hidden("color same as page background", "text", body)
         return None
+
+    def _with_sheet_colours(self, el: Any, facts: StyleFacts) -> StyleFacts:
+        """Inline colours, completed by what the page's `<style>` rules say."""
+        if self._colour_source is None or (
+            facts.color is not None and facts.background is not None
+        ):
+            return facts
+        if self._colours is None:
+            self._colours = self._colour_source() or False
+        if not self._colours:
+            return facts
+        if self._link_names is None:
+            self._link_names = self._colours.names_of(el)
+        color, background = self._colours.colours(el, self._link_names)
+        return _replace(
+            facts,
+            color=facts.color if facts.color is not None else color,
+            background=facts.background if facts.background is not None else background,
+        )
 
     def _own(self, el: Any, facts: StyleFacts) -> tuple[str, str] | None:
         if el.tag == "marquee":

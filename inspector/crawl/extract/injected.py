@@ -39,7 +39,11 @@ _LOAD_TRIGGERS = frozenset((".src='", '.src="', ".src = '", '.src = "', "getScri
 _ENCODING_TRIGGERS = frozenset(("unescape", "decodeURI"))
 _ENCODED = re.compile(r"\b(?:unescape|decodeURIComponent|decodeURI)\s*\(", re.I)
 _EVAL_CHARCODE = re.compile(r"\beval\s*\(\s*(?:window\.)?String\.fromCharCode\s*\(")
-_CHARCODES = re.compile(r"String\.fromCharCode\s*\(\s*((?:\d{1,5}\s*,\s*){19,}\d{1,5})\s*\)")
+# Twelve codes or more: enough for a short URL (a redirect target assembled from codes).
+_CHARCODES = re.compile(r"String\.fromCharCode\s*\(\s*((?:\d{1,5}\s*,\s*){11,}\d{1,5})\s*\)")
+_URL_IN_TEXT = re.compile(r"(?:https?:)?//[a-z0-9][^\s'\"<>]*", re.I)
+# What cloaking code does for a crawler: navigate, write, or change the title search engines index.
+_SHOWS_OTHER = re.compile(r"document\.title\s*=(?!=)|innerHTML\s*=(?!=)", re.I)
 _PACKED = re.compile(
     r"\beval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[rd]\s*\)"
 )
@@ -126,7 +130,9 @@ class ScriptJudge:
             return
         if src[:5].lower() == "data:":
             payload = _data_payload(src)
-            if el.tag == "script" and payload and self._suspicious_markup(payload):
+            # Code served from a data: URI is how injected scripts hide from file scans; a
+            # payload that writes, evaluates, navigates or names an untrusted host is reported.
+            if el.tag == "script" and payload and self._suspicious_payload(payload):
                 self._add("data_uri_script", snippet=snippet(payload))
             return
         host = self._untrusted(src)
@@ -187,7 +193,11 @@ class ScriptJudge:
             ):
                 self._add("search_referrer_redirect", snippet=snippet(code, code.find("referrer")))
             spider = next((low.find(s) for s in _SPIDERS if s in low), -1)
-            if "userAgent" in found and spider >= 0 and _NAVIGATE.search(code):
+            if (
+                "userAgent" in found
+                and spider >= 0
+                and (_NAVIGATE.search(code) or _SHOWS_OTHER.search(code))
+            ):
                 self._add("crawler_user_agent_check", snippet=snippet(code, spider))
 
     def _obfuscation(self, code: str, found: set[str]) -> Iterable[tuple[str, int]]:
@@ -197,7 +207,8 @@ class ScriptJudge:
                 yield "eval_fromcharcode", m.start()
             else:
                 m = _CHARCODES.search(code)
-                if m and self._suspicious_markup(_decode_charcodes(m.group(1))):
+                decoded = _decode_charcodes(m.group(1)) if m else ""
+                if m and (self._suspicious_markup(decoded) or self._untrusted_url(decoded)):
                     yield "fromcharcode_payload", m.start()
         if "eval" in found and found & {"unescape", "decodeURI", "atob"}:
             m = _EVAL_DECODED.search(code)
@@ -250,6 +261,17 @@ class ScriptJudge:
             if m.group(1).lower() == "script" and "src" not in m.group(2).lower():
                 return True
         return False
+
+    def _suspicious_payload(self, payload: str) -> bool:
+        return bool(
+            self._suspicious_markup(payload)
+            or self._untrusted_url(payload)
+            or re.search(r"document\.write|\bFunction\s*\(|\batob\s*\(", payload)
+        )
+
+    def _untrusted_url(self, decoded: str) -> bool:
+        """A URL to a host nobody trusts in decoded text."""
+        return any(self._untrusted(m.group(0)) for m in _URL_IN_TEXT.finditer(decoded))
 
     def _suspicious_markup(self, decoded: str) -> bool:
         return bool(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 from urllib.parse import urljoin
 
@@ -26,6 +26,7 @@ from lxml import etree
 
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
 from inspector.crawl.extract.injected import ScriptJudge, is_absolute
+from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
 from inspector.lexicons import NETLOC, HostPolicy, Lexicons, host_key
 
@@ -136,7 +137,9 @@ def page_security(
             frames.append(el)
     finder = None
     if frames:
-        finder = HiddenFinder(doc, styles, script_hidden_ids(scripts))
+        finder = HiddenFinder(
+            doc, styles, script_hidden_ids(scripts), partial(colour_index, tuple(styles))
+        )
         for frame in frames:
             judge.external(frame, _frame_hidden(frame, finder))
     hidden = _hidden_links(doc, url, rules, trust, matches.strong, styles, scripts, finder)
@@ -211,7 +214,9 @@ def _hidden_links(
     if not candidates:
         return []
     if finder is None:
-        finder = HiddenFinder(doc, styles, script_hidden_ids(scripts))
+        finder = HiddenFinder(
+            doc, styles, script_hidden_ids(scripts), partial(colour_index, tuple(styles))
+        )
     groups: dict[Any, dict[str, Any]] = {}
     for a, href, key, level in candidates:
         hidden = finder.hidden(a)

@@ -147,7 +147,7 @@ class TextMatcher:
     def _contexts(self, person: Person) -> list[tuple[str, str]]:
         """Text that must touch a two-character name's misspelling: its titles, or 同志 after it."""
         offices = {t.office for t in person.terms}
-        out = [("", "同志")]
+        out = [("", "同志"), *((k, "") for k in person.known_as)]
         for title in self.lexicon.titles:
             if title.office in offices:
                 if title.before:
@@ -203,6 +203,8 @@ class TextMatcher:
         kind = value[0]
         if kind in (_NAME, _TERM):
             _, offset, length, suggestion, rule, note = value
+            if kind == _NAME and _local_comrade(text, start, end, offset + length):
+                return None
             wrong = text[start + offset : start + offset + length]
             item = {"wrong": wrong, "suggestion": suggestion, "rule": rule}
             if note:
@@ -210,6 +212,19 @@ class TextMatcher:
             return item
         _, p, office, _name_at = value
         return judge_title(self.lexicon, self.lexicon.persons[p], office, text, start, end, on)
+
+
+# The last character of a local office written before a name (副市长李蔷同志, 县委书记…): such
+# a name + 同志 is a local official, whatever leader's name it sounds like.
+_LOCAL_OFFICE_END = frozenset("长记任员席官表事")
+
+
+def _local_comrade(text: str, start: int, end: int, name_end: int) -> bool:
+    """A two-character name's misspelling matched only by 同志 after it, right after an office."""
+    if end - start != name_end + 2 or not text.startswith("同志", start + name_end):
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] in _LOCAL_OFFICE_END
 
 
 def judge_title(
