@@ -804,6 +804,7 @@ BUCKETS: dict[str, str] = {
     "fingerprint": "page facts: fingerprint",
     "page_facts": "page facts: anchors, other",
     "extract_links": "link extraction",
+    "link_rows": "link extraction",
     "title_of": "link extraction",
     "parse_html": "HTML parse (lxml)",
     "decode_html": "decode (charset detection)",
@@ -819,10 +820,20 @@ BUCKETS: dict[str, str] = {
 }
 
 
+# The launcher's frames sit under every sample of the crawl: they name no part of it.
+_LAUNCHER = (
+    "inspector/cli.py",
+    "inspector/errors.py",
+    "inspector/ops/commands.py",
+    "inspector/ops/processes.py",
+    "inspector/crawl/run.py",
+)
+
+
 def _ours(frame: str) -> bool:
     path = frame.rpartition(" (")[2]
-    if "site-packages" in path or "inspector/cli.py" in path or "inspector/crawl.py" in path:
-        return False  # the launcher frames sit under every sample
+    if "site-packages" in path or any(launcher in path for launcher in _LAUNCHER):
+        return False
     return any(f"{p}/" in path for p in ("inspector", "spiders", "checks"))
 
 

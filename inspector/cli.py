@@ -154,7 +154,9 @@ def crawl(
         registry_sites=everything,
     )
     runs = list(result.run_ids.values())
-    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids))
+    expected = [s.site_id for s in chosen]
+    reason = str(result.stats.get("finish_reason", ""))
+    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids, (expected, reason)))
 
 
 @main.command()
@@ -213,7 +215,8 @@ def recheck(
     log_path = _start_console(settings, log_file, verbose, lang, "recheck")
     result = crawl_sites(sites, settings, as_of=day, recheck=True)
     runs = list(result.run_ids.values())
-    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids))
+    completion = ([s.site_id for s in sites], str(result.stats.get("finish_reason", "")))
+    sys.exit(_finish_console(url, runs, lang, fail_on, log_path, site_ids, completion))
 
 
 def _start_console(
@@ -233,15 +236,27 @@ def _finish_console(
     fail_on: str | None,
     log_path: Path,
     site_ids: tuple[str, ...] = (),
+    completion: tuple[list[str], str] | None = None,
 ) -> int:
-    """Print the summary of these runs; the exit code (--fail-on)."""
-    from inspector.console import fail_on_code, print_summary, render_commands, site_summaries
+    """Print the summary of these runs; the exit code: 1 when the crawl was interrupted or a
+    site of `completion` (the sites expected, the crawl's finish reason) is not finished, or
+    when --fail-on finds its level."""
+    from inspector.console import (
+        fail_on_code,
+        incomplete_code,
+        print_summary,
+        render_commands,
+        site_summaries,
+    )
 
     with session_or_fail(db_url) as s:
         summaries = site_summaries(s, run_ids, lang)
         commands = render_commands(db_url, site_ids)
         print_summary(summaries, lang, commands=commands, log_file=log_path)
-        return fail_on_code(summaries, s, fail_on)
+        code = fail_on_code(summaries, s, fail_on)
+    if completion is not None:
+        code = incomplete_code(summaries, *completion) or code
+    return code
 
 
 @main.command()
@@ -297,7 +312,14 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
     help="File to write (default: stdout).",
 )
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="zh",
+    show_default=True,
+    help="Language of the CSV and xlsx (headers, check names, statuses); JSON keeps its codes.",
+)
+def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...], lang: str) -> None:
     """Export the latest run of every site (xlsx needs --out). Reads only: never creates a
     database."""
     from reports.export import export_csv, export_json, export_xlsx
@@ -308,10 +330,13 @@ def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...]) ->
         check_site_ids(s, site_ids)
         if fmt == "xlsx":
             Path(out).parent.mkdir(parents=True, exist_ok=True)
-            export_xlsx(s, Path(out), list(site_ids) or None)
+            export_xlsx(s, Path(out), list(site_ids) or None, lang)
             click.echo(f"wrote {out}", err=True)
             return
-        text = export_json(s, list(site_ids)) if fmt == "json" else export_csv(s, list(site_ids))
+        if fmt == "json":
+            text = export_json(s, list(site_ids))
+        else:
+            text = export_csv(s, list(site_ids), lang)
     if out == "-":
         click.echo(text)
     else:

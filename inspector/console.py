@@ -301,3 +301,34 @@ def fail_on_code(summaries: Sequence[SiteSummary], session: Session, level: str 
         if run is not None and any(at_least(r.severity, level) for r in run_findings(session, run)):
             return EXIT_INCOMPLETE
     return EXIT_OK
+
+
+# Run statuses that end a site's crawl; `running` and `interrupted` (or no run at all: a site
+# the crawl never reached) mean the crawl did not do its job.
+DONE_STATUSES = ("finished", "unreachable", "skipped", "closed")
+INTERRUPTED_REASONS = ("shutdown", "process failed")
+
+
+def incomplete_code(
+    summaries: Sequence[SiteSummary], expected: Sequence[str], finish_reason: str
+) -> int:
+    """EXIT_INCOMPLETE (1), said in one line on stderr, when a signal stopped the crawl or a
+    site of `expected` has no finished run; else 0."""
+    done = {s.site_id for s in summaries if s.run_status in DONE_STATUSES}
+    missing = [x for x in dict.fromkeys(expected) if x not in done]
+    interrupted = finish_reason in INTERRUPTED_REASONS
+    if not interrupted and not missing:
+        return EXIT_OK
+    named = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+    how = "was interrupted" if finish_reason == "shutdown" else "did not complete"
+    if finish_reason == "process failed":
+        how += " (a crawler process failed: see the log)"
+    if not missing:
+        click.echo(f"error: the crawl {how}, after every site had finished", err=True)
+        return EXIT_INCOMPLETE
+    click.echo(
+        f"error: the crawl {how}: {len(missing)} of {len(expected)} sites not finished "
+        f"({named}); run the same command again to crawl them",
+        err=True,
+    )
+    return EXIT_INCOMPLETE

@@ -30,6 +30,27 @@ INSPECTOR_MAX_PAGES = 50_000  # HTML pages per site
 INSPECTOR_MAX_DEPTH = 50
 INSPECTOR_MAX_QUERY_VARIANTS = 50  # distinct query strings per path (calendar and search traps)
 INSPECTOR_MAX_REDIRECTS = 10
+# Budgets (inspector/crawl/budgets.py): what one site can make the crawler do. Each bound that
+# trips is recorded on the site's run (bounds_tripped).
+INSPECTOR_MAX_URLS = 100_000  # URLs fetched per site: pages, resources and external links
+INSPECTOR_MAX_PAGE_LINKS = 10_000  # link occurrences read from one page
+INSPECTOR_SITE_SECONDS = (
+    4 * 3600
+)  # wall time per site; then its queued requests are dropped (0: none)
+INSPECTOR_SITE_QUEUED = (
+    32  # requests of one site in Scrapy's scheduler at once (the rest wait as URLs)
+)
+INSPECTOR_MAX_HEADERS = 500  # response header lines
+INSPECTOR_MAX_HEADER_BYTES = 256 * 1024  # response header bytes (status line included)
+# The address policy (inspector/crawl/addresses.py): never fetched, link-local and cloud
+# metadata addresses; private and loopback ones only for a site on such an address itself.
+INSPECTOR_BLOCKED_NETWORKS = [
+    "169.254.0.0/16",
+    "fe80::/10",
+    "fd00:ec2::254/128",
+    "100.100.100.200/32",
+]
+INSPECTOR_ALLOW_PRIVATE_ADDRESSES = False
 # Rows (link occurrences included, ~30 a page) buffered before a write, or FLUSH_SECONDS of them,
 # whichever comes first: a crash loses at most this many.
 INSPECTOR_BATCH_SIZE = 5000
@@ -113,11 +134,20 @@ INSPECTOR_CHECKS: dict[str, int | None] = {}
 USER_AGENT = f"Mozilla/5.0 (compatible; inspector/0.1; +{INSPECTOR_CONTACT_URL})"
 ROBOTSTXT_OBEY = False  # we inspect registered sites on their owners' behalf; see README
 DOWNLOAD_TIMEOUT = 15  # the census timeout
+# Bodies read whole are HTML pages (resources are checked by their headers): over this they are
+# too_large. Scrapy applies it to decompressed bodies too (gzip/deflate/br bombs).
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
+# Scrapy's HTTP/1.1 handler with bounded response headers (inspector/crawl/budgets.py).
+DOWNLOAD_HANDLERS = {
+    "http": "inspector.crawl.budgets.BoundedHTTPDownloadHandler",
+    "https": "inspector.crawl.budgets.BoundedHTTPDownloadHandler",
+}
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = INSPECTOR_SITE_CONCURRENCY
-CONCURRENT_ITEMS = 4  # Scrapy starts this many tasks per callback; items here are cheap
+# A callback's outputs one by one: every parallel slot costs an asyncio task per response, and
+# storing an item never waits on anything.
+CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 0
 DOWNLOAD_DELAY_JITTER = 0
 # The spider deduplicates URL strings per site itself, before any Request is built.
@@ -139,26 +169,42 @@ DNS_TIMEOUT = 15
 TWISTED_DNS_RESOLVER = "inspector.crawl.resolver.StaticHostsResolver"
 REACTOR_THREADPOOL_MAXSIZE = 20
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "inspector.crawl.middlewares.QuietLogFormatter"  # no DEBUG record per URL
 SPIDER_MIDDLEWARES = {
     # The spider already limits depth and scope; these would only cost time per request.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    # Each spider middleware wraps every request and item a callback yields (~10 a page) in one
+    # more async generator. HttpError only passes everything on (HTTPERROR_ALLOW_ALL), nothing
+    # reads `is_start_request`, and no callback copies response.meta into a request.
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "scrapy.spidermiddlewares.start.StartSpiderMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
     # The site spider's own (inspector/crawl/middlewares.py): redirects keep their chain,
-    # Retry-After is waited for, a refused HEAD is asked again with GET.
+    # Retry-After is waited for, a refused HEAD is asked again with GET; budgets and the
+    # address policy (inspector/crawl/budgets.py, addresses.py).
+    "inspector.crawl.budgets.SiteBudgets": 30,
     "inspector.crawl.middlewares.HeadFallback": 40,
     "inspector.crawl.middlewares.RetryAfter": 50,
     "inspector.crawl.middlewares.Redirects": 600,
+    # Last before the download, so that every redirect hop is checked too.
+    "inspector.crawl.addresses.AddressPolicy": 950,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    # Byte counts nobody reads, for the price of serialising every request again.
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
 }
 ITEM_PIPELINES = {"inspector.crawl.pipeline.StoragePipeline": 300}
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.logstats.LogStats": None,  # inspector.ops.progress says more, per site
+    # Log counts and memory stats nobody reads (bench/ measures memory from outside).
+    "scrapy.extensions.logcount.LogCount": None,
+    "scrapy.extensions.memusage.MemoryUsage": None,
     "inspector.ops.progress.Progress": 500,
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -51,6 +51,7 @@ class Reason(enum.StrEnum):
     TOO_LARGE = "too_large"
     ROBOTS = "robots"
     IGNORED = "ignored"
+    BLOCKED_ADDRESS = "blocked_address"  # the address policy (inspector/crawl/addresses.py)
 
 
 # Reasons that make a link "打不开" (cannot be opened) for the census, besides every http_NNN.

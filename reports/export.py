@@ -3,8 +3,9 @@
 JSON keys are a contract (DESIGN.md §5): never renamed, only added. Each finding carries its
 rectification `tracking` (new/open, first seen, days open, deadline, overdue) and each site a
 `tracking` summary (new, open, overdue counts and the list of problems fixed since the previous
-run). CSV and xlsx are for people: readable evidence in Chinese, UTF-8 with BOM for Excel, and
-text that a crawled site controls can never turn into a spreadsheet formula.
+run). CSV and xlsx are for people, in Chinese (or English with `lang="en"`): both are written
+from one list of columns (reports/columns.py), the CSV in UTF-8 with BOM for Excel, and text
+that a crawled site controls can never turn into a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,12 +25,24 @@ from inspector import clock
 from inspector.judge.counts import tracked_counts
 from inspector.judge.reviews import dismissed_records, reviews_by_identity
 from inspector.judge.tracking import load_tracking
+from inspector.store.batch import store_errors
 from inspector.store.boards import load_boards
 from inspector.store.history import run_findings
 from inspector.store.models import ColumnRow, RunRow, SiteRow
+from inspector.store.places import finding_places
 from reports.boards import interaction_summary
-from reports.i18n import verdict_text
-from reports.problems import FindingWords, evidence_text, words_for_runs
+from reports.columns import (
+    NIGHT_COLUMNS,
+    PROBLEM_COLUMNS,
+    SITE_COLUMNS,
+    ProblemRow,
+    SiteSummary,
+    headers,
+    night_values,
+    sheet_name,
+)
+from reports.nights import province_trend
+from reports.problems import FindingWords, words_for_runs
 
 SEVERITY_ORDER = {"veto": 0, "major": 1, "minor": 2, "info": 3}
 
@@ -86,6 +100,7 @@ def site_record(session: Session, site: SiteRow, run: RunRow) -> dict[str, Any]:
         "targets_checked": run.targets_checked,
         "bounds_tripped": run.bounds_tripped or {},
         "check_errors": run.check_errors or {},
+        "store_errors": store_errors(run),
         "score": run.score,
         "verdict": run.verdict,
         "verdict_detail": run.verdict_detail or {},
@@ -140,63 +155,18 @@ def export_json(session: Session, site_ids: list[str] | None = None) -> str:
     return json.dumps(export_data(session, site_ids), ensure_ascii=False, indent=2)
 
 
-CSV_COLUMNS = [
-    "site_id",
-    "site_name",
-    "site_url",
-    "run_id",
-    "verdict",
-    "score",
-    "check",
-    "check_name",
-    "severity",
-    "url",
-    "reason",
-    "evidence",
-    "tracking",
-    "first_seen",
-    "days_open",
-    "deadline",
-    "overdue",
-    "detail",
-]
-
-
-def finding_rows(
-    data: dict[str, Any], lang: str = "zh", words: FindingWords | None = None
-) -> list[dict[str, Any]]:
-    """One row per problem of an export_data() dict; `evidence` is readable, `detail` the JSON."""
+def problem_rows(
+    session: Session, data: dict[str, Any], lang: str = "zh", words: FindingWords | None = None
+) -> Iterator[ProblemRow]:
+    """One row per finding of an export_data() dict, with where it sits (所在页面, 位置)."""
     words = words or FindingWords.enabled()
-    rows = []
     for site in data["sites"]:
-        for f in site["findings"]:
-            detail = f["detail"] or {}
-            tracking = f.get("tracking") or {}
-            rows.append(
-                {
-                    "site_id": site["site_id"],
-                    "site_name": site["name"],
-                    "site_url": site["url"],
-                    "run_id": site["run_id"],
-                    "verdict": site["verdict"] or "",
-                    "score": "" if site["score"] is None else site["score"],
-                    "check": f["check"],
-                    "check_name": words.title(f["check"], lang),
-                    "severity": f["severity"],
-                    "url": f["url"],
-                    "reason": detail.get("reason", ""),
-                    "evidence": evidence_text(
-                        f["check"], f["severity"], f["url"], detail, lang, words=words
-                    ),
-                    "tracking": tracking.get("status", ""),
-                    "first_seen": tracking.get("first_seen") or "",
-                    "days_open": tracking.get("days_open", ""),
-                    "deadline": tracking.get("deadline") or "",
-                    "overdue": "yes" if tracking.get("overdue") else "no",
-                    "detail": json.dumps(detail, ensure_ascii=False),
-                }
-            )
-    return rows
+        findings = site["findings"]
+        places = finding_places(
+            session, site["run_id"], site["url"], [(f["url"], f["detail"]) for f in findings]
+        )
+        for finding, where in zip(findings, places, strict=True):
+            yield ProblemRow.build(site, finding, lang, words, where)
 
 
 # Excel runs a cell that starts with one of these as a formula ("CSV injection"); text that a
@@ -204,134 +174,46 @@ def finding_rows(
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
 
 
-def export_csv(session: Session, site_ids: list[str] | None = None) -> str:
-    """UTF-8 with BOM, so that Excel opens the Chinese text right."""
+def export_csv(session: Session, site_ids: list[str] | None = None, lang: str = "zh") -> str:
+    """One row per problem with the columns of the xlsx's first sheet (reports/columns.py);
+    UTF-8 with BOM, so that Excel opens the Chinese text right."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, CSV_COLUMNS)
-    writer.writeheader()
+    writer = csv.writer(out)
+    writer.writerow(headers(PROBLEM_COLUMNS, lang))
     words = words_for_runs(run for _, run in latest_runs(session, site_ids))
-    for row in finding_rows(export_data(session, site_ids), words=words):
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+    for row in problem_rows(session, export_data(session, site_ids), lang, words):
+        writer.writerow([_csv_value(c.value(row)) for c in PROBLEM_COLUMNS])
     return out.getvalue()
 
 
-XLSX_FINDING_COLUMNS = [
-    ("site_id", "网站编号", 14),
-    ("site_name", "网站名称", 24),
-    ("site_url", "网站地址", 28),
-    ("verdict", "检查结论", 10),
-    ("score", "得分", 7),
-    ("check_name", "检查项", 16),
-    ("check", "问题代码", 14),
-    ("severity", "严重程度", 9),
-    ("url", "问题网址", 48),
-    ("evidence", "证据", 70),
-    ("tracking", "整改状态", 10),
-    ("first_seen", "首次发现", 11),
-    ("days_open", "已持续天数", 8),
-    ("deadline", "整改期限", 11),
-    ("overdue", "是否超期", 8),
-]
-XLSX_SITE_COLUMNS = [
-    ("site_id", "网站编号", 14),
-    ("name", "网站名称", 24),
-    ("url", "网站地址", 30),
-    ("kind", "网站类型", 10),
-    ("status", "登记状态", 9),
-    ("organizer", "主办单位", 20),
-    ("site_code", "网站标识码", 12),
-    ("as_of", "数据截止日期", 12),
-    ("verdict", "检查结论", 14),
-    ("score", "得分", 7),
-    ("problems", "问题数", 8),
-    ("new", "新发现", 8),
-    ("open", "未整改", 8),
-    ("overdue", "超期", 8),
-    ("fixed", "已整改", 8),
-]
-
-
-def export_xlsx(session: Session, path: str | Path, site_ids: list[str] | None = None) -> Path:
-    """Workbook with one row per problem (问题清单) and one row per site (网站汇总)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+def export_xlsx(
+    session: Session, path: str | Path, site_ids: list[str] | None = None, lang: str = "zh"
+) -> Path:
+    """Workbook: 问题清单 (one row per problem, the CSV's columns), 网站汇总 (one row per site)
+    and, when there are runs of two or more nights, 每日趋势 (one row per night)."""
+    from reports.xlsx import write_workbook
 
     data = export_data(session, site_ids)
-    wb = Workbook(write_only=True)  # streams rows: thousands of sites × thousands of problems
-    bold = Font(bold=True)
-
-    def sheet(
-        title: str, columns: list[tuple[str, str, int]], records: list[dict[str, Any]]
-    ) -> None:
-        ws = wb.create_sheet(title)
-        for index, (_, _, width) in enumerate(columns):
-            ws.column_dimensions[_column_letter(index)].width = width
-        ws.freeze_panes = "A2"
-        header = []
-        for _, label, _ in columns:
-            cell = WriteOnlyCell(ws, value=label)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for record in records:
-            ws.append([_xlsx_cell(WriteOnlyCell, ws, record.get(key)) for key, _, _ in columns])
-
-    findings = finding_rows(
-        data, words=words_for_runs(run for _, run in latest_runs(session, site_ids))
+    words = words_for_runs(run for _, run in latest_runs(session, site_ids))
+    problems = (
+        [c.value(row) for c in PROBLEM_COLUMNS] for row in problem_rows(session, data, lang, words)
     )
-    for row in findings:
-        row["verdict"] = verdict_text(row["verdict"] or None, "zh")
-        row["tracking"] = {"new": "新发现", "open": "未整改"}.get(row["tracking"], row["tracking"])
-        row["overdue"] = "是" if row["overdue"] == "yes" else "否"
-        row["severity"] = {"veto": "否决", "major": "重要", "minor": "一般", "info": "提示"}.get(
-            row["severity"], row["severity"]
-        )
-    sheet("问题清单", XLSX_FINDING_COLUMNS, findings)
-    sites = []
-    for site in data["sites"]:
-        tracking = site.get("tracking") or {}
-        sites.append(
-            {
-                **site,
-                "verdict": verdict_text(site["verdict"], "zh"),
-                "problems": len(site["findings"]),
-                "new": tracking.get("new", 0),
-                "open": tracking.get("open", 0),
-                "overdue": tracking.get("overdue", 0),
-                "fixed": len(tracking.get("fixed") or []),
-            }
-        )
-    sheet("网站汇总", XLSX_SITE_COLUMNS, sites)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
-    return target
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index + 1)
-
-
-def _xlsx_cell(cell_type: Any, ws: Any, value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        value = "是" if value else "否"
-    if isinstance(value, int | float):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:32000]  # Excel's cell limit is 32,767
-    cell = cell_type(ws, value=text)
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    return cell
+    sites = ([c.value(SiteSummary(s, lang)) for c in SITE_COLUMNS] for s in data["sites"])
+    sheets: list[tuple[str, Any, Any]] = [
+        (sheet_name("problems", lang), PROBLEM_COLUMNS, problems),
+        (sheet_name("sites", lang), SITE_COLUMNS, sites),
+    ]
+    nights = province_trend(session, site_ids)
+    if len(nights) >= 2:
+        sheets.append((sheet_name("trend", lang), NIGHT_COLUMNS, map(night_values, nights)))
+    return write_workbook(Path(path), sheets, lang)

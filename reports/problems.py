@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from checks.base import Check, Evidence, Link
 from inspector.judge.checkrun import CheckConfig, CheckLoadError, load_check_class
 from inspector.judge.tracking import TrackedFinding
 from inspector.options import build_settings
+from inspector.store.places import POSITIONS, LinkPlace
 from inspector.words import fmt_number
 from reports import i18n
 from reports.format import safe_href, short_url
@@ -223,6 +224,19 @@ def evidence_text(
             values += f" (+{fact['more']})"
         parts.append(fact["label"] + colon + values)
     return sep.join(p for p in parts if p)
+
+
+def position_text(position: str, lang: str) -> str:
+    """Where on its page a link sits, in words (导航栏, 正文, 页脚); "" when not known."""
+    return t(lang, f"position_{position}") if position in POSITIONS else ""
+
+
+def places_text(places: Sequence[LinkPlace], lang: str) -> str:
+    """The positions a finding's link sits in, in the order of its pages (home page first):
+    "导航栏、正文"; "" when the crawl did not record them."""
+    positions = dict.fromkeys(position_text(p.position, lang) for p in places)
+    sep = "、" if i18n.lang_of(lang) == "zh" else ", "
+    return sep.join(r for r in positions if r)
 
 
 def severity_rank(severity: str) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector.judge.tracking import RunTracking, load_tracking
+from inspector.store.batch import store_errors
 from inspector.store.history import run_findings
 from inspector.store.models import FindingRow, RunRow, SiteRow
 from reports import i18n
@@ -264,6 +265,7 @@ def _run_view(run: RunRow, recheck_of: str = "") -> dict[str, Any]:
         "status": run.status,
         "bounds_tripped": run.bounds_tripped or {},
         "check_errors": run.check_errors or {},
+        "store_errors": store_errors(run),
         "home_newest_date": fmt_date(run.home_newest_date),
         "kind": run.kind or "full",
         "recheck_of": recheck_of,

@@ -27,17 +27,19 @@ from typing import Any
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import StopDownload
-from scrapy.http import Headers, Response
+from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from inspector import clock
+from inspector.crawl.addresses import site_on_private_address
 from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
+from inspector.crawl.budgets import BudgetExceeded
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import extract_links, title_of
-from inspector.crawl.extract.page import page_facts
+from inspector.crawl.extract.links import link_rows, title_of
+from inspector.crawl.extract.page import page_facts, title_key
 from inspector.crawl.extract.redirect import Redirect
+from inspector.crawl.feeding import SiteFeeding
 from inspector.crawl.items import (
     ColumnsFound,
     HomeFailed,
@@ -89,11 +91,8 @@ from inspector.vocabulary import Note, NoteCode, Reason, TargetKind
 
 logger = logging.getLogger(__name__)
 
-# Bytes of an external page read to recognise a parked domain.
-PARKED_SNIFF_BYTES = 32 * 1024
 
-
-class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -161,6 +160,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         spider.external_cache_size = s.getint("INSPECTOR_EXTERNAL_CACHE_SIZE")
         spider.as_of = parse_as_of(spider.as_of_arg or s.get("INSPECTOR_AS_OF")) or clock.today()
         spider.element_sample = s.getint("INSPECTOR_ELEMENT_SAMPLE")
+        spider.read_budgets(s)
         profile = load_profile(s.get("INSPECTOR_RULES"))
         spider.policy = CrawlPolicy.from_profile(profile)
         spider.security_setup(profile, s.getint("INSPECTOR_CLOAKING_SAMPLE"))
@@ -186,6 +186,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
 
     def _add_crawl(self, site: Site) -> SiteCrawl:
         sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
+        sc.private_ok = site_on_private_address(site.url)
+        self.start_budgets(sc)
         self.crawls[site.site_id] = sc
         for key in sc.scope:
             self.site_by_scope.setdefault(key, sc)
@@ -247,29 +249,6 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             encoding=encoding or "utf-8",
         )
 
-    def on_headers(
-        self, headers: Headers, body_length: int, request: Request, spider: Spider
-    ) -> None:
-        """Stop reading bodies we do not need: checked resources, and non-HTML "pages"."""
-        meta = request.meta
-        if meta.get("stop_body") and not meta.get("sniff"):
-            raise StopDownload(fail=False)
-        kind = meta.get("kind")
-        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if kind in ("home", "page", "probe404") and "board" not in meta:
-            if ctype and "html" not in ctype:
-                raise StopDownload(fail=False)
-        elif kind == "external" and "html" not in ctype:
-            raise StopDownload(fail=False)
-
-    def on_bytes(self, data: bytes, request: Request, spider: Spider) -> None:
-        # External pages are sniffed for parking, never read whole.
-        meta = request.meta
-        if meta.get("kind") == "external" or meta.get("sniff"):
-            meta["sniffed"] = meta.get("sniffed", 0) + len(data)
-            if meta["sniffed"] >= PARKED_SNIFF_BYTES:
-                raise StopDownload(fail=False)
-
     def _schedule_link(
         self, sc: SiteCrawl, url: str, depth: int, encoding: str | None = None
     ) -> Request | TargetItem | None:
@@ -278,13 +257,18 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             return None
         internal = scope_key(url) in sc.scope
         if internal and url_extension(url) not in RESOURCE_EXTENSIONS:
-            return self._page_request(sc, url, depth, encoding)
+            self._page_request(sc, url, depth, encoding)
+            return None
         if internal:
-            return self._request(sc, url, "resource", depth, "HEAD", encoding=encoding)
+            if self.spend_url(sc, url):
+                self.enqueue(sc, url, "resource", depth, "HEAD", encoding)
+            return None
         known = self.external_cache.get(url)
         if known is not None:
             self.external_cache.move_to_end(url)
             return TargetItem(sc.site.site_id, known)
+        if not self.spend_url(sc, url):
+            return None
         shared = self.shared.get(url)
         if shared is not None:
             sc.pending += 1
@@ -300,10 +284,9 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         host.queued.append(shared)
         return None
 
-    def _page_request(
-        self, sc: SiteCrawl, url: str, depth: int, encoding: str | None
-    ) -> Request | None:
-        """An internal page to crawl, unless a bound (depth, query variants, pages) says no."""
+    def _page_request(self, sc: SiteCrawl, url: str, depth: int, encoding: str | None) -> None:
+        """An internal page to crawl, unless a bound (depth, query variants, pages, URLs) says
+        no; it waits in the site's backlog (inspector/crawl/feeding.py)."""
         if depth > self.max_depth:
             sc.trip("max_depth", url)
             return None
@@ -317,8 +300,10 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         if sc.pages >= self.max_pages:
             sc.trip("max_pages", url)
             return None
-        sc.pages += 1
-        return self._request(sc, url, "page", depth, encoding=encoding)
+        if self.spend_url(sc, url):
+            sc.pages += 1
+            self.enqueue(sc, url, "page", depth, "GET", encoding)
+        return None
 
     def _external_request(self, shared: SharedCheck) -> Request:
         return self._request(
@@ -343,6 +328,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         is_home = meta["kind"] == "home"
         status = response.status
         is_html = looks_html(outcome.content_type, response.body)
+        if is_home:
+            self.note_home_address(sc, response)
         if is_home and (status >= 400 or not response.body):
             yield from self._home_failed(request_of(response), f"HTTP {status}", outcome)
             return
@@ -383,7 +370,14 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         text, declared, used = decode_html(response.body, header_charset(response))
         doc = parse_html(text)
         title = title_of(doc)
-        read = page_facts(doc, self.as_of, title=title, url=response.url, is_home=is_home)
+        read = page_facts(
+            doc,
+            self.as_of,
+            title=title,
+            url=response.url,
+            is_home=is_home,
+            with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
+        )
         facts = read["facts"]
         if security := self.security_facts(
             sc, doc, response.url, title, read["pub_date"], read["text"]
@@ -435,6 +429,13 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         item = PageItem(sc.site.site_id, page, outcome, links)
         yield from self.deliver_page(sc, item, read["uncertain_item"], text)
 
+    def _may_be_not_found_page(self, sc: SiteCrawl, title: str, is_home: bool) -> bool:
+        """Whether a page needs its fingerprint: the home page, any page while a soft-404 probe
+        is unanswered, and a page whose title is that of a probe's page."""
+        if is_home:
+            return True
+        return sc.probes_answered < self.soft404_probes or title_key(title) in sc.probe_titles
+
     def _follow_links(
         self,
         sc: SiteCrawl,
@@ -444,18 +445,26 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         encoding: str | None,
         links: list[LinkTuple],
     ) -> Iterator[Any]:
-        """Record every link of the page in `links`; schedule the URLs new to the site."""
+        """Record every link of the page in `links` (INSPECTOR_MAX_PAGE_LINKS of them); schedule
+        the URLs new to the site."""
         seen = sc.seen
-        for link in extract_links(doc, url, include_invalid=True):
-            target = link.url
-            links.append((target, link.element, link.attribute, link.text, link.fragment))
+        append = links.append
+        found = link_rows(doc, url, include_invalid=True, limit=self.max_page_links + 1)
+        if len(found) > self.max_page_links:
+            sc.trip("page_links", url)
+            del found[self.max_page_links :]
+        for target, fragment, element, attribute, text, invalid, expects, position in found:
+            append((target, element, attribute, text, fragment, position))
             if target in seen:
                 continue
-            seen.add(target)
-            if link.invalid:
-                yield TargetItem(sc.site.site_id, invalid_outcome(target, link.invalid))
+            if sc.urls >= self.max_urls and not invalid:
+                sc.trip("max_urls", target)  # not remembered either: the budget is spent
                 continue
-            self.expect(target, link.expects)
+            seen.add(target)
+            if invalid:
+                yield TargetItem(sc.site.site_id, invalid_outcome(target, invalid))
+                continue
+            self.expect(target, expects)
             next_step = self._schedule_link(
                 sc, target, depth + 1, encoding if not target.isascii() else None
             )
@@ -463,6 +472,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
                 self.expected.pop(target, None)  # known from another site: already judged
             if next_step is not None:
                 yield next_step
+        yield from self.feed(sc)
 
     def _site_start_requests(self, sc: SiteCrawl, home_final: str) -> Iterator[Request]:
         """Once the home page answered: learn the site's "not found" page, read robots.txt."""
@@ -487,7 +497,11 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             return
         sc: SiteCrawl = meta["sc"]
         if kind == "probe404":
-            yield NotFoundProbe(sc.site.site_id, not_found_facts(response, sc.home_url))
+            facts, key = not_found_facts(response, sc.home_url)
+            sc.probes_answered += 1
+            if key is not None:
+                sc.probe_titles.add(key)
+            yield NotFoundProbe(sc.site.site_id, facts)
             yield from self._finish(meta, None)
             return
         if kind == "robots":
@@ -519,6 +533,9 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             return
         req = request_of(response)
         outcome = response_outcome(response, kind)
+        if kind == "resource" and req.method == "HEAD" and outcome.size == 0 and not outcome.reason:
+            yield again(req, method="GET", sniff=True)  # HEAD may lie: emptiness is what GET reads
+            return
         if not outcome.reason:
             outcome = wrong_thing(response, kind, outcome)
         checked = self.check_resource(response, kind, outcome)
@@ -553,10 +570,12 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         kind = meta["kind"]
         reason, error = failure_reason(failure)
         sc: SiteCrawl = meta["sc"]
+        reason, error = self.budget_reason(sc, meta, reason, error)
         if kind == "home":
             yield from self._home_failed(request, error, None, reason)
             return
         if kind == "probe404":
+            sc.probes_answered += 1
             yield NotFoundProbe(sc.site.site_id, {"error": reason})
         elif kind == "robots":
             yield RobotsSeen(sc.site.site_id, {"error": reason})
@@ -566,8 +585,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             yield from self.on_layout_script(sc, meta["key"], "")
         elif kind == "cloak":
             self.cloak_failed(sc, request, reason)
-        if kind in UNRECORDED_KINDS:
-            yield from self._finish(meta, None)
+        if kind in UNRECORDED_KINDS or isinstance(failure.value, BudgetExceeded):
+            yield from self._finish(meta, None)  # a dropped request: nothing known of its URL
             return
         outcome = noted(request_outcome(request, kind), Note(free=error), reason=reason)
         yield from self._finish(meta, outcome)
@@ -583,6 +602,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             Reason.REDIRECT_LOOP,
             Reason.TOO_MANY_REDIRECTS,
             Reason.DNS,
+            Reason.TOO_LARGE,
+            Reason.BLOCKED_ADDRESS,
         ):
             sc.home_tries += 1
             retry = own_meta(meta)
@@ -621,6 +642,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
         if outcome is not None:
             yield TargetItem(sc.site.site_id, outcome)
         sc.pending -= 1
+        yield from self.fed_done(sc, meta)
         yield from self._maybe_done(sc)
 
     def _finish_shared(self, shared: SharedCheck, outcome: TargetFacts | None) -> Iterator[Any]:
@@ -635,6 +657,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, Spider):
             if outcome is not None:
                 yield TargetItem(sc.site.site_id, outcome)
             sc.pending -= 1
+            yield from self.feed(sc)
             yield from self._maybe_done(sc)
 
     def _release_host(self, host_key: str, outcome: TargetFacts | None) -> Iterator[Any]:

@@ -2,9 +2,9 @@
 
 Run it by hand::
 
-    python tests/servers.py [--port N] [--sites DIR] [--exit-on-stdin-eof] [-v]
+    python tests/servers.py [--port N] [--sites DIR] [--ipv6] [--exit-on-stdin-eof] [-v]
 
-It listens on 127.0.0.1 only and prints ``PORT=<n>`` as the first stdout line (flushed) and
+It listens on 127.0.0.1 only (``--ipv6``: on ::1 only) and prints ``PORT=<n>`` as the first stdout line (flushed) and
 ``DEAD_PORT=<n>`` (a loopback port nothing listens on) as the second. It exits on SIGTERM/Ctrl-C,
 when its parent process dies, and (with ``--exit-on-stdin-eof``) when stdin closes.
 
@@ -47,6 +47,8 @@ Routes (GET and HEAD everywhere; HEAD answers the GET headers without the body):
 ``/empty.pdf``              0 bytes, application/pdf
 ``/echo``                   JSON of the request: method, path, headers
 ``/__requests__``           JSON list of the requests received so far (``?clear=1`` empties it)
+``/hostile/<case>``         the hostile answers of tests/hostile.py (header floods, compression
+                            bombs, broken framing, endless URL spaces, HEAD/GET disagreement …)
 =========================== ================================================================
 
 Page spec (a site maps a path inside the site — ``"/"``, ``"/a.html"``, ``"/list?page=2"`` — to
@@ -99,6 +101,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import hostile
 
 log = logging.getLogger("tests.servers")
 
@@ -206,7 +210,8 @@ NOT_HTML_PDF_PAGE = """<!DOCTYPE html>
 
 def closed_port(host: str = HOST) -> int:
     """A port on host that nothing listens on (bound, then closed again)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return int(s.getsockname()[1])
 
@@ -286,7 +291,12 @@ class HostileServer(ThreadingHTTPServer):
 
     @property
     def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        host = str(self.server_address[0])
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+
+class HostileServer6(HostileServer):
+    address_family = socket.AF_INET6
 
     def shutdown(self) -> None:
         self.stopping.set()
@@ -430,6 +440,10 @@ class HostileHandler(BaseHTTPRequestHandler):
             if query.get("clear"):
                 self.server.request_log.clear()
         self._send(200, json.dumps(entries, ensure_ascii=False).encode(), "application/json", head)
+
+    def route_hostile(self, path: str, rest: list[str], query: dict[str, str], head: bool) -> None:
+        if not hostile.route(self, rest, head, {"pdf": MINI_PDF, "png": PNG_1X1}):
+            self._not_found(head)
 
     def route_echo(self, path: str, rest: list[str], query: dict[str, str], head: bool) -> None:
         data = {"method": self.command, "path": self.path, "headers": dict(self.headers.items())}
@@ -720,6 +734,7 @@ ROUTES: dict[str, str] = {
     "not-html.pdf": "route_not_html_pdf",
     "empty.pdf": "route_empty_pdf",
     "echo": "route_echo",
+    "hostile": "route_hostile",
 }
 
 
@@ -760,6 +775,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sites", type=Path, default=None, help="directory of <name>.json site specs"
     )
+    parser.add_argument("--ipv6", action="store_true", help="listen on ::1 instead of 127.0.0.1")
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="stop when stdin closes")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
@@ -768,7 +784,10 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
-    server = HostileServer((HOST, args.port), args.sites)
+    if args.ipv6:
+        server: HostileServer = HostileServer6(("::1", args.port), args.sites)
+    else:
+        server = HostileServer((HOST, args.port), args.sites)
     print(f"PORT={server.port}", flush=True)
     print(f"DEAD_PORT={server.dead_port}", flush=True)
 
@@ -791,7 +810,11 @@ class ServerProcess:
     """The hostile server in a subprocess. Use `start_server()` or `with ServerProcess() as srv:`."""
 
     def __init__(
-        self, sites_dir: str | Path | None = None, *, startup_timeout: float = 15.0
+        self,
+        sites_dir: str | Path | None = None,
+        *,
+        startup_timeout: float = 15.0,
+        ipv6: bool = False,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if sites_dir is None:
@@ -802,7 +825,8 @@ class ServerProcess:
         self.startup_timeout = startup_timeout
         self.proc: subprocess.Popen[bytes] | None = None
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept for the server's life
-        self.host = HOST
+        self.ipv6 = ipv6
+        self.host = "::1" if ipv6 else HOST
         self.port = 0
         self.dead_port = 0
 
@@ -814,7 +838,7 @@ class ServerProcess:
         cmd = [
             sys.executable, "-u", str(Path(__file__).resolve()),
             "--port", "0", "--sites", str(self.sites_dir), "--exit-on-stdin-eof",
-        ]  # fmt: skip
+        ] + (["--ipv6"] if self.ipv6 else [])  # fmt: skip
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr
         )
@@ -885,7 +909,8 @@ class ServerProcess:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
@@ -916,10 +941,14 @@ class ServerProcess:
 
 
 def start_server(
-    sites: Mapping[str, Mapping[str, Any]] | None = None, sites_dir: str | Path | None = None
+    sites: Mapping[str, Mapping[str, Any]] | None = None,
+    sites_dir: str | Path | None = None,
+    *,
+    ipv6: bool = False,
 ) -> ServerProcess:
-    """Start the hostile server in a subprocess (with these sites) and return it, running."""
-    srv = ServerProcess(sites_dir)
+    """Start the hostile server in a subprocess (with these sites) and return it, running;
+    `ipv6`: listening on ::1 instead of 127.0.0.1."""
+    srv = ServerProcess(sites_dir, ipv6=ipv6)
     for name, pages in (sites or {}).items():
         srv.add_site(name, pages)
     return srv.start()

@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from conftest_reports import ReportDB, broken, stale_column, unreachable
 from openpyxl import load_workbook
 
-from reports.export import CSV_COLUMNS, export_csv, export_json, export_xlsx
+from reports.columns import PROBLEM_COLUMNS
+from reports.export import export_csv, export_json, export_xlsx
 
 SITE = "https://www.example.gov.cn/"
 
@@ -77,23 +78,22 @@ def test_csv_has_bom_chinese_and_tracking(db: ReportDB) -> None:
     raw = text.encode("utf-8")
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert list(rows[0].keys()) == CSV_COLUMNS
+    assert list(rows[0].keys()) == [c.zh for c in PROBLEM_COLUMNS]
     assert len(rows) == 4
-    home = next(r for r in rows if r["url"] == f"{SITE}x.html")
-    assert home["site_name"] == "示例市人民政府"
-    assert home["check_name"] == "打不开或错链"
-    assert home["evidence"].startswith("页面不存在(404)；位于首页；链接文字：")
-    assert (
-        home["tracking"] == "new" and home["deadline"] == "2025-12-15" and home["overdue"] == "no"
-    )
-    assert json.loads(home["detail"])["on_home_page"] is True
-    old = next(r for r in rows if r["url"] == f"{SITE}old.html")
-    assert (old["tracking"], old["first_seen"], old["days_open"]) == ("open", "2025-10-01", "45")
-    column = next(r for r in rows if r["check"] == "column_stale")
-    assert "工作动态" in column["evidence"] and "2025-09-01" in column["evidence"]
+    home = next(r for r in rows if r["问题网址"] == f"{SITE}x.html")
+    assert home["网站名称"] == "示例市人民政府"
+    assert home["检查项"] == "打不开或错链" and home["问题代码"] == "broken_link"
+    assert home["证据"].startswith("页面不存在(404)；位于首页；链接文字：")
+    assert (home["状态"], home["整改期限"], home["是否超期"]) == ("新发现", "2025-12-15", "否")
+    assert home["所在页面"] == SITE and home["涉及页面数"] == "1"
+    old = next(r for r in rows if r["问题网址"] == f"{SITE}old.html")
+    assert (old["状态"], old["首次发现"], old["已持续天数"]) == ("未整改", "2025-10-01", "45")
+    column = next(r for r in rows if r["问题代码"] == "column_stale")
+    assert "工作动态" in column["证据"] and "2025-09-01" in column["证据"]
     # A registry or crawled value that Excel would run as a formula is neutralised.
-    hostile = next(r for r in rows if r["site_id"] == "b")
-    assert hostile["site_name"].startswith("'=")
+    hostile = next(r for r in rows if r["网站编号"] == "b")
+    assert hostile["网站名称"].startswith("'=")
+    assert home["链接文字"].startswith("'=HYPERLINK")
 
 
 def test_xlsx_rows_read_back(db: ReportDB, tmp_path: Path) -> None:
@@ -101,27 +101,25 @@ def test_xlsx_rows_read_back(db: ReportDB, tmp_path: Path) -> None:
     with db.session() as s:
         assert export_xlsx(s, path) == path
     wb = load_workbook(path)
-    assert wb.sheetnames == ["问题清单", "网站汇总"]
+    assert wb.sheetnames == ["问题清单", "网站汇总", "每日趋势"]
     ws = wb["问题清单"]
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
-    assert header[:3] == ("网站编号", "网站名称", "网站地址")
-    for label in ("检查项", "严重程度", "问题网址", "证据", "整改状态", "整改期限"):
-        assert label in header
+    assert header[:2] == ("网站编号", "网站名称")
     body = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     assert len(body) == 4
     home = next(r for r in body if r["问题网址"] == f"{SITE}x.html")
     assert home["网站名称"] == "示例市人民政府"
     assert home["检查项"] == "打不开或错链"
     assert home["严重程度"] == "重要"
-    assert (
-        home["整改状态"] == "新发现"
-        and home["整改期限"] == "2025-12-15"
-        and home["是否超期"] == "否"
+    assert (home["状态"], home["整改期限"], home["是否超期"]) == (
+        "新发现",
+        datetime(2025, 12, 15),
+        "否",
     )
     assert "页面不存在(404)" in home["证据"]
     old = next(r for r in body if r["问题网址"] == f"{SITE}old.html")
-    assert old["整改状态"] == "未整改" and old["首次发现"] == "2025-10-01"
+    assert old["状态"] == "未整改" and old["首次发现"] == datetime(2025, 10, 1)
     # Text starting with "=" stays text: never a formula, whatever a site or registry says.
     cell = next(
         c for row in ws.iter_rows(min_row=2) for c in row if c.value == "=cmd|' /C calc'!A0"

@@ -602,3 +602,73 @@ def test_empty_and_comment_only_documents() -> None:
     assert urls("") == []
     assert urls("<!-- nothing -->") == []
     assert urls("   \n") == []
+
+
+# ---- joining without urljoin -----------------------------------------------------------------
+
+
+def test_the_plain_join_is_urljoin_on_real_and_awkward_links() -> None:
+    # BaseUrl joins the common shapes itself (a third of link extraction was urljoin); whatever
+    # it joins must be exactly what urljoin makes, including urljoin's quirks (dropped empty `?`
+    # and `#`, parameters, dot segments, `..` above the root, tabs and newlines removed).
+    import random
+    from pathlib import Path
+    from urllib.parse import urljoin
+
+    from inspector.crawl.extract.links import _ATTRS, LINK_TAGS, BaseUrl
+
+    values = set()
+    for path in sorted((Path(__file__).parent / "fixtures").rglob("*.htm*")):
+        doc = parse_html(decode_html(path.read_bytes(), None)[0])
+        for el in doc.iter(*LINK_TAGS):
+            values.update((el.get(a) or "").strip() for a in _ATTRS.get(el.tag, ()))
+    atoms = ["", "/", "//", ".", "..", "../", "./", "a", "b.html", "c/", "?", "#", "q=1", ";p", ";",
+             ":", "h:80", "[", "]", "\t", "\n", " ", "\x01", "%2e", "通知", "http:", "https:",
+             "HTTP:", "//h", "?a#b", "#f", "\\"]  # fmt: skip
+    rnd = random.Random(2026)
+    values.update("".join(rnd.choices(atoms, k=rnd.randint(1, 6))) for _ in range(6000))
+    bases = [
+        PAGE, DIR, "http://h.gov.cn", "https://H.Gov.CN:8080/a/b/c.html?x=1#y",
+        "http://h/a//b.html", "http://h/a;p/b.html", "http://h/a/b;p", "http://h/./a/",
+        "http://[::1]:80/a/b", "http://h?x", "http://h/a b/c.html", "ftp://h/a/",
+    ]  # fmt: skip
+    assert len(values) > 4000
+    for base in bases:
+        joiner = BaseUrl(base)
+        for value in values:
+            try:
+                want: str | None = urljoin(base, value)
+            except ValueError:
+                want = None
+            assert joiner.join(value) == want, (base, value)
+
+
+# ---- where on the page a link sits ----------------------------------------------------------------
+
+
+def test_each_link_knows_its_position_on_the_page() -> None:
+    html = """<html><head><link rel="stylesheet" href="s.css"></head><body>
+    <div class="top"><a href="home.html">首页</a></div>
+    <div id="mainNav"><ul><li><a href="gzdt/">工作动态</a></li></ul></div>
+    <div class="crumbs"><a href="xxgk/">信息公开</a></div>
+    <div class="content border-bottom"><p><a href="article.html">正文链接</a></p>
+      <img src="pic.jpg" alt="图片"></div>
+    <div class="topnews"><a href="news.html">要闻</a></div>
+    <div class="footer"><ul class="menu"><li><a href="about.html">关于我们</a></li></ul>
+      <p>版权所有 <a href="http://beian.miit.gov.cn/">ICP备案</a></p></div>
+    <footer><a href="map.html">网站地图</a></footer>
+    </body></html>"""
+    positions = {link.text or link.url.rsplit("/", 1)[-1]: link.position for link in links(html)}
+    assert positions == {
+        "s.css": "",
+        "首页": "nav",
+        "工作动态": "nav",
+        "信息公开": "nav",
+        "正文链接": "content",
+        "图片": "content",
+        "要闻": "content",
+        # A menu inside the footer is the footer's.
+        "关于我们": "footer",
+        "ICP备案": "footer",
+        "网站地图": "footer",
+    }

@@ -91,6 +91,44 @@ async def test_soft_404_by_fingerprint_of_a_url_that_cannot_exist(server, sqlite
 
 
 @pytest_twisted.ensureDeferred
+async def test_once_the_probe_answered_only_pages_titled_like_it_are_fingerprinted(
+    server, sqlite_url
+):
+    # Two pages with different title keys never share a fingerprint, so once the probe's page
+    # is known the crawl fingerprints only the pages titled like it; the soft 404 found deep in
+    # the site (read long after the probe answered) is still found, the article is not.
+    name = _name()
+    generic = PAGE.format(title="演示站", body="<p>欢迎访问本站。当前地址 /whatever 12345</p>")
+    chain = {
+        f"/d{i}.html": PAGE.format(title=f"栏目{i}", body=f'<a href="d{i + 1}.html">下一层</a>')
+        for i in range(1, 4)
+    }
+    chain["/d4.html"] = PAGE.format(
+        title="新闻",
+        body=f'<p>发布时间：2026-11-20</p>{LONG_ARTICLE}<a href="old/removed.html">旧文章</a>',
+    )
+    home = server.add_site(
+        name,
+        {
+            "/": PAGE.format(title="演示站首页", body='<a href="d1.html">栏目</a>'),
+            **chain,
+            "*": generic,
+        },
+    )
+    runs = await crawl([site(name, home)], sqlite_url)
+    findings = _findings(sqlite_url, runs[name])
+    assert findings[home + "old/removed.html"].detail["reason"] == "soft_404"
+    assert home + "d4.html" not in findings
+    with open_session(sqlite_url) as s:
+        rows = s.execute(
+            select(PageRow.url, PageRow.fingerprint).where(PageRow.run_id == runs[name])
+        )
+        prints = {row[0]: row[1] for row in rows}
+    assert prints[home + "old/removed.html"] and prints[home]  # titled like the probe; home
+    assert prints[home + "d4.html"] == ""  # read after the probe answered, another title
+
+
+@pytest_twisted.ensureDeferred
 async def test_redirect_to_home_for_unknown_urls_counts_as_broken(server, sqlite_url):
     name = _name()
     home = server.add_site(

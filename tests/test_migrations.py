@@ -178,6 +178,7 @@ def test_tables_without_revision_are_refused_and_stamped_by_upgrade(db_url: str)
         conn.execute(text("ALTER TABLE run DROP COLUMN kind"))  # 0006
         conn.execute(text("ALTER TABLE run DROP COLUMN base_run_id"))
         conn.execute(text("DROP TABLE review"))  # 0007
+        conn.execute(text("ALTER TABLE link DROP COLUMN position"))  # 0008
         conn.execute(text("CREATE TABLE inspector_meta (key VARCHAR(50) PRIMARY KEY, value TEXT)"))
         conn.execute(text("INSERT INTO inspector_meta VALUES ('schema_version', '0001')"))
     with pytest.raises(SchemaError, match=r"no schema revision .*inspector db upgrade"):

@@ -97,3 +97,109 @@ def test_cli_sites_lists_the_demo_registry() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "demo" in proc.stdout and "active" in proc.stdout
+
+
+# Each bad row, with what the refusal says about it (line numbers are in BAD_REGISTRY below).
+BAD_ROWS = [
+    ("a1,甲,http://a.gov.cn:99999/,portal,active,,\n", "Port out of range"),
+    ("a2,甲,http://[::1/,portal,active,,\n", "Invalid IPv6 URL"),
+    (
+        "a3,甲\x00县,http://a.gov.cn/,portal,active,,\n",
+        "name contains the control character '\\x00'",
+    ),
+    ('a4,"甲\t县",http://a.gov.cn/,portal,active,,\n', "control character '\\t'"),
+    ('a5,"甲\n县",http://a.gov.cn/,portal,active,,\n', "control character '\\n'"),
+    ("a6,甲\x1b县,http://a.gov.cn/,portal,active,,\n", "control character '\\x1b'"),
+    ("a7,甲\u202e县,http://a.gov.cn/,portal,active,,\n", "control character '\\u202e'"),
+    ("a8," + "甲" * 1_000_000 + ",http://a.gov.cn/,portal,active,,\n", "name is longer than 300"),
+    ("a9,甲,http://a.gov.cn/,portal,active," + "局" * 400 + ",\n", "organizer is longer than 300"),
+    ("b" * 101 + ",甲,http://a.gov.cn/,portal,active,,\n", "longer than 100 characters"),
+    ("../etc,甲,http://a.gov.cn/,portal,active,,\n", "cannot name a file"),
+    ("a/b,甲,http://a.gov.cn/,portal,active,,\n", "cannot name a file"),
+    ("con,甲,http://a.gov.cn/,portal,active,,\n", "cannot name a file"),
+    ("a10,甲,http://a.gov.cn:0/,portal,active,,\n", "port 0"),
+    ("a11,甲,http://" + "x" * 64 + ".gov.cn/,portal,active,,\n", "not a valid host name"),
+    ("a12,甲,http://a.gov.cn/" + "p" * 2100 + ",portal,active,,\n", "url is longer than 2000"),
+]
+
+
+def _bad_registry() -> tuple[str, list[int]]:
+    """A registry with a good first site and every bad row; the first line of each bad row."""
+    text, lines, line = HEADER + "ok,好,http://ok.gov.cn/,portal,active,,\n", [], 3
+    for row, _ in BAD_ROWS:
+        text += row
+        lines.append(line)
+        line += row.count("\n")
+    return text, lines
+
+
+def test_every_bad_field_is_refused_with_its_line() -> None:
+    text, lines = _bad_registry()
+    with pytest.raises(RegistryError) as err:
+        parse_registry(text, "x.csv")
+    problems = err.value.problems
+    assert [n for n, _ in problems] == lines  # one problem a row, at the line the row starts
+    for (_, message), (row, expected) in zip(problems, BAD_ROWS, strict=True):
+        assert expected in message, (row[:40], message)
+        assert len(message) < 200 and "\n" not in message and "\x00" not in message
+
+
+def test_good_edge_values_pass() -> None:
+    sites = parse_registry(
+        HEADER
+        + "jx-wanzai.2,万载县,http://[::1]:8080/,portal,active,,\n"
+        + "万载县,万载县,http://a.gov.cn:65535/,portal,active,,\n"
+        + "z,乙,https://中国政府.政务/,portal,active,,\n"
+    )
+    assert [s.site_id for s in sites] == ["jx-wanzai.2", "万载县", "z"]
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def _commands(registry: Path, db: Path) -> dict[str, list[str]]:
+    inspector = [sys.executable, "-m", "inspector.cli"]
+    return {
+        "crawl": [*inspector, "crawl", "--registry", str(registry), "--db", f"sqlite:///{db}"],
+        "nightly": [*inspector, "nightly", "--registry", str(registry), "--db", f"sqlite:///{db}"],
+        "sites": [*inspector, "sites", "--registry", str(registry)],
+        "scrapy": [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "site",
+            "-a",
+            f"registry={registry}",
+            "-a",
+            "site_id=ok",
+            "-s",
+            f"INSPECTOR_DB_URL=sqlite:///{db}",
+        ],
+    }
+
+
+@pytest.mark.parametrize("command", ["crawl", "nightly", "sites", "scrapy"])
+def test_a_refused_registry_writes_nothing(tmp_path: Path, command: str) -> None:
+    """Every command: exit 2, every bad line named, no traceback, no database, no log."""
+    registry = tmp_path / "bad.csv"
+    text, lines = _bad_registry()
+    registry.write_text(text, encoding="utf-8")
+    db = tmp_path / "out" / "inspector.db"
+    work = tmp_path / "work"
+    work.mkdir()
+    env_cwd = REPO if command == "scrapy" else work  # scrapy finds its project from the cwd
+    proc = _run(_commands(registry, db)[command], env_cwd)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    for line in lines:
+        assert f"line {line}: " in proc.stderr
+    assert not db.parent.exists() and list(work.iterdir()) == []
+    # One bad row: one line.
+    registry.write_text(HEADER + "ok,好,http://ok.gov.cn:99999/,portal,active,,\n", "utf-8")
+    proc = _run(_commands(registry, db)[command], env_cwd)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0, proc.stderr
+    assert "line 2: bad URL 'http://ok.gov.cn:99999/': Port out of range" in proc.stderr
+    assert not db.parent.exists() and list(work.iterdir()) == []

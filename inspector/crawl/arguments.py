@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from inspector.registry import RegistryError, Site, load_registry
+from inspector.registry import RegistryError, Site, check_site_id, load_registry
+from inspector.registry import check_url as check_site_url
 
 ARGUMENTS = ("site_id", "url", "registry", "as_of", "recheck", "batch")
 USAGE = (
@@ -40,7 +41,10 @@ class SpiderArguments:
 
 def check_url(url: str) -> str | None:
     """What is wrong with a URL given on the command line (None when it can be crawled)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # an unclosed [IPv6 literal
+        return f"-a url={url!r} is not a web address: {exc}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return (
             f"-a url={url} is not a web address: write it in full, e.g. "
@@ -48,7 +52,8 @@ def check_url(url: str) -> str | None:
         )
     if any(c.isspace() for c in url.strip()):
         return f"-a url={url!r} contains spaces: quote it as the browser shows it"
-    return None
+    problem = check_site_url(url.strip())
+    return f"-a url: {problem}" if problem else None
 
 
 def parse_flag(name: str, value: str | bool | None) -> bool:
@@ -90,6 +95,11 @@ def sites_from_arguments(
             raise ArgumentsError(problem)
         url = url.strip()
         host = urlsplit(url).hostname or "site"
+        problem = check_site_id(site_id or host)
+        if problem:
+            raise ArgumentsError(
+                f"-a site_id: {problem}" if site_id else f"{problem}: add -a site_id=ID"
+            )
         return [Site(site_id or host, host, url, "portal", "active")]
     path = registry or default_registry
     if not site_id:

@@ -11,8 +11,8 @@ from typing import Any
 from inspector.facts import BoardFacts, ColumnFacts, GuideFacts, PageFacts, TargetFacts
 
 # A link occurrence on a page, as buffered for the link table: (target_url, element,
-# attribute, text, fragment).
-LinkTuple = tuple[str, str, str, str, str]
+# attribute, text, fragment, position).
+LinkTuple = tuple[str, str, str, str, str, str]
 
 
 @dataclass(slots=True)

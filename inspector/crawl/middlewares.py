@@ -1,6 +1,7 @@
 """Downloader middlewares of the site spider: redirects followed with their chain kept,
 Retry-After honoured without blocking, and HEAD requests that a server refuses asked again
-with GET. The spider's callbacks see only final answers.
+with GET. The spider's callbacks see only final answers. And the log formatter that keeps
+Scrapy's per-response and per-item DEBUG lines out of a crawl that does not log DEBUG.
 
 They act on the site spider's requests only (those with the `sc` meta key, see
 inspector/crawl/state.py); Scrapy's own RedirectMiddleware and RetryMiddleware are off
@@ -10,11 +11,13 @@ inspector/crawl/state.py); Scrapy's own RedirectMiddleware and RetryMiddleware a
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
+from scrapy.logformatter import LogFormatter
 
 from inspector.crawl.outcomes import exception_reason
 from inspector.crawl.state import PAGE_KINDS, again, own_meta
@@ -111,3 +114,25 @@ class HeadFallback:
         ):
             return again(request, method="GET")
         return None
+
+
+class QuietLogFormatter(LogFormatter):
+    """Scrapy logs every response ("Crawled (200) …") and every item ("Scraped from …") at
+    DEBUG, and builds the record even when no handler keeps it (its root logger is left at
+    NOTSET): two log records per URL. Kept only when the crawl logs at DEBUG."""
+
+    def __init__(self, debug: bool = False) -> None:
+        self.debug = debug
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> QuietLogFormatter:
+        level = crawler.settings.get("LOG_LEVEL")
+        name = logging.getLevelName(level) if isinstance(level, int) else str(level).upper()
+        return cls(debug=name == "DEBUG")
+
+    # Scrapy skips the record when these return None (its annotation says they never do).
+    def crawled(self, request: Request, response: Response, spider: Any) -> Any:
+        return super().crawled(request, response, spider) if self.debug else None
+
+    def scraped(self, item: Any, response: Any, spider: Any) -> Any:
+        return super().scraped(item, response, spider) if self.debug else None

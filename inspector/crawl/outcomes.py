@@ -22,6 +22,8 @@ from twisted.internet import error as net_error
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from inspector.crawl.addresses import BlockedAddress
+from inspector.crawl.budgets import HeadersTooLargeError
 from inspector.crawl.parking import parked_hint
 from inspector.crawl.scope import scope_key
 from inspector.crawl.state import ATTACHMENT_EXTENSIONS, url_extension
@@ -135,10 +137,25 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
     return exception_reason(exc), text
 
 
+def _broken_framing(exc: BaseException | None) -> str:
+    """ "bad_response" when Twisted gave a body up for malformed chunked framing (a browser shows
+    ERR_INVALID_CHUNKED_ENCODING), else ""."""
+    for r in getattr(exc, "reasons", None) or []:
+        if isinstance(r, Failure) and type(r.value).__name__ == "_MalformedChunkedDataError":
+            return "bad_response"
+    return ""
+
+
 def exception_reason(exc: BaseException) -> str:
     """Reason class of a download exception (Scrapy's wrappers are unwrapped to their cause)."""
+    if isinstance(exc, BlockedAddress):
+        return "blocked_address"
     if isinstance(exc, IgnoreRequest):
+        if "DOWNLOAD_MAXSIZE" in str(exc):
+            return "too_large"  # Scrapy's HttpCompressionMiddleware: a decompression bomb
         return "robots" if "robots.txt" in str(exc) else "ignored"
+    if isinstance(exc, HeadersTooLargeError):
+        return "too_large"
     if isinstance(exc, (CannotResolveHostError, net_error.DNSLookupError)):
         return "dns"
     if isinstance(exc, (DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError)):
@@ -149,7 +166,7 @@ def exception_reason(exc: BaseException) -> str:
         # Scrapy cancels a download that exceeds DOWNLOAD_MAXSIZE.
         return "too_large" if "max size" in str(exc) else "connection_error"
     if isinstance(exc, ResponseDataLossError):
-        return "connection_reset"
+        return _broken_framing(exc.__cause__) or "connection_reset"
     if isinstance(exc, DownloadFailedError) and exc.__cause__ is not None:
         return exception_reason(exc.__cause__)
     if isinstance(exc, (ResponseFailed, ResponseNeverReceived)):
@@ -160,6 +177,10 @@ def exception_reason(exc: BaseException) -> str:
         ]
         if any(_is_tls(e) for e in inner):
             return "tls"
+        if any(isinstance(e, HeadersTooLargeError) for e in inner):
+            return "too_large"
+        if _broken_framing(exc):
+            return "bad_response"
         if any(isinstance(e, net_error.TimeoutError) for e in inner):
             return "timeout"
         return "connection_reset"

@@ -33,7 +33,17 @@ from inspector.crawl.signals import site_judged, site_not_finished
 from inspector.facts import ColumnFacts
 from inspector.judge.checkrun import CheckConfig, check_run, validate_judging
 from inspector.profile import load_profile
+from inspector.store.batch import (
+    STORE_ERRORS_KEPT,
+    Batch,
+    RowFailure,
+    StoreErrors,
+    failure_text,
+    row_refused,
+    write_isolated,
+)
 from inspector.store.boards import GUIDES_KEY, guides_stats, store_boards
+from inspector.store.bounds import bounded_rows, bounded_text
 from inspector.store.db import (
     affected,
     ensure_schema,
@@ -41,9 +51,8 @@ from inspector.store.db import (
     resolve_db_url,
     session_factory,
     table,
-    upsert,
 )
-from inspector.store.models import ColumnRow, LinkRow, PageRow, RunRow, TargetRow
+from inspector.store.models import ColumnRow, PageRow, RunRow, TargetRow
 from inspector.store.recheck import mark_rechecks
 from inspector.store.resume import delete_run_data
 from inspector.store.rows import column_row, page_row, target_row
@@ -126,19 +135,7 @@ def store_columns(session: Session, run_id: int, columns: list[ColumnFacts]) -> 
             row["item_count"] = (page.facts or {}).get("items", 0)
         rows.append(row)
     if rows:
-        session.execute(table(ColumnRow).insert(), rows)
-
-
-# Column order of the link tuples the pipeline buffers: run_id, source_url, then PageItem.links.
-LINK_COLUMNS = ("run_id", "source_url", "target_url", "element", "attribute", "text", "fragment")
-
-
-def _insert_sql(engine: Any, table: Any, columns: tuple[str, ...]) -> str:
-    """INSERT with the driver's positional placeholders (qmark for sqlite3, %s for psycopg)."""
-    quote = engine.dialect.identifier_preparer.quote
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(quote(c) for c in columns)
-    return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(columns))})"
+        session.execute(table(ColumnRow).insert(), bounded_rows(table(ColumnRow), rows))
 
 
 class StoragePipeline:
@@ -151,10 +148,8 @@ class StoragePipeline:
         self.flush_seconds = settings.getfloat("INSPECTOR_FLUSH_SECONDS")
         self.rules = settings.get("INSPECTOR_RULES")
         self.check_config = CheckConfig.from_settings(settings)
-        self.pages: list[dict[str, Any]] = []
-        self.targets: list[dict[str, Any]] = []
-        # LINK_COLUMNS, written with the driver's executemany
-        self.links: list[tuple[Any, ...]] = []
+        self.batch = Batch()
+        self.store_errors = StoreErrors()
         self.buffered = 0
         self.last_flush = time.monotonic()
         self.run_ids: dict[str, int] = {}
@@ -175,7 +170,6 @@ class StoragePipeline:
         self.engine = get_engine(self.db_url)
         ensure_schema(self.engine)
         self.Session = session_factory(self.engine)
-        self.link_sql = _insert_sql(self.engine, table(LinkRow), LINK_COLUMNS)
         self.profile = load_profile(self.rules)
         validate_judging(self.profile, self.check_config)  # a bad profile stops the crawl now
         with self.Session() as s:
@@ -204,13 +198,13 @@ class StoragePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
             run_id = self.run_id(item.site_id)
-            self.pages.append(page_row(run_id, item.page))
-            self.targets.append(target_row(run_id, item.target))
+            self.batch.pages.append(page_row(run_id, item.page))
+            self.batch.targets.append(target_row(run_id, item.target))
             source = item.page.url
-            self.links.extend((run_id, source, *link) for link in item.links)
+            self.batch.links.extend((run_id, source, *link) for link in item.links)
             self.buffered += 2 + len(item.links)
         elif isinstance(item, TargetItem):
-            self.targets.append(target_row(self.run_id(item.site_id), item.target))
+            self.batch.targets.append(target_row(self.run_id(item.site_id), item.target))
             self.buffered += 1
         elif isinstance(item, SiteEventItem):
             self.on_event(item)
@@ -241,26 +235,72 @@ class StoragePipeline:
             self.finish_site(item)
 
     def flush(self) -> None:
+        """Write the buffered rows; a row the database refuses is its site's store error."""
         self.last_flush = time.monotonic()
         if not self.buffered:
             return
-        with self.Session() as s:
-            upsert(s, PageRow, self.pages, ["run_id", "url"])
-            upsert(s, TargetRow, self.targets, ["run_id", "url"])
-            if self.links:
-                # Most rows of a crawl are link occurrences (~30 a page): plain tuples through
-                # the driver's executemany, without SQLAlchemy's per-row parameter processing.
-                s.connection().exec_driver_sql(self.link_sql, self.links)
-            s.commit()
-        self.pages, self.targets, self.links = [], [], []
-        self.buffered = 0
+        batch, self.batch, self.buffered = self.batch, Batch(), 0  # never kept for a retry
+        try:
+            failures = write_isolated(self.Session, batch)
+        except Exception as exc:  # noqa: BLE001 - the database failed, not a row: the batch is lost
+            logger.error("%d rows not stored (database error): %s", len(batch), failure_text(exc))
+            failures = [row.failure(exc) for row in batch.rows()]
+        for f in failures[:STORE_ERRORS_KEPT]:
+            logger.warning(
+                "run %s: %s row %s not stored: %s", f.run_id, f.table, f.url[:200], f.error
+            )
+        self.store_errors.add(failures)
+        self.record_store_errors()
+
+    def record_store_errors(self) -> None:
+        """The rows lost so far, on their runs; kept for later while the database is down."""
+        try:
+            self.store_errors.record(self.Session)
+        except Exception as exc:  # noqa: BLE001 - the same database: tried again at next flush
+            logger.error("store errors not recorded yet: %s", failure_text(exc))
 
     def finish_site(self, done: SiteDone) -> None:
         site_id = done.site_id
         run_id = self.run_id(site_id)
+        self.store_errors.record(self.Session)  # a site is not finished with its losses unsaid
+        try:
+            findings = self.store_site(done, run_id)
+        except Exception as exc:
+            if not row_refused(exc):
+                raise
+            logger.error("site %s: its results could not be stored: %s", site_id, exc)
+            self.store_failed(run_id, exc)
+            self.finished.add(site_id)
+            return
+        if findings is None:  # taken over by another worker: finished there, not here
+            return
+        self.finished.add(site_id)
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None:
+            crawler.signals.send_catch_log(
+                signal=site_judged, site_id=site_id, run_id=run_id, findings=findings
+            )
+        logger.info("site %s done: run %s", site_id, run_id)
+
+    def store_failed(self, run_id: int, exc: BaseException) -> None:
+        """The site's end could not be stored: its run says so and names the error."""
+        self.store_errors.add([RowFailure(run_id, "run", "", failure_text(exc))])
+        self.record_store_errors()
+        with self.Session() as s:
+            s.execute(
+                update(RunRow)
+                .where(RunRow.id == run_id)
+                .values(status="interrupted", finish_reason="storing the site's results failed")
+            )
+            s.commit()
+
+    def store_site(self, done: SiteDone, run_id: int) -> list[Any] | None:
+        """Counts, stats, columns, boards and the home page's facts of a crawled site; then the
+        checks. Its findings (None: another worker took the site over)."""
+        site_id = done.site_id
         with self.Session() as s:
             if not self._may_finish(s, site_id, run_id):
-                return
+                return None
             run = s.get_one(RunRow, run_id)
             run.pages_crawled = (
                 s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id))
@@ -281,7 +321,8 @@ class StoragePipeline:
             found = self.site_boards.pop(site_id, None)
             if found is not None and found.guides:
                 stats[GUIDES_KEY] = guides_stats(found.guides)
-            run.stats = {**(run.stats or {}), **stats}  # keeps the claiming worker
+            # Keeps the claiming worker and the rows that could not be stored (store_errors).
+            run.stats = {**(run.stats or {}), **stats}
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
             store_columns(s, run_id, self.site_columns.pop(site_id, []))
             store_boards(s, run_id, found.boards if found is not None else [])
@@ -294,19 +335,12 @@ class StoragePipeline:
                     "dates": (home.facts or {}).get("dates", []),
                     "url": home.final_url,
                 }
-            run.home_error = self.home_errors.get(site_id, "")
+            run.home_error = bounded_text(self.home_errors.get(site_id, ""))
             run.status = "unreachable" if run.home_error else "finished"
             run.finish_reason = "crawl complete"
             run.finished_at = clock.now()
             s.commit()
-            findings = check_run(s, run_id, self.check_config, self.profile)
-        self.finished.add(site_id)
-        crawler = getattr(self, "crawler", None)
-        if crawler is not None:
-            crawler.signals.send_catch_log(
-                signal=site_judged, site_id=site_id, run_id=run_id, findings=findings
-            )
-        logger.info("site %s done: run %s", site_id, run_id)
+            return check_run(s, run_id, self.check_config, self.profile)
 
     def _may_finish(self, session: Session, site_id: str, run_id: int) -> bool:
         """The guarded finish: a run taken over by another worker is not finished here."""

@@ -11,7 +11,7 @@ from scrapy.http import Response
 
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
-from inspector.crawl.extract.page import fingerprint
+from inspector.crawl.extract.page import fingerprint, title_key
 from inspector.crawl.scope import same_page, scope_key
 
 
@@ -69,9 +69,10 @@ def disallows_all(robots: str) -> bool:
     return False
 
 
-def not_found_facts(response: Response, home_url: str) -> dict[str, Any]:
+def not_found_facts(response: Response, home_url: str) -> tuple[dict[str, Any], str | None]:
     """What the site answers for a URL that cannot exist (kept for the soft-404 check): status,
-    final URL, redirects, whether it went to the home page, and the page's fingerprint."""
+    final URL, redirects, whether it went to the home page, and the page's fingerprint; and the
+    title key of that page (None when it answered no page)."""
     meta = response.meta
     facts: dict[str, Any] = {
         "url": meta["key"],
@@ -80,8 +81,11 @@ def not_found_facts(response: Response, home_url: str) -> dict[str, Any]:
         "redirects": list(meta["chain"]),
         "redirect_home": bool(meta["chain"]) and same_page(response.url, home_url),
     }
+    key = None
     if 200 <= response.status < 300 and looks_html(content_type(response), response.body):
         text, _, _ = decode_html(response.body, header_charset(response))
         doc = parse_html(text)
-        facts["fingerprint"] = fingerprint(doc, title_of(doc))
-    return facts
+        title = title_of(doc)
+        facts["fingerprint"] = fingerprint(doc, title)
+        key = title_key(title)
+    return facts, key

@@ -19,6 +19,8 @@ Request meta (set by the spider, read and renewed by inspector/crawl/middlewares
     home_chain   the redirect stubs followed to this home page (inspector/crawl/reading.py)
     held         the page waiting for this item page's date (kind itemdate)
     sniff        read the first bytes of a checked resource after all (an HTML type for an image)
+    fed          made from the site's backlog (inspector/crawl/feeding.py): one of its queued few
+    too_large    the body went over DOWNLOAD_MAXSIZE (the spider stopped reading it)
 """
 
 from __future__ import annotations
@@ -133,6 +135,19 @@ class SiteCrawl:
     guides: dict[str, Any] = field(default_factory=dict)  # URL → GuideFacts read
     guide_candidates: set[str] = field(default_factory=set)  # pages linked from a guide column
     columns_offered: int = 0  # columns already offered to the boards
+    # Budgets (inspector/crawl/budgets.py, feeding.py): URLs waiting as strings, how many of the
+    # site's requests are in Scrapy at once, URLs spent, the monotonic deadline (0: none).
+    backlog: deque[tuple[str, str, int, str, str | None]] = field(default_factory=deque)
+    fed: int = 0
+    urls: int = 0
+    deadline: float = 0.0
+    # Links to private and loopback addresses may be fetched (inspector/crawl/addresses.py).
+    private_ok: bool = False
+    # The soft-404 probes answered so far, and the title keys of those answered with a page:
+    # once all answered, only a page with one of these titles can be the "not found" page, so
+    # only such pages need a fingerprint (inspector/crawl/extract/page.py).
+    probes_answered: int = 0
+    probe_titles: set[str] = field(default_factory=set)
 
     def trip(self, bound: str, example: str) -> None:
         entry = self.bounds.setdefault(bound, {"count": 0, "example": example})
@@ -160,7 +175,7 @@ class HostQueue:
 
 OWN_META = (
     "sc", "key", "kind", "depth", "chain", "shared", "t0", "download_slot", "stop_body", "tries",
-    "home_chain", "held", "sniff", "board", "cloak",
+    "home_chain", "held", "sniff", "board", "cloak", "fed",
 )  # fmt: skip  # the meta keys of the table above, packed
 
 

@@ -29,6 +29,7 @@ from inspector.judge.reviews import REVIEW_STAT, apply_reviews
 from inspector.judge.scoring import score_run, validate_scoring
 from inspector.judge.tracking import validate_tracking
 from inspector.profile import ProfileError, RulesProfile, load_profile
+from inspector.store.bounds import IDENTITY_MAX_BYTES, bounded_key, bounded_rows
 from inspector.store.db import table
 from inspector.store.history import first_seen_dates, run_findings
 from inspector.store.models import FindingRow, RunRow
@@ -202,7 +203,8 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
     first_seen = first_seen_dates(session, run)
     rows = []
     for f in findings:
-        identity = f.identity(run.site_id)
+        # Bounded as stored (inspector/store/bounds.py), so a long one still matches next run.
+        identity = bounded_key(f.identity(run.site_id), IDENTITY_MAX_BYTES)
         known = first_seen.get(identity)
         rows.append(
             {
@@ -218,7 +220,7 @@ def store_findings(session: Session, run: RunRow, findings: list[Finding]) -> No
             }
         )
     if rows:
-        session.execute(table(FindingRow).insert(), rows)
+        session.execute(table(FindingRow).insert(), bounded_rows(table(FindingRow), rows))
 
 
 def check_run(

@@ -3,7 +3,7 @@
 Registered in the main `inspector` command; also runnable on their own as
 `python -m inspector.ops.commands COMMAND …`.
 
-Exit codes (all four commands, inspector/options.py): 0 done, 1 not completed (nightly:
+Exit codes: README's table (Command line, "Exit codes"): 0 done, 1 not completed (nightly:
 interrupted, or a step failed; db current: not at head), 2 bad input (registry, options, rules,
 database schema), 3 another nightly holds the lock.
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from inspector.crawl.items import ProbeItem
 from inspector.ops.progress import Progress
 from inspector.registry import Site
+from inspector.store.bounds import bounded_rows
 from inspector.store.db import ensure_schema, get_engine, resolve_db_url, session_factory, table
 from inspector.store.models import ProbeRow
 from inspector.store.runs import upsert_sites
@@ -80,7 +81,8 @@ class ProbePipeline:
         if not self.rows:
             return
         with self.Session() as s:
-            s.execute(table(ProbeRow).insert(), self.rows)
+            # A probed site controls its error text and final URL: bounded like the crawl's rows.
+            s.execute(table(ProbeRow).insert(), bounded_rows(table(ProbeRow), self.rows))
             s.commit()
         self.stored += len(self.rows)
         self.rows = []

@@ -57,7 +57,7 @@ from inspector.store.runs import known_sizes
 logger = logging.getLogger(__name__)
 
 # Stats added up over the crawler processes (the others are per process).
-SUMMED_STATS = ("response_received_count", "item_scraped_count", "downloader/request_count")
+SUMMED_STATS = ("response_received_count", "item_scraped_count")
 
 
 def process_count(settings: Settings, requested: int | None, sites: int) -> int:

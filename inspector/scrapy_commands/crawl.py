@@ -104,6 +104,7 @@ class Command(ScrapyCrawl):
         from inspector.console import (
             default_log_file,
             fail_on_code,
+            incomplete_code,
             print_summary,
             render_commands,
             route_logs,
@@ -137,4 +138,7 @@ class Command(ScrapyCrawl):
             code = fail_on_code(summaries, s, opts.fail_on)
         if self.crawler_process.bootstrap_failed:
             return 1
-        return code
+        spider = crawler.spider
+        expected = [x.site_id for x in getattr(spider, "sites", [])]
+        reason = str(crawler.stats.get_value("finish_reason", "")) if crawler.stats else ""
+        return incomplete_code(summaries, expected, reason) or code

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from inspector.boardfacts import BoardFacts, MessageFacts
 from inspector.guidefacts import GuideFacts, guide_from_dict, guide_to_dict
+from inspector.store.bounds import bounded_row, bounded_rows
 from inspector.store.db import table
 from inspector.store.models import BoardRow, MessageRow, RunRow
 
@@ -23,26 +24,27 @@ def store_boards(session: Session, run_id: int, boards: Sequence[BoardFacts]) ->
     session.execute(delete(BoardRow).where(BoardRow.run_id == run_id))
     messages: list[dict[str, Any]] = []
     for board in boards:
-        row = BoardRow(
-            run_id=run_id,
-            name=board.name[:200],
-            url=board.url,
-            list_url=board.list_url,
-            kind=board.kind,
-            excluded_by=board.excluded_by[:100],
-            source=board.source[:20],
-            list_pages=board.list_pages,
-            detail_pages=board.detail_pages,
-            unreadable=board.unreadable,
-            empty_marker=board.empty_marker[:100],
-            truncated=board.truncated,
-            notes=list(board.notes),
-        )
+        values = {
+            "run_id": run_id,
+            "name": board.name,
+            "url": board.url,
+            "list_url": board.list_url,
+            "kind": board.kind,
+            "excluded_by": board.excluded_by,
+            "source": board.source,
+            "list_pages": board.list_pages,
+            "detail_pages": board.detail_pages,
+            "unreadable": board.unreadable,
+            "empty_marker": board.empty_marker,
+            "truncated": board.truncated,
+            "notes": list(board.notes),
+        }
+        row = BoardRow(**bounded_row(table(BoardRow), values))
         session.add(row)
         session.flush()  # the board's id, for its messages
         messages += [_message_row(run_id, row.id, m) for m in board.messages]
     if messages:
-        session.execute(table(MessageRow).insert(), messages)
+        session.execute(table(MessageRow).insert(), bounded_rows(table(MessageRow), messages))
 
 
 def _message_row(run_id: int, board_id: int, message: MessageFacts) -> dict[str, Any]:
@@ -52,12 +54,12 @@ def _message_row(run_id: int, board_id: int, message: MessageFacts) -> dict[str,
         "url": message.url,
         "list_url": message.list_url,
         "title": message.title,
-        "asker": message.asker[:100],
+        "asker": message.asker,
         "asked": message.asked,
         "answered": message.answered,
-        "status": message.status[:40],
+        "status": message.status,
         "state": message.state,
-        "reply_unit": message.reply_unit[:100],
+        "reply_unit": message.reply_unit,
         "source": message.source,
         "evidence": dict(message.evidence),
     }

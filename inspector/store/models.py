@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The head Alembic revision (inspector/store/migrations/versions/): bumped with every migration; the
 # crawl refuses a database at another revision and says to run `inspector db upgrade`.
-SCHEMA_VERSION = "0007"
+SCHEMA_VERSION = "0008"
 
 
 class Base(DeclarativeBase):
@@ -141,6 +141,8 @@ class LinkRow(Base):
     attribute: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     fragment: Mapped[str] = mapped_column(Text, default="")
+    # nav | content | footer; "" in <head> and for links stored before 0008
+    position: Mapped[str] = mapped_column(String(10), default="", server_default="")
     __table_args__ = (
         Index("ix_link_run_target", "run_id", "target_url"),
         Index("ix_link_run_source", "run_id", "source_url"),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from inspector.crawl.extract.resources import expected_resource
 
@@ -53,6 +53,13 @@ _SRCSET_URL = re.compile(r"[\s,]*(\S+)")
 _REFRESH = re.compile(r"""\s*[0-9.]+\s*(?:[;,\s]\s*(?:url\s*=\s*)?(.*))?$""", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 TEXT_MAX = 200
+# Page positions by tag, then by id/class. Matched against "class id" of each ancestor of a link;
+# footer words must start a token ("border-bottom" is not a footer), header words must be one.
+_FOOTER_ATTR = re.compile(r"(?:^|\s)(?:footer|foot|bottom|copyright|banquan|dibu)", re.I)
+_NAV_ATTR = re.compile(
+    r"nav|menu|daohang|crumb|(?:^|\s)(?:header|head|top)(?:$|\s|[-_\d]|bar|nav|menu)", re.I
+)
+_POSITION_RANK = {"content": 0, "nav": 1, "footer": 2, "head": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +73,10 @@ class Link:
     # What the element expects the URL to be (image, icon, script, stylesheet, font; "" for
     # pages and anything else): a resource answered with an HTML page is broken for the reader.
     expects: str = ""
+    # Where on the page the link sits: "nav" (navigation, header, menus, breadcrumbs), "footer",
+    # "content", or "" for what is not shown (the <head>). The report tells a webmaster where
+    # to look with it.
+    position: str = ""
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -135,28 +146,57 @@ def base_url_of(doc, page_url: str) -> str:  # noqa: ANN001
     return page_url
 
 
-def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[Link]:  # noqa: ANN001
-    """Every link occurrence on the page, in document order.
+def extract_links(
+    doc,  # noqa: ANN001
+    page_url: str,
+    *,
+    include_invalid: bool = False,
+    limit: int = 0,
+) -> list[Link]:
+    """Every link occurrence on the page, in document order (the first `limit`, when given:
+    a hostile page of 200,000 links costs what its first few thousand cost).
 
     With `include_invalid`, links no browser can open (a `file:///C:/…` path to the editor's
     disk, `http://` without a host) are returned too, flagged in `Link.invalid`: for the census
     they are broken links, though there is nothing to fetch.
     """
-    base = base_url_of(doc, page_url)
-    joined: dict[str, tuple[str, str] | None] = {}
-    links: list[Link] = []
+    rows = link_rows(doc, page_url, include_invalid=include_invalid, limit=limit)
+    return [Link(*row) for row in rows]
 
-    def resolve(raw: str) -> tuple[str, str] | None:
+
+# (url, fragment, element, attribute, text, invalid, expects, position): a Link's fields, in
+# its order.
+LinkRow = tuple[str, str, str, str, str, str, str, str]
+
+
+def link_rows(
+    doc,  # noqa: ANN001
+    page_url: str,
+    *,
+    include_invalid: bool = False,
+    limit: int = 0,
+) -> list[LinkRow]:
+    """`extract_links` as plain tuples: the crawl's hot path builds no object per occurrence."""
+    base = BaseUrl(base_url_of(doc, page_url))
+    joined: dict[str, tuple[str, str, str] | None] = {}
+    rows: list[LinkRow] = []
+    position_of = _PositionFinder()
+
+    def resolve(raw: str) -> tuple[str, str, str] | None:
         hit = joined.get(raw, False)
         if hit is not False:
             return hit  # type: ignore[return-value]
-        joined[raw] = result = _resolve(base, raw)
-        if result is None and include_invalid:
-            why = invalid_reason(raw)
-            if why:
-                joined[raw] = result = (raw.strip(), "", why)  # type: ignore[assignment]
+        found = _resolve(base, raw)
+        if found is not None:
+            result: tuple[str, str, str] | None = (found[0], found[1], "")
+        elif include_invalid and (why := invalid_reason(raw)):
+            result = (raw.strip(), "", why)
+        else:
+            result = None
+        joined[raw] = result
         return result
 
+    append = rows.append
     for el in doc.iter(*LINK_TAGS):
         tag = el.tag
         if tag == "meta":
@@ -164,7 +204,7 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
                 continue
             raw = _refresh_url(el.get("content") or "")
             if raw and (hit := resolve(raw)):
-                links.append(Link(hit[0], hit[1], "meta", "content", "", *hit[2:]))
+                append((hit[0], hit[1], "meta", "content", "", hit[2], "", ""))  # in <head>
             continue
         if tag == "link":
             rel = (el.get("rel") or "").lower().split()
@@ -173,11 +213,14 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
         elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
             continue
         text = None
+        position = ""
         rel = el.get("rel") or "" if tag == "link" else ""
         for attr in _ATTRS[tag]:
             value = el.get(attr)
             if not value:
                 continue
+            if limit and len(rows) >= limit:
+                return rows
             raws = _srcset_urls(value) if attr == "srcset" else (value,)
             for raw in raws:
                 hit = resolve(raw)
@@ -185,14 +228,61 @@ def extract_links(doc, page_url: str, *, include_invalid: bool = False) -> list[
                     continue
                 if text is None:
                     text = _text_of(el)
+                    position = position_of(el)
                 expects = (
                     expected_resource(tag, attr, rel, el.get("as") or "") if tag != "a" else ""
                 )
-                links.append(Link(hit[0], hit[1], tag, attr, text, *hit[2:], expects=expects))
-    return links
+                append((hit[0], hit[1], tag, attr, text, hit[2], expects, position))
+    return rows
 
 
-def _resolve(base: str, raw: str) -> tuple[str, str] | None:
+class _PositionFinder:
+    """The position of an element from its ancestors: a footer anywhere above wins over navigation,
+    navigation over content (a menu inside a footer is the footer's). Each ancestor is judged
+    once per page: links share their containers, so this costs a dict lookup per link."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self) -> None:
+        self.memo: dict[object, str] = {}
+
+    def __call__(self, element) -> str:  # noqa: ANN001 - lxml element
+        memo = self.memo
+        chain = []
+        node = element.getparent()
+        position = "content"
+        while node is not None:
+            known = memo.get(node)
+            if known is not None:
+                position = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            own = _own_position(node)
+            if _POSITION_RANK[own] > _POSITION_RANK[position]:
+                position = own
+            memo[node] = position
+        return "" if position == "head" else position
+
+
+def _own_position(node) -> str:  # noqa: ANN001 - lxml element
+    tag = node.tag
+    if tag == "head":
+        return "head"
+    if tag == "footer":
+        return "footer"
+    if tag in ("nav", "header"):
+        return "nav"
+    attrs = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
+    if not attrs:
+        return "content"
+    if _FOOTER_ATTR.search(attrs):
+        return "footer"
+    return "nav" if _NAV_ATTR.search(attrs) else "content"
+
+
+def _resolve(base: str | BaseUrl, raw: str) -> tuple[str, str] | None:
     """(absolute URL without fragment, fragment) for a raw attribute value, or None to drop it."""
     value = raw.strip()
     if not value or value[0] == "#":
@@ -219,10 +309,15 @@ def _resolve(base: str, raw: str) -> tuple[str, str] | None:
         return (
             None  # "http://" with no host: browsers cannot open it (urljoin would say "this page")
         )
-    try:
-        absolute = urljoin(base, value)
-    except ValueError:  # "http://host]/": urllib refuses an unbalanced IPv6 bracket
-        return None
+    if isinstance(base, BaseUrl):
+        absolute = base.join(value)
+        if absolute is None:
+            return None
+    else:
+        try:
+            absolute = urljoin(base, value)
+        except ValueError:  # "http://host]/": urllib refuses an unbalanced IPv6 bracket
+            return None
     if not absolute.startswith(("http://", "https://")):
         return None
     url, _, fragment = absolute.partition("#")
@@ -232,6 +327,69 @@ def _resolve(base: str, raw: str) -> tuple[str, str] | None:
         scheme, _, rest = url.partition("://")
         url = f"{scheme.lower()}://{netloc.lower()}{rest[len(netloc) :]}"
     return url, fragment
+
+
+class BaseUrl:
+    """A page's base URL, joined with its links the way `urllib.parse.urljoin` joins them.
+
+    The plain shapes that make up nearly every link (`/path`, `name.html`, `http://host/path`
+    without dot segments, parameters or empty `?`/`#`) are joined by string operations whose
+    result is urljoin's own (tests/test_link_types.py compares them); every other shape goes
+    to urljoin. urljoin parses both URLs on every call: it was a third of link extraction.
+    """
+
+    __slots__ = ("base", "directory", "origin")
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.origin = self.directory = ""
+        try:
+            parts = urlsplit(base)
+        except ValueError:
+            return
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return
+        path = parts.path
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        if "//" not in path and ";" not in path and "/." not in path:
+            self.directory = path[: path.rfind("/") + 1] or "/"
+
+    def join(self, value: str) -> str | None:
+        """urljoin(base, value), or None where urljoin raises ValueError."""
+        if self.origin and _PLAIN.match(value) is not None:
+            path, hashmark, fragment = value.partition("#")
+            path, qmark, query = path.partition("?")
+            if (not hashmark or fragment) and (not qmark or query) and ";" not in path:
+                if value[0] == "/":
+                    if "/." not in path:
+                        return self.origin + value
+                elif value.startswith(("http://", "https://")):
+                    netloc = path.split("/", 3)[2]
+                    if netloc and netloc.isascii() and "[" not in netloc and "]" not in netloc:
+                        return value
+                elif self.directory and ":" not in path and "//" not in path:
+                    up = 0
+                    while value.startswith("../", 3 * up):
+                        up += 1
+                    rest = value[3 * up :]
+                    if "/." not in rest and not rest.startswith("."):
+                        return self.origin + self._up(up) + rest
+        try:
+            return urljoin(self.base, value)
+        except ValueError:  # "http://host]/": urllib refuses an unbalanced IPv6 bracket
+            return None
+
+    def _up(self, levels: int) -> str:
+        """The base's directory, `levels` directories up (never above the root)."""
+        if not levels:
+            return self.directory
+        dirs = self.directory.split("/")[1:-1]
+        return "/" + "".join(d + "/" for d in dirs[: max(0, len(dirs) - levels)])
+
+
+# Not a network-path reference (`//host`), not a query-only or fragment-only one, no leading
+# control character or space (urllib strips those) and no tab or newline (urllib drops those).
+_PLAIN = re.compile(r"(?!//)[^\x00-\x20?#][^\t\r\n]*\Z")
 
 
 def invalid_reason(raw: str) -> str:
@@ -250,5 +408,9 @@ def invalid_reason(raw: str) -> str:
 
 
 def title_of(doc) -> str:  # noqa: ANN001
-    titles = doc.xpath("//title/text()")
-    return _SPACE.sub(" ", titles[0]).strip()[:500] if titles else ""
+    """The first text of a `<title>` (what `//title/text()` finds first), without an XPath."""
+    for title in doc.iter("title"):
+        text = title.text or next((child.tail for child in title if child.tail), None)
+        if text:
+            return _SPACE.sub(" ", text).strip()[:500]
+    return ""

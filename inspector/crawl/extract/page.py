@@ -29,11 +29,13 @@ def page_facts(
     url: str,
     is_home: bool,
     item_dates: Mapping[str, date] | None = None,
+    with_fingerprint: bool = True,
 ) -> dict[str, Any]:
     """PageRow columns read from a parsed page (everything but links and fetch data), and
     `uncertain_item`: the link (as written) of the newest list item whose year nothing on the
     page settles, when that item is the page's newest ("" otherwise): the crawl reads its date
-    on its own page and reads this page again with `item_dates`."""
+    on its own page and reads this page again with `item_dates`. Without `with_fingerprint`
+    the fingerprint is "" (the crawl knows when no "not found" page can share it)."""
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
     body = doc.find("body")
     text = body.text_content() if body is not None else ""
@@ -51,7 +53,7 @@ def page_facts(
         "newest_item_date": dates.newest_item_date,
         "meta_date": dates.meta_date,
         "not_found_hint": hint[:100],
-        "fingerprint": text_fingerprint(text, title),
+        "fingerprint": text_fingerprint(text, title) if with_fingerprint else "",
         "facts": facts,
         "text": text,  # the body's text, read once (the security facts scan it too)
         "uncertain_item": uncertain_item(dates),
@@ -114,6 +116,12 @@ def _absolute(base: str, href: str) -> str:
         return href
 
 
+def title_key(title: str) -> str:
+    """The part of a page's fingerprint that comes from its title: two pages whose title keys
+    differ never have the same fingerprint."""
+    return _VOLATILE.sub("", title)
+
+
 def fingerprint(doc, title: str) -> str:  # noqa: ANN001
     """The identity of a page's whole visible text, ignoring what varies between two fetches.
 
@@ -127,6 +135,4 @@ def fingerprint(doc, title: str) -> str:  # noqa: ANN001
 def text_fingerprint(text: str, title: str) -> str:
     """fingerprint() of a page whose body text is read already."""
     text = _VOLATILE.sub("", " ".join(text.split()))
-    return hashlib.blake2b(
-        f"{_VOLATILE.sub('', title)}\x00{text}".encode(), digest_size=8
-    ).hexdigest()
+    return hashlib.blake2b(f"{title_key(title)}\x00{text}".encode(), digest_size=8).hexdigest()
