@@ -14,7 +14,7 @@ from typing import Any
 from checks.base import Check, Evidence, Fact, Finding, Link, Severity, SiteSnapshot
 from inspector.facts import ColumnFacts
 from inspector.profile import ProfileError, RulesProfile, number, strings
-from inspector.words import colon, fmt_number, lang_of
+from inspector.words import colon, fmt_number, lang_of, year_basis
 
 CATEGORY_NAMES = {
     "zh": {
@@ -42,11 +42,6 @@ _WORDS = {
         "basis_columns": "首页仅为导航，按二级栏目判断",
         "now_count": "（当前{n}个）",
         "year_uncertain_note": "最新条目只显示月日，年份无法从页面、链接或条目页确定，按最有利的年份计算",
-        "year_url": "年份取自条目链接",
-        "year_generated": "年份取自页面生成时间",
-        "year_page": "年份取自页面上的完整日期",
-        "year_item": "年份取自条目页的发布日期",
-        "year_uncertain": "年份无法确定",
     },
     "en": {
         "stale_since": "newest item {date}, {days} days without an update",
@@ -56,11 +51,6 @@ _WORDS = {
         "now_count": " (now {n})",
         "year_uncertain_note": "the newest item shows month and day only and nothing settles its "
         "year; the most favourable year was taken",
-        "year_url": "year from the item's link",
-        "year_generated": "year from the page's generation time",
-        "year_page": "year from full dates on the page",
-        "year_item": "year from the item page's publication date",
-        "year_uncertain": "year uncertain",
     },
 }
 
@@ -440,11 +430,9 @@ def dated_links(evidence: Any, lang: str) -> list[Link]:
         text = " ".join(
             str(x) for x in (item.get("date"), item.get("text") or item.get("title")) if x
         )
-        year = item.get("year")
-        if year:
-            text += (
-                f"（{_word('year_' + str(year), lang)}）" if f"year_{year}" in _WORDS["zh"] else ""
-            )
+        basis = year_basis(item.get("year"), lang)
+        if basis:
+            text += f"（{basis}）"
         links.append(Link(text or str(item.get("url") or ""), str(item.get("url") or "")))
     return links
 

@@ -33,6 +33,11 @@ MINIMUM = {
     "INSPECTOR_BATCH_SIZE": 1,
     "INSPECTOR_PROBE_CONCURRENCY": 1,
     "INSPECTOR_WORKER_SITES": 1,
+    "INSPECTOR_MAX_URLS": 1,
+    "INSPECTOR_MAX_PAGE_LINKS": 1,
+    "INSPECTOR_SITE_QUEUED": 1,
+    "INSPECTOR_MAX_HEADERS": 1,
+    "INSPECTOR_MAX_HEADER_BYTES": 1024,
     "INSPECTOR_LEASE_SECONDS": 1,
     "CONCURRENT_REQUESTS": 1,
     "DOWNLOAD_TIMEOUT": 0.001,
@@ -123,11 +128,29 @@ def _special(name: str, raw: str) -> Any:
         except ValueError:
             raise SettingError(f"setting {name}={raw!r}: expects a date, YYYY-MM-DD") from None
         return raw
+    if name == "INSPECTOR_BLOCKED_NETWORKS":
+        return _networks(name, raw)
     if name == "LOG_LEVEL":
         if raw.upper() not in LOG_LEVELS:
             raise SettingError(f"setting LOG_LEVEL={raw!r}: one of {', '.join(LOG_LEVELS)}")
         return raw.upper()
     return None
+
+
+def _networks(name: str, raw: str) -> list[str]:
+    import ipaddress
+
+    values = _json(name, raw, list) if raw.lstrip().startswith("[") else raw.split(",")
+    networks = [str(v).strip() for v in values if str(v).strip()]
+    for value in networks:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise SettingError(
+                f"setting {name}: {value!r} is not a network; write e.g. "
+                f"{name}=169.254.0.0/16,fd00:ec2::254/128"
+            ) from None
+    return networks
 
 
 def convert(name: str, raw: Any, default: Any) -> Any:

@@ -9,6 +9,9 @@ words falls back to the code itself, so a new one still shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from inspector.vocabulary import Note, NoteCode, legacy_note
@@ -16,10 +19,50 @@ from inspector.vocabulary import Note, NoteCode, legacy_note
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 TIMEOUT_SECONDS = 15  # the census timeout, DOWNLOAD_TIMEOUT in inspector/settings.py
+# The timeout the words name: a report of a crawl run with another DOWNLOAD_TIMEOUT (recorded in
+# run.stats["download_timeout"]) says that one, not the census default (`crawl_timeout`).
+_TIMEOUT: ContextVar[float] = ContextVar("timeout_seconds", default=TIMEOUT_SECONDS)
 
 COLON = {"zh": "：", "en": ": "}
 LIST_SEP = {"zh": "、", "en": ", "}
 DAYS = {"zh": "{n}天", "en": "{n} days"}
+
+
+@contextmanager
+def crawl_timeout(seconds: Any) -> Iterator[None]:
+    """Word timeouts with the crawl's own DOWNLOAD_TIMEOUT inside the block (ignored unless a
+    positive number)."""
+    ok = isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0
+    token = _TIMEOUT.set(seconds if ok else TIMEOUT_SECONDS)
+    try:
+        yield
+    finally:
+        _TIMEOUT.reset(token)
+
+
+# Where a date shown without a year (10-11) got its year: the freshness checks' evidence and the
+# reports' tables of newest items say it with these.
+YEAR_BASIS = {
+    "zh": {
+        "url": "年份取自条目链接",
+        "generated": "年份取自页面生成时间",
+        "page": "年份取自页面上的完整日期",
+        "item": "年份取自条目页的发布日期",
+        "uncertain": "年份无法确定",
+    },
+    "en": {
+        "url": "year from the item's link",
+        "generated": "year from the page's generation time",
+        "page": "year from full dates on the page",
+        "item": "year from the item page's publication date",
+        "uncertain": "year uncertain",
+    },
+}
+
+
+def year_basis(year: Any, lang: str) -> str:
+    """Where an item's year came from, in words; "" for a date shown with its year."""
+    return YEAR_BASIS[lang_of(lang)].get(str(year), "") if year else ""
 
 
 def lang_of(lang: str | None) -> str:
@@ -190,7 +233,7 @@ def reason_text(reason: str | None, lang: str, *, status: Any = None, note: Note
         words = note_text(note, lang)
         return table["error_link"].format(note=words) if words else table["error_link_bare"]
     if reason in table:
-        return table[reason].format(timeout=TIMEOUT_SECONDS)
+        return table[reason].format(timeout=fmt_number(_TIMEOUT.get()))
     if not reason and isinstance(status, int) and status >= 400:
         return reason_text(f"http_{status}", lang)
     return f"{table['unknown']} ({reason})" if reason else table["unknown"]

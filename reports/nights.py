@@ -49,8 +49,13 @@ def _bucket(verdict: str | None) -> str:
 def nightly_runs(
     session: Session, site_ids: Sequence[str] | None = None, nights: int = TREND_NIGHTS
 ) -> dict[date, list[RunRow]]:
-    """as_of → the latest finished run of each site on that date, for the last `nights` dates."""
-    query = select(RunRow).where(RunRow.finished_at.is_not(None)).order_by(RunRow.id)
+    """as_of → the latest finished run of each site on that date, for the last `nights` dates.
+    Full inspections only: a recheck (复查) looked again at a site's problems, not at the site."""
+    query = (
+        select(RunRow)
+        .where(RunRow.finished_at.is_not(None), RunRow.kind != "recheck")
+        .order_by(RunRow.id)
+    )
     if site_ids:
         query = query.where(RunRow.site_id.in_(list(site_ids)))
     latest: dict[date, dict[str, RunRow]] = {}

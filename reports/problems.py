@@ -9,6 +9,7 @@ name. A finding whose check is not loaded shows its code and every key of its de
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from inspector.judge.checkrun import CheckConfig, CheckLoadError, load_check_cla
 from inspector.judge.tracking import TrackedFinding
 from inspector.options import build_settings
 from inspector.store.places import POSITIONS, LinkPlace
-from inspector.words import fmt_number
+from inspector.words import fmt_number, year_basis
 from reports import i18n
 from reports.format import safe_href, short_url
 from reports.i18n import t
@@ -27,6 +28,18 @@ from reports.i18n import t
 SOURCES_SHOWN = 5  # source pages listed per problem; the rest is "and N more"
 LIST_SHOWN = 5  # items of any other list in a detail
 SEVERITY_RANK = {"veto": 0, "major": 1, "minor": 2, "info": 3}
+# What a network library or Python said (`DownloadTimeoutError: Getting … took longer than
+# 5.0 seconds.`): the headline already says it in words, a webmaster cannot act on the rest
+# (the exports keep it in the raw detail).
+_TECHNICAL = re.compile(
+    r"\b[A-Z]\w*(?:Error|Exception|Failure)\b|Traceback|\btook longer than\b|errno", re.I
+)
+_DATE_ONLY = re.compile(r"[\s\[\]()（）]*[\d./\-年月日:\s]+[\s\[\]()（）]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Detail keys whose value is the crawl's or a library's own text (English, technical).
+_MACHINE_TEXT = frozenset(("note", "error", "crawl_error"))
+# The same page under two URLs (`/` and `/index.html`): shown once.
+_INDEX_FILE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +134,71 @@ def _fact(label: str, value: Any, lang: str, *, url: bool = False) -> dict[str, 
     }
 
 
+def _plain(fact: dict[str, Any] | None, key: str, lang: str) -> dict[str, Any] | None:
+    """The fact without what only a programmer reads (exception text; in Chinese, a library's
+    English message); None when nothing is left."""
+    if fact is None:
+        return None
+    zh = i18n.lang_of(lang) == "zh"
+    items = [
+        it
+        for it in fact["items"]
+        if not _TECHNICAL.search(it["text"])
+        and not (zh and key in _MACHINE_TEXT and not _CJK.search(it["text"]))
+    ]
+    if not items:
+        return None
+    return {**fact, "items": items}
+
+
+def page_key(url: str) -> str:
+    """`/` and `/index.html` (and `default.htm`, …) are one page for a reader."""
+    head, sep, query = url.partition("?")
+    return _INDEX_FILE.sub("/", head) + sep + query
+
+
+def _sources(urls: Iterable[str], site_url: str, titles: Mapping[str, str]) -> list[dict[str, Any]]:
+    shown: dict[str, dict[str, Any]] = {}
+    for s in urls:
+        key = page_key(s)
+        title = titles.get(s) or titles.get(key) or ""
+        if key in shown:
+            shown[key]["title"] = shown[key]["title"] or title
+            continue
+        shown[key] = {
+            "text": short_url(s, site_url),
+            "href": safe_href(s),
+            "title": title,
+            "url": s,
+        }
+    return list(shown.values())
+
+
+def dated_items(evidence: Any, lang: str) -> list[dict[str, Any]]:
+    """The newest items a staleness finding rests on (`evidence`: items with `date`, `url`,
+    `text` or `title`), newest first, for a table; `title` is filled in by the site view from
+    the link texts of the crawl when the finding recorded none."""
+    raw = evidence if isinstance(evidence, list) else [evidence]
+    items: list[dict[str, Any]] = []
+    for item in raw:
+        if not isinstance(item, Mapping) or not (item.get("date") or item.get("url")):
+            continue
+        date_text = str(item.get("date") or "")
+        text = str(item.get("title") or item.get("text") or "")
+        url = str(item.get("url") or "")
+        items.append(
+            {
+                "title": "" if text == date_text or _DATE_ONLY.fullmatch(text) else text,
+                "date": date_text,
+                "year": year_basis(item.get("year"), lang),
+                "url": url,
+                "href": safe_href(url),
+            }
+        )
+    items.sort(key=lambda it: str(it["date"]), reverse=True)
+    return items[:LIST_SHOWN]
+
+
 def _looks_like_url(value: Any) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
@@ -134,18 +212,24 @@ def _label(key: str, lang: str) -> str:
     return known.get(key, key)
 
 
-def _tracking_view(tracked: TrackedFinding | None, lang: str) -> dict[str, Any] | None:
+def _tracking_view(
+    tracked: TrackedFinding | None, lang: str, severity: str = ""
+) -> dict[str, Any] | None:
     if tracked is None:
         return None
-    if tracked.status == "open":
+    if tracked.status == "open" and tracked.days_open > 0:
         text = t(lang, "open_since", date=tracked.first_seen.isoformat(), days=tracked.days_open)
+    elif tracked.status == "open":
+        text = t(lang, "open_today", date=tracked.first_seen.isoformat())
     else:
         text = t(lang, "new")
+    # A problem that costs no points (info) is shown for the record: it has no deadline.
+    scored = severity != "info"
     return {
         "status": tracked.status,
         "text": text,
-        "deadline": tracked.deadline.isoformat(),
-        "overdue": tracked.overdue,
+        "deadline": tracked.deadline.isoformat() if scored else "",
+        "overdue": tracked.overdue and scored,
         "first_seen": tracked.first_seen.isoformat(),
         "days_open": tracked.days_open,
     }
@@ -161,17 +245,28 @@ def problem_view(
     site_url: str = "",
     tracked: TrackedFinding | None = None,
     words: FindingWords | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What a report shows of one finding: a headline, the evidence, the tracking status."""
+    """What a report shows of one finding: a headline, the evidence, the tracking status.
+    `titles`: page URL → title, to name the pages a problem is on."""
     detail = detail or {}
     headline, evidence = (words or FindingWords.enabled()).describe(check, detail, lang)
-    facts = [_fact(t(lang, f.label), f.value, lang, url=f.links) for f in evidence.facts]
-    # Whatever else the check recorded is shown too: a new key must never be hidden.
-    facts += [_fact(_label(k, lang), v, lang) for k, v in detail.items() if k not in evidence.shown]
-    sources = [
-        {"text": short_url(s, site_url), "href": safe_href(s), "title": s}
-        for s in evidence.sources[:SOURCES_SHOWN]
+    facts = [
+        _plain(_fact(t(lang, f.label), f.value, lang, url=f.links), f.label, lang)
+        for f in evidence.facts
     ]
+    # Whatever else the check recorded is shown too: a new key must never be hidden.
+    facts += [
+        _plain(_fact(_label(k, lang), v, lang), k, lang)
+        for k, v in detail.items()
+        if k not in evidence.shown
+    ]
+    items = dated_items(detail.get("evidence"), lang)
+    if items:  # shown as a small table of titles, dates and links instead of a run of dates
+        drop = t(lang, "newest_item")
+        facts = [f for f in facts if f is None or f["label"] != drop]
+    listed = evidence.sources[:SOURCES_SHOWN]
+    sources = _sources(listed, site_url, titles or {})
     total = evidence.source_count if evidence.source_count is not None else len(evidence.sources)
     return {
         "check": check,
@@ -182,11 +277,13 @@ def problem_view(
         "href": safe_href(url),
         "facts": [f for f in facts if f],
         "sources": sources,
-        "more_sources": max(0, total - len(sources)),
+        "more_sources": max(0, total - len(listed)),
+        "pages": total - (len(listed) - len(sources)),  # `/` and `/index.html` are one page
+        "items": items,
         "texts": [str(x) for x in evidence.texts][:LIST_SHOWN],
         "advice": evidence.advice,
         "badge": "home" if evidence.on_home_page else None,
-        "tracking": _tracking_view(tracked, lang),
+        "tracking": _tracking_view(tracked, lang, severity),
     }
 
 

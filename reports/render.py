@@ -33,10 +33,12 @@ from sqlalchemy.orm import Session
 from inspector import clock
 from inspector.store.history import run_findings
 from inspector.store.models import RunRow, SiteRow
+from inspector.words import crawl_timeout
 from reports import i18n
 from reports.format import fmt_number, fmt_time, safe_href, site_filename
 from reports.i18n import t
 from reports.problems import FindingWords, words_for_runs
+from reports.province import province_trend
 from reports.site_view import row_of, site_view
 
 __all__ = ["render_reports", "safe_href", "site_filename"]
@@ -232,20 +234,26 @@ def render_reports(
                 problems[f.check]["findings"] += 1
                 if f.check == "broken_link":  # the overview's table of broken-link reasons
                     reasons[str((f.detail or {}).get("reason", ""))] += 1
-        view = site_view(session, site, run, lang, findings=findings, words=words)
-        if run is not None:
-            html = site_tpl.render(v=view, css=assets.css, generated=generated)
-            _write(out / "sites" / view["file"], html)
+        # Timeouts are worded with the crawl's own DOWNLOAD_TIMEOUT (the demo's 5 s, not 15 s).
+        with crawl_timeout((run.stats or {}).get("download_timeout") if run else None):
+            view = site_view(session, site, run, lang, findings=findings, words=words)
+            if run is not None:
+                html = site_tpl.render(v=view, css=assets.css, generated=generated)
+                _write(out / "sites" / view["file"], html)
         rows.append(row_of(view, lang))
         for row in findings or ():
             session.expunge(row)  # keep memory flat over thousands of sites
     as_of = max((r["as_of"] for r in rows if r["as_of"]), default="")
-    overview = overview_view(rows, problems, reasons, lang, as_of, words)
+    # The overview words timeouts with the crawls' timeout when they all used the same one.
+    timeouts = {(run.stats or {}).get("download_timeout") for run in runs.values()}
+    with crawl_timeout(timeouts.pop() if len(timeouts) == 1 else None):
+        overview = overview_view(rows, problems, reasons, lang, as_of, words)
     index = out / "index.html"
     _write(
         index,
         index_tpl.render(
             o=overview,
+            trend=province_trend(session, ids, lang),
             rows=rows,
             css=assets.css,
             script=assets.script,

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector.judge.tracking import RunTracking, load_tracking
+from inspector.profile import ProfileError, load_profile
 from inspector.store.batch import store_errors
 from inspector.store.history import run_findings
-from inspector.store.models import FindingRow, RunRow, SiteRow
-from reports import i18n
+from inspector.store.models import FindingRow, LinkRow, PageRow, RunRow, SiteRow
+from reports import charts, i18n
 from reports.boards import board_view, score_extras
 from reports.format import fmt_date, fmt_number, fmt_time, safe_href, site_filename
 from reports.i18n import t
+from reports.priorities import first_fix
 from reports.problems import FindingWords, problem_parts, problem_view, severity_rank
 from reports.reviewed import reviewed_view
 
@@ -26,9 +29,12 @@ FIXED_SHOWN = 100  # fixed problems listed in a site report
 
 
 def _sort_key(row: FindingRow) -> tuple[Any, ...]:
+    """Most severe first, then by impact: the home page, then the problems most pages carry."""
     detail = row.detail or {}
     home = 0 if detail.get("on_home_page") else 1
-    return (severity_rank(row.severity), home, str(detail.get("reason", "")), row.url)
+    pages = detail.get("source_count")
+    pages = pages if isinstance(pages, int) and not isinstance(pages, bool) else 0
+    return (severity_rank(row.severity), home, -pages, str(detail.get("reason", "")), row.url)
 
 
 def verdict_class(verdict: str | None) -> str:
@@ -39,65 +45,32 @@ def verdict_class(verdict: str | None) -> str:
     return "neutral"
 
 
-def trend_view(points: Sequence[dict[str, Any]], lang: str) -> dict[str, Any] | None:
-    """Coordinates of the inline SVG chart: bars = problems, line = score (0–100)."""
-    if not points:
-        return None
-    width, height = 640, 200
-    left, right, top, bottom = 36, 36, 16, 36
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = len(points)
-    step = plot_w / n
-    max_count = max(p["count"] for p in points) or 1
-    bars, dots, line = [], [], []
-    for i, p in enumerate(points):
-        cx = left + step * i + step / 2
-        bar_h = plot_h * p["count"] / max_count
-        bars.append(
+def trend_view(
+    points: Sequence[dict[str, Any]], pass_score: Any, lang: str
+) -> dict[str, Any] | None:
+    """The trend chart of the site's recent runs: problems on their own axis, the score on its
+    own (0–100), a veto marked as such rather than drawn as a score."""
+    chart = charts.counts_and_score(
+        [
             {
-                "x": round(cx - step * 0.3, 1),
-                "y": round(top + plot_h - bar_h, 1),
-                "w": round(step * 0.6, 1),
-                "h": round(bar_h, 1),
+                "label": p["label"],
                 "count": p["count"],
-                "label_y": round(top + plot_h - bar_h - 3, 1),
-                "cx": round(cx, 1),
+                "score": p["score"],
+                "vetoed": p["verdict"] in ("fail", "unreachable") and not p["scored"],
+                "pass_score": pass_score,
             }
-        )
-        score = p["score"]
-        vetoed = p["verdict"] in ("fail", "unreachable") and not p["scored"]
-        if score is not None and not vetoed:
-            cy = round(top + plot_h * (1 - min(max(score, 0), 100) / 100), 1)
-            line.append(f"{round(cx, 1)},{cy}")
-            dots.append({"cx": round(cx, 1), "cy": cy, "score": fmt_number(score), "veto": False})
-        elif vetoed:
-            dots.append(
-                {
-                    "cx": round(cx, 1),
-                    "cy": top + plot_h,
-                    "score": t(lang, "trend_veto"),
-                    "veto": True,
-                }
-            )
-    labels = [{"x": b["cx"], "text": p["label"]} for b, p in zip(bars, points, strict=True)]
-    return {
-        "width": width,
-        "height": height,
-        "left": left,
-        "right": width - right,
-        "top": top,
-        "base": top + plot_h,
-        "bars": bars,
-        "line": " ".join(line),
-        "dots": dots,
-        "labels": labels,
-        "max_count": max_count,
-        "label_y": height - 14,
-        "summary": "; ".join(
-            f"{p['label']}: {p['count']} / {fmt_number(p['score']) if p['score'] is not None else '-'}"
             for p in points
-        ),
-    }
+        ],
+        t(lang, "trend_veto"),
+    )
+    if chart is None:
+        return None
+    chart["summary"] = "; ".join(
+        f"{p['label']}: {t(lang, 'trend_problems')} {p['count']}, {t(lang, 'trend_score')} "
+        + (fmt_number(p["score"]) if p["score"] is not None else "-")
+        for p in points
+    )
+    return chart
 
 
 def load_trend(session: Session, run: RunRow) -> list[dict[str, Any]]:
@@ -175,21 +148,8 @@ def site_view(
 ) -> dict[str, Any]:
     """Everything the site template shows (and the overview row of the site)."""
     words = words or FindingWords.enabled()
-    view: dict[str, Any] = {
-        "site": {
-            "site_id": site.site_id,
-            "name": site.name,
-            "url": site.url,
-            "href": safe_href(site.url),
-            "organizer": site.organizer,
-            "site_code": site.site_code,
-            "kind": i18n.kind_text(site.kind, lang),
-            "kind_code": site.kind,
-            "status": site.status,
-        },
-        "file": site_filename(site.site_id),
-        "run": None,
-    }
+    view: dict[str, Any] = {"site": _site_info(site, lang), "file": site_filename(site.site_id)}
+    view["run"] = None
     if run is None:
         view.update(
             verdict=None,
@@ -203,6 +163,7 @@ def site_view(
             trend=None,
             deductions=[],
             fixed=[],
+            first_fix=[],
         )
         return view
     if findings is None:
@@ -213,8 +174,8 @@ def site_view(
     scored = bool(
         detail.get("scored", run.verdict in ("pass", "fail") and not detail.get("vetoes"))
     )
-    view["run"] = _run_view(run, recheck_of=_recheck_of(session, run, lang))
-    view.update(_problems(findings, tracking, site.url, lang, words))
+    view["run"] = _run_view(run, lang, recheck_of=_recheck_of(session, run, lang))
+    view.update(_problems_and_priorities(session, run, site, findings, tracking, lang, words))
     view.update(
         verdict=run.verdict,
         verdict_text=i18n.verdict_text(run.verdict, lang),
@@ -237,12 +198,102 @@ def site_view(
             for f in tracking.fixed[:FIXED_SHOWN]
         ],
         fixed_more=max(0, len(tracking.fixed) - FIXED_SHOWN),
-        trend=trend_view(load_trend(session, run), lang),
+        trend=trend_view(load_trend(session, run), detail.get("pass_score", 60), lang),
         boards=board_view(session, run, findings, lang),
         reviewed=reviewed_view(run, lang, words, site.url),
         **score_extras(detail, lang),
     )
     return view
+
+
+def _site_info(site: SiteRow, lang: str) -> dict[str, Any]:
+    return {
+        "site_id": site.site_id,
+        "name": site.name,
+        "url": site.url,
+        "href": safe_href(site.url),
+        "organizer": site.organizer,
+        "site_code": site.site_code,
+        "kind": i18n.kind_text(site.kind, lang),
+        "kind_code": site.kind,
+        "status": site.status,
+    }
+
+
+def _problems_and_priorities(
+    session: Session,
+    run: RunRow,
+    site: SiteRow,
+    findings: Sequence[FindingRow],
+    tracking: RunTracking,
+    lang: str,
+    words: FindingWords,
+) -> dict[str, Any]:
+    """The problems (vetoes, groups, counts) and 先整改这些, with pages and items named."""
+    detail = run.verdict_detail or {}
+    titles = page_titles(session, run)
+    problems = _problems(findings, tracking, site.url, lang, words, titles)
+    paired = problems.pop("paired")
+    name_items(session, run, [pv for _, pv in paired], titles)
+    named = [
+        {**d, "title_text": line["title"]}
+        for d, line in zip(
+            (d for d in detail.get("deductions") or [] if isinstance(d, dict)),
+            deduction_view(detail, lang, words),
+            strict=True,
+        )
+    ]
+    problems["first_fix"] = first_fix(session, run, paired, named, site.url, titles, lang)
+    return problems
+
+
+@cache
+def rules_title(rules: str) -> str:
+    """The profile's own title (全国政府网站普查评分表（2015）) rather than its file name."""
+    try:
+        title = load_profile(rules).get("profile.title")
+    except (ProfileError, OSError):
+        return rules
+    return str(title) if title else rules
+
+
+def page_titles(session: Session, run: RunRow) -> dict[str, str]:
+    """URL (as requested and as finally answered) → title, of the run's pages with a title."""
+    titles: dict[str, str] = {}
+    rows = session.execute(
+        select(PageRow.url, PageRow.final_url, PageRow.title).where(
+            PageRow.run_id == run.id, PageRow.title != ""
+        )
+    )
+    for url, final_url, title in rows:
+        title = " ".join(str(title).split())[:120]
+        titles.setdefault(url, title)
+        if final_url:
+            titles.setdefault(final_url, title)
+    return titles
+
+
+def name_items(
+    session: Session, run: RunRow, views: Sequence[dict[str, Any]], titles: Mapping[str, str]
+) -> None:
+    """Give the newest items of staleness findings their titles: the text of the link to the
+    item on the list page (or the home page), else the item page's own title."""
+    wanted = [it for pv in views for it in pv.get("items") or () if not it["title"] and it["url"]]
+    if not wanted:
+        return
+    texts: dict[str, str] = {}
+    rows = session.execute(
+        select(LinkRow.target_url, LinkRow.text).where(
+            LinkRow.run_id == run.id,
+            LinkRow.target_url.in_(sorted({it["url"] for it in wanted})),
+            LinkRow.text != "",
+        )
+    )
+    for url, text in rows:
+        if len(text) > len(texts.get(url, "")):
+            texts[url] = text
+    for it in wanted:
+        it["title"] = texts.get(it["url"]) or titles.get(it["url"], "")
 
 
 def _recheck_of(session: Session, run: RunRow, lang: str) -> str:
@@ -253,13 +304,13 @@ def _recheck_of(session: Session, run: RunRow, lang: str) -> str:
     return i18n.t(lang, "recheck_of", date=fmt_date(base.as_of) if base is not None else "–")
 
 
-def _run_view(run: RunRow, recheck_of: str = "") -> dict[str, Any]:
+def _run_view(run: RunRow, lang: str, recheck_of: str = "") -> dict[str, Any]:
     return {
         "id": run.id,
         "as_of": fmt_date(run.as_of),
         "started_at": fmt_time(run.started_at),
         "finished_at": fmt_time(run.finished_at),
-        "rules": run.rules,
+        "rules": rules_title(run.rules) if i18n.lang_of(lang) == "zh" else run.rules,
         "pages_crawled": run.pages_crawled,
         "targets_checked": run.targets_checked,
         "status": run.status,
@@ -291,10 +342,12 @@ def _problems(
     site_url: str,
     lang: str,
     words: FindingWords,
+    titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The vetoes, the other problems grouped by check, and the counts per severity."""
     tracked_by_id = {id(row): tr for row, tr in zip(findings, tracking.findings, strict=True)}
     vetoes, groups_by_check = [], defaultdict(list)
+    paired: list[tuple[FindingRow, dict[str, Any]]] = []
     counts: Counter[str] = Counter()
     for row in sorted(findings, key=_sort_key):
         counts[row.severity] += 1
@@ -307,7 +360,10 @@ def _problems(
             site_url=site_url,
             tracked=tracked_by_id.get(id(row)),
             words=words,
+            titles=titles,
         )
+        pv["check_advice"] = words.advice(row.check, lang)
+        paired.append((row, pv))
         if row.severity == "veto":
             pv["advice"] = pv["advice"] or words.advice(row.check, lang)
             vetoes.append(pv)
@@ -326,7 +382,7 @@ def _problems(
                 "severity": min((p["severity"] for p in problems), key=severity_rank),
             }
         )
-    return {"vetoes": vetoes, "groups": groups, "counts": counts}
+    return {"vetoes": vetoes, "groups": groups, "counts": counts, "paired": paired}
 
 
 def _score_text(run: RunRow, scored: bool, lang: str) -> str:

@@ -184,6 +184,7 @@ async def test_the_export_and_the_report_say_which_run_was_which(
     server: Any, db_url: str, tmp_path: Path
 ) -> None:
     from reports.export import export_data
+    from reports.nights import nightly_runs
     from reports.render import render_reports
     from reports.site_view import load_trend
 
@@ -201,6 +202,7 @@ async def test_the_export_and_the_report_say_which_run_was_which(
         # The trend is of full inspections: the recheck is not a night.
         run = session.get_one(RunRow, recheck)
         assert [p["run_id"] for p in load_trend(session, run)] == [full]
+        assert [[r.id for r in runs] for runs in nightly_runs(session, [name]).values()] == [[full]]
         render_reports(session, tmp_path, "zh", site_ids=[name], words=None)
     page = next((tmp_path / "sites").glob("*.html")).read_text(encoding="utf-8")
     assert "复查（对2026-11-28全面检查发现问题的复查" in page

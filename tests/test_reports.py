@@ -9,9 +9,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest_reports import KNOWN_ANCHOR, KNOWN_BROKEN, PORTAL, ReportDB, broken, build_province
+from conftest_reports import (
+    KNOWN_ANCHOR,
+    KNOWN_BROKEN,
+    PORTAL,
+    ReportDB,
+    broken,
+    build_province,
+    finding,
+)
 from lxml import html as lxml_html
 
+from inspector.facts import Severity
 from inspector.store.db import create_schema, get_engine
 from reports import i18n
 from reports.cli import report
@@ -131,14 +140,27 @@ def test_site_report_tracking_and_trend(province) -> None:
     assert "未整改1项（其中超期1项）" in summary and "已整改1项" in summary
     fixed = text_of(doc.get_element_by_id("fixed"))
     assert "fixed-since.html" in fixed and "已整改" in fixed
-    svg = doc.xpath("//*[local-name()='svg' and @class='trend']")[0]
-    assert len(svg.xpath(".//*[local-name()='rect']")) == 3  # three runs
+    svg = doc.xpath("//*[local-name()='svg' and @class='chart trend']")[0]
+    bars = svg.xpath(".//*[local-name()='rect']")
+    assert len(bars) == 3  # three runs
     assert svg.xpath(".//*[local-name()='polyline']")
+    # Counts and score have their own axes: 2, 2 and 11 problems on a 0–20 axis (11 is not a
+    # full bar), the score on 0–100 on the other side.
+    count_axis = [x.text for x in svg.xpath(".//*[local-name()='text' and @class='axis-count']")]
+    score_axis = [x.text for x in svg.xpath(".//*[local-name()='text' and @class='axis-score']")]
+    assert count_axis[:3] == ["0", "10", "20"] and score_axis[:3] == ["0", "50", "100"]
+    heights = [float(b.get("height")) for b in bars]
+    full = float(svg.xpath(".//*[local-name()='line' and @class='axis']")[0].get("y1")) - 14
+    assert heights[0] == heights[1] and abs(heights[2] - full * 11 / 20) < 1
 
 
 def test_vetoes_come_first(province) -> None:
     _, _, index = province
     doc = parse(index.parent / "sites" / "demo-stale.html")
+    # The stale home page's evidence is a table of its newest items: title (linked) and date.
+    items = doc.xpath("//table[@class='items']//tbody/tr")
+    assert text_of(items[0].xpath("td")[0]) == "关于某某工作的通知"
+    assert items[0].xpath(".//a/@href") == ["https://www.xian.demo.gov.cn/a.html"]
     assert "不合格" in text_of(doc.get_element_by_id("verdict"))
     sections = [s.get("id") for s in doc.xpath("//section[@id]")]
     assert sections.index("vetoes") < sections.index("problems")
@@ -389,3 +411,124 @@ def test_crawl_notes_are_shown_in_chinese() -> None:
     assert note_text("attachment is empty (0 bytes)", "en") == "attachment is empty (0 bytes)"
     assert reason_text("invalid_url", "zh") == "链接地址无效，无法打开"
     assert note_text("something new", "zh") == "something new"
+
+
+def test_plain_chinese_for_a_webmaster(tmp_path: Path) -> None:
+    """The crawl's own timeout, no exception text, no deadline for what costs no points, no
+    "已0天", and the home page named once by its title."""
+    from sqlalchemy import update
+
+    from inspector.store.models import PageRow, RunRow
+
+    db = ReportDB.create(tmp_path / "plain.db")
+    portal = db.site("p", "示例区人民政府", PORTAL)
+    findings = [
+        broken(
+            f"{PORTAL}slow.html",
+            reason="timeout",
+            status=None,
+            sources=[PORTAL, f"{PORTAL}index.html", f"{PORTAL}a.html"],
+            note="DownloadTimeoutError: Getting x took longer than 5.0 seconds.",
+        ),
+        finding(
+            "missing_anchor",
+            f"{PORTAL}b.html#form",
+            Severity.INFO,
+            fragment="form",
+            sources=[f"{PORTAL}a.html"],
+            source_count=1,
+        ),
+    ]
+    db.run(portal, date(2025, 11, 15), findings)
+    run_id = db.run(portal, date(2025, 11, 15), findings)
+    with db.session() as s:
+        s.execute(update(RunRow).where(RunRow.id == run_id).values(stats={"download_timeout": 5}))
+        s.add(PageRow(run_id=run_id, url=PORTAL, final_url=PORTAL, title="示例区人民政府门户网站"))
+        s.commit()
+        render_reports(s, tmp_path / "out")
+    doc = parse(tmp_path / "out" / "sites" / "p.html")
+    text = text_of(doc)
+    assert "连接超时(5秒)" in text and "15秒" not in text
+    assert "Error" not in text and "took longer" not in text
+    assert "已0天" not in text and "未整改（2025-11-15起）" in text
+    sources = text_of(doc.find_class("sources")[0])
+    assert sources.count("示例区人民政府门户网站") == 1 and "index.html" not in sources
+    anchor = text_of(doc.get_element_by_id("check-missing_anchor"))
+    assert "整改期限" not in anchor and "页面中缺少的锚点" in anchor and "fragment" not in anchor
+
+
+def test_first_fix_lists_vetoes_overdue_and_costliest_by_impact(tmp_path: Path) -> None:
+    """先整改这些: the home page's broken links sorted by how many pages carry them (not by
+    URL), each with its page, link text and advice; vetoes and overdue problems first."""
+    db = ReportDB.create(tmp_path / "fix.db")
+    portal = db.site("p", "示例区人民政府", PORTAL)
+    pages = [f"{PORTAL}p{i}.html" for i in range(9)]
+    findings = [
+        broken(f"{PORTAL}a.html", home=True, sources=[PORTAL], texts=["甲"]),
+        broken(f"{PORTAL}c1.html", home=True, sources=[PORTAL, *pages], texts=["乙"]),
+        broken(f"{PORTAL}b1.html", home=True, sources=[PORTAL, *pages[:3]], texts=["丙"]),
+        broken(f"{PORTAL}z.html", sources=pages[:1], texts=["丁"]),
+    ]
+    db.run(portal, date(2025, 10, 1), findings[:1])
+    db.run(portal, date(2025, 11, 15), findings)  # a.html: open 45 days, past its deadline
+    with db.session() as s:
+        render_reports(s, tmp_path / "out")
+    doc = parse(tmp_path / "out" / "sites" / "p.html")
+    section = doc.get_element_by_id("first-fix")
+    groups = [g.get("data-kind") for g in section.xpath(".//section[@data-kind]")]
+    assert groups == ["overdue", "points"]
+    overdue, points = section.xpath(".//section[@data-kind]")
+    assert "a.html" in text_of(overdue) and "甲" in text_of(overdue)
+    order = [text_of(li) for li in points.xpath(".//li")]
+    assert [next(x for x in ("乙", "丙") if f"“{x}”" in item) for item in order[:2]] == ["乙", "丙"]
+    assert "涉及10个页面" in order[0] and "整改后可挽回约" in text_of(points)
+    assert "改为正确地址或删除" in order[0] and "a.html" not in text_of(points)
+
+    stale = tmp_path / "stale"
+    db2 = ReportDB.create(tmp_path / "veto.db")
+    build_province(db2)
+    with db2.session() as s:
+        render_reports(s, stale)
+    veto = parse(stale / "sites" / "demo-stale.html").get_element_by_id("first-fix")
+    assert veto.xpath(".//section/@data-kind")[0] == "veto"
+    assert "首页长期未更新" in text_of(veto)
+
+
+def test_overview_trend_of_the_province(province) -> None:
+    """Per night: verdicts of the active sites and their problems open, new and fixed."""
+    _, _, index = province
+    doc = parse(index)
+    rows = {
+        tr.get("data-date"): {td.get("data-key"): int(td.text) for td in tr.xpath("td[@data-key]")}
+        for tr in doc.xpath("//table[@id='trend-table']/tbody/tr")
+    }
+    assert list(rows) == ["2025-10-01", "2025-10-20", "2025-11-15"]
+    assert rows["2025-10-01"] == {
+        "passed": 1,
+        "failed": 0,
+        "unreachable": 0,
+        "open": 0,
+        "new": 2,
+        "fixed": 0,
+    }
+    assert rows["2025-10-20"] == {
+        "passed": 1,
+        "failed": 0,
+        "unreachable": 0,
+        "open": 2,
+        "new": 0,
+        "fixed": 0,
+    }
+    # 11-15: the portal kept one problem, fixed one and has ten new; the county's two vetoes
+    # and the department's unreachable home page are new too. Closed sites are not counted.
+    assert rows["2025-11-15"] == {
+        "passed": 2,
+        "failed": 1,
+        "unreachable": 1,
+        "open": 1,
+        "new": 13,
+        "fixed": 1,
+    }
+    for key in ("sites", "problems"):
+        svg = doc.get_element_by_id(f"chart-{key}")
+        assert len(svg.xpath(".//*[local-name()='polyline']")) == 3

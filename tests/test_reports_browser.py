@@ -332,7 +332,8 @@ def _overview(browser: Any, province_reports: tuple[Path, dict[str, Any]]) -> No
     page.wait_for_load_state("load")
     assert page.url.endswith("/sites/demo-portal.html")
     assert "合格" in page.inner_text("#verdict") and "85.54" in page.inner_text("#verdict")
-    assert page.locator(f"a[href='{KNOWN_BROKEN}']").is_visible()
+    assert page.locator(f"#check-broken_link a[href='{KNOWN_BROKEN}']").is_visible()
+    assert page.locator(f"#first-fix a[href='{KNOWN_BROKEN}']").is_visible()  # fix it first
     assert KNOWN_ANCHOR in page.inner_text("#check-broken_link")
     assert "页面不存在(404)" in page.inner_text("#check-broken_link")
     shot(page, "site-report.png")

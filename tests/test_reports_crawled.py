@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_twisted
 from conftest import crawl, open_session, site
+from sqlalchemy import select
 from test_reports_browser import DOM_AUDIT, BrowserThread, browser, shot, watch  # noqa: F401 - fixture
 
 from inspector.demo.server import AS_OF, PLANTED, resolve_url
 from inspector.registry import load_registry
+from inspector.store.models import RunRow
 from reports.render import render_reports, site_filename
 
 pytestmark = pytest.mark.browser
@@ -38,8 +41,30 @@ async def test_demo_reports_in_the_browser(
     await crawl(sites, db, as_of=AS_OF, DOWNLOAD_TIMEOUT=3)
     with open_session(db) as s:
         index = render_reports(s, tmp_path / "reports")
+        # The crawl records the timeout it used: the reports word timeouts with it.
+        stats = s.scalars(select(RunRow.stats).where(RunRow.site_id == "demo")).one()
+        assert stats["download_timeout"] == 3
     planted = resolve_url(PLANTED[0]["url_path_or_url"], demo_server.port, demo_server.dead_port)
     browser.run(lambda b: _check_demo(b, index, planted))
+
+
+# Words a county webmaster must never read in a Chinese report: exception classes and texts,
+# detail keys, Python values, the profile's file name.
+ENGLISH_TOKENS = [
+    "Error",
+    "Exception",
+    "Traceback",
+    "took longer than",
+    "Connection was refused",
+    "fragment",
+    "source_count",
+    "note_code",
+    "on_home_page",
+    "None",
+    "True",
+    "False",
+    "census2015",
+]
 
 
 def _check_demo(b: Any, index: Path, planted: str) -> None:
@@ -62,8 +87,35 @@ def _check_demo(b: Any, index: Path, planted: str) -> None:
     broken = page.inner_text("#check-broken_link")
     assert planted in broken and "页面不存在(404)" in broken
     assert page.locator(f"a[href='{planted}']").count() >= 1
-    assert "乡镇动态" in page.inner_text("body")  # the stale column, with its evidence
+    body = page.inner_text("body")
+    assert "乡镇动态" in body  # the stale column, with its evidence
+    # Plain Chinese: the timeout the crawl used, no exception text, no programmer's words.
+    assert "15秒" not in body
+    leaks = [token for token in ENGLISH_TOKENS if token.lower() in body.lower()]
+    assert leaks == [], f"the webmaster reads {leaks}"
+    assert "已0天" not in body
+    # The home page is one page, named by its title, though linked as / and /index.html.
+    home_sources = page.locator("#check-broken_link .sources").first.inner_text()
+    assert "演示县人民政府" in home_sources and "/index.html" not in home_sources
+    # The stale column's evidence: its newest items with titles, dates and links.
+    rows = page.eval_on_selector_all(
+        "#check-column_stale table.items tbody tr",
+        "rows => rows.map(r => [r.cells[0].innerText, r.cells[1].innerText,"
+        " r.querySelector('a') ? r.querySelector('a').href : ''])",
+    )
+    assert len(rows) >= 2 and all(title and not title[0].isdigit() for title, _, _ in rows)
+    assert [d for _, d, _ in rows] == sorted((d for _, d, _ in rows), reverse=True)
+    assert all(href.startswith("http://127.0.0.1:") for _, _, href in rows)
+    # 先整改这些 first: the home page's broken links, with page, link text and position.
+    fix = page.inner_text("#first-fix")
+    assert "先整改这些" in fix and "位于首页" in fix and "演示县人民政府" in fix
+    assert "页面位置" in fix and any(p in fix for p in ("导航栏", "正文", "页脚"))
+    assert "改为正确地址或删除" in fix
     shot(page, "demo-site-report.png")
+    if os.environ.get("INSPECTOR_UPDATE_SCREENSHOTS") == "1":
+        # README's picture of the report's first screen (only on request: CI leaves docs/ alone).
+        page.set_viewport_size({"width": 1100, "height": 900})
+        page.screenshot(path=str(REPO / "docs" / "report-first-screen.png"))
     assert w.errors == [] and w.dialogs == [] and w.requests == []
     page.close()
 

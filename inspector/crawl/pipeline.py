@@ -316,6 +316,8 @@ class StoragePipeline:
             stats: dict[str, Any] = {
                 "pages_scheduled": done.pages_scheduled,
                 "urls_seen": done.urls_seen,
+                # The reports name the timeout the crawl really used (连接超时(5秒)).
+                "download_timeout": self.settings.getfloat("DOWNLOAD_TIMEOUT"),
                 **self.site_stats.pop(site_id, {}),
             }
             found = self.site_boards.pop(site_id, None)
