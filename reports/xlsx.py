@@ -30,6 +30,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CELL_MAX = 32_000  # Excel refuses more than 32,767 characters in a cell
 LINK_MAX = 2_000  # Excel ignores hyperlinks longer than 2,079 characters
 LINKS_PER_SHEET = 65_000  # Excel drops a sheet's hyperlinks beyond 65,530
+PAPER_A4 = "9"  # ECMA-376 paper size code
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -55,6 +56,13 @@ class SheetWriter:
         for index, column in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = column.width
         self.ws.freeze_panes = "A2"
+        # Offices print it: A4 landscape, all columns on the page's width, the header on every page.
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = PAPER_A4
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.print_title_rows = "1:1"
         header = []
         for label in headers(columns, lang):
             cell = WriteOnlyCell(self.ws, value=label)

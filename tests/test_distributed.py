@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -456,3 +457,44 @@ def test_a_stopped_worker_gives_its_sites_back_at_once(
     runs = _runs(pg_url, "b1")[names[0]]
     assert [r.status for r in runs] == ["abandoned", "finished"]
     assert _pages(pg_url, runs[0].id) == 0 and _pages(pg_url, runs[1].id) == 7
+
+
+def test_enqueue_puts_the_largest_sites_first(redis_key, tmp_path: Path) -> None:
+    from inspector.registry import Site
+    from inspector.store.db import ensure_schema, get_engine, session_factory
+    from inspector.store.runs import start_runs
+
+    db = f"sqlite:///{tmp_path / 'sizes.db'}"
+    ensure_schema(get_engine(db))
+    sites = [Site(x, x, f"http://{x}.example/", "portal", "active") for x in "abcd"]
+    with session_factory(get_engine(db))() as s:
+        runs = start_runs(s, sites[:3], date(2026, 11, 27), "census2015", "last-night")
+        for site_id, size in (("a", 10), ("b", 900), ("c", 50)):
+            run = s.get_one(RunRow, runs[site_id])
+            run.status, run.targets_checked = "finished", size
+        s.commit()
+    registry = tmp_path / "sites.csv"
+    registry.write_text(
+        "site_id,name,url,kind,status,organizer,site_code\n"
+        + "".join(f"{x},站点{x},http://{x}.example/,portal,active,,\n" for x in "abcd"),
+        encoding="utf-8",
+    )
+    proc = _cli(
+        "enqueue",
+        "--registry",
+        str(registry),
+        "--db",
+        db,
+        "--batch",
+        "tonight",
+        "--redis",
+        REDIS_URL,
+        "--set",
+        f"REDIS_START_URLS_KEY={redis_key}",
+    )
+    assert proc.returncode == 0, proc.stderr
+    import redis
+
+    queued = redis.Redis.from_url(REDIS_URL).lrange(redis_key, 0, -1)
+    # Never crawled first (it may be the largest of all), then by last night's URLs.
+    assert [json.loads(r)["site"]["site_id"] for r in queued] == ["d", "b", "c", "a"]

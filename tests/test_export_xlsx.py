@@ -56,6 +56,10 @@ def assert_filtered_and_frozen(ws: Worksheet) -> None:
     assert ws.auto_filter.ref == f"A1:{last}{ws.max_row}", ws.title
     assert ws.freeze_panes == "A2", ws.title
     assert all(c.font.bold for c in ws[1])
+    # Printed: A4 landscape, as wide as the page, the header repeated on every page.
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$1:$1"
 
 
 def test_xlsx_sheets_filters_links_dates_and_words(db: ReportDB, tmp_path: Path) -> None:
