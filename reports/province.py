@@ -29,7 +29,8 @@ _VERDICT_KEY = {"pass": "passed", "fail": "failed", "unreachable": "unreachable"
 
 
 def _runs(session: Session, site_ids: list[str]) -> list[Any]:
-    nights = select(RunRow.as_of).where(RunRow.finished_at.is_not(None))
+    # Full inspections only: a recheck looked again at a site's problems, not at the site.
+    nights = select(RunRow.as_of).where(RunRow.finished_at.is_not(None), RunRow.kind != "recheck")
     if site_ids:
         nights = nights.where(RunRow.site_id.in_(site_ids))
     dates = session.scalars(
@@ -42,6 +43,7 @@ def _runs(session: Session, site_ids: list[str]) -> list[Any]:
         .join(SiteRow, SiteRow.site_id == RunRow.site_id)
         .where(
             RunRow.finished_at.is_not(None),
+            RunRow.kind != "recheck",
             RunRow.as_of >= min(dates),
             SiteRow.status == "active",
         )

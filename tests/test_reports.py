@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 from inspector.facts import Severity
 from inspector.store.db import create_schema, get_engine
+from inspector.store.models import RunRow
 from reports import i18n
 from reports.cli import report
 from reports.render import render_reports, safe_href, site_filename
@@ -418,7 +419,7 @@ def test_plain_chinese_for_a_webmaster(tmp_path: Path) -> None:
     "已0天", and the home page named once by its title."""
     from sqlalchemy import update
 
-    from inspector.store.models import PageRow, RunRow
+    from inspector.store.models import PageRow
 
     db = ReportDB.create(tmp_path / "plain.db")
     portal = db.site("p", "示例区人民政府", PORTAL)
@@ -532,3 +533,18 @@ def test_overview_trend_of_the_province(province) -> None:
     for key in ("sites", "problems"):
         svg = doc.get_element_by_id(f"chart-{key}")
         assert len(svg.xpath(".//*[local-name()='polyline']")) == 3
+
+
+def test_the_province_trend_counts_full_inspections_only(tmp_path: Path) -> None:
+    """A recheck (复查) looked again at a site's problems, not at the site: it is not a night."""
+    db = ReportDB.create(tmp_path / "rechecked.db")
+    portal = db.site("portal", "示例市人民政府", "https://www.demo.gov.cn/")
+    db.run(portal, date(2025, 10, 1), [])
+    db.run(portal, date(2025, 10, 20), [])
+    recheck = db.run(portal, date(2025, 10, 25), [])
+    with db.session() as s:
+        s.get(RunRow, recheck).kind = "recheck"
+        s.commit()
+        index = render_reports(s, tmp_path / "out")
+    dates = parse(index).xpath("//table[@id='trend-table']/tbody/tr/@data-date")
+    assert dates == ["2025-10-01", "2025-10-20"]
