@@ -164,6 +164,11 @@ def message_from_dict(data: Mapping[str, Any]) -> MessageFacts:
 
 def board_to_dict(board: BoardFacts) -> dict[str, Any]:
     """The documented JSON shape of a board (README "Storage"), messages included."""
+    return {**board_fields(board), "messages": [message_to_dict(m) for m in board.messages]}
+
+
+def board_fields(board: BoardFacts) -> dict[str, Any]:
+    """A board's own fields, without its messages (the `board` table's columns)."""
     return {
         "name": board.name,
         "url": board.url,
@@ -177,7 +182,6 @@ def board_to_dict(board: BoardFacts) -> dict[str, Any]:
         "empty_marker": board.empty_marker,
         "truncated": board.truncated,
         "notes": list(board.notes),
-        "messages": [message_to_dict(m) for m in board.messages],
     }
 
 

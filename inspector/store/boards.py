@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from inspector.boardfacts import BoardFacts, MessageFacts
+from inspector.boardfacts import BoardFacts, MessageFacts, board_fields
 from inspector.guidefacts import GuideFacts, guide_from_dict, guide_to_dict
 from inspector.store.bounds import bounded_row, bounded_rows
 from inspector.store.db import table
@@ -24,21 +24,7 @@ def store_boards(session: Session, run_id: int, boards: Sequence[BoardFacts]) ->
     session.execute(delete(BoardRow).where(BoardRow.run_id == run_id))
     messages: list[dict[str, Any]] = []
     for board in boards:
-        values = {
-            "run_id": run_id,
-            "name": board.name,
-            "url": board.url,
-            "list_url": board.list_url,
-            "kind": board.kind,
-            "excluded_by": board.excluded_by,
-            "source": board.source,
-            "list_pages": board.list_pages,
-            "detail_pages": board.detail_pages,
-            "unreadable": board.unreadable,
-            "empty_marker": board.empty_marker,
-            "truncated": board.truncated,
-            "notes": list(board.notes),
-        }
+        values = {"run_id": run_id, **board_fields(board)}
         row = BoardRow(**bounded_row(table(BoardRow), values))
         session.add(row)
         session.flush()  # the board's id, for its messages
