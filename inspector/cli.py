@@ -57,6 +57,22 @@ def sites(registry: str) -> None:
     click.echo(f"{len(rows)} sites ({summary})", err=True)
 
 
+# The options every crawling command (crawl, recheck) spells the same way.
+DB_OPTION = click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
+)
+SET_OPTION = click.option(
+    "--set",
+    "set_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Any Scrapy or INSPECTOR_* setting (repeatable).",
+)
+
+
 def console_options(command: Any) -> Any:
     """The options of the commands that crawl and print a summary (crawl, recheck)."""
     for option in reversed(
@@ -90,12 +106,7 @@ def console_options(command: Any) -> Any:
 @main.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
-)
+@DB_OPTION
 @click.option(
     "--as-of", "as_of", default=None, help="As-of date T for freshness rules (default: today)."
 )
@@ -106,13 +117,7 @@ def console_options(command: Any) -> Any:
     default=None,
     help="Crawler processes (default INSPECTOR_PROCESSES: 0 = one per core).",
 )
-@click.option(
-    "--set",
-    "set_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any Scrapy or INSPECTOR_* setting (repeatable).",
-)
+@SET_OPTION
 @console_options
 def crawl(
     registry: str,
@@ -163,20 +168,9 @@ def crawl(
 @click.option(
     "--site", "site_ids", required=True, multiple=True, help="The site_id to recheck (repeatable)."
 )
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
-)
+@DB_OPTION
 @click.option("--as-of", "as_of", default=None, help="As-of date of the recheck (default: today).")
-@click.option(
-    "--set",
-    "set_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any Scrapy or INSPECTOR_* setting (repeatable).",
-)
+@SET_OPTION
 @console_options
 def recheck(
     site_ids: tuple[str, ...],
