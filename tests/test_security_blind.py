@@ -344,14 +344,26 @@ SCRIPTS = [
         "head",
         '<script type="text/javascript" src="http://www.jquery-cdn{n}.com/jquery.min.js"></script>',
     ),
-    ("typosquatted statistics host", "bottom", '<script src="https://ssl.51la-{n}.cc/tj.js"></script>'),
+    (
+        "typosquatted statistics host",
+        "bottom",
+        '<script src="https://ssl.51la-{n}.cc/tj.js"></script>',
+    ),
     (
         "gov.cn as a subdomain of another host",
         "bottom",
         '<script src="http://www.shiqiao.gov.cn.tj{n}.com/a.js"></script>',
     ),
-    ("host that only looks like gov.cn", "head", '<script src="http://js.gov-cn{n}.top/common.js"></script>'),
-    ("a script from an IP address", "bottom", '<script src="http://103.45.67.{n}/js/tj.js"></script>'),
+    (
+        "host that only looks like gov.cn",
+        "head",
+        '<script src="http://js.gov-cn{n}.top/common.js"></script>',
+    ),
+    (
+        "a script from an IP address",
+        "bottom",
+        '<script src="http://103.45.67.{n}/js/tj.js"></script>',
+    ),
     (
         "classic referrer redirect",
         "head",
@@ -414,7 +426,7 @@ SCRIPT_CONTROLS = [
     ("head", '<script src="https://www.layuicdn.com/layui/layui.js"></script>'),
     (
         "bottom",
-        '<script type="text/javascript">document.write(unescape("%3Cspan id=\'cnzz_stat_icon_1280012345\'%3E%3C/span%3E%3Cscript src=\'https://s4.cnzz.com/z_stat.php%3Fid%3D1280012345%26show%3Dpic1\' type=\'text/javascript\'%3E%3C/script%3E"));</script>',
+        "<script type=\"text/javascript\">document.write(unescape(\"%3Cspan id='cnzz_stat_icon_1280012345'%3E%3C/span%3E%3Cscript src='https://s4.cnzz.com/z_stat.php%3Fid%3D1280012345%26show%3Dpic1' type='text/javascript'%3E%3C/script%3E\"));</script>",
     ),
     ("bottom", '<script src="https://res.wx.qq.com/open/js/jweixin-1.6.0.js"></script>'),
     (
@@ -521,16 +533,26 @@ CLOAKED = [
 ]
 NOT_CLOAKED = [
     ("identical", NORMAL_HOME, 200, None),
-    ("blocked with 403", "<html><head><title>403</title></head><body>Forbidden</body></html>", 403, None),
+    (
+        "blocked with 403",
+        "<html><head><title>403</title></head><body>Forbidden</body></html>",
+        403,
+        None,
+    ),
     (
         "the clock differs",
-        NORMAL_HOME.replace("县委理论学习中心组召开集体学习会</h1>", "县委理论学习中心组召开集体学习会</h1><p>今天是2025年11月20日 星期四</p>"),
+        NORMAL_HOME.replace(
+            "县委理论学习中心组召开集体学习会</h1>",
+            "县委理论学习中心组召开集体学习会</h1><p>今天是2025年11月20日 星期四</p>",
+        ),
         200,
         None,
     ),
     (
         "a rotating banner shows another government site",
-        page(title="首页", bottom='<a href="http://www.hunan.gov.cn/ztzl/"><img src="/b4.jpg"/></a>'),
+        page(
+            title="首页", bottom='<a href="http://www.hunan.gov.cn/ztzl/"><img src="/b4.jpg"/></a>'
+        ),
         200,
         None,
     ),
@@ -586,15 +608,21 @@ def evaluate() -> dict[str, tuple[set, set]]:
     want: dict[str, set] = {"hidden links": set(), "injected scripts": set(), "wording": set()}
     planted: dict[str, str] = {}
     for n, (_name, where, markup, target) in enumerate(HIDDEN):
-        pages.append(facts_of(_place(where, markup.replace("{n}", str(n))), _url(i), DAY, site_url=SITE))
+        pages.append(
+            facts_of(_place(where, markup.replace("{n}", str(n))), _url(i), DAY, site_url=SITE)
+        )
         want["hidden links"].add(_url(i))
         planted[_url(i)] = target.replace("{n}", str(n))
         i += 1
     for n, (where, markup) in enumerate(HIDDEN_CONTROLS + SCRIPT_CONTROLS):
-        pages.append(facts_of(_place(where, markup.replace("{n}", str(n))), _url(i), DAY, site_url=SITE))
+        pages.append(
+            facts_of(_place(where, markup.replace("{n}", str(n))), _url(i), DAY, site_url=SITE)
+        )
         i += 1
     for n, (_name, where, markup) in enumerate(SCRIPTS):
-        pages.append(facts_of(_place(where, markup.replace("{n}", str(n))), _url(i), DAY, site_url=SITE))
+        pages.append(
+            facts_of(_place(where, markup.replace("{n}", str(n))), _url(i), DAY, site_url=SITE)
+        )
         want["injected scripts"].add(_url(i))
         i += 1
     for text, wrong in WORDING:
@@ -609,10 +637,15 @@ def evaluate() -> dict[str, tuple[set, set]]:
     hidden = {
         f.url
         for f in findings
-        if f.check == "hidden_links" and (f.url not in planted or planted[f.url] in f.detail["targets"])
+        if f.check == "hidden_links"
+        and (f.url not in planted or planted[f.url] in f.detail["targets"])
     }
     browser = _version(NORMAL_HOME)
-    cloaked = {name for name, html, status, final in CLOAKED + NOT_CLOAKED if compare_versions(browser, _version(html, status, final))}
+    cloaked = {
+        name
+        for name, html, status, final in CLOAKED + NOT_CLOAKED
+        if compare_versions(browser, _version(html, status, final))
+    }
     return {
         "hidden links": (hidden, want["hidden links"]),
         "injected scripts": ({f.url for f in findings if f.check == "malicious_script"}, want["injected scripts"]),
