@@ -123,9 +123,16 @@ def page_security(
     scripts: list[str] = []
     frames = []
     writers: list[Any] = []
-    for el in doc.iter("script", "iframe", "frame", "style", "meta"):
+    untrusted = _Untrusted(trust)
+    anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
+    # One pass over the tree for everything the checks read from elements.
+    for el in doc.iter("a", "script", "iframe", "frame", "style", "meta"):
         tag = el.tag
-        if tag == "script":
+        if tag == "a":
+            href = el.get("href")
+            if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
+                anchors.append((el, href.strip(), key, ""))
+        elif tag == "script":
             if el.get("src"):
                 judge.external(el, False)
             elif code := el.text:  # read once: each read decodes the text again
@@ -151,13 +158,13 @@ def page_security(
     # read from the page as a browser builds it; only pages whose scripts write such markup.
     rendered = written_page(doc, writers) if writers else None
     if rendered is not None:
-        doc = rendered
-    hidden = _hidden_links(doc, url, rules, trust, [], finders)
+        doc, anchors = rendered, _untrusted_anchors(rendered, trust)
+    hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
     # The text last: the automaton's tables and the text are the largest memory a page's
     # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
     matches = rules.text.scan(f"{title}\n{text}" if title else text, on)
     if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
-        hidden = _hidden_links(doc, url, rules, trust, matches.strong, finders)
+        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders)
     facts: dict[str, Any] = {}
     if hidden:
         facts["hidden"] = hidden
@@ -273,19 +280,11 @@ def _hidden_links(
     url: str,
     rules: SecurityRules,
     trust: Any,
+    anchors: list[tuple[Any, str, str, str]],
     page_strong: list[str],
     finders: _Finders,
 ) -> list[dict[str, Any]]:
-    # The fast path, run for every page: the links' href strings (one XPath, no element
-    # objects); only those that name a host outside gov.cn are classified (each host once), and
-    # only links to a host nobody trusts are looked up as elements.
-    hrefs = _untrusted_hrefs(doc, trust)
-    candidates: list[tuple[Any, str, str, str]] = []  # (element, href, host key, trust)
-    if hrefs:
-        for a in doc.iter("a"):
-            href = a.get("href")
-            if href in hrefs:
-                candidates.append((a, href.strip(), hrefs[href], ""))
+    candidates = list(anchors)  # (element, href, host key, trust): links to untrusted hosts
     # Links to trusted places matter only when they carry spam words: the page's text has some.
     if page_strong:
         for a in _with_words(tuple(page_strong))(doc):
@@ -332,30 +331,36 @@ def _hidden_links(
     return list(groups.values())
 
 
-_HREFS = etree.XPath("//a/@href", smart_strings=False)
+class _Untrusted:
+    """href → the host key when it names a host nobody trusts, else "" (each host once)."""
 
+    def __init__(self, trust: Any) -> None:
+        self.trust = trust
+        self.levels: dict[str, str] = {}  # netloc as written → host key if untrusted, else ""
 
-def _untrusted_hrefs(doc: Any, trust: Any) -> dict[str, str]:
-    """href as written → host key, for the page's links to hosts nobody trusts."""
-    found: dict[str, str] = {}
-    levels: dict[str, str] = {}  # netloc as written → host key if untrusted, else ""
-    for href in _HREFS(doc):
-        if "//" not in href and "\\" not in href:
-            continue
+    def __call__(self, href: str) -> str:
         m = NETLOC.match(href)
         if m is None:
-            continue
+            return ""
         netloc = m.group(1)
-        key = levels.get(netloc)
+        key = self.levels.get(netloc)
         if key is None:
             key = ""
             if not netloc.lower().endswith(_GOV):  # most absolute links of a government page
                 host = host_key(href)
-                key = host if host and not trust(host) else ""
-            levels[netloc] = key
-        if key:
-            found[href] = key
-    return found
+                key = host if host and not self.trust(host) else ""
+            self.levels[netloc] = key
+        return key
+
+
+def _untrusted_anchors(doc: Any, trust: Any) -> list[tuple[Any, str, str, str]]:
+    untrusted = _Untrusted(trust)
+    out = []
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
+            out.append((a, href.strip(), key, ""))
+    return out
 
 
 @lru_cache(maxsize=256)
