@@ -51,6 +51,11 @@ INSPECTOR_BLOCKED_NETWORKS = [
     "100.100.100.200/32",
 ]
 INSPECTOR_ALLOW_PRIVATE_ADDRESSES = False
+# A site whose registered host or home page is on a private or loopback address is an intranet
+# site: its links to such addresses are fetched. False treats every site as public (a public
+# site's name pointed at a mirror on a private address with INSPECTOR_STATIC_HOSTS, or a
+# deployment where no page may lead the crawler into the machine's networks).
+INSPECTOR_INTRANET_SITES = True
 # Rows (link occurrences included, ~30 a page) buffered before a write, or FLUSH_SECONDS of them,
 # whichever comes first: a crash loses at most this many.
 INSPECTOR_BATCH_SIZE = 5000

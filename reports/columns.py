@@ -91,9 +91,20 @@ class ProblemRow:
         return self.finding.get("tracking") or {}
 
     @property
+    def review(self) -> Mapping[str, Any]:
+        """A person's decision (inspector review), or {}."""
+        return self.finding.get("review") or {}
+
+    @property
+    def dismissed(self) -> bool:
+        """A false positive a person dismissed: listed for the record, not counted."""
+        return self.review.get("decision") == "dismissed" and not self.review.get("outdated")
+
+    @property
     def scored(self) -> bool:
-        """Whether the finding is a problem (veto, major, minor): only those have deadlines."""
-        return is_problem(self.finding["severity"])
+        """Whether the finding is a problem (veto, major, minor) that counts: only those have
+        deadlines."""
+        return is_problem(self.finding["severity"]) and not self.dismissed
 
     def page(self) -> str:
         """The page the problem sits on: where its link is (home page first)."""
@@ -151,9 +162,35 @@ def _status(r: ProblemRow) -> str:
     return t(r.lang, status) if status in ("new", "open") else status
 
 
+def _run_kind(lang: str, site: Mapping[str, Any]) -> str:
+    return t(lang, f"run_kind_{site.get('run_kind') or 'full'}")
+
+
+def _review_decision(r: ProblemRow) -> str:
+    decision = r.review.get("decision")
+    if decision not in ("confirmed", "dismissed"):
+        return ""
+    return t(r.lang, "review_outdated" if r.review.get("outdated") else f"review_{decision}")
+
+
+def _review_note(r: ProblemRow) -> str:
+    """The note, then who decided and when: （张三，2026-11-30）."""
+    if not r.review:
+        return ""
+    who = [str(r.review.get(k) or "")[:10] for k in ("reviewer", "decided_at")]
+    zh = i18n.lang_of(r.lang) == "zh"
+    by = ("，" if zh else ", ").join(x for x in who if x)
+    note = str(r.review.get("note") or "")
+    if not by:
+        return note
+    return f"{note}（{by}）" if zh else f"{note} ({by})"
+
+
 PROBLEM_COLUMNS: tuple[Column, ...] = (
     Column("site_id", "网站编号", "Site ID", 12, lambda r: r.site["site_id"]),
     Column("site_name", "网站名称", "Site", 22, lambda r: r.site["name"], wrap=True),
+    # 全面检查 or 复查: a recheck's rows are only what it looked at again (JSON run_kind).
+    Column("run_kind", "检查类型", "Run", 10, lambda r: _run_kind(r.lang, r.site)),
     Column(
         "check_name",
         "检查项",
@@ -198,6 +235,8 @@ PROBLEM_COLUMNS: tuple[Column, ...] = (
     Column("deadline", "整改期限", "Deadline", 12, _deadline, kind="date"),
     Column("overdue", "是否超期", "Overdue", 9, _overdue),
     Column("status", "状态", "Status", 9, _status),
+    Column("review", "复核结论", "Review", 14, _review_decision, wrap=True),
+    Column("review_note", "复核说明", "Review note", 30, _review_note, wrap=True),
 )
 
 
@@ -238,7 +277,7 @@ SITE_COLUMNS: tuple[Column, ...] = (
         "检查类型",
         "Run",
         10,
-        lambda r: t(r.lang, f"run_kind_{r.get('run_kind') or 'full'}"),
+        lambda r: _run_kind(r.lang, r.site),
     ),
     Column(
         "verdict",

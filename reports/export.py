@@ -1,11 +1,13 @@
-"""Exports of the latest run of every site: JSON (stable schema), CSV and xlsx (one row per problem).
+"""Exports of the latest run of every site: JSON (stable schema), CSV and xlsx (one row per finding).
 
 JSON keys are a contract (DESIGN.md §5): never renamed, only added. Each finding carries its
 rectification `tracking` (new/open, first seen, days open, deadline, overdue) and each site a
 `tracking` summary (new, open, overdue counts and the list of problems fixed since the previous
 run). CSV and xlsx are for people, in Chinese (or English with `lang="en"`): both are written
-from one list of columns (reports/columns.py), the CSV in UTF-8 with BOM for Excel, and text
-that a crawled site controls can never turn into a spreadsheet formula.
+from one list of columns (reports/columns.py) — the run kind (全面检查/复查) and a person's review
+(已确认/已排除 and the note) included, a dismissed finding as a row of its own that counts for
+nothing — the CSV in UTF-8 with BOM for Excel, and text that a crawled site controls can never
+turn into a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -158,10 +160,11 @@ def export_json(session: Session, site_ids: list[str] | None = None) -> str:
 def problem_rows(
     session: Session, data: dict[str, Any], lang: str = "zh", words: FindingWords | None = None
 ) -> Iterator[ProblemRow]:
-    """One row per finding of an export_data() dict, with where it sits (所在页面, 位置)."""
+    """One row per finding of an export_data() dict, with where it sits (所在页面, 位置): the
+    counted findings, then the ones a person dismissed (复核结论 已排除, not counted)."""
     words = words or FindingWords.enabled()
     for site in data["sites"]:
-        findings = site["findings"]
+        findings = site["findings"] + site["reviewed"]
         places = finding_places(
             session, site["run_id"], site["url"], [(f["url"], f["detail"]) for f in findings]
         )

@@ -1,7 +1,7 @@
 """The province across nights: per inspection date, how many sites passed, failed or could not
-be reached, and how many problems were open, new and fixed (the counts of
-inspector/judge/counts.py). The export's 每日趋势 sheet shows it; an office sees whether
-rectification works.
+be reached, and how many problems were open, new and fixed (the one count of
+inspector/judge/counts.py, as each run was judged). The export's 每日趋势 sheet and the
+overview's trend chart show it; an office sees whether rectification works.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.judge.counts import tracked_counts
+from inspector.judge.counts import ProblemCounts, stored_counts, tracked_counts
 from inspector.judge.tracking import load_tracking, profile_deadline_days
 from inspector.store.models import RunRow
 
@@ -66,21 +66,29 @@ def nightly_runs(
     return {day: list(latest[day].values()) for day in kept}
 
 
+def run_counts(session: Session, run: RunRow, deadlines: dict[str | None, int]) -> ProblemCounts:
+    """The run's problem counts as judged; tracked now for a run judged before they were kept.
+    `deadlines` caches each profile's deadline_days (a profile is read once, not once per run)."""
+    kept = stored_counts(run.stats)
+    if kept is not None:
+        return kept
+    if run.rules not in deadlines:
+        deadlines[run.rules] = profile_deadline_days(run.rules)
+    return tracked_counts(load_tracking(session, run, deadline_days=deadlines[run.rules]))
+
+
 def province_trend(
     session: Session, site_ids: Sequence[str] | None = None, nights: int = TREND_NIGHTS
 ) -> list[Night]:
     """One Night per inspection date, oldest first (empty without finished runs)."""
     result = []
-    deadlines: dict[str | None, int] = {}  # a profile is read once, not once per run
+    deadlines: dict[str | None, int] = {}
     for day, runs in nightly_runs(session, site_ids, nights).items():
         counts = {"passed": 0, "failed": 0, "unreachable": 0, "other": 0}
         problems = new = open_ = fixed = 0
         for run in runs:
             counts[_bucket(run.verdict)] += 1
-            if run.rules not in deadlines:
-                deadlines[run.rules] = profile_deadline_days(run.rules)
-            tracking = load_tracking(session, run, deadline_days=deadlines[run.rules])
-            tracked = tracked_counts(tracking)
+            tracked = run_counts(session, run, deadlines)
             problems += tracked.total
             new += tracked.new
             open_ += tracked.open

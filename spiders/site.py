@@ -186,7 +186,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
 
     def _add_crawl(self, site: Site) -> SiteCrawl:
         sc = SiteCrawl(site, site_scope(site), f"site:{site.site_id}", site.url)
-        sc.private_ok = site_on_private_address(site.url)
+        sc.private_ok = self.intranet_sites and site_on_private_address(site.url)
         self.start_budgets(sc)
         self.crawls[site.site_id] = sc
         for key in sc.scope:

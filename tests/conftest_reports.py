@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.facts import Finding, Severity
 from inspector.judge.checkrun import store_findings
+from inspector.judge.reviews import REVIEW_STAT, apply_reviews, evidence_of
 from inspector.judge.scoring import score_run
 from inspector.profile import RulesProfile, load_profile
 from inspector.registry import Site
 from inspector.store.models import Base, RunRow, SiteRow
+from inspector.store.reviews import save_review, site_reviews
 from inspector.testing import make_snapshot
 from inspector.testing import site as make_site
 
@@ -108,8 +110,10 @@ class ReportDB:
         status: str | None = None,
         pages: int = 120,
         finished: bool = True,
+        recheck_of: int | None = None,
     ) -> int:
-        """Store one run the way the pipeline does: run row, findings with tracking, score."""
+        """Store one run the way the pipeline does: run row, the site's review decisions
+        applied (check_run), findings with tracking, score. `recheck_of`: a 复查 of that run."""
         if status is None:
             unreachable = any(f.check == "site_unreachable" for f in findings)
             status = {"exception": "skipped", "closed": "closed"}.get(
@@ -131,9 +135,16 @@ class ReportDB:
                 home_evidence={},
                 check_errors={},
                 verdict_detail={},
+                kind="recheck" if recheck_of else "full",
+                base_run_id=recheck_of,
             )
             s.add(run)
             s.flush()
+            findings, reviewed = apply_reviews(
+                findings, site_reviews(s, site.site_id), site.site_id
+            )
+            if reviewed:
+                run.stats = {REVIEW_STAT: reviewed}
             store_findings(s, run, list(findings))
             snapshot = make_snapshot(
                 site=site, run_id=run.id, as_of=as_of, started_at=started, finish_reason=""
@@ -141,6 +152,25 @@ class ReportDB:
             run.score, run.verdict, run.verdict_detail = score_run(snapshot, findings, self.profile)
             s.commit()
             return run.id
+
+    def review(
+        self, site: Site, found: Finding, decision: str, note: str, reviewer: str = ""
+    ) -> None:
+        """Record a decision as `inspector review` does (it applies from the next stored run)."""
+        with self.session() as s:
+            save_review(
+                s,
+                site_id=site.site_id,
+                identity=found.identity(site.site_id),
+                check=found.check,
+                decision=decision,
+                note=note,
+                reviewer=reviewer,
+                at=datetime(2025, 11, 14, 9, 30),
+                run_id=None,
+                evidence=evidence_of(found.detail),
+            )
+            s.commit()
 
 
 def broken(

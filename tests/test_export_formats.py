@@ -12,6 +12,7 @@ import pytest
 from conftest_reports import ReportDB, broken, stale_column, unreachable
 from openpyxl import load_workbook
 
+from inspector.facts import Finding, Severity
 from reports.columns import PROBLEM_COLUMNS
 from reports.export import export_csv, export_json, export_xlsx
 
@@ -139,3 +140,83 @@ def test_xlsx_rows_read_back(db: ReportDB, tmp_path: Path) -> None:
     )
     b = next(r for r in sites if r["网站编号"] == "b")
     assert b["检查结论"] == "不合格（站点无法访问）"
+
+
+def _hidden_links(page: str) -> Finding:
+    targets = ["http://www.bet365-example.com/"]
+    return Finding(
+        "hidden_links",
+        Severity.VETO,
+        page,
+        {"page": page, "targets": targets, "technique": "display:none", "words": ["娱乐城"]},
+        key=page,
+    )
+
+
+def _malicious(page: str) -> Finding:
+    src = "http://js.evil-example.com/a.js"
+    detail = {"page": page, "src": src, "why": "untrusted_script_host", "host": "evil-example.com"}
+    return Finding("malicious_script", Severity.VETO, page, detail, key=f"{page} {src}")
+
+
+@pytest.fixture
+def reviewed_db(tmp_path: Path) -> ReportDB:
+    """Site a: a full inspection whose hidden links were dismissed and injected script
+    confirmed (inspector review); site r: a 复查 (recheck) of its full run."""
+    db = ReportDB.create(tmp_path / "reviewed.db")
+    a = db.site("a", "示例市人民政府", SITE)
+    hidden, script = _hidden_links(f"{SITE}a.html"), _malicious(SITE)
+    db.review(a, hidden, "dismissed", "本站栏目下拉菜单，非暗链", reviewer="张三")
+    db.review(a, script, "confirmed", "已通知整改")
+    db.run(a, date(2025, 11, 15), [hidden, script, broken(f"{SITE}x.html")])
+    r = db.site("r", "示例县人民政府", "https://r.example.gov.cn/")
+    full = db.run(r, date(2025, 11, 1), [broken("https://r.example.gov.cn/y.html")])
+    db.run(r, date(2025, 11, 15), [broken("https://r.example.gov.cn/y.html")], recheck_of=full)
+    return db
+
+
+def test_csv_and_xlsx_carry_the_review_and_the_run_kind(
+    reviewed_db: ReportDB, tmp_path: Path
+) -> None:
+    with reviewed_db.session() as s:
+        text = export_csv(s)
+        data = json.loads(export_json(s))
+        export_xlsx(s, tmp_path / "r.xlsx")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    a = next(x for x in data["sites"] if x["site_id"] == "a")
+    # Every finding of the JSON is a row: the counted ones and the dismissed one.
+    assert len([r for r in rows if r["网站编号"] == "a"]) == len(a["findings"]) + 1 == 3
+    by_code = {r["问题代码"]: r for r in rows if r["网站编号"] == "a"}
+    dismissed = by_code["hidden_links"]
+    assert dismissed["复核结论"] == "已排除（误报）"
+    assert dismissed["复核说明"] == "本站栏目下拉菜单，非暗链（张三，2025-11-14）"
+    # Not a problem any more: no status, deadline or overdue flag.
+    assert (dismissed["状态"], dismissed["整改期限"], dismissed["是否超期"]) == ("", "", "")
+    confirmed = by_code["malicious_script"]
+    assert (confirmed["复核结论"], confirmed["复核说明"]) == ("已确认", "已通知整改（2025-11-14）")
+    assert (confirmed["状态"], confirmed["是否超期"]) == ("新发现", "否")
+    assert (by_code["broken_link"]["复核结论"], by_code["broken_link"]["复核说明"]) == ("", "")
+    # The run kind, as JSON's run_kind says it.
+    assert {r["检查类型"] for r in rows if r["网站编号"] == "a"} == {"全面检查"}
+    assert [r["检查类型"] for r in rows if r["网站编号"] == "r"] == ["复查"]
+    assert next(x for x in data["sites"] if x["site_id"] == "r")["run_kind"] == "recheck"
+    # The xlsx's first sheet has the same columns and values.
+    ws = load_workbook(tmp_path / "r.xlsx")["问题清单"]
+    header = [c.value for c in ws[1]]
+    assert header == [c.zh for c in PROBLEM_COLUMNS]
+    body = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    sheet = {(r["网站编号"], r["问题代码"]): r for r in body}
+    assert sheet[("a", "hidden_links")]["复核结论"] == "已排除（误报）"
+    assert sheet[("a", "hidden_links")]["复核说明"] == dismissed["复核说明"]
+    assert sheet[("a", "malicious_script")]["复核结论"] == "已确认"
+    assert sheet[("r", "broken_link")]["检查类型"] == "复查"
+
+
+def test_review_columns_in_english(reviewed_db: ReportDB) -> None:
+    with reviewed_db.session() as s:
+        rows = list(csv.DictReader(io.StringIO(export_csv(s, lang="en").removeprefix("\ufeff"))))
+    by_code = {r["Code"]: r for r in rows if r["Site ID"] == "a"}
+    assert by_code["hidden_links"]["Review"] == "dismissed (false positive)"
+    assert by_code["hidden_links"]["Review note"] == "本站栏目下拉菜单，非暗链 (张三, 2025-11-14)"
+    assert by_code["malicious_script"]["Review"] == "confirmed"
+    assert {r["Run"] for r in rows} == {"full inspection", "recheck"}

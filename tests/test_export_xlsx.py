@@ -13,13 +13,17 @@ from typing import Any
 import pytest
 import pytest_twisted
 from click.testing import CliRunner
-from conftest import crawl, site
+from conftest import crawl, open_session, site
 from conftest_reports import ReportDB, broken, stale_column, unreachable
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
 
 from inspector.cli import main
+from inspector.judge.counts import tracked_counts
+from inspector.judge.tracking import load_tracking
+from inspector.store.models import RunRow
 from reports.columns import PROBLEM_COLUMNS
 from reports.export import export_csv, export_xlsx
 
@@ -217,6 +221,12 @@ async def test_crawled_site_exports_where_each_link_sits(server, sqlite_url, tmp
     nights = [{k: c.value for k, c in n.items()} for n in records(wb["每日趋势"])]
     assert [n["检查日期"] for n in nights] == [datetime(2026, 11, 27), datetime(2026, 11, 28)]
     assert nights[1]["已整改"] == 1 and nights[1]["未整改"] == nights[0]["问题数"] - 1
+    # The trend reads each run's counts as judged: the same as tracking the run now.
+    with open_session(sqlite_url) as session:
+        runs = session.scalars(select(RunRow).order_by(RunRow.id)).all()
+        kept = [run.stats["problems"] for run in runs]
+        assert kept == [tracked_counts(load_tracking(session, run)).as_dict() for run in runs]
+    assert [k["fixed"] for k in kept] == [0, 1] and kept[0]["total"] == nights[0]["问题数"]
     csv_out = tmp_path / "en.csv"
     args = ["export", "--format", "csv", "--db", sqlite_url, "--out", str(csv_out)]
     done = CliRunner().invoke(main, [*args, "--lang", "en"])

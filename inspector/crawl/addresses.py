@@ -7,8 +7,8 @@ machine's own network: cloud metadata services, the office intranet, the crawler
   metadata addresses fd00:ec2::254 and 100.100.100.200).
 - Private, loopback and other non-global addresses (10/8, 172.16/12, 192.168/16, 127/8, ::1,
   fc00::/7, 100.64/10, 0.0.0.0 …): fetched only for a site that is itself on such an address (its
-  registered host is one, or its home page answered from one), or with
-  INSPECTOR_ALLOW_PRIVATE_ADDRESSES.
+  registered host is one, or its home page answered from one: an intranet site, unless
+  INSPECTOR_INTRANET_SITES is off), or with INSPECTOR_ALLOW_PRIVATE_ADDRESSES.
 
 A site's own hosts (its scope) are never refused: the registry is the operator's word. A
 refused link is recorded with reason `blocked_address` (not counted as broken) and no

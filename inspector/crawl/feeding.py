@@ -30,6 +30,7 @@ class SiteFeeding:
     site_queued: int
     site_seconds: float
     max_body: int
+    intranet_sites: bool
 
     if TYPE_CHECKING:  # what the spider provides
 
@@ -51,6 +52,7 @@ class SiteFeeding:
         self.site_queued = max(1, settings.getint("INSPECTOR_SITE_QUEUED"))
         self.site_seconds = settings.getfloat("INSPECTOR_SITE_SECONDS")
         self.max_body = settings.getint("DOWNLOAD_MAXSIZE")
+        self.intranet_sites = settings.getbool("INSPECTOR_INTRANET_SITES")
 
     def start_budgets(self, sc: SiteCrawl) -> None:
         if self.site_seconds > 0:
@@ -140,6 +142,8 @@ class SiteFeeding:
 
     def note_home_address(self, sc: SiteCrawl, response: Response) -> None:
         """A site whose home page answers from a private or loopback address is on one itself:
-        its links to such addresses may be fetched (inspector/crawl/addresses.py)."""
-        if response.ip_address is not None and not response.ip_address.is_global:
+        its links to such addresses may be fetched (inspector/crawl/addresses.py), unless
+        INSPECTOR_INTRANET_SITES is off."""
+        address = response.ip_address
+        if self.intranet_sites and address is not None and not address.is_global:
             sc.private_ok = True

@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 from checks.base import Check
 from inspector import clock
 from inspector.facts import Finding, Severity, SiteSnapshot
+from inspector.judge.counts import PROBLEMS_STAT, tracked_counts
 from inspector.judge.recheck import recheck_findings
 from inspector.judge.reviews import REVIEW_STAT, apply_reviews
 from inspector.judge.scoring import score_run, validate_scoring
-from inspector.judge.tracking import validate_tracking
+from inspector.judge.tracking import deadline_days_of, load_tracking, validate_tracking
 from inspector.profile import ProfileError, RulesProfile, load_profile
 from inspector.store.bounds import IDENTITY_MAX_BYTES, bounded_key, bounded_rows
 from inspector.store.db import table
@@ -253,6 +254,10 @@ def check_run(
     store_findings(session, run, findings)
     run.check_errors = {**build_errors, **errors}
     run.stats = stats
+    # The run's problem counts as judged, kept on the run: the trend over thousands of sites and
+    # a month of nights reads them instead of re-tracking every past run.
+    tracking = load_tracking(session, run, deadline_days=deadline_days_of(profile))
+    run.stats = {**stats, PROBLEMS_STAT: tracked_counts(tracking).as_dict()}
     score, verdict, verdict_detail = score_run(snapshot, findings, profile)
     run.score, run.verdict, run.verdict_detail = score, verdict, _json_safe(verdict_detail)
     if run.finished_at is None:

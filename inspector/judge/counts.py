@@ -21,6 +21,7 @@ from inspector.facts import Severity
 
 NOT_PROBLEMS = frozenset({Severity.INFO.value})
 SEVERITY_ORDER = ("veto", "major", "minor", "info")
+PROBLEMS_STAT = "problems"  # run.stats key: the run's ProblemCounts as judged (checkrun.py)
 
 
 def severity_code(severity: Any) -> str:
@@ -79,3 +80,15 @@ def tracked_counts(tracking: Any) -> ProblemCounts:
         overdue=sum(1 for t in problems if t.overdue),
         vetoes=sum(1 for t in problems if severity_code(t.severity) == "veto"),
     )
+
+
+def stored_counts(stats: Any) -> ProblemCounts | None:
+    """The ProblemCounts kept on a run when it was judged; None for a run judged before they were
+    kept (the caller tracks it then)."""
+    kept = (stats or {}).get(PROBLEMS_STAT)
+    if not isinstance(kept, dict):
+        return None
+    try:
+        return ProblemCounts(**{k: int(kept.get(k, 0)) for k in ProblemCounts.__dataclass_fields__})
+    except (TypeError, ValueError):
+        return None
