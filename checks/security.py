@@ -225,6 +225,7 @@ WHY_TEXT = {
     "base64_eval": ("执行 Base64 编码的代码", "runs base64-encoded code"),
     "data_uri_script": ("data: 地址中编码的脚本", "script encoded in a data: URI"),
     "search_referrer_redirect": ("从搜索引擎来访时跳转到其他网站", "redirects visitors coming from search engines"),
+    "redirects_untrusted": ("脚本将访问者直接跳转到外部网站", "script sends every visitor to an untrusted host"),
     "crawler_user_agent_check": ("对搜索引擎爬虫显示不同内容", "shows other content to search-engine crawlers"),
 }  # fmt: skip
 

@@ -21,7 +21,10 @@ from inspector import clock
 from inspector.errors import EXIT_BAD_INPUT, EXIT_INCOMPLETE, GuardedGroup, set_debug
 from inspector.ops.commands import db, nightly, probe, prune
 from inspector.options import (
+    DB_OPTION,
+    SET_OPTION,
     as_of_or_fail,
+    db_option,
     fail,
     load_rules,
     session_or_fail,
@@ -58,19 +61,6 @@ def sites(registry: str) -> None:
 
 
 # The options every crawling command (crawl, recheck) spells the same way.
-DB_OPTION = click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
-)
-SET_OPTION = click.option(
-    "--set",
-    "set_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any Scrapy or INSPECTOR_* setting (repeatable).",
-)
 
 
 def console_options(command: Any) -> Any:
@@ -255,11 +245,11 @@ def _finish_console(
 
 @main.command()
 @click.option("--run", "run_id", required=True, type=int, help="Stored run id.")
-@click.option("--db", "db_url", default=None)
+@DB_OPTION
 @click.option(
     "--rules", default=None, help="Use this profile instead of the one recorded on the run."
 )
-@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
+@SET_OPTION
 def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple[str, ...]) -> None:
     """Re-run the checks (and scoring) on a stored run, without crawling.
 
@@ -297,7 +287,7 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json")
-@click.option("--db", "db_url", default=None)
+@DB_OPTION
 @click.option(
     "--out",
     "out",
@@ -364,7 +354,7 @@ def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...], la
 @click.option(
     "--rules", default="census2015", help="Rules profile for categories and element patterns."
 )
-@click.option("--db", "db_url", default=None)
+@DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="One JSON object instead of text.")
 def explain(
     target: str | None,
@@ -408,7 +398,7 @@ def explain(
 @main.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-@click.option("--db", "db_url", default=None, help="The database the workers share (PostgreSQL).")
+@db_option("The database the workers share (PostgreSQL; default: INSPECTOR_DB_URL).")
 @click.option(
     "--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting)."
 )
@@ -416,7 +406,7 @@ def explain(
 @click.option(
     "--batch", default="", help="Batch id; enqueueing a batch again re-queues what is not done."
 )
-@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
+@SET_OPTION
 def enqueue(
     registry: str,
     site_ids: tuple[str, ...],
@@ -446,13 +436,13 @@ def enqueue(
 
 
 @main.command()
-@click.option("--db", "db_url", default=None, help="The shared database (PostgreSQL).")
+@db_option("The database the workers share (PostgreSQL; default: INSPECTOR_DB_URL).")
 @click.option(
     "--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting)."
 )
 @click.option("--as-of", "as_of", default=None, help="As-of date T (default: today).")
 @click.option("--batch", default="", help="Batch id recorded on the runs (as given to enqueue).")
-@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
+@SET_OPTION
 def worker(
     db_url: str | None,
     redis_url: str | None,

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+import click
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 from sqlalchemy import Engine
@@ -57,6 +58,24 @@ __all__ = [
     "settings_or_fail",
     "sites_or_fail",
 ]
+
+
+DB_HELP = "SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db)."
+SET_HELP = "Any Scrapy or INSPECTOR_* setting (repeatable)."
+
+
+def db_option(help: str = DB_HELP) -> Any:
+    """Every command's `--db`: one name, one parameter, one default."""
+    return click.option("--db", "db_url", default=None, help=help)
+
+
+def set_option(help: str = SET_HELP) -> Any:
+    """Every command's `--set NAME=VALUE` (checked by settings_or_fail)."""
+    return click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help=help)
+
+
+DB_OPTION = db_option()
+SET_OPTION = set_option()
 
 
 def build_settings(

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from inspector import clock
 from inspector.errors import fail
 from inspector.judge.reviews import evidence_of, run_reviewed, short_id
-from inspector.options import load_rules, session_or_fail, settings_or_fail
+from inspector.options import DB_OPTION, SET_OPTION, load_rules, session_or_fail, settings_or_fail
 from inspector.store.history import run_findings
 from inspector.store.models import RunRow, SiteRow
 from inspector.store.reviews import drop_review, save_review
@@ -143,7 +143,7 @@ def _wanted(
 
 @click.command()
 @click.option("--site", "site_id", required=True, help="The site (its latest run is reviewed).")
-@click.option("--db", "db_url", default=None)
+@DB_OPTION
 @click.option("--list", "show_list", is_flag=True, help="List findings awaiting review (default).")
 @click.option("--all", "show_all", is_flag=True, help="List every finding, with its decision.")
 @click.option("--confirm", "confirm", multiple=True, metavar="ID", help="Confirm: it counts.")
@@ -152,7 +152,7 @@ def _wanted(
 @click.option("--note", default="", help="Why (required with --dismiss).")
 @click.option("--by", "reviewer", default="", help="Who decides (kept with the decision).")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
-@click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE")
+@SET_OPTION
 def review(
     site_id: str,
     db_url: str | None,

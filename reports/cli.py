@@ -8,7 +8,14 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from inspector.options import engine_or_fail, fail, settings_or_fail, unknown_ids_message
+from inspector.options import (
+    DB_OPTION,
+    engine_or_fail,
+    fail,
+    set_option,
+    settings_or_fail,
+    unknown_ids_message,
+)
 from inspector.store.db import session_factory
 from inspector.store.models import SiteRow
 from reports.i18n import LANGS
@@ -42,20 +49,9 @@ def check_site_ids(session: Any, site_ids: tuple[str, ...]) -> None:
     show_default=True,
     help="Language of the reports.",
 )
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
-)
+@DB_OPTION
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-@click.option(
-    "--set",
-    "set_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any INSPECTOR_* setting (INSPECTOR_CHECKS: the checks whose findings are worded).",
-)
+@set_option("Any INSPECTOR_* setting (INSPECTOR_CHECKS: the checks whose findings are worded).")
 def report(
     out_dir: str,
     lang: str,

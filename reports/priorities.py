@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector.facts import Finding, Severity
 from inspector.judge.scoring import DeductionLine, deduction_lines
 from inspector.profile import ProfileError, load_profile
-from inspector.store.models import FindingRow, LinkRow, RunRow
+from inspector.store.models import FindingRow, RunRow
+from inspector.store.places import POSITIONS, finding_sources, link_places
 from reports.format import fmt_number, safe_href, short_url
 from reports.i18n import t
 from reports.problems import page_key, severity_rank
@@ -28,7 +28,6 @@ from reports.problems import page_key, severity_rank
 OVERDUE_SHOWN = 5  # overdue problems listed
 POINT_LINES = 3  # deduction lines listed, the costliest first
 PER_LINE = 3  # problems listed per deduction line
-POSITIONS = ("nav", "content", "footer")
 
 
 def impact_key(pv: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -135,19 +134,23 @@ def _point_parts(
 def _link_places(
     session: Session, run: RunRow, chosen: Sequence[tuple[FindingRow, dict[str, Any]]]
 ) -> dict[tuple[str, str], tuple[str, str]]:
-    """(source page, target) → (link text, position) of the chosen problems' links."""
-    targets = {row.url for row, pv in chosen if pv.get("sources")}
-    if not targets:
-        return {}
+    """(page, target) → (link text, position) of each chosen link problem on the first page the
+    report names for it, read where reports and exports read places (inspector/store/places.py)."""
+    keys: list[tuple[str, str]] = []
+    wanted: list[tuple[str, list[str]]] = []
+    for row, pv in chosen:
+        first = (pv.get("sources") or [None])[0]
+        if first:
+            page = page_key(first["url"])
+            keys.append((page, row.url))
+            wanted.append(
+                (row.url, [s for s in finding_sources(row.detail) if page_key(s) == page])
+            )
     places: dict[tuple[str, str], tuple[str, str]] = {}
-    query = select(LinkRow.source_url, LinkRow.target_url, LinkRow.text, LinkRow.position).where(
-        LinkRow.run_id == run.id, LinkRow.target_url.in_(sorted(targets))
-    )
-    for source, target, text, position in session.execute(query):
-        key = (page_key(source), target)
-        old = places.get(key)
-        if old is None or (not old[0] and text):
-            places[key] = (text or "", position or "")
+    for key, found in zip(keys, link_places(session, run.id, wanted), strict=True):
+        place = next((p for p in found if p.text), found[0] if found else None)
+        if place is not None:
+            places[key] = (place.text, place.position)
     return places
 
 

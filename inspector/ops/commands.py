@@ -25,7 +25,9 @@ from inspector.errors import GuardedGroup
 from inspector.ops.nightly import Nightly, NightlyOptions, attach_run_log
 from inspector.ops.probe import probe_sites
 from inspector.options import (
+    DB_OPTION,
     EXIT_INCOMPLETE,
+    SET_OPTION,
     as_of_or_fail,
     engine_or_fail,
     fail,
@@ -45,12 +47,7 @@ from spiders.probe import probe_targets
 @click.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
 @click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
-)
+@DB_OPTION
 @click.option(
     "--include-closed/--active-only",
     default=True,
@@ -64,13 +61,7 @@ from spiders.probe import probe_targets
     default=None,
     help="The as-of date these samples count for (a nightly's date; default: when taken).",
 )
-@click.option(
-    "--set",
-    "set_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any Scrapy or INSPECTOR_* setting.",
-)
+@SET_OPTION
 @click.option(
     "--log-file", default=None, hidden=True, help="Append log lines to this file (nightly)."
 )
@@ -132,7 +123,7 @@ def probe(
     show_default=True,
     help="Probe samples kept (days).",
 )
-@click.option("--db", "db_url", default=None, help="SQLAlchemy URL.")
+@DB_OPTION
 def prune(keep_runs: int, keep_probe_days: int, db_url: str | None) -> None:
     """Delete pages, targets, links and columns of old runs; keep runs, findings and scores."""
     engine = engine_or_fail(db_url, create=False)
@@ -152,12 +143,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
-)
+@DB_OPTION
 def db_upgrade(db_url: str | None) -> None:
     """Create the schema of a fresh database, or migrate an old one to this inspector's."""
     engine = get_engine(db_url)
@@ -173,7 +159,7 @@ def db_upgrade(db_url: str | None) -> None:
 
 
 @db.command("current")
-@click.option("--db", "db_url", default=None, help="SQLAlchemy URL.")
+@DB_OPTION
 def db_current(db_url: str | None) -> None:
     """Show the database's schema revision and this inspector's (exit 1 when they differ)."""
     engine = get_engine(db_url, create=False)
@@ -193,12 +179,7 @@ def db_current(db_url: str | None) -> None:
 
 @click.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
-@click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="SQLAlchemy URL (default: INSPECTOR_DB_URL or var/inspector.db).",
-)
+@DB_OPTION
 @click.option(
     "--as-of", "as_of", default=None, help="As-of date T (default: today). Names the night's batch."
 )
@@ -239,13 +220,7 @@ def db_current(db_url: str | None) -> None:
     default=None,
     help="Crawler processes (default INSPECTOR_PROCESSES: 0 = one per core).",
 )
-@click.option(
-    "--set",
-    "set_options",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Any Scrapy or INSPECTOR_* setting.",
-)
+@SET_OPTION
 def nightly(
     registry: str,
     db_url: str | None,

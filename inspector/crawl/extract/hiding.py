@@ -176,10 +176,8 @@ def _technique(decls: dict[str, tuple[list[Any], str]]) -> tuple[str, str]:
             value = _px(decls[name][0]) if name in decls else None
             if value is not None and value <= TINY_PX:
                 return f"{raw(name)}; overflow:{overflow}", "conceal"
-    if "clip" in decls and position in ("absolute", "fixed"):
-        numbers = [t.value for t in decls["clip"][0][0].arguments if t.type in ("number", "dimension")] if decls["clip"][0] and decls["clip"][0][0].type == "function" else []  # fmt: skip
-        if numbers and all(v == 0 for v in numbers):
-            return raw("clip"), "conceal"
+    if "clip" in decls and position in ("absolute", "fixed") and _clipped_away(decls["clip"][0]):
+        return raw("clip"), "conceal"
     if "transform" in decls and re.search(r"scale\(\s*0(?:\.0*)?\s*[,)]", decls["transform"][1]):
         return raw("transform"), "conceal"
     if "font-size" in decls:
@@ -187,6 +185,18 @@ def _technique(decls: dict[str, tuple[list[Any], str]]) -> tuple[str, str]:
         if value is not None and value <= TINY_PX:
             return raw("font-size"), "text"
     return "", ""
+
+
+def _clipped_away(tokens: list[Any]) -> bool:
+    """clip:rect(top, right, bottom, left) that leaves at most a pixel either way: rect(0 0 0 0)
+    and rect(1px,1px,1px,1px) alike."""
+    if not tokens or tokens[0].type != "function" or tokens[0].lower_name != "rect":
+        return False
+    sides = [_px([t]) for t in tokens[0].arguments if t.type in ("number", "dimension")]
+    if len(sides) != 4 or any(v is None for v in sides):
+        return False
+    top, right, bottom, left = sides
+    return right - left <= TINY_PX or bottom - top <= TINY_PX  # type: ignore[operator]
 
 
 def _attr_px(value: str | None) -> float | None:
@@ -410,6 +420,21 @@ def _unstyled_way_up(el: Any) -> bool:
     return True
 
 
+def _inner_colour(link: Any) -> tuple[float, ...] | None:
+    """The colour an element inside the link gives all of its text, if one does."""
+    text = None
+    for inner in link.iterdescendants():
+        if not isinstance(inner.tag, str):
+            continue
+        color = element_facts(inner).color
+        if color is not None:
+            if text is None:
+                text = link.text_content().strip()
+            if inner.text_content().strip() == text:
+                return color
+    return None
+
+
 def menu_like(el: Any) -> bool:
     """Does a hidden block look like a drop-down menu, a tab or a pop-up (shown on hover/click)?"""
     parent = el.getparent()
@@ -430,7 +455,7 @@ class HiddenFinder:
     read on the link's own way up, at most TEXT_LEVELS elements.
     """
 
-    TEXT_LEVELS = 4
+    TEXT_LEVELS = 6  # link, font/span wrappers, td, tr, table: old templates nest that deep
 
     def __init__(
         self,
@@ -475,7 +500,8 @@ class HiddenFinder:
         if not link.text_content().strip() or link.find(".//img") is not None:
             return None  # text techniques hide text only
         font_reset = False
-        text_color = None
+        # The colour of the text itself: <a><font color=#fff>…</font></a> paints it inside.
+        text_color = _inner_colour(link)
         el = link
         self._link_names = None  # the link's way up, for the sheet colours' filter
         for _ in range(self.TEXT_LEVELS):

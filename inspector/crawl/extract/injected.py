@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin
 
 import ahocorasick_rs
 
+from inspector.crawl.extract.scripts import written_html
 from inspector.lexicons import HostPolicy, host_key
 
 SNIPPET_CHARS = 160
@@ -29,11 +30,11 @@ MAX_ITEMS = 30
 
 # A script element created in code and given a URL: var s = createElement("script"); s.src = "…"
 _LOADS = re.compile(r"""(?:\.src\s*=\s*|getScript\s*\(\s*)['"]\s*((?:https?:)?//[^'"\s]+)""")
-_TRIGGERS = ("eval", "fromCharCode", "\\x", "_0x", "atob", "document.write", "innerHTML", ".html(",
-             "insertAdjacentHTML", ".src='", '.src="', ".src = '", '.src = "', "getScript",
-             "referrer", "userAgent", "unescape", "decodeURI")  # fmt: skip
+_TRIGGERS = ("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob", "document.write", "innerHTML",
+             ".html(", "insertAdjacentHTML", ".src='", '.src="', ".src = '", '.src = "', "getScript",
+             "referrer", "userAgent", "unescape", "decodeURI", "location")  # fmt: skip
 _TRIGGER_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([t.encode() for t in _TRIGGERS])
-_OBFUSCATION_TRIGGERS = frozenset(("eval", "fromCharCode", "\\x", "_0x", "atob"))
+_OBFUSCATION_TRIGGERS = frozenset(("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob"))
 _WRITE_TRIGGERS = frozenset(("document.write", "innerHTML", ".html(", "insertAdjacentHTML"))
 _LOAD_TRIGGERS = frozenset((".src='", '.src="', ".src = '", '.src = "', "getScript"))
 _ENCODING_TRIGGERS = frozenset(("unescape", "decodeURI"))
@@ -47,7 +48,9 @@ _SHOWS_OTHER = re.compile(r"document\.title\s*=(?!=)|innerHTML\s*=(?!=)", re.I)
 _PACKED = re.compile(
     r"\beval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[rd]\s*\)"
 )
-_HEX_BLOB = re.compile(r"(?:\\x[0-9a-fA-F]{2}){20,}")
+# Twenty escaped characters in a row: \x.. anything, or \u00.. — ASCII written as \u escapes
+# (Chinese text escaped as \u4e2d… is what minifiers do with any non-ASCII string).
+_HEX_BLOB = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u00[0-7][0-9a-fA-F]){20,}")
 _EVAL_DECODED = re.compile(
     r"\beval\s*\(\s*(?:window\.)?(?:unescape|decodeURIComponent|decodeURI|atob)\s*\("
 )
@@ -74,6 +77,16 @@ _TAG_SRC = re.compile(r"<\s*(script|iframe|frame)\b([^>]*)>", re.I)
 _NOT_TLD = frozenset(("js", "css", "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "do",
                       "action", "png", "gif", "jpg", "jpeg", "swf", "json", "xml", "txt", "cgi"))  # fmt: skip
 _SPACE = re.compile(r"\s+")
+# window["location"]["href"] is window.location.href.
+_BRACKETS = re.compile(r"""\[\s*['"]([A-Za-z_$][\w$]*)['"]\s*\]""")
+_GOES = re.compile(r"location(?:\.href)?\s*=(?!=)|location\.(?:replace|assign)\s*\(")
+# Code that runs when someone acts (a named function, an event handler), not on load.
+_ON_DEMAND = re.compile(
+    r"\bfunction\s+[A-Za-z_$]|\bon[a-z]+\s*=|addEventListener|attachEvent|\.(?:on|click|bind)\s*\(",
+)
+_ABSOLUTE_URL = re.compile(r"https?://[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+[^\s'\"<>]*", re.I)
+_CONDITIONAL = ("search_referrer_redirect", "crawler_user_agent_check")
+_ATOB = re.compile(r"""\batob\s*\(\s*['"]([A-Za-z0-9+/]{8,}={0,2})['"]\s*\)""")
 
 
 def snippet(text: str, at: int = 0) -> str:
@@ -199,6 +212,35 @@ class ScriptJudge:
                 and (_NAVIGATE.search(code) or _SHOWS_OTHER.search(code))
             ):
                 self._add("crawler_user_agent_check", snippet=snippet(code, spider))
+        if "location" in found and not any(i["why"] in _CONDITIONAL for i in self.items):
+            target = self._redirect_target(code)
+            if target:
+                self._add(
+                    "redirects_untrusted",
+                    src=target,
+                    host=host_key(target),
+                    snippet=snippet(code, code.find("location")),
+                )
+
+    def _redirect_target(self, code: str) -> str:
+        """The untrusted URL a script sends every visitor to as the page loads: a navigation
+        (location = …, location.replace(…), bracket notation too) in code that declares no
+        named function and handles no event, and an absolute URL of an untrusted host in its
+        strings (atob("…") decoded). A conditional one (referrer, user agent) has its own why."""
+        plain = _BRACKETS.sub(r".\1", code)
+        if not _GOES.search(plain) or _ON_DEMAND.search(plain):
+            return ""
+        texts = [code]
+        for m in _ATOB.finditer(code):
+            try:
+                texts.append(base64.b64decode(m.group(1) + "=" * (-len(m.group(1)) % 4)).decode())
+            except ValueError:
+                continue
+        for text in texts:
+            for m in _ABSOLUTE_URL.finditer(text):
+                if self._untrusted(m.group(0)):
+                    return m.group(0)
+        return ""
 
     def _obfuscation(self, code: str, found: set[str]) -> Iterable[tuple[str, int]]:
         if "fromCharCode" in found:
@@ -218,7 +260,7 @@ class ScriptJudge:
             m = _PACKED.search(code)
             if m:
                 yield "packed_eval", m.start()
-        if "\\x" in found:
+        if "\\x" in found or "\\u00" in found:
             m = _HEX_BLOB.search(code)
             if m:
                 yield "hex_escaped_blob", m.start()
@@ -234,6 +276,11 @@ class ScriptJudge:
         encoded = bool(found & _ENCODING_TRIGGERS) and bool(_ENCODED.search(code))
         markup = unquote(code) if encoded else code
         hosts = self._code_hosts(markup)
+        if not hosts and "document.write" in found:
+            # Tags split to dodge scanners ("<scr"+"ipt src=…>") are whole once written.
+            written = written_html(code)
+            hosts = self._code_hosts(written)
+            markup = written if hosts else markup
         if hosts:
             at = markup.find(hosts[0])
             self._add("writes_untrusted_source", snippet=snippet(markup, at), host=hosts[0])

@@ -15,6 +15,7 @@ text. CSS is parsed only when a link goes somewhere untrusted or carries spam wo
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
@@ -22,10 +23,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 import ahocorasick_rs
+import lxml.html
 from lxml import etree
 
+from inspector.crawl.extract.encoding import parse_html
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
 from inspector.crawl.extract.injected import ScriptJudge, is_absolute
+from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
 from inspector.lexicons import NETLOC, HostPolicy, Lexicons, host_key
@@ -119,6 +123,7 @@ def page_security(
     styles: list[str] = []
     scripts: list[str] = []
     frames = []
+    writers: list[Any] = []
     for el in doc.iter("script", "iframe", "frame", "style", "meta"):
         tag = el.tag
         if tag == "script":
@@ -127,6 +132,8 @@ def page_security(
             elif el.text:
                 scripts.append(el.text)
                 judge.inline(el.text)
+                if "write" in el.text:
+                    writers.append(el)
         elif tag == "style":
             if el.text:
                 styles.append(el.text)
@@ -142,6 +149,11 @@ def page_security(
         )
         for frame in frames:
             judge.external(frame, _frame_hidden(frame, finder))
+    # Links a script writes inside a hiding block (or a block it opens around static links) are
+    # read from the page as a browser builds it; only pages whose scripts write such markup.
+    rendered = written_page(doc, writers) if writers else None
+    if rendered is not None:
+        doc, finder = rendered, None
     hidden = _hidden_links(doc, url, rules, trust, matches.strong, styles, scripts, finder)
     facts: dict[str, Any] = {}
     if hidden:
@@ -151,6 +163,44 @@ def page_security(
     if matches.wording:
         facts["wording"] = matches.wording
     return facts
+
+
+# What makes written markup worth a second look: a hiding declaration, or a link to a host.
+_WRITES_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|overflow\s*:\s*hidden|font-size\s*:\s*0|"
+    r"-\d{3,}\s*(?:px|em|pt)|<\s*marquee|\bhidden\b|href\s*=\s*['\"]?(?:https?:)?//",
+    re.I,
+)
+_MARK = "inspectorwritten{}x"
+
+
+@lru_cache(maxsize=1024)
+def _writes(code: str) -> str:
+    """What an inline script writes with document.write (a site's template repeats them)."""
+    return written_html(code) if "document" in code else ""
+
+
+def written_page(doc: Any, scripts: list[Any]) -> Any | None:
+    """The page with what its inline scripts write in place of the scripts, parsed again as a
+    browser would (a `<div style="display:none">` written by one script and closed by another
+    hides the static links between them) — None when no script writes hiding markup or links
+    to other hosts. The crawl's tree is left as it is."""
+    writes = [_writes(el.text or "") for el in scripts]
+    if not any(w and _WRITES_HIDING.search(w) for w in writes):
+        return None
+    every = list(doc.iter("script"))
+    positions = {id(el): i for i, el in enumerate(every)}
+    marked = [(positions[id(el)], w) for el, w in zip(scripts, writes, strict=True) if w]
+    copy = deepcopy(doc)
+    copies = list(copy.iter("script"))
+    for n, (i, _) in enumerate(marked):
+        script = copies[i]
+        script.tail = _MARK.format(n) + (script.tail or "")
+        script.drop_tree()  # keeps the tail (the marker) in place
+    html = lxml.html.tostring(copy, encoding="unicode")
+    for n, (_, written) in enumerate(marked):
+        html = html.replace(_MARK.format(n), written, 1)
+    return parse_html(html)
 
 
 def _truster(policy: HostPolicy, site_hosts: frozenset[str]):  # noqa: ANN202

@@ -95,6 +95,11 @@ class TextMatcher:
         self._add_terms(values)
         self._add_titles(values)
         self._add_names(values)
+        # Words before a name that make it a leader's (国务院总理, 中央书记处书记 …).
+        self._leader_titles = tuple(
+            {t.text for t in self.lexicon.titles if t.before}
+            | {k for person in self.lexicon.persons for k in person.known_as}
+        )
         self.patterns = list(values)
         self.values = [values[p] for p in self.patterns]
         self.automaton = ahocorasick_rs.AhoCorasick(
@@ -156,6 +161,14 @@ class TextMatcher:
                     out.append(("", title.text))
         return out
 
+    def _local_office(self, text: str, start: int) -> bool:
+        """Is the name right after an office that is none of the leaders' (县长丁学祥, 局长…)?
+        Such a person is a local official whose name sounds like a leader's."""
+        before = text[max(0, start - 12) : start].rstrip()
+        if not before or before[-1] not in _LOCAL_OFFICE_END:
+            return False
+        return not before.endswith(self._leader_titles)
+
     # ---- matching ---------------------------------------------------------------------
 
     def scan(self, text: str, on: date | None) -> TextMatches:
@@ -203,7 +216,10 @@ class TextMatcher:
         kind = value[0]
         if kind in (_NAME, _TERM):
             _, offset, length, suggestion, rule, note = value
-            if kind == _NAME and _local_comrade(text, start, end, offset + length):
+            if kind == _NAME and (
+                _local_comrade(text, start, end, offset + length)
+                or (offset == 0 and rule.startswith("name:") and self._local_office(text, start))
+            ):
                 return None
             wrong = text[start + offset : start + offset + length]
             item = {"wrong": wrong, "suggestion": suggestion, "rule": rule}
