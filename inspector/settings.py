@@ -215,6 +215,8 @@ EXTENSIONS = {
     # Log counts and memory stats nobody reads (bench/ measures memory from outside).
     "scrapy.extensions.logcount.LogCount": None,
     "scrapy.extensions.memusage.MemoryUsage": None,
+    # Off anyway (REMOTE_CONTROL_ENABLED); listed so that it is not even imported (aiohttp).
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "inspector.ops.progress.Progress": 500,
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
