@@ -10,7 +10,11 @@ anchor texts) is written through inspector/store/batch.py into a fresh SQLite fi
   `write` is what bounding costs;
 - `one refused row`: the same batch with one link the database refuses (a trigger or a CHECK,
   as in tests/test_store_isolation.py), so the batch is rolled back and written again in halves
-  down to the refused row: the price of a bad row, paid only by the batch that holds it.
+  down to the refused row: the price of a bad row, paid only by the batch that holds it;
+- on PostgreSQL, `write, executemany`: the same batch without COPY (inspector/store/pgcopy.py),
+  as it was written before.
+
+Use a database of its own for --db: the bench adds a CHECK constraint to its `link` table.
 
 Prints the median of R rounds of each, measured in the same run.
 """
@@ -30,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
-from inspector.store.batch import LINK_COLUMNS, Batch, write_isolated
+from inspector.store.batch import LINK_COLUMNS, Batch, write_isolated, write_rows_executemany
 from inspector.store.bounds import bounded_rows, bounded_tuples
 from inspector.store.db import ensure_schema, get_engine, session_factory, table
 from inspector.store.models import LinkRow, PageRow, RunRow, TargetRow
@@ -113,6 +117,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sessions, run_id = setup(args.db or f"sqlite:///{tmp}/bench.db")
         timings: dict[str, list[float]] = {"write": [], "bound only": [], "one refused row": []}
+        postgres = args.db.startswith("postgresql")
+        if postgres:
+            timings["write, executemany"] = []
         for r in range(args.rounds):
             batch = make_batch(run_id, args.pages, 2 * r, refused=False)
             t = time.perf_counter()
@@ -123,6 +130,11 @@ def main() -> None:
             t = time.perf_counter()
             assert write_isolated(sessions, batch) == []
             timings["write"].append(time.perf_counter() - t)
+            if postgres:  # the same rows through executemany: what COPY replaced
+                batch = make_batch(run_id, args.pages, 2 * r + 100, refused=False)
+                t = time.perf_counter()
+                assert write_isolated(sessions, batch, write_rows_executemany) == []
+                timings["write, executemany"].append(time.perf_counter() - t)
             batch = make_batch(run_id, args.pages, 2 * r + 1, refused=True)
             t = time.perf_counter()
             assert len(write_isolated(sessions, batch)) == 1

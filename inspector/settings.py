@@ -60,6 +60,11 @@ INSPECTOR_INTRANET_SITES = True
 # whichever comes first: a crash loses at most this many.
 INSPECTOR_BATCH_SIZE = 5000
 INSPECTOR_FLUSH_SECONDS = 5.0
+# The database unreachable (connection lost, server restarting, SQLite locked): rows are held and
+# written again with a backoff, up to HELD_ROWS rows (then the oldest are dropped) and for up to
+# OUTAGE_SECONDS; a site that lost rows is not finished (inspector/store/outage.py).
+INSPECTOR_STORE_HELD_ROWS = 50000
+INSPECTOR_STORE_OUTAGE_SECONDS = 600.0
 INSPECTOR_HOME_RETRIES = 2  # retries of the home page before the site is unreachable
 INSPECTOR_ELEMENT_SAMPLE = 20  # inner pages checked for the footer elements (besides the home page)
 # Inner pages fetched again as Baiduspider and with a Baidu Referer (besides the home page), to
@@ -210,6 +215,8 @@ EXTENSIONS = {
     # Log counts and memory stats nobody reads (bench/ measures memory from outside).
     "scrapy.extensions.logcount.LogCount": None,
     "scrapy.extensions.memusage.MemoryUsage": None,
+    # Off anyway (REMOTE_CONTROL_ENABLED); listed so that it is not even imported (aiohttp).
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "inspector.ops.progress.Progress": 500,
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

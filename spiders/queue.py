@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from inspector.crawl.leases import LeaseKeeper, SiteLeases, site_id_of
 from inspector.crawl.signals import site_judged, site_not_finished
 from inspector.registry import Site
+from inspector.store.batch import failure_text
 from inspector.store.db import get_engine, resolve_db_url, session_factory
 from inspector.store.runs import claim_run
 from spiders.site import SiteSpider
@@ -68,6 +69,7 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         self.next_try = 0.0
         self.backoff = 1.0
         self.max_outage = 600.0
+        self.awaiting_store: dict[str, Any] = {}  # the storage pipeline's: crawled, not stored
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> QueuedSiteSpider:
@@ -128,10 +130,11 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         site = Site(**{**fields, "extra_hosts": tuple(fields.get("extra_hosts", ()))})
         known = self.crawls.get(site_id)
         if known is not None and not known.done:
-            self._end_lease(site_id, give_back=True)  # crawled here already under a lost lease
+            # Crawled here already under a lost lease.
+            self._end_lease(site_id, give_back=True, taken=False)
             return None
         if self.outage_since is not None and time.monotonic() < self.next_try:
-            self._end_lease(site_id, give_back=True)  # the database failed a moment ago
+            self._end_lease(site_id, give_back=True, taken=False)  # the database failed just now
             return None
         try:
             with self.Session() as session:
@@ -139,7 +142,7 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
                     session, site, self.as_of, self.policy_rules, self.batch, self.token
                 )
         except SQLAlchemyError as exc:
-            self._end_lease(site_id, give_back=True)
+            self._end_lease(site_id, give_back=True, taken=False)
             self._outage("the database", exc)
             return None
         self._recovered("the database")
@@ -169,11 +172,14 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
 
     # ---- leases -------------------------------------------------------------------------
 
-    def _end_lease(self, site_id: str, *, give_back: bool) -> None:
+    def _end_lease(self, site_id: str, *, give_back: bool, taken: bool = True) -> None:
+        """End this worker's lease of a site; `give_back` puts it back on the queue (counted
+        when it was `taken` here: not a record handed straight back before its claim)."""
         self.keeper.drop(site_id)
         try:
             if give_back:
-                self.given_back += self.leases.give_back([site_id])
+                back = self.leases.give_back([site_id])
+                self.given_back += back if taken else 0
             else:
                 self.leases.release([site_id])
         except RedisError as exc:
@@ -184,16 +190,19 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         self.done_here += 1
         self._next_site(site_id)
 
-    def on_not_finished(self, site_id: str, **kwargs: Any) -> None:
-        self._next_site(site_id)
+    def on_not_finished(self, site_id: str, again: bool = False, **kwargs: Any) -> None:
+        if again:
+            self.logger.warning("site %s could not be stored whole: given back", site_id)
+        self._next_site(site_id, give_back=again)
 
-    def _next_site(self, site_id: str) -> None:
-        """A site's run is stored (or another worker's): end its lease, take exactly one more.
+    def _next_site(self, site_id: str, *, give_back: bool = False) -> None:
+        """A site's run is stored (or another worker's, or to be crawled again): end its lease,
+        take exactly one more.
 
         Taken only now, not when its last URL is fetched, so that the sites in flight are
         the leases held: never more than INSPECTOR_WORKER_SITES, in Redis or in the database.
         """
-        self._end_lease(site_id, give_back=False)
+        self._end_lease(site_id, give_back=give_back)
         self.in_flight.discard(site_id)
         for request in self._fill():
             self.crawler.engine.crawl(request)
@@ -221,7 +230,9 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         if self.outage_since is None:
             self.outage_since = now
             self.backoff = 1.0
-            self.logger.warning("cannot take sites: %s unreachable (%s); retrying", what, exc)
+            self.logger.warning(
+                "cannot take sites: %s unreachable (%s); retrying", what, failure_text(exc)
+            )
         self.outage_what = what
         self.next_try = now + self.backoff
         self.backoff = min(self.backoff * 2, MAX_BACKOFF)
@@ -238,7 +249,7 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         sites come back if it dies), and close after MAX_IDLE_TIME_BEFORE_CLOSE seconds of an
         empty queue counted from when this worker found it empty."""
         for site_id in sorted(self.in_flight):
-            if self.crawls[site_id].done:
+            if self.crawls[site_id].done and site_id not in self.awaiting_store:
                 # Crawled, but its run could not be finished (the database failed): another
                 # try, by whichever worker takes it, rather than a lease renewed for ever.
                 self.logger.warning("site %s could not be stored to the end: given back", site_id)
@@ -258,7 +269,8 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
                 self._outage("Redis", exc)
         if self.outage_since is not None:
             if time.monotonic() - self.outage_since > self.max_outage:
-                raise CloseSpider("queue_unreachable")
+                lost = "queue" if self.outage_what == "Redis" else "database"
+                raise CloseSpider(f"{lost}_unreachable")
             raise DontCloseSpider
         if waiting or leased:
             self.idle_since = None

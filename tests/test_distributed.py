@@ -498,3 +498,121 @@ def test_enqueue_puts_the_largest_sites_first(redis_key, tmp_path: Path) -> None
     queued = redis.Redis.from_url(REDIS_URL).lrange(redis_key, 0, -1)
     # Never crawled first (it may be the largest of all), then by last night's URLs.
     assert [json.loads(r)["site"]["site_id"] for r in queued] == ["d", "b", "c", "a"]
+
+
+# ---- PostgreSQL lost mid-run: the worker reaches the database through a proxy we can cut -------
+
+
+@pytest.fixture
+def pg_proxy(pg_url: str) -> Iterator[tuple[str, Any]]:
+    """The test's database through a TCP proxy of its own: cutting it loses the database for
+    the worker only (the test, and every other test, talk to PostgreSQL directly)."""
+    from sqlalchemy.engine import make_url
+    from tcpproxy import TcpProxy
+
+    url = make_url(pg_url)
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(False), proxy
+
+
+def _lost_pg_worker(
+    server: Any,
+    pg_url: str,
+    proxied: str,
+    key: str,
+    tmp_path: Path,
+    names: list[str],
+    *settings: str,
+) -> tuple[subprocess.Popen[str], Path]:
+    """A worker on `names` (chained pages, so a site takes seconds) through the proxy, once
+    it has taken its first site and stored a part of it."""
+    registry = _registry(server, tmp_path, names, pages=8, delay=0.5, chain=True)
+    common = _common(proxied, REDIS_URL, key, names)
+    assert _cli("enqueue", "--registry", str(registry), "--batch", "b1", *common).returncode == 0
+    log = tmp_path / "w.log"
+    base = ("INSPECTOR_WORKER_SITES=1", "INSPECTOR_SITE_CONCURRENCY=1")
+    worker = _worker(common, log, *base, "INSPECTOR_FLUSH_SECONDS=0.2", *settings)
+    _wait_for("the worker to take a site", lambda: _took(log))
+    run_id = _runs(pg_url, "b1")[_took(log)[0][0]][0].id
+    _wait_for("a part of the site to be stored", lambda: _pages(pg_url, run_id) >= 2)
+    return worker, log
+
+
+def test_postgresql_lost_mid_site_is_retried_with_backoff_and_the_site_finished_once_whole(
+    server, pg_url, pg_proxy, redis_key, tmp_path: Path
+) -> None:
+    proxied, proxy = pg_proxy
+    names = [f"p{i}-{uuid.uuid4().hex[:6]}" for i in range(2)]
+    worker, log = _lost_pg_worker(
+        server, pg_url, proxied, redis_key, tmp_path, names, "MAX_IDLE_TIME_BEFORE_CLOSE=2"
+    )
+    try:
+        proxy.cut()  # the database is gone while the site is crawled: its rows are held
+        time.sleep(6)
+        proxy.restore()
+        out, _ = worker.communicate(timeout=120)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    text = log.read_text(encoding="utf-8")
+    assert worker.returncode == 0, text[-3000:]
+    assert "2 sites taken, 2 finished here, 0 given back to the queue; stopped: finished" in out
+    assert "the database is unreachable (OperationalError" in text
+    # Tried again with a backoff (1 s, 2 s, 4 s …), not at every flush of 0.2 s.
+    waits = [
+        int(w) for w in re.findall(r"still unreachable after \d+ s: next try in (\d+) s", text)
+    ]
+    assert waits[:2] == [2, 4] and len(waits) <= 3, waits
+    assert re.search(r"the database answers again after \d+ s: \d+ held rows written", text)
+
+    runs = _runs(pg_url, "b1")
+    assert sorted(runs) == sorted(names)
+    for name in names:
+        assert [r.status for r in runs[name]] == ["finished"]  # exactly once
+        run = runs[name][0]
+        assert _pages(pg_url, run.id) == 9 and run.pages_crawled == 9  # nothing lost
+        assert "store_errors" not in run.stats and run.verdict is not None
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    assert client.llen(redis_key) == 0 and client.zcard(f"{redis_key}:leases") == 0
+
+
+def test_postgresql_lost_for_good_the_worker_gives_the_site_back_and_exits_1(
+    server, pg_url, pg_proxy, redis_key, tmp_path: Path
+) -> None:
+    proxied, proxy = pg_proxy
+    names = [f"g-{uuid.uuid4().hex[:6]}"]
+    outage = ("INSPECTOR_STORE_OUTAGE_SECONDS=3", "INSPECTOR_WORKER_OUTAGE_SECONDS=3")
+    worker, log = _lost_pg_worker(server, pg_url, proxied, redis_key, tmp_path, names, *outage)
+    run_id = _runs(pg_url, "b1")[names[0]][0].id
+    try:
+        proxy.cut()  # and never restored
+        out, _ = worker.communicate(timeout=120)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    text = log.read_text(encoding="utf-8")
+    assert worker.returncode == 1, text[-3000:]
+    # One line says why, and it is not a success.
+    assert (
+        out.strip()
+        .splitlines()[-1]
+        .endswith("0 finished here, 1 given back to the queue; stopped: database_unreachable")
+    ), out
+    assert f"site {names[0]} not finished: rows of run {run_id} were lost" in text
+    # The site is back on the queue, leased by nobody; its run was never finished.
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    assert client.llen(redis_key) == 1 and client.zcard(f"{redis_key}:leases") == 0
+    assert [r.status for r in _runs(pg_url, "b1")[names[0]]] == ["running"]
+
+    # Another worker, with the database back, takes the site over and finishes it once, whole.
+    common = _common(pg_url, REDIS_URL, redis_key, names)
+    second = _worker(common, tmp_path / "second.log", "MAX_IDLE_TIME_BEFORE_CLOSE=1")
+    out, _ = second.communicate(timeout=120)
+    assert second.returncode == 0, (tmp_path / "second.log").read_text()[-2000:]
+    runs = _runs(pg_url, "b1")[names[0]]
+    assert [r.status for r in runs] == ["abandoned", "finished"]
+    assert _pages(pg_url, runs[0].id) == 0 and _pages(pg_url, runs[1].id) == 9

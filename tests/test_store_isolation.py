@@ -15,8 +15,15 @@ import pytest_twisted
 from conftest import crawl, open_session, site
 from sqlalchemy import Engine, func, select, text
 
-from inspector.store.batch import Batch, row_refused, write_isolated
-from inspector.store.bounds import KEY_MAX_BYTES, bounded_key, bounded_row, clean_text
+from inspector.store.batch import LINK_COLUMNS, Batch, row_refused, write_isolated
+from inspector.store.bounds import (
+    KEY_MAX_BYTES,
+    bounded_key,
+    bounded_row,
+    bounded_tuples,
+    clean_text,
+    column_bounds,
+)
 from inspector.store.db import ensure_schema, get_engine, session_factory, table
 from inspector.store.models import FindingRow, LinkRow, PageRow, RunRow, TargetRow
 from reports.export import export_data
@@ -205,6 +212,36 @@ def test_values_are_bounded_by_their_columns():
     identity = "broken_link|site|" + bounded_key(a)
     assert bounded_row(table(FindingRow), {"identity": identity})["identity"] == identity
     assert len(bounded_row(table(FindingRow), {"identity": a})["identity"].encode()) <= 2500
+
+
+def test_link_tuples_are_bounded_as_each_value_alone():
+    """The column-at-a-time bounding of link rows gives exactly what bounding every value does,
+    for plain batches (passed as they are) and for batches with one awkward value per column."""
+    bounds = column_bounds(table(LinkRow))
+
+    def one_by_one(rows):
+        return [
+            tuple(bounds[c](v) if c in bounds else v for c, v in zip(LINK_COLUMNS, r, strict=True))
+            for r in rows
+        ]
+
+    plain = [
+        (7, "http://a/", f"http://a/{i}.html", "a", "href", "通知公告", "", "nav")
+        for i in range(50)
+    ]
+    assert bounded_tuples(table(LinkRow), LINK_COLUMNS, plain) == plain
+    awkward_values = [
+        2**40, True, None, -(2**40), "x" * 501, "é" * 501, "é" * 499, "\x00", "a\ud800b",
+        "t" * 21, "文" * 20, "文" * 21, "y" * 20_001, "", 3.5,
+    ]  # fmt: skip
+    for column in range(len(LINK_COLUMNS)):
+        for value in awkward_values:
+            awkward = (*plain[3][:column], value, *plain[3][column + 1 :])
+            rows = [*plain[:3], awkward, *plain[4:6]]
+            assert bounded_tuples(table(LinkRow), LINK_COLUMNS, rows) == one_by_one(rows), (
+                LINK_COLUMNS[column],
+                value,
+            )
 
 
 def test_a_lost_database_is_not_a_refused_row(tmp_path: Path):

@@ -4,6 +4,11 @@ Rows are buffered and written in batches (INSPECTOR_BATCH_SIZE rows or INSPECTOR
 whichever comes first), so a crash loses at most the last batch. When a site's crawl is done
 its buffers are flushed and the checks run over the stored run; a run that never reaches that
 point stays `running` (or becomes `interrupted` on a clean shutdown), never silently complete.
+
+While the database is unreachable, rows are held and a crawled site waits to be finished: both
+are tried again with a backoff (inspector/store/outage.py), and the crawl stays open for them.
+A site that lost rows to the outage is not finished (its run becomes `interrupted`): a crawl
+that could not store a site whole does not report it as done.
 """
 
 from __future__ import annotations
@@ -12,8 +17,12 @@ import logging
 import time
 from typing import Any
 
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from twisted.internet import task
 
 from inspector import clock
 from inspector.crawl.items import (
@@ -40,7 +49,6 @@ from inspector.store.batch import (
     StoreErrors,
     failure_text,
     row_refused,
-    write_isolated,
 )
 from inspector.store.boards import GUIDES_KEY, guides_stats, store_boards
 from inspector.store.bounds import bounded_rows, bounded_text
@@ -53,6 +61,7 @@ from inspector.store.db import (
     table,
 )
 from inspector.store.models import ColumnRow, PageRow, RunRow, TargetRow
+from inspector.store.outage import HeldRows, Outage
 from inspector.store.recheck import mark_rechecks
 from inspector.store.resume import delete_run_data
 from inspector.store.rows import column_row, page_row, target_row
@@ -158,11 +167,18 @@ class StoragePipeline:
         self.site_stats: dict[str, dict[str, Any]] = {}
         self.site_columns: dict[str, list[ColumnFacts]] = {}
         self.site_boards: dict[str, BoardsFound] = {}
+        self.outage = Outage(settings.getfloat("INSPECTOR_STORE_OUTAGE_SECONDS"))
+        self.held = HeldRows(settings.getint("INSPECTOR_STORE_HELD_ROWS"), self.outage)
+        # Sites crawled whose end waits for the database; those stored whose checks wait.
+        self.waiting: dict[str, SiteDone] = {}
+        self.judging: set[str] = set()
+        self.ticker: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
         pipeline = cls(crawler.settings)
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.on_idle, signal=signals.spider_idle)
         return pipeline
 
     def open_spider(self) -> None:
@@ -183,6 +199,10 @@ class StoragePipeline:
                     check_run(s, self.run_ids[site.site_id], self.check_config, self.profile)
                     self.finished.add(site.site_id)
         spider.run_ids = self.run_ids
+        spider.awaiting_store = self.waiting  # the worker does not give these back
+        # Held rows and waiting sites are retried on a clock, not only when items come.
+        self.ticker = task.LoopingCall(self.tick)
+        self.ticker.start(1.0, now=False)
 
     def run_id(self, site_id: str) -> int:
         """The run of a site; a site added while crawling (distributed worker) gets one now."""
@@ -232,25 +252,93 @@ class StoragePipeline:
             self.site_boards[item.site_id] = item
         elif isinstance(item, SiteDone):
             self.flush()
-            self.finish_site(item)
+            if len(self.held) or self.outage.since is not None:
+                self.waiting[item.site_id] = item  # finished once the held rows are written
+            else:
+                self.finish_site(item)
 
     def flush(self) -> None:
-        """Write the buffered rows; a row the database refuses is its site's store error."""
+        """Write the buffered rows; a row the database refuses is its site's store error. While
+        the database is unreachable the rows are held and written when it answers."""
         self.last_flush = time.monotonic()
-        if not self.buffered:
+        if self.buffered:
+            batch, self.batch, self.buffered = self.batch, Batch(), 0
+            self.store_errors.add(self.held.hold(batch))
+        if not len(self.held):
             return
-        batch, self.batch, self.buffered = self.batch, Batch(), 0  # never kept for a retry
-        try:
-            failures = write_isolated(self.Session, batch)
-        except Exception as exc:  # noqa: BLE001 - the database failed, not a row: the batch is lost
-            logger.error("%d rows not stored (database error): %s", len(batch), failure_text(exc))
-            failures = [row.failure(exc) for row in batch.rows()]
+        failures = self.held.write(self.Session)
         for f in failures[:STORE_ERRORS_KEPT]:
             logger.warning(
                 "run %s: %s row %s not stored: %s", f.run_id, f.table, f.url[:200], f.error
             )
         self.store_errors.add(failures)
-        self.record_store_errors()
+        if self.outage.since is None:
+            self.record_store_errors()
+
+    def tick(self) -> None:
+        try:
+            self.retry()
+        except Exception:  # a bug here must not stop the clock that retries the database
+            logger.exception("retrying the database failed")
+
+    def retry(self) -> None:
+        """Every second: write the held rows and finish the waiting sites when it is time to
+        try the database again; give them up when it has been unreachable for too long."""
+        if not (len(self.held) or self.waiting):
+            return
+        if self.outage.over():
+            self.give_up()
+        elif self.outage.due():
+            self.flush()
+            if not len(self.held):
+                for done in list(self.waiting.values()):
+                    if self.outage.since is not None:
+                        break
+                    self.finish_site(self.waiting.pop(done.site_id))
+
+    def on_idle(self) -> None:
+        """Nothing left to crawl: the crawl stays open while rows or sites wait to be stored."""
+        self.retry()
+        if len(self.held) or self.waiting:
+            raise DontCloseSpider
+
+    def give_up(self, *, notify: bool = True) -> None:
+        """The database has been unreachable for INSPECTOR_STORE_OUTAGE_SECONDS (or the crawl
+        ends): the held rows are lost, and the waiting sites with them."""
+        why = f"unreachable for over {self.outage.limit:.0f} s"
+        self.store_errors.add(self.held.drop_all(why))
+        for site_id in list(self.waiting):
+            self.waiting.pop(site_id)
+            self.judging.discard(site_id)
+            self.lost_site(site_id, self.run_id(site_id), why, notify=notify)
+        self.outage.since = None  # what comes next gets its own chance
+
+    def lost_site(self, site_id: str, run_id: int, why: str, *, notify: bool = True) -> None:
+        """A site crawled to the end whose rows did not all reach the database: not finished
+        (its run is `interrupted`), so that the crawl says so and a worker gives it back."""
+        logger.error(
+            "site %s not finished: rows of run %s were lost while the database was "
+            "unreachable (%s); crawl it again",
+            site_id,
+            run_id,
+            why,
+        )
+        self.finished.add(site_id)
+        try:
+            with self.Session() as s:
+                s.execute(
+                    update(RunRow)
+                    .where(RunRow.id == run_id, RunRow.status == "running")
+                    .values(status="interrupted", finish_reason="rows lost: database unreachable")
+                )
+                s.commit()
+        except Exception as exc:  # noqa: BLE001 - still down: the run stays `running`
+            logger.error("run %s stays running: %s", run_id, failure_text(exc))
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and notify:
+            crawler.signals.send_catch_log(
+                signal=site_not_finished, site_id=site_id, run_id=run_id, again=True
+            )
 
     def record_store_errors(self) -> None:
         """The rows lost so far, on their runs; kept for later while the database is down."""
@@ -262,18 +350,29 @@ class StoragePipeline:
     def finish_site(self, done: SiteDone) -> None:
         site_id = done.site_id
         run_id = self.run_id(site_id)
-        self.store_errors.record(self.Session)  # a site is not finished with its losses unsaid
+        if run_id in self.held.lost_runs:
+            self.lost_site(site_id, run_id, "rows dropped")
+            return
         try:
-            findings = self.store_site(done, run_id)
-        except Exception as exc:
+            self.store_errors.record(self.Session)  # a site is not finished with losses unsaid
+            if site_id not in self.judging and not self.store_site(done, run_id):
+                return  # taken over by another worker: finished there, not here
+            self.judging.add(site_id)  # stored: a retry runs the checks only
+            with self.Session() as s:
+                findings = check_run(s, run_id, self.check_config, self.profile)
+        except SQLAlchemyError as exc:
             if not row_refused(exc):
-                raise
+                # The database, not the site: tried again when it answers (retry()).
+                self.outage.failed(exc, f"the results of site {site_id}")
+                self.waiting[site_id] = done
+                return
             logger.error("site %s: its results could not be stored: %s", site_id, exc)
+            self.judging.discard(site_id)
             self.store_failed(run_id, exc)
             self.finished.add(site_id)
             return
-        if findings is None:  # taken over by another worker: finished there, not here
-            return
+        self.outage.recovered(f"site {site_id} stored")
+        self.judging.discard(site_id)
         self.finished.add(site_id)
         crawler = getattr(self, "crawler", None)
         if crawler is not None:
@@ -294,13 +393,14 @@ class StoragePipeline:
             )
             s.commit()
 
-    def store_site(self, done: SiteDone, run_id: int) -> list[Any] | None:
-        """Counts, stats, columns, boards and the home page's facts of a crawled site; then the
-        checks. Its findings (None: another worker took the site over)."""
+    def store_site(self, done: SiteDone, run_id: int) -> bool:
+        """Counts, stats, columns, boards and the home page's facts of a crawled site, in one
+        transaction (False: another worker took the site over). What it stores from memory is
+        dropped only once committed, so that a retry after a failure has it all."""
         site_id = done.site_id
         with self.Session() as s:
             if not self._may_finish(s, site_id, run_id):
-                return None
+                return False
             run = s.get_one(RunRow, run_id)
             run.pages_crawled = (
                 s.scalar(select(func.count()).select_from(PageRow).where(PageRow.run_id == run_id))
@@ -318,15 +418,15 @@ class StoragePipeline:
                 "urls_seen": done.urls_seen,
                 # The reports name the timeout the crawl really used (连接超时(5秒)).
                 "download_timeout": self.settings.getfloat("DOWNLOAD_TIMEOUT"),
-                **self.site_stats.pop(site_id, {}),
+                **self.site_stats.get(site_id, {}),
             }
-            found = self.site_boards.pop(site_id, None)
+            found = self.site_boards.get(site_id)
             if found is not None and found.guides:
                 stats[GUIDES_KEY] = guides_stats(found.guides)
             # Keeps the claiming worker and the rows that could not be stored (store_errors).
             run.stats = {**(run.stats or {}), **stats}
             classify_soft_404(s, run_id, stats.get("not_found_probes", []))
-            store_columns(s, run_id, self.site_columns.pop(site_id, []))
+            store_columns(s, run_id, self.site_columns.get(site_id, []))
             store_boards(s, run_id, found.boards if found is not None else [])
             home = s.scalars(
                 select(PageRow).where(PageRow.run_id == run_id, PageRow.is_home.is_(True))
@@ -342,7 +442,9 @@ class StoragePipeline:
             run.finish_reason = "crawl complete"
             run.finished_at = clock.now()
             s.commit()
-            return check_run(s, run_id, self.check_config, self.profile)
+        for kept in (self.site_stats, self.site_boards, self.site_columns):
+            kept.pop(site_id, None)
+        return True
 
     def _may_finish(self, session: Session, site_id: str, run_id: int) -> bool:
         """The guarded finish: a run taken over by another worker is not finished here."""
@@ -370,9 +472,17 @@ class StoragePipeline:
         return False
 
     def close_spider(self) -> None:
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
+        self.outage.retry_at = 0.0  # one last try, whatever the backoff
         self.flush()
+        self.retry()
+        if len(self.held) or self.waiting:
+            self.give_up(notify=False)  # a worker gives back the sites it still holds
         unfinished = [self.run_ids[s] for s in self.run_ids if s not in self.finished]
-        if unfinished:
+        if not unfinished:
+            return
+        try:
             with self.Session() as s:
                 s.execute(
                     update(RunRow)
@@ -382,3 +492,10 @@ class StoragePipeline:
                     )
                 )
                 s.commit()
+        except Exception as exc:  # noqa: BLE001 - the database is gone: they stay `running`
+            logger.error(
+                "%d unfinished runs stay running (the database is unreachable: %s); a resume "
+                "or another worker takes them over",
+                len(unfinished),
+                failure_text(exc),
+            )

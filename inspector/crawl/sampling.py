@@ -98,4 +98,7 @@ class BottomK:
 
 def _negate(rank: str) -> str:
     """A string that sorts in the opposite order of the hex rank."""
-    return rank.translate(str.maketrans("0123456789abcdef", "fedcba9876543210"))
+    return rank.translate(_NEGATED)
+
+
+_NEGATED = str.maketrans("0123456789abcdef", "fedcba9876543210")

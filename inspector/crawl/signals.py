@@ -8,7 +8,8 @@ from __future__ import annotations
 # inspector.judge.counts.problem_count, so they agree with the summary, export and reports.
 site_judged = object()
 
-# Sent by the storage pipeline, with `site_id` and `run_id`, when a site's crawl is done but its
-# run may not be finished here: another worker took the site over (distributed mode, lease
-# expired). The site is finished once, by that worker.
+# Sent by the storage pipeline, with `site_id`, `run_id` and `again`, when a site's crawl is done
+# but its run is not finished here: another worker took the site over (distributed mode, lease
+# expired; the site is finished once, by that worker), or (`again=True`) rows of the site were
+# lost while the database was unreachable, so it must be crawled again.
 site_not_finished = object()

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from inspector.store.bounds import bounded_key, bounded_rows, bounded_tuples
 from inspector.store.db import table, upsert
 from inspector.store.models import LinkRow, PageRow, RunRow, TargetRow
+from inspector.store.pgcopy import copy_tuples, copy_upsert
 
 # Column order of the link tuples the pipeline buffers: run_id, source_url, then PageItem.links.
 LINK_COLUMNS = (
@@ -94,12 +95,31 @@ Writer = Callable[[Session, Batch], None]
 
 
 def write_rows(session: Session, batch: Batch) -> None:
-    """The batch write: upserts for pages and targets, the driver's executemany for links."""
+    """The batch write: upserts for pages and targets, links inserted in bulk (the driver's
+    executemany on SQLite, COPY on PostgreSQL)."""
+    upsert(session, PageRow, bounded_rows(table(PageRow), batch.pages), ["run_id", "url"])
+    connection = session.connection()
+    copy = connection.dialect.name == "postgresql"
+    targets = bounded_rows(table(TargetRow), batch.targets)
+    if copy:
+        copy_upsert(connection, table(TargetRow), targets, ["run_id", "url"])
+    else:
+        upsert(session, TargetRow, targets, ["run_id", "url"])
+    if batch.links:
+        # Most rows of a crawl are link occurrences (~30 a page): plain tuples, without
+        # SQLAlchemy's per-row parameter processing.
+        links = bounded_tuples(table(LinkRow), LINK_COLUMNS, batch.links)
+        if copy:
+            copy_tuples(connection, table(LinkRow), LINK_COLUMNS, links)
+        else:
+            connection.exec_driver_sql(_insert_sql(connection.engine), links)
+
+
+def write_rows_executemany(session: Session, batch: Batch) -> None:
+    """write_rows without COPY on PostgreSQL (the reference the COPY path is tested against)."""
     upsert(session, PageRow, bounded_rows(table(PageRow), batch.pages), ["run_id", "url"])
     upsert(session, TargetRow, bounded_rows(table(TargetRow), batch.targets), ["run_id", "url"])
     if batch.links:
-        # Most rows of a crawl are link occurrences (~30 a page): plain tuples through the
-        # driver's executemany, without SQLAlchemy's per-row parameter processing.
         connection = session.connection()
         links = bounded_tuples(table(LinkRow), LINK_COLUMNS, batch.links)
         connection.exec_driver_sql(_insert_sql(connection.engine), links)

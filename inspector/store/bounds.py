@@ -110,22 +110,30 @@ def _integer(limit: int) -> Bound:
 @cache
 def column_bounds(table: Table) -> dict[str, Bound]:
     """Column name → the function that bounds its values (columns that need none are absent)."""
-    bounds: dict[str, Bound] = {}
+    return {name: bound for name, (bound, _) in _column_rules(table).items()}
+
+
+@cache
+def _column_rules(table: Table) -> dict[str, tuple[Bound, tuple[str, int]]]:
+    """Column name → (its bound, the plainest values that bound leaves as they are): ("str", N)
+    for text without NUL or surrogates of at most N characters, ("int", L) for an int within
+    ±L."""
+    rules: dict[str, tuple[Bound, tuple[str, int]]] = {}
     for column in table.columns:
         kind = column.type
         if column.name == "identity":
-            bounds[column.name] = _identity
+            rules[column.name] = (_identity, ("str", IDENTITY_MAX_BYTES // 4))
         elif column.name in KEY_COLUMNS:
-            bounds[column.name] = _key
+            rules[column.name] = (_key, ("str", KEY_MAX_BYTES // 4))
         elif isinstance(kind, String) and kind.length:
-            bounds[column.name] = _string(kind.length)
+            rules[column.name] = (_string(kind.length), ("str", kind.length))
         elif isinstance(kind, String):  # Text
-            bounds[column.name] = _text
+            rules[column.name] = (_text, ("str", TEXT_MAX_CHARS))
         elif isinstance(kind, BigInteger):
-            bounds[column.name] = _integer(INT64)
+            rules[column.name] = (_integer(INT64), ("int", INT64))
         elif isinstance(kind, Integer):
-            bounds[column.name] = _integer(INT32)
-    return bounds
+            rules[column.name] = (_integer(INT32), ("int", INT32))
+    return rules
 
 
 def bounded_row(table: Table, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,9 +148,20 @@ def bounded_rows(table: Table, rows: Sequence[Mapping[str, Any]]) -> list[dict[s
 def bounded_tuples(
     table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> list[tuple[Any, ...]]:
-    """Rows as positional tuples (the link rows the pipeline writes with executemany)."""
-    bounds = column_bounds(table)
-    fns = [(i, bounds[c]) for i, c in enumerate(columns) if c in bounds]
+    """Rows as positional tuples (the link rows the pipeline writes with executemany).
+
+    Column by column, not value by value: a column whose values are all plain (see
+    `_column_rules`) is passed as it is after a few scans in C over the whole column — nearly
+    every column of a crawl's batch — and only the other columns are bounded value by value.
+    The rows are exactly those of bounding every value."""
+    rules = _column_rules(table)
+    fns = [
+        (i, rules[c][0])
+        for i, c in enumerate(columns)
+        if c in rules and not _plain_column([r[i] for r in rows], rules[c][1])
+    ]
+    if not fns:
+        return list(rows)
     out = []
     for r in rows:
         row = list(r)
@@ -150,3 +169,18 @@ def bounded_tuples(
             row[i] = f(row[i])
         out.append(tuple(row))
     return out
+
+
+def _plain_column(values: list[Any], plain: tuple[str, int]) -> bool:
+    """Whether the column's bound would leave every one of `values` as it is."""
+    if not values:
+        return True
+    kind, limit = plain
+    if kind == "int":
+        return (
+            set(map(type, values)) == {int} and -limit - 1 <= min(values) and max(values) <= limit
+        )
+    if set(map(type, values)) != {str} or max(map(len, values)) > limit:
+        return False
+    joined = "".join(values)
+    return "\x00" not in joined and (joined.isascii() or SURROGATES.search(joined) is None)

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from lxml.etree import tostring as _tostring
+
 from inspector.crawl.extract.resources import expected_resource
 
 # (element, attributes) read for each tag, in this order.
@@ -113,7 +115,8 @@ def _refresh_url(content: str) -> str | None:
 def _text_of(el) -> str:  # noqa: ANN001 - lxml element
     tag = el.tag
     if tag in ("a", "area"):
-        text = el.text_content() if tag == "a" else ""
+        # text_content()'s string, serialised in C (it ran an XPath per link)
+        text = _tostring(el, method="text", encoding=str, with_tail=False) if tag == "a" else ""
         if not text.strip():
             # Image buttons: the alt of the image inside the link is its visible name.
             text = el.get("title") or el.get("alt") or ""
