@@ -45,17 +45,16 @@ _MENU = re.compile(
     re.I,
 )
 _MENU_TAGS = frozenset(("ul", "ol", "li", "dl", "dd", "dt", "select", "option"))
-# Quick test before a <style> block is parsed: could any rule in it hide something?
-# Each alternative is the start of a declaration _technique() reads as hiding, so that the
-# none of text-decoration/list-style/border and the overflow:hidden of every float-clearing
-# rule (most of a template's stylesheet) are not parsed.
+# Could a declaration of a <style> rule hide something (on lowercase text)? Each alternative
+# is the start of a declaration _technique() reads as hiding, so that the none of
+# text-decoration/list-style/border and the overflow:hidden of every float-clearing rule (most
+# of a template's stylesheet) are not parsed.
 _SHEET_HINT = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|"
     r"(?:left|top|right|bottom|text-indent|margin-left|margin-top)\s*:\s*"
     r"(?:-\s*(?:\d{3}|\d{1,2}(?:\.\d+)?\s*(?:r?em|pc|in|cm|vw|vh))|\d{4})|"
     r"(?:width|height)\s*:\s*(?:[01](?:\.\d+)?|\.\d+)\s*(?:px)?\s*(?:[;}!]|$)|"
-    r"font-size\s*:\s*(?:0|1\s*px|0?\.\d)|opacity\s*:\s*(?:0|\.0)|clip\s*:|scale\(\s*0",
-    re.I,
+    r"font-size\s*:\s*(?:0|1\s*px|0?\.\d)|opacity\s*:\s*(?:0|\.0)|clip\s*:|scale\(\s*0"
 )
 _SCRIPT_HIDES = re.compile(
     r"""getElementById\(\s*['"]([\w\-:.]+)['"]\s*\)\.style\.(?:display\s*=\s*['"]none|"""
@@ -252,9 +251,7 @@ def _element_facts(style: str, color: str | None, bgcolor: str | None) -> StyleF
 
 
 def _replace(facts: StyleFacts, **changes: Any) -> StyleFacts:
-    values = {name: getattr(facts, name) for name in StyleFacts.__slots__}
-    values.update(changes)
-    return StyleFacts(**values)
+    return StyleFacts(**{**{n: getattr(facts, n) for n in StyleFacts.__slots__}, **changes})
 
 
 def _marquee(el: Any, facts: StyleFacts) -> str:
@@ -299,7 +296,6 @@ _HINT_PATTERNS = _hint_patterns()
 _HINTS = ahocorasick_rs.BytesAhoCorasick(
     [p.encode() for p in _HINT_PATTERNS], implementation=ahocorasick_rs.Implementation.DFA
 )
-_HINT_EXACT = re.compile(_SHEET_HINT.pattern)  # on lowercase text
 
 
 def _hint_positions(css: str) -> list[int]:
@@ -319,7 +315,7 @@ def _hint_positions(css: str) -> list[int]:
             continue
         seen.add(start)
         ends = [e for e in (low.find(";", at), low.find("}", at)) if e >= 0]
-        if _HINT_EXACT.search(low, start, min(ends) if ends else len(low)):
+        if _SHEET_HINT.search(low, start, min(ends) if ends else len(low)):
             out.append(start)
     return out
 
