@@ -86,7 +86,9 @@ _ON_DEMAND = re.compile(
 )
 _ABSOLUTE_URL = re.compile(r"https?://[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+[^\s'\"<>]*", re.I)
 # "<scr"+"ipt": a tag name split by joined string literals, to dodge scanners.
-_JOINED_LITERALS = re.compile(r"""<\s*/?\w{0,5}['"]\s*\+\s*['"]\w{0,5}""")
+_JOINED_LITERALS = re.compile(
+    r"""<\s*/?(?:s|sc|scr|scri|scrip|i|if|ifr|ifra|ifram|f|fr|fra|fram)['"]\s*\+\s*['"]""", re.I
+)
 _CONDITIONAL = ("search_referrer_redirect", "crawler_user_agent_check")
 _ATOB = re.compile(r"""\batob\s*\(\s*['"]([A-Za-z0-9+/]{8,}={0,2})['"]\s*\)""")
 
@@ -231,7 +233,8 @@ class ScriptJudge:
         strings (atob("…") decoded). A conditional one (referrer, user agent) has its own why."""
         if "http" not in code and "atob" not in code:
             return ""
-        plain = _BRACKETS.sub(r".\1", code) if "[" in code else code
+        bracketed = "'location'" in code or '"location"' in code
+        plain = _BRACKETS.sub(r".\1", code) if bracketed else code
         if not _GOES.search(plain) or _ON_DEMAND.search(plain):
             return ""
         texts = [code]
@@ -294,7 +297,7 @@ class ScriptJudge:
             )
 
     def _code_hosts(self, markup: str) -> list[str]:
-        if "<" not in markup and "%3C" not in markup.upper():
+        if "<" not in markup and "%3C" not in markup and "%3c" not in markup:
             return []
         out = []
         for m in _TAG_SRC.finditer(markup):

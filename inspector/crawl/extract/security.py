@@ -122,8 +122,8 @@ def page_security(
     styles: list[Any] = []  # <style> elements: their text is read only for a hidden-link check
     scripts: list[str] = []
     frames = []
-    writers: list[Any] = []
-    untrusted = _Untrusted(trust)
+    writers: list[tuple[Any, str]] = []  # (script element, its code)
+    untrusted = _Untrusted(rules.hosts, site_hosts)
     anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
     # One pass over the tree for everything the checks read from elements.
     for el in doc.iter("a", "script", "iframe", "frame", "style", "meta"):
@@ -139,7 +139,7 @@ def page_security(
                 scripts.append(code)
                 judge.inline(code)
                 if "write" in code:
-                    writers.append(el)
+                    writers.append((el, code))
         elif tag == "style":
             styles.append(el)
         elif tag == "meta":
@@ -158,7 +158,7 @@ def page_security(
     # read from the page as a browser builds it; only pages whose scripts write such markup.
     rendered = written_page(doc, writers) if writers else None
     if rendered is not None:
-        doc, anchors = rendered, _untrusted_anchors(rendered, trust)
+        doc, anchors = rendered, _untrusted_anchors(rendered, untrusted)
     hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
     # The text last: the automaton's tables and the text are the largest memory a page's
     # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
@@ -234,17 +234,17 @@ def _writes(code: str) -> str:
     return written_html(code)
 
 
-def written_page(doc: Any, scripts: list[Any]) -> Any | None:
+def written_page(doc: Any, scripts: list[tuple[Any, str]]) -> Any | None:
     """The page with what its inline scripts write in place of the scripts, parsed again as a
     browser would (a `<div style="display:none">` written by one script and closed by another
     hides the static links between them) — None when no script writes hiding markup or links
     to other hosts. The crawl's tree is left as it is."""
-    writes = [_writes(el.text or "") for el in scripts]
+    writes = [_writes(code) for _, code in scripts]  # the same str objects: hashed once
     if not any(w and _WRITES_HIDING.search(w) for w in writes):
         return None
     every = list(doc.iter("script"))
     positions = {id(el): i for i, el in enumerate(every)}
-    marked = [(positions[id(el)], w) for el, w in zip(scripts, writes, strict=True) if w]
+    marked = [(positions[id(el)], w) for (el, _), w in zip(scripts, writes, strict=True) if w]
     copy = deepcopy(doc)
     copies = list(copy.iter("script"))
     for n, (i, _) in enumerate(marked):
@@ -332,29 +332,28 @@ def _hidden_links(
 
 
 class _Untrusted:
-    """href → the host key when it names a host nobody trusts, else "" (each host once)."""
+    """href → the host key when it names a host nobody trusts, else ""."""
 
-    def __init__(self, trust: Any) -> None:
-        self.trust = trust
-        self.levels: dict[str, str] = {}  # netloc as written → host key if untrusted, else ""
+    def __init__(self, policy: HostPolicy, site_hosts: frozenset[str]) -> None:
+        self.policy = policy
+        self.site_hosts = site_hosts
 
     def __call__(self, href: str) -> str:
-        m = NETLOC.match(href)
-        if m is None:
-            return ""
-        netloc = m.group(1)
-        key = self.levels.get(netloc)
-        if key is None:
-            key = ""
-            if not netloc.lower().endswith(_GOV):  # most absolute links of a government page
-                host = host_key(href)
-                key = host if host and not self.trust(host) else ""
-            self.levels[netloc] = key
-        return key
+        return _href_host(href, self.policy, self.site_hosts)
 
 
-def _untrusted_anchors(doc: Any, trust: Any) -> list[tuple[Any, str, str, str]]:
-    untrusted = _Untrusted(trust)
+@lru_cache(maxsize=65536)
+def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+    """Remembered per href: a site's pages repeat their navigation and footer links, and a
+    regular expression per link costs more than the rest of a link's handling."""
+    m = NETLOC.match(href)
+    if m is None or m.group(1).lower().endswith(_GOV):  # most absolute links: gov.cn
+        return ""
+    host = host_key(href)
+    return host if host and not policy.trust(host, site_hosts) else ""
+
+
+def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
     out = []
     for a in doc.iter("a"):
         href = a.get("href")
