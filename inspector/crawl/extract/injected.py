@@ -103,6 +103,15 @@ def is_absolute(value: str) -> bool:
     return low.startswith(("http://", "https://")) or value.startswith("//")
 
 
+@lru_cache(maxsize=65536)
+def _untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+    """Remembered per URL: a site's template loads the same scripts on every page."""
+    if not is_absolute(value):
+        return ""
+    key = host_key(value)
+    return key if key and not policy.trust(key, site_hosts) else ""
+
+
 @lru_cache(maxsize=4096)
 def _inline_items(
     code: str, policy: HostPolicy, site_hosts: frozenset[str], scheme: str
@@ -135,10 +144,7 @@ class ScriptJudge:
 
     def untrusted(self, value: str) -> str:
         """The host key of an absolute URL nobody trusts, else ""."""
-        if not is_absolute(value):
-            return ""
-        key = host_key(value)
-        return key if key and not self.trust(key) else ""
+        return _untrusted_host(value, self.policy, self.site_hosts)
 
     def external(self, el: Any, hidden: bool) -> None:
         """A `<script src>`, `<iframe src>` or `<frame src>`."""
