@@ -28,7 +28,7 @@ from lxml import etree
 
 from inspector.crawl.extract.encoding import parse_html
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
-from inspector.crawl.extract.injected import ScriptJudge, is_absolute
+from inspector.crawl.extract.injected import ScriptJudge, is_absolute, untrusted_host
 from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
@@ -123,18 +123,26 @@ def page_security(
     scripts: list[str] = []
     frames = []
     writers: list[tuple[Any, str]] = []  # (script element, its code)
-    untrusted = _Untrusted(rules.hosts, site_hosts)
-    anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
-    # One pass over the tree for everything the checks read from elements.
-    for el in doc.iter("a", "script", "iframe", "frame", "style", "meta"):
+    untrusted = _untrusted_of(rules.hosts, site_hosts)
+    # The hrefs as strings (no element object per link: most links go nowhere worth a look);
+    # the elements only of links to a host nobody trusts, on the pages that have some.
+    verdicts = untrusted.verdicts
+    bad: dict[str, str] = {}
+    for href in _HREFS(doc):
+        key = verdicts.get(href)
+        if key is None:
+            key = untrusted(href)
+        if key:
+            bad[href] = key
+    anchors = _anchors(doc, bad) if bad else []  # links to hosts nobody trusts
+    quiet = untrusted.quiet_scripts
+    # One pass over the other elements the checks read.
+    for el in doc.iter("script", "iframe", "frame", "style", "meta"):
         tag = el.tag
-        if tag == "a":
-            href = el.get("href")
-            if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
-                anchors.append((el, href.strip(), key, ""))
-        elif tag == "script":
-            if el.get("src"):
-                judge.external(el, False)
+        if tag == "script":
+            if src := el.get("src"):
+                if src not in quiet and not untrusted.quiet_script(src):
+                    judge.external(el, False)
             elif code := el.text:  # read once: each read decodes the text again
                 scripts.append(code)
                 judge.inline(code)
@@ -332,20 +340,45 @@ def _hidden_links(
 
 
 class _Untrusted:
-    """href → the host key when it names a host nobody trusts, else ""."""
+    """href → the host key when it names a host nobody trusts, else "" — one per site (its
+    pages repeat their navigation, footer and script URLs), with what it has answered."""
 
     def __init__(self, policy: HostPolicy, site_hosts: frozenset[str]) -> None:
         self.policy = policy
         self.site_hosts = site_hosts
+        self.verdicts: dict[str, str] = {}
+        self.quiet_scripts: set[str] = set()  # script URLs judge.external has nothing to say of
 
     def __call__(self, href: str) -> str:
-        return _href_host(href, self.policy, self.site_hosts)
+        key = _href_host(href, self.policy, self.site_hosts)
+        if len(self.verdicts) < MAX_REMEMBERED:
+            self.verdicts[href] = key
+        return key
+
+    def quiet_script(self, src: str) -> bool:
+        """Is a `<script src>` trusted (or relative), so that judging it would add nothing?"""
+        value = src.strip()
+        if value[:5].lower() == "data:" or untrusted_host(value, self.policy, self.site_hosts):
+            return False
+        if len(self.quiet_scripts) < MAX_REMEMBERED:
+            self.quiet_scripts.add(src)
+        return True
 
 
-@lru_cache(maxsize=65536)
+# Verdicts remembered per site: a template's links and scripts, seen first, stay; the rest of
+# a big site's links are judged again (bounded memory whatever the site's size).
+MAX_REMEMBERED = 4096
+
+
+@lru_cache(maxsize=64)
+def _untrusted_of(policy: HostPolicy, site_hosts: frozenset[str]) -> _Untrusted:
+    return _Untrusted(policy, site_hosts)
+
+
 def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
-    """Remembered per href: a site's pages repeat their navigation and footer links, and a
-    regular expression per link costs more than the rest of a link's handling."""
+    """The host key of an absolute href to a host nobody trusts, else "" (a relative one too)."""
+    if "//" not in href and "\\" not in href:
+        return ""
     m = NETLOC.match(href)
     if m is None or m.group(1).lower().endswith(_GOV):  # most absolute links: gov.cn
         return ""
@@ -353,13 +386,22 @@ def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str
     return host if host and not policy.trust(host, site_hosts) else ""
 
 
-def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
+
+
+def _anchors(doc: Any, bad: dict[str, str]) -> list[tuple[Any, str, str, str]]:
+    """The `<a>` elements whose href is one of `bad` (href → host key), in document order."""
     out = []
     for a in doc.iter("a"):
         href = a.get("href")
-        if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
-            out.append((a, href.strip(), key, ""))
+        if href in bad:
+            out.append((a, href.strip(), bad[href], ""))
     return out
+
+
+def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
+    bad = {href: key for href in _HREFS(doc) if (key := untrusted(href))}
+    return _anchors(doc, bad) if bad else []
 
 
 @lru_cache(maxsize=256)
