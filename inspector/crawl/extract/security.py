@@ -124,22 +124,21 @@ def page_security(
     frames = []
     writers: list[tuple[Any, str]] = []  # (script element, its code)
     untrusted = _untrusted_of(rules.hosts, site_hosts)
-    # The hrefs as strings (no element object per link: most links go nowhere worth a look);
-    # the elements only of links to a host nobody trusts, on the pages that have some.
-    verdicts = untrusted.verdicts
-    bad: dict[str, str] = {}
-    for href in _HREFS(doc):
-        key = verdicts.get(href)
-        if key is None:
-            key = untrusted(href)
-        if key:
-            bad[href] = key
-    anchors = _anchors(doc, bad) if bad else []  # links to hosts nobody trusts
-    quiet = untrusted.quiet_scripts
-    # One pass over the other elements the checks read.
-    for el in doc.iter("script", "iframe", "frame", "style", "meta"):
+    verdicts, quiet = untrusted.verdicts, untrusted.quiet_scripts
+    anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
+    # One pass over the tree for everything the checks read from elements (one walk with an
+    # element object per link costs less than a walk for the hrefs as strings and another
+    # for the elements of the few links that need them: measured).
+    for el in doc.iter("a", "script", "iframe", "frame", "style", "meta"):
         tag = el.tag
-        if tag == "script":
+        if tag == "a":
+            if href := el.get("href"):
+                key = verdicts.get(href)
+                if key is None:
+                    key = untrusted(href)
+                if key:
+                    anchors.append((el, href.strip(), key, ""))
+        elif tag == "script":
             if src := el.get("src"):
                 if src not in quiet and not untrusted.quiet_script(src):
                     judge.external(el, False)
@@ -386,22 +385,13 @@ def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str
     return host if host and not policy.trust(host, site_hosts) else ""
 
 
-_HREFS = etree.XPath("//a/@href", smart_strings=False)
-
-
-def _anchors(doc: Any, bad: dict[str, str]) -> list[tuple[Any, str, str, str]]:
-    """The `<a>` elements whose href is one of `bad` (href → host key), in document order."""
+def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
     out = []
     for a in doc.iter("a"):
         href = a.get("href")
-        if href in bad:
-            out.append((a, href.strip(), bad[href], ""))
+        if href and (key := untrusted(href)):
+            out.append((a, href.strip(), key, ""))
     return out
-
-
-def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
-    bad = {href: key for href in _HREFS(doc) if (key := untrusted(href))}
-    return _anchors(doc, bad) if bad else []
 
 
 @lru_cache(maxsize=256)
