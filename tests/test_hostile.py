@@ -10,10 +10,14 @@ evidence, not a clock in the test). The healthy site must come out exactly as it
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import re
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,6 +87,8 @@ class Stored:
 
     def __init__(self, db_url: str, run_ids: dict[str, int], homes: dict[str, str]) -> None:
         self.homes = homes
+        self.wall = 0.0  # seconds the crawl of every site took
+        self.peak_mb: float | None = None  # the test process's peak RSS during that crawl
         self.runs: dict[str, RunRow] = {}
         self.targets: dict[str, dict[str, TargetRow]] = {}
         self.pages: dict[str, list[PageRow]] = {}
@@ -113,8 +119,28 @@ async def stored(
         db_url = _new_pg_database()
     rows, hosts, homes = registry(server, server6)
     sites = [site(site_id, url) for site_id, url in rows]
+    _reset_peak_rss()
+    started = time.monotonic()
     run_ids = await crawl(sites, db_url, INSPECTOR_STATIC_HOSTS=hosts, **BUDGETS)
-    yield Stored(db_url, run_ids, homes)
+    found = Stored(db_url, run_ids, homes)
+    found.wall, found.peak_mb = time.monotonic() - started, _peak_rss_mb()
+    yield found
+
+
+def _reset_peak_rss() -> None:
+    """Linux: the process's peak RSS (VmHWM) starts again from its current RSS."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_rss_mb() -> float | None:
+    """The process's peak RSS since _reset_peak_rss (None where /proc cannot say)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found[1]) / 1024 if found else None
 
 
 CASE_PARAMS = [
@@ -173,6 +199,18 @@ def test_the_healthy_site_is_unaffected(stored: Stored) -> None:
         f.url.removeprefix(base) for f in stored.findings["healthy"] if f.check == "broken_link"
     ]
     assert broken == ["missing.html"]
+    # It did not wait for the hostile sites: its crawl took a fraction of theirs (alone it takes
+    # ~0.1 s; the hostile sites run until their 15 s budgets).
+    took = (run.finished_at - run.started_at).total_seconds()
+    assert took < min(5.0, stored.wall / 2), (took, stored.wall)
+
+
+def test_the_hostile_crawl_stays_under_500_mb(stored: Stored) -> None:
+    """The issue's bound on memory: every hostile site at once (200,000 links, 100k nested
+    elements, endless bodies, headers and URL spaces, bombs), in this very process."""
+    if stored.peak_mb is None:
+        pytest.skip("no /proc/self/status here: peak RSS unknown")
+    assert stored.peak_mb < 500, stored.peak_mb
 
 
 @pytest.mark.parametrize("name", ["v6lit", "v6name"])

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import ahocorasick_rs
 import cssselect
 import tinycss2
 import tinycss2.color3
@@ -44,11 +45,16 @@ _MENU = re.compile(
     re.I,
 )
 _MENU_TAGS = frozenset(("ul", "ol", "li", "dl", "dd", "dt", "select", "option"))
-# Quick test before a <style> block is parsed: could any rule in it hide something?
+# Could a declaration of a <style> rule hide something (on lowercase text)? Each alternative
+# is the start of a declaration _technique() reads as hiding, so that the none of
+# text-decoration/list-style/border and the overflow:hidden of every float-clearing rule (most
+# of a template's stylesheet) are not parsed.
 _SHEET_HINT = re.compile(
-    r"none|hidden|collapse|-\s*\d{3}|\d{4}|font-size\s*:\s*0|opacity|clip|scale\(\s*0|"
-    r"(?:width|height)\s*:\s*[01](?:px)?\s*[;}!]",
-    re.I,
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|"
+    r"(?:left|top|right|bottom|text-indent|margin-left|margin-top)\s*:\s*"
+    r"(?:-\s*(?:\d{3}|\d{1,2}(?:\.\d+)?\s*(?:r?em|pc|in|cm|vw|vh))|\d{4})|"
+    r"(?:width|height)\s*:\s*(?:[01](?:\.\d+)?|\.\d+)\s*(?:px)?\s*(?:[;}!]|$)|"
+    r"font-size\s*:\s*(?:0|1\s*px|0?\.\d)|opacity\s*:\s*(?:0|\.0)|clip\s*:|scale\(\s*0"
 )
 _SCRIPT_HIDES = re.compile(
     r"""getElementById\(\s*['"]([\w\-:.]+)['"]\s*\)\.style\.(?:display\s*=\s*['"]none|"""
@@ -110,9 +116,27 @@ def _color(tokens: list[Any]) -> tuple[float, ...] | None:
     return None
 
 
+# The properties style_facts reads; the others (a template's fonts, borders, background
+# images inlined as data: URIs) are dropped before tinycss2, which tokenizes in Python.
+_READ = frozenset(("display", "visibility", "opacity", "position", "left", "top", "right",
+                   "bottom", "text-indent", "margin-left", "margin-top", "overflow", "width",
+                   "height", "max-width", "max-height", "clip", "transform", "font-size",
+                   "color", "background", "background-color"))  # fmt: skip
+
+
 @lru_cache(maxsize=8192)
 def style_facts(style: str) -> StyleFacts:
     """Parse one declaration block (a `style` attribute or a rule's body)."""
+    if "/*" not in style:
+        read = [d for d in style.split(";") if d.partition(":")[0].strip().lower() in _READ]
+        style = ";".join(read)
+        if not style:
+            return NOTHING
+    return _style_facts(style)
+
+
+@lru_cache(maxsize=8192)
+def _style_facts(style: str) -> StyleFacts:
     decls: dict[str, tuple[list[Any], str]] = {}
     for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
         if decl.type == "declaration":
@@ -209,21 +233,25 @@ def _attr_px(value: str | None) -> float | None:
 def element_facts(el: Any) -> StyleFacts:
     """An element's own visibility facts: its style attribute and presentational attributes."""
     style = el.get("style")
-    facts = style_facts(style) if style and ":" in style else NOTHING
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag == "font" and el.get("color") is not None and facts.color is None:
-        color = _color(tinycss2.parse_component_value_list(el.get("color")))
-        facts = _replace(facts, color=color)
+    color = el.get("color") if el.tag == "font" else None
     bgcolor = el.get("bgcolor")
+    if not style and color is None and bgcolor is None:
+        return NOTHING  # most elements: nothing to read
+    return _element_facts(style if style and ":" in style else "", color, bgcolor)
+
+
+@lru_cache(maxsize=8192)
+def _element_facts(style: str, color: str | None, bgcolor: str | None) -> StyleFacts:
+    facts = style_facts(style) if style else NOTHING
+    if color is not None and facts.color is None:
+        facts = _replace(facts, color=_color(tinycss2.parse_component_value_list(color)))
     if bgcolor is not None and facts.background is None:
         facts = _replace(facts, background=_color(tinycss2.parse_component_value_list(bgcolor)))
     return facts
 
 
 def _replace(facts: StyleFacts, **changes: Any) -> StyleFacts:
-    values = {name: getattr(facts, name) for name in StyleFacts.__slots__}
-    values.update(changes)
-    return StyleFacts(**values)
+    return StyleFacts(**{**{n: getattr(facts, n) for n in StyleFacts.__slots__}, **changes})
 
 
 def _marquee(el: Any, facts: StyleFacts) -> str:
@@ -251,25 +279,70 @@ class SheetRule:
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
+def _hint_patterns() -> list[str]:
+    """Literal starts of the declarations _SHEET_HINT reads, lowercase, with and without a
+    space after the colon (the many display:block, overflow:hidden and top:0 never match)."""
+    starts = ["display:none", "visibility:hidden", "visibility:collapse", "indent:-",
+              "font-size:0", "font-size:1p", "font-size:.", "opacity:0", "opacity:.", "clip:",
+              "scale(0"]  # fmt: skip
+    for size in ("width", "height"):  # 0, 1px, 1 (a unitless one), .5: not 100px
+        starts += [f"{size}:0", f"{size}:.", f"{size}:1p", f"{size}:1;", f"{size}:1}}"]
+    for side in ("left", "right", "top", "bottom"):  # margin-left, margin-top included
+        starts += [f"{side}:-", *(f"{side}:{d}" for d in "123456789")]
+    return sorted({v for p in starts for v in (p, p.replace(":", ": "))})
+
+
+_HINT_PATTERNS = _hint_patterns()
+_HINTS = ahocorasick_rs.BytesAhoCorasick(
+    [p.encode() for p in _HINT_PATTERNS], implementation=ahocorasick_rs.Implementation.DFA
+)
+
+
+def _hint_positions(css: str) -> list[int]:
+    """Where in `css` a declaration _SHEET_HINT reads as hiding starts. A stylesheet runs to
+    tens of kilobytes: one automaton pass over it finds the few places worth a regular
+    expression, which then reads only the declaration there (a search of the whole text with
+    the expression's alternatives costs a millisecond a page)."""
+    low = css.lower()
+    out: list[int] = []
+    seen: set[int] = set()
+    # Bytes, one per character (non-ASCII ones become "?"), so that offsets are the text's.
+    for _, at, _end in _HINTS.find_matches_as_indexes(
+        low.encode("ascii", "replace"), overlapping=True
+    ):
+        start = max(low.rfind(";", 0, at), low.rfind("{", 0, at)) + 1
+        if start in seen:
+            continue
+        seen.add(start)
+        ends = [e for e in (low.find(";", at), low.find("}", at)) if e >= 0]
+        if _SHEET_HINT.search(low, start, min(ends) if ends else len(low)):
+            out.append(start)
+    return out
+
+
+# A hiding rule as found in a stylesheet, before any parsing: (selector, declarations, key).
+RawRule = tuple[str, str, tuple[str, str]]
+
+
 @lru_cache(maxsize=512)
-def sheet_rules(css: str) -> tuple[SheetRule, ...]:
-    """The top-level rules of a `<style>` text that hide something.
+def sheet_rules(css: str) -> tuple[RawRule, ...]:
+    """The top-level rules of a `<style>` text that may hide something, not parsed yet.
 
     A stylesheet of a CMS template runs to tens of kilobytes, and tokenizing all of it costs
     milliseconds; the hiding declarations are few. So the places where one could be are found
-    first (_SHEET_HINT), each one's rule is cut out at its braces, and only those rules are
-    parsed (declarations with tinycss2, selectors with cssselect). Rules nested in @media are
-    skipped: print and small-screen rules hide things on purpose. Selectors with pseudo-classes
-    (:hover …) are skipped too: they do not hide anything from a reader who has not acted.
+    first (_hint_positions), each one's rule is cut out at its braces, and the rule is parsed
+    (declarations with tinycss2, selector with cssselect: `sheet_rule`) only when an element
+    its last compound could match is asked about. Rules nested in @media are skipped: print
+    and small-screen rules hide things on purpose. Selectors with pseudo-classes (:hover …)
+    are skipped too: they do not hide anything from a reader who has not acted.
     """
-    if not _SHEET_HINT.search(css):
-        return ()
-    css = _COMMENT.sub(" ", css)
-    out: list[SheetRule] = []
+    if "/*" in css:
+        css = _COMMENT.sub(" ", css)
+    out: list[RawRule] = []
     done: set[int] = set()
-    for hint in _SHEET_HINT.finditer(css):
-        opening = css.rfind("{", 0, hint.start())
-        closing = css.find("}", hint.start())
+    for at in _hint_positions(css):
+        opening = css.rfind("{", 0, at)
+        closing = css.find("}", at)
         if opening < 0 or closing < 0 or opening in done:
             continue
         done.add(opening)
@@ -279,16 +352,40 @@ def sheet_rules(css: str) -> tuple[SheetRule, ...]:
         prelude = css[before + 1 : opening].strip()
         if not prelude or prelude.startswith("@") or ":" in prelude:
             continue
-        facts = style_facts(css[opening + 1 : closing])
-        if not facts.technique:
-            continue
+        body = css[opening + 1 : closing]
         for selector in prelude.split(","):
-            tree = _parsed(selector.strip())
-            if tree is not None:
-                out.append(
-                    SheetRule(selector.strip(), tree, facts.technique, facts.kind, _rightmost(tree))
-                )
+            if selector := selector.strip():
+                out.append((selector, body, selector_key(selector)))
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def sheet_rule(selector: str, body: str) -> SheetRule | None:
+    """A rule of sheet_rules, parsed: None when it hides nothing or cannot be read."""
+    facts = style_facts(body)
+    if not facts.technique:
+        return None
+    tree = _parsed(selector)
+    if tree is None:
+        return None
+    return SheetRule(selector, tree, facts.technique, facts.kind, _rightmost(tree))
+
+
+_COMBINATOR = re.compile(r"[\s>+~]+")
+_COMPOUND_PART = re.compile(r"[.#\[]")
+
+
+@lru_cache(maxsize=8192)
+def selector_key(selector: str) -> tuple[str, str]:
+    """What a selector's last compound needs, read from its text: ("id", x), ("class", x),
+    ("tag", x) or ("*", "") — the index key browsers look rules up by."""
+    last = _COMBINATOR.split(selector.strip())[-1]
+    if "#" in last:
+        return "id", _COMPOUND_PART.split(last.split("#", 1)[1])[0]
+    if "." in last:
+        return "class", _COMPOUND_PART.split(last.split(".", 1)[1])[0]
+    tag = _COMPOUND_PART.split(last)[0].lower()
+    return ("tag", tag) if tag and tag != "*" else ("*", "")
 
 
 @lru_cache(maxsize=2048)
@@ -368,10 +465,10 @@ class SheetIndex:
     needs (id, class, tag), the way browsers look rules up."""
 
     def __init__(self, style_texts: tuple[str, ...]) -> None:
-        self.index: dict[tuple[str, str], list[SheetRule]] = {}
+        self.index: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for css in style_texts:
-            for rule in sheet_rules(css):
-                self.index.setdefault(rule.key, []).append(rule)
+            for selector, body, key in sheet_rules(css):
+                self.index.setdefault(key, []).append((selector, body))
 
     def rule_for(self, el: Any) -> SheetRule | None:
         index = self.index
@@ -383,8 +480,9 @@ class SheetIndex:
         if classes:
             keys.extend(("class", c) for c in classes.split())
         for key in keys:
-            for rule in index.get(key, ()):
-                if _matches(rule.tree, el):
+            for selector, body in index.get(key, ()):
+                rule = sheet_rule(selector, body)
+                if rule is not None and _matches(rule.tree, el):
                     return rule
         return None
 
@@ -400,10 +498,16 @@ def script_hidden_ids(scripts: list[str]) -> set[str]:
     """Ids an inline script hides outright (document.getElementById('x').style.display='none')."""
     ids: set[str] = set()
     for text in scripts:
-        if "none" in text or "hide" in text or "hidden" in text:
-            for m in _SCRIPT_HIDES.finditer(text):
-                ids.add(m.group(1) or m.group(2))
+        ids.update(_hidden_by(text))
     return ids
+
+
+@lru_cache(maxsize=4096)
+def _hidden_by(script: str) -> tuple[str, ...]:
+    """The ids one inline script hides (a site's template scripts repeat on every page)."""
+    if "none" not in script and "hide" not in script and "hidden" not in script:
+        return ()
+    return tuple(m.group(1) or m.group(2) for m in _SCRIPT_HIDES.finditer(script))
 
 
 def _unstyled_way_up(el: Any) -> bool:
@@ -470,7 +574,8 @@ class HiddenFinder:
         # only when a text technique needs them.
         self._colour_source = colours
         self._colours: Any = None
-        self._link_names: set[str] | None = None
+        self._link_names: frozenset[str] | None = None
+        self._names: dict[Any, frozenset[str]] = {}
         self.hidden_ids = hidden_ids
         self._blocks: dict[Any, Hidden | None] = {}
 
@@ -497,7 +602,7 @@ class HiddenFinder:
         return result
 
     def _text_hidden(self, link: Any) -> Hidden | None:
-        if not link.text_content().strip() or link.find(".//img") is not None:
+        if next(link.iter("img"), None) is not None or not any(t.strip() for t in link.itertext()):
             return None  # text techniques hide text only
         font_reset = False
         # The colour of the text itself: <a><font color=#fff>…</font></a> paints it inside.
@@ -544,13 +649,36 @@ class HiddenFinder:
         if not self._colours:
             return facts
         if self._link_names is None:
-            self._link_names = self._colours.names_of(el)
+            self._link_names = self._names_up(el)
         color, background = self._colours.colours(el, self._link_names)
+        if color is None and background is None:
+            return facts
         return _replace(
             facts,
             color=facts.color if facts.color is not None else color,
             background=facts.background if facts.background is not None else background,
         )
+
+    def _names_up(self, el: Any) -> frozenset[str]:
+        """The ids (#x) and classes (.y) of `el` and its ancestors, remembered per element:
+        the links of one block share their way up."""
+        chain = []
+        names: frozenset[str] = frozenset()
+        node = el
+        while node is not None and isinstance(node.tag, str):
+            known = self._names.get(node)
+            if known is not None:
+                names = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            own = [f"#{node.get('id')}"] if node.get("id") else []
+            own.extend("." + c for c in (node.get("class") or "").split())
+            if own:
+                names = names | frozenset(own)
+            self._names[node] = names
+        return names
 
     def _own(self, el: Any, facts: StyleFacts) -> tuple[str, str] | None:
         if el.tag == "marquee":

@@ -85,6 +85,10 @@ _ON_DEMAND = re.compile(
     r"\bfunction\s+[A-Za-z_$]|\bon[a-z]+\s*=|addEventListener|attachEvent|\.(?:on|click|bind)\s*\(",
 )
 _ABSOLUTE_URL = re.compile(r"https?://[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+[^\s'\"<>]*", re.I)
+# "<scr"+"ipt": a tag name split by joined string literals, to dodge scanners.
+_JOINED_LITERALS = re.compile(
+    r"""<\s*/?(?:s|sc|scr|scri|scrip|i|if|ifr|ifra|ifram|f|fr|fra|fram)['"]\s*\+\s*['"]""", re.I
+)
 _CONDITIONAL = ("search_referrer_redirect", "crawler_user_agent_check")
 _ATOB = re.compile(r"""\batob\s*\(\s*['"]([A-Za-z0-9+/]{8,}={0,2})['"]\s*\)""")
 
@@ -97,6 +101,15 @@ def snippet(text: str, at: int = 0) -> str:
 def is_absolute(value: str) -> bool:
     low = value[:8].lower()
     return low.startswith(("http://", "https://")) or value.startswith("//")
+
+
+@lru_cache(maxsize=65536)
+def _untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+    """Remembered per URL: a site's template loads the same scripts on every page."""
+    if not is_absolute(value):
+        return ""
+    key = host_key(value)
+    return key if key and not policy.trust(key, site_hosts) else ""
 
 
 @lru_cache(maxsize=4096)
@@ -129,12 +142,9 @@ class ScriptJudge:
             self._seen.add(key)
             self.items.append({"why": why, **fields})
 
-    def _untrusted(self, value: str) -> str:
+    def untrusted(self, value: str) -> str:
         """The host key of an absolute URL nobody trusts, else ""."""
-        if not is_absolute(value):
-            return ""
-        key = host_key(value)
-        return key if key and not self.trust(key) else ""
+        return _untrusted_host(value, self.policy, self.site_hosts)
 
     def external(self, el: Any, hidden: bool) -> None:
         """A `<script src>`, `<iframe src>` or `<frame src>`."""
@@ -148,7 +158,7 @@ class ScriptJudge:
             if el.tag == "script" and payload and self._suspicious_payload(payload):
                 self._add("data_uri_script", snippet=snippet(payload))
             return
-        host = self._untrusted(src)
+        host = self.untrusted(src)
         if not host:
             return
         url = urljoin(self.page_url, src)
@@ -160,7 +170,7 @@ class ScriptJudge:
     def refresh(self, content: str) -> None:
         """`<meta http-equiv=refresh content="0;url=…">` to a host nobody trusts."""
         m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
-        if m and self._untrusted(m.group(1)):
+        if m and self.untrusted(m.group(1)):
             self._add(
                 "meta_refresh_untrusted",
                 src=urljoin(self.page_url, m.group(1)),
@@ -192,7 +202,7 @@ class ScriptJudge:
             self._written(code, found)
         if found & _LOAD_TRIGGERS:
             for m in _LOADS.finditer(code):
-                host = self._untrusted(m.group(1))
+                host = self.untrusted(m.group(1))
                 if host:
                     self._add(
                         "loads_untrusted_script", src=urljoin(self.page_url, m.group(1)), host=host
@@ -227,7 +237,10 @@ class ScriptJudge:
         (location = …, location.replace(…), bracket notation too) in code that declares no
         named function and handles no event, and an absolute URL of an untrusted host in its
         strings (atob("…") decoded). A conditional one (referrer, user agent) has its own why."""
-        plain = _BRACKETS.sub(r".\1", code)
+        if "http" not in code and "atob" not in code:
+            return ""
+        bracketed = "'location'" in code or '"location"' in code
+        plain = _BRACKETS.sub(r".\1", code) if bracketed else code
         if not _GOES.search(plain) or _ON_DEMAND.search(plain):
             return ""
         texts = [code]
@@ -238,7 +251,7 @@ class ScriptJudge:
                 continue
         for text in texts:
             for m in _ABSOLUTE_URL.finditer(text):
-                if self._untrusted(m.group(0)):
+                if self.untrusted(m.group(0)):
                     return m.group(0)
         return ""
 
@@ -276,7 +289,7 @@ class ScriptJudge:
         encoded = bool(found & _ENCODING_TRIGGERS) and bool(_ENCODED.search(code))
         markup = unquote(code) if encoded else code
         hosts = self._code_hosts(markup)
-        if not hosts and "document.write" in found:
+        if not hosts and "document.write" in found and _JOINED_LITERALS.search(code):
             # Tags split to dodge scanners ("<scr"+"ipt src=…>") are whole once written.
             written = written_html(code)
             hosts = self._code_hosts(written)
@@ -290,7 +303,7 @@ class ScriptJudge:
             )
 
     def _code_hosts(self, markup: str) -> list[str]:
-        if "<" not in markup and "%3C" not in markup.upper():
+        if "<" not in markup and "%3C" not in markup and "%3c" not in markup:
             return []
         out = []
         for m in _TAG_SRC.finditer(markup):
@@ -318,7 +331,7 @@ class ScriptJudge:
 
     def _untrusted_url(self, decoded: str) -> bool:
         """A URL to a host nobody trusts in decoded text."""
-        return any(self._untrusted(m.group(0)) for m in _URL_IN_TEXT.finditer(decoded))
+        return any(self.untrusted(m.group(0)) for m in _URL_IN_TEXT.finditer(decoded))
 
     def _suspicious_markup(self, decoded: str) -> bool:
         return bool(

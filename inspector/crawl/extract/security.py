@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, partial
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 import ahocorasick_rs
 import lxml.html
@@ -117,44 +117,54 @@ def page_security(
     """
     if text is None:
         text = body_text(doc)
-    matches = rules.text.scan(f"{title}\n{text}" if title else text, on)
     trust = _truster(rules.hosts, site_hosts)
     judge = ScriptJudge(url, rules.hosts, site_hosts)
-    styles: list[str] = []
+    styles: list[Any] = []  # <style> elements: their text is read only for a hidden-link check
     scripts: list[str] = []
     frames = []
-    writers: list[Any] = []
-    for el in doc.iter("script", "iframe", "frame", "style", "meta"):
+    writers: list[tuple[Any, str]] = []  # (script element, its code)
+    untrusted = _Untrusted(rules.hosts, site_hosts)
+    anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
+    # One pass over the tree for everything the checks read from elements.
+    for el in doc.iter("a", "script", "iframe", "frame", "style", "meta"):
         tag = el.tag
-        if tag == "script":
+        if tag == "a":
+            href = el.get("href")
+            if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
+                anchors.append((el, href.strip(), key, ""))
+        elif tag == "script":
             if el.get("src"):
                 judge.external(el, False)
-            elif el.text:
-                scripts.append(el.text)
-                judge.inline(el.text)
-                if "write" in el.text:
-                    writers.append(el)
+            elif code := el.text:  # read once: each read decodes the text again
+                scripts.append(code)
+                judge.inline(code)
+                if "write" in code:
+                    writers.append((el, code))
         elif tag == "style":
-            if el.text:
-                styles.append(el.text)
+            styles.append(el)
         elif tag == "meta":
             if (el.get("http-equiv") or "").lower() == "refresh":
                 judge.refresh(el.get("content") or "")
         elif el.get("src"):
             frames.append(el)
-    finder = None
-    if frames:
-        finder = HiddenFinder(
-            doc, styles, script_hidden_ids(scripts), partial(colour_index, tuple(styles))
+    finders = _Finders(doc, styles, scripts)
+    for frame in frames:
+        # Whether a frame is hidden matters only for one loading a host nobody trusts.
+        hidden = bool(judge.untrusted(frame.get("src") or "")) and _frame_hidden(
+            frame, finders.of(doc)
         )
-        for frame in frames:
-            judge.external(frame, _frame_hidden(frame, finder))
+        judge.external(frame, hidden)
     # Links a script writes inside a hiding block (or a block it opens around static links) are
     # read from the page as a browser builds it; only pages whose scripts write such markup.
     rendered = written_page(doc, writers) if writers else None
     if rendered is not None:
-        doc, finder = rendered, None
-    hidden = _hidden_links(doc, url, rules, trust, matches.strong, styles, scripts, finder)
+        doc, anchors = rendered, _untrusted_anchors(rendered, untrusted)
+    hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
+    # The text last: the automaton's tables and the text are the largest memory a page's
+    # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
+    matches = rules.text.scan(f"{title}\n{text}" if title else text, on)
+    if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
+        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders)
     facts: dict[str, Any] = {}
     if hidden:
         facts["hidden"] = hidden
@@ -165,32 +175,76 @@ def page_security(
     return facts
 
 
+class _Finders:
+    """The page's HiddenFinder, built on first use (most pages never need one): the `<style>`
+    texts are read and the stylesheets indexed only then. A page rebuilt from what its scripts
+    write (written_page) gets its own."""
+
+    def __init__(self, doc: Any, styles: list[Any], scripts: list[str]) -> None:
+        self.doc = doc
+        self.styles = styles
+        self.scripts = scripts
+        self.built: dict[int, HiddenFinder] = {}
+
+    def of(self, doc: Any) -> HiddenFinder:
+        finder = self.built.get(id(doc))
+        if finder is None:
+            styles = self.styles if doc is self.doc else doc.iter("style")
+            texts = [css for el in styles if (css := el.text)]
+            finder = self.built[id(doc)] = HiddenFinder(
+                doc, texts, script_hidden_ids(self.scripts), partial(colour_index, tuple(texts))
+            )
+        return finder
+
+
 # What makes written markup worth a second look: a hiding declaration, or a link to a host.
 _WRITES_HIDING = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|overflow\s*:\s*hidden|font-size\s*:\s*0|"
     r"-\d{3,}\s*(?:px|em|pt)|<\s*marquee|\bhidden\b|href\s*=\s*['\"]?(?:https?:)?//",
     re.I,
 )
+# Literal starts of _WRITES_HIDING's alternatives as they stand in script source (quotes
+# escaped or not): one automaton pass over a long script instead of the expression.
+_WRITES_WORDS = ahocorasick_rs.BytesAhoCorasick(
+    [
+        w.encode()
+        for w in (
+            "display:none", "display: none", "visibility:", "visibility: ", "overflow:hidden",
+            "overflow: hidden", "font-size:0", "font-size: 0", "marquee", " hidden", ":-",
+            ": -", *(f"href={q}{s}" for q in ("", "'", '"', "\\'", '\\"') for s in ("http", "//")),
+        )
+    ],
+    implementation=ahocorasick_rs.Implementation.DFA,
+)  # fmt: skip
 _MARK = "inspectorwritten{}x"
 
 
 @lru_cache(maxsize=1024)
 def _writes(code: str) -> str:
-    """What an inline script writes with document.write (a site's template repeats them)."""
-    return written_html(code) if "document" in code else ""
+    """What an inline script writes with document.write (a site's template repeats them), when
+    its code could write hiding markup or a link to another host at all: the written markup is
+    made of the code's strings, so a hint must be in the code, or in it URL-decoded."""
+    if "document" not in code or "write" not in code:
+        return ""
+    low = code.lower()
+    if "%3c" in low:
+        low = unquote(low)
+    if not _WRITES_WORDS.find_matches_as_indexes(low.encode("utf-8", "replace")):
+        return ""
+    return written_html(code)
 
 
-def written_page(doc: Any, scripts: list[Any]) -> Any | None:
+def written_page(doc: Any, scripts: list[tuple[Any, str]]) -> Any | None:
     """The page with what its inline scripts write in place of the scripts, parsed again as a
     browser would (a `<div style="display:none">` written by one script and closed by another
     hides the static links between them) — None when no script writes hiding markup or links
     to other hosts. The crawl's tree is left as it is."""
-    writes = [_writes(el.text or "") for el in scripts]
+    writes = [_writes(code) for _, code in scripts]  # the same str objects: hashed once
     if not any(w and _WRITES_HIDING.search(w) for w in writes):
         return None
     every = list(doc.iter("script"))
     positions = {id(el): i for i, el in enumerate(every)}
-    marked = [(positions[id(el)], w) for el, w in zip(scripts, writes, strict=True) if w]
+    marked = [(positions[id(el)], w) for (el, _), w in zip(scripts, writes, strict=True) if w]
     copy = deepcopy(doc)
     copies = list(copy.iter("script"))
     for n, (i, _) in enumerate(marked):
@@ -226,33 +280,11 @@ def _hidden_links(
     url: str,
     rules: SecurityRules,
     trust: Any,
+    anchors: list[tuple[Any, str, str, str]],
     page_strong: list[str],
-    styles: list[str],
-    scripts: list[str],
-    finder: HiddenFinder | None,
+    finders: _Finders,
 ) -> list[dict[str, Any]]:
-    # The fast path, run for every page: one pass over the links; only those that name a host
-    # outside gov.cn are classified (each host once).
-    candidates: list[tuple[Any, str, str, str]] = []  # (element, href, host key, trust)
-    levels: dict[str, tuple[str, str]] = {}  # netloc as written → (host key, trust)
-    for a in doc.iter("a"):
-        href = a.get("href")
-        if not href or ("//" not in href and "\\" not in href):
-            continue
-        m = NETLOC.match(href)
-        if m is None:
-            continue
-        netloc = m.group(1)
-        level = levels.get(netloc)
-        if level is None:
-            if netloc.lower().endswith(_GOV):  # most absolute links of a government page
-                level = ("", "gov")
-            else:
-                key = host_key(href)
-                level = (key, trust(key) if key else "site")
-            levels[netloc] = level
-        if not level[1]:
-            candidates.append((a, href.strip(), level[0], ""))
+    candidates = list(anchors)  # (element, href, host key, trust): links to untrusted hosts
     # Links to trusted places matter only when they carry spam words: the page's text has some.
     if page_strong:
         for a in _with_words(tuple(page_strong))(doc):
@@ -263,10 +295,7 @@ def _hidden_links(
                 candidates.append((a, href, key, level))
     if not candidates:
         return []
-    if finder is None:
-        finder = HiddenFinder(
-            doc, styles, script_hidden_ids(scripts), partial(colour_index, tuple(styles))
-        )
+    finder = finders.of(doc)
     groups: dict[Any, dict[str, Any]] = {}
     for a, href, key, level in candidates:
         hidden = finder.hidden(a)
@@ -300,6 +329,37 @@ def _hidden_links(
             link["weak"] = weak
         group["links"].append(link)
     return list(groups.values())
+
+
+class _Untrusted:
+    """href → the host key when it names a host nobody trusts, else ""."""
+
+    def __init__(self, policy: HostPolicy, site_hosts: frozenset[str]) -> None:
+        self.policy = policy
+        self.site_hosts = site_hosts
+
+    def __call__(self, href: str) -> str:
+        return _href_host(href, self.policy, self.site_hosts)
+
+
+@lru_cache(maxsize=65536)
+def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+    """Remembered per href: a site's pages repeat their navigation and footer links, and a
+    regular expression per link costs more than the rest of a link's handling."""
+    m = NETLOC.match(href)
+    if m is None or m.group(1).lower().endswith(_GOV):  # most absolute links: gov.cn
+        return ""
+    host = host_key(href)
+    return host if host and not policy.trust(host, site_hosts) else ""
+
+
+def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
+    out = []
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
+            out.append((a, href.strip(), key, ""))
+    return out
 
 
 @lru_cache(maxsize=256)

@@ -102,8 +102,10 @@ class TextMatcher:
         )
         self.patterns = list(values)
         self.values = [values[p] for p in self.patterns]
-        self.automaton = ahocorasick_rs.AhoCorasick(
-            self.patterns,
+        # Over UTF-8 bytes: the str automaton maps every offset back to characters, which
+        # costs more than the search; here only the few matches are mapped (_char_offsets).
+        self.automaton = ahocorasick_rs.BytesAhoCorasick(
+            [p.encode("utf-8") for p in self.patterns],
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.DFA,
         )
@@ -173,9 +175,11 @@ class TextMatcher:
 
     def scan(self, text: str, on: date | None) -> TextMatches:
         """Wording errors and spam words in `text`; `on` is the page's date (None: unknown)."""
-        hits = self.automaton.find_matches_as_indexes(text, overlapping=True)
+        raw = text.encode("utf-8", "surrogatepass")
+        hits = self.automaton.find_matches_as_indexes(raw, overlapping=True)
         if not hits:
             return TextMatches([], [], [])
+        hits = _char_offsets(raw, hits)
         values = self.values
         exceptions: list[tuple[int, int]] = []
         strong: dict[str, None] = {}
@@ -228,6 +232,19 @@ class TextMatcher:
             return item
         _, p, office, _name_at = value
         return judge_title(self.lexicon, self.lexicon.persons[p], office, text, start, end, on)
+
+
+def _char_offsets(raw: bytes, hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Byte offsets of matches → character offsets, in one pass over the bytes they span
+    (a match starts and ends on a character boundary: patterns are whole characters)."""
+    bounds = sorted({b for _, s, e in hits for b in (s, e)})
+    chars: dict[int, int] = {}
+    at = count = 0
+    for b in bounds:
+        count += len(raw[at:b].decode("utf-8", "surrogatepass"))
+        chars[b] = count
+        at = b
+    return [(i, chars[s], chars[e]) for i, s, e in hits]
 
 
 # The last character of a local office written before a name (副市长李蔷同志, 县委书记…): such
