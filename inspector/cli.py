@@ -225,6 +225,8 @@ def _finish_console(
     """Print the summary of these runs; the exit code: 1 when the crawl was interrupted or a
     site of `completion` (the sites expected, the crawl's finish reason) is not finished, or
     when --fail-on finds its level."""
+    from sqlalchemy.exc import OperationalError
+
     from inspector.console import (
         fail_on_code,
         incomplete_code,
@@ -232,12 +234,22 @@ def _finish_console(
         render_commands,
         site_summaries,
     )
+    from inspector.store.batch import failure_text
+    from inspector.store.db import get_engine, session_factory
 
-    with session_or_fail(db_url) as s:
-        summaries = site_summaries(s, run_ids, lang)
-        commands = render_commands(db_url, site_ids)
-        print_summary(summaries, lang, commands=commands, log_file=log_path)
-        code = fail_on_code(summaries, s, fail_on)
+    try:
+        # The schema was checked before the crawl; the database may have gone since.
+        with session_factory(get_engine(db_url))() as s:
+            summaries = site_summaries(s, run_ids, lang)
+            commands = render_commands(db_url, site_ids)
+            print_summary(summaries, lang, commands=commands, log_file=log_path)
+            code = fail_on_code(summaries, s, fail_on)
+    except OperationalError as exc:
+        fail(
+            f"the crawl's results cannot be read: the database is unreachable "
+            f"({failure_text(exc)}); run the same command again once it answers",
+            EXIT_INCOMPLETE,
+        )
     if completion is not None:
         code = incomplete_code(summaries, *completion) or code
     return code

@@ -87,6 +87,19 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_proxy(pg_url: str) -> Iterator[tuple[str, Any]]:
+    """The test's PostgreSQL database through a TCP proxy of its own (tests/tcpproxy.py), as
+    (URL through the proxy, proxy): cutting it loses the database for whoever uses that URL
+    only — the test itself, and every other test, talk to PostgreSQL directly."""
+    from sqlalchemy.engine import make_url
+    from tcpproxy import TcpProxy
+
+    url = make_url(pg_url)
+    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(False), proxy
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'inspector.db'}"
 

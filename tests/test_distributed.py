@@ -503,18 +503,6 @@ def test_enqueue_puts_the_largest_sites_first(redis_key, tmp_path: Path) -> None
 # ---- PostgreSQL lost mid-run: the worker reaches the database through a proxy we can cut -------
 
 
-@pytest.fixture
-def pg_proxy(pg_url: str) -> Iterator[tuple[str, Any]]:
-    """The test's database through a TCP proxy of its own: cutting it loses the database for
-    the worker only (the test, and every other test, talk to PostgreSQL directly)."""
-    from sqlalchemy.engine import make_url
-    from tcpproxy import TcpProxy
-
-    url = make_url(pg_url)
-    with TcpProxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
-        yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(False), proxy
-
-
 def _lost_pg_worker(
     server: Any,
     pg_url: str,
@@ -600,7 +588,7 @@ def test_postgresql_lost_for_good_the_worker_gives_the_site_back_and_exits_1(
         .splitlines()[-1]
         .endswith("0 finished here, 1 given back to the queue; stopped: database_unreachable")
     ), out
-    assert f"site {names[0]} not finished: rows of run {run_id} were lost" in text
+    assert f"site {names[0]} not finished: run {run_id} could not be stored whole" in text
     # The site is back on the queue, leased by nobody; its run was never finished.
     import redis
 

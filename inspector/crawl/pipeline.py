@@ -309,31 +309,38 @@ class StoragePipeline:
         self.store_errors.add(self.held.drop_all(why))
         for site_id in list(self.waiting):
             self.waiting.pop(site_id)
+            stored = site_id in self.judging  # its end stored, its checks not run
             self.judging.discard(site_id)
-            self.lost_site(site_id, self.run_id(site_id), why, notify=notify)
+            self.lost_site(site_id, self.run_id(site_id), why, notify=notify, stored=stored)
         self.outage.since = None  # what comes next gets its own chance
 
-    def lost_site(self, site_id: str, run_id: int, why: str, *, notify: bool = True) -> None:
-        """A site crawled to the end whose rows did not all reach the database: not finished
-        (its run is `interrupted`), so that the crawl says so and a worker gives it back."""
+    def lost_site(
+        self, site_id: str, run_id: int, why: str, *, notify: bool = True, stored: bool = False
+    ) -> None:
+        """A site crawled to the end that did not reach the database whole (rows lost, or its
+        end not stored): not finished (its run is `interrupted`), so that the crawl says so
+        and a worker gives it back. `stored`: its end was stored but not its checks."""
         logger.error(
-            "site %s not finished: rows of run %s were lost while the database was "
+            "site %s not finished: run %s could not be stored whole while the database was "
             "unreachable (%s); crawl it again",
             site_id,
             run_id,
             why,
         )
         self.finished.add(site_id)
+        statuses = ("running", "finished", "unreachable") if stored else ("running",)
         try:
             with self.Session() as s:
                 s.execute(
                     update(RunRow)
-                    .where(RunRow.id == run_id, RunRow.status == "running")
-                    .values(status="interrupted", finish_reason="rows lost: database unreachable")
+                    .where(RunRow.id == run_id, RunRow.status.in_(statuses))
+                    .values(status="interrupted", finish_reason="not stored: database unreachable")
                 )
                 s.commit()
         except Exception as exc:  # noqa: BLE001 - still down: the run stays `running`
             logger.error("run %s stays running: %s", run_id, failure_text(exc))
+        else:
+            self.record_store_errors()  # the rows it lost, on its run
         crawler = getattr(self, "crawler", None)
         if crawler is not None and notify:
             crawler.signals.send_catch_log(
@@ -479,6 +486,8 @@ class StoragePipeline:
         self.retry()
         if len(self.held) or self.waiting:
             self.give_up(notify=False)  # a worker gives back the sites it still holds
+        if self.outage.since is None:
+            self.record_store_errors()
         unfinished = [self.run_ids[s] for s in self.run_ids if s not in self.finished]
         if not unfinished:
             return
