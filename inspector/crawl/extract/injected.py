@@ -34,7 +34,9 @@ _TRIGGERS = ("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob", "document.wr
              ".html(", "insertAdjacentHTML", ".src='", '.src="', ".src = '", '.src = "', "getScript",
              "referrer", "userAgent", "unescape", "decodeURI", "location")  # fmt: skip
 _TRIGGER_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([t.encode() for t in _TRIGGERS])
-_OBFUSCATION_TRIGGERS = frozenset(("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob"))
+_OBFUSCATION_TRIGGERS = frozenset(
+    ("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob", "unescape", "decodeURI")
+)
 _WRITE_TRIGGERS = frozenset(("document.write", "innerHTML", ".html(", "insertAdjacentHTML"))
 _LOAD_TRIGGERS = frozenset((".src='", '.src="', ".src = '", '.src = "', "getScript"))
 _ENCODING_TRIGGERS = frozenset(("unescape", "decodeURI"))
