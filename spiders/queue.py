@@ -70,6 +70,7 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         self.backoff = 1.0
         self.max_outage = 600.0
         self.awaiting_store: dict[str, Any] = {}  # the storage pipeline's: crawled, not stored
+        self.unended: dict[str, tuple[bool, bool]] = {}  # leases to end: (give back, taken)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> QueuedSiteSpider:
@@ -99,6 +100,8 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
     def _fill(self) -> Iterator[Request]:
         """Take sites until INSPECTOR_WORKER_SITES are in flight (or the queue is empty): a site
         is in flight from its taking until its run is finished."""
+        if not self._end_unended():
+            return
         while len(self.in_flight) < self.sites_at_once:
             if self.outage_since is not None and time.monotonic() < self.next_try:
                 return
@@ -177,14 +180,36 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
         when it was `taken` here: not a record handed straight back before its claim)."""
         self.keeper.drop(site_id)
         try:
-            if give_back:
-                back = self.leases.give_back([site_id])
-                self.given_back += back if taken else 0
-            else:
-                self.leases.release([site_id])
+            self._end_lease_now(site_id, give_back, taken)
         except RedisError as exc:
-            # The lease expires by itself; whoever takes the site next asks the database.
-            self.logger.warning("cannot end the lease of site %s on Redis: %s", site_id, exc)
+            # Ended when Redis answers again (_end_unended): a lease left to expire would keep
+            # every worker waiting for it, and a site to give back would wait for its expiry.
+            self.unended[site_id] = (give_back, taken)
+            self.logger.warning(
+                "cannot end the lease of site %s on Redis (%s): ended once Redis answers",
+                site_id,
+                failure_text(exc),
+            )
+
+    def _end_lease_now(self, site_id: str, give_back: bool, taken: bool) -> None:
+        if give_back:
+            back = self.leases.give_back([site_id])
+            self.given_back += back if taken else 0
+        else:
+            self.leases.release([site_id])
+
+    def _end_unended(self) -> bool:
+        """End the leases Redis was unreachable to end; False while it still is."""
+        if self.outage_since is not None and time.monotonic() < self.next_try:
+            return not self.unended
+        for site_id, (give_back, taken) in list(self.unended.items()):
+            try:
+                self._end_lease_now(site_id, give_back, taken)
+            except RedisError as exc:
+                self._outage("Redis", exc)
+                return False
+            del self.unended[site_id]
+        return True
 
     def on_judged(self, site_id: str, **kwargs: Any) -> None:
         self.done_here += 1

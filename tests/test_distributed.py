@@ -425,6 +425,55 @@ def test_redis_lost_mid_run_is_retried_and_never_an_empty_success(
     assert set(runs) == {taken}  # the other site was never taken: not reported done
 
 
+def test_redis_lost_mid_run_and_back_the_worker_retries_with_backoff_and_goes_on(
+    server, pg_url, redis_key, tmp_path: Path
+) -> None:
+    """Redis out of reach for 6 s (the worker reaches it through a proxy of the test's own,
+    which the test cuts): the site in hand is finished, the next take is retried with a
+    backoff, and once Redis answers the worker takes the other site and ends normally."""
+    from sqlalchemy.engine import make_url
+    from tcpproxy import TcpProxy
+
+    real = make_url(REDIS_URL.replace("redis://", "postgresql://"))  # host and port only
+    names = [f"b{i}-{uuid.uuid4().hex[:6]}" for i in range(2)]
+    registry = _registry(server, tmp_path, names, pages=6, delay=0.5, chain=True)
+    with TcpProxy(real.host or "127.0.0.1", real.port or 6379) as proxy:
+        proxied = f"redis://127.0.0.1:{proxy.port}/0"
+        common = _common(pg_url, proxied, redis_key, names)
+        enqueued = _cli("enqueue", "--registry", str(registry), "--batch", "b1", *common)
+        assert enqueued.returncode == 0, enqueued.stderr
+        log = tmp_path / "w.log"
+        worker = _worker(
+            common,
+            log,
+            "INSPECTOR_WORKER_SITES=1",
+            "INSPECTOR_SITE_CONCURRENCY=1",
+            "INSPECTOR_FLUSH_SECONDS=0.2",
+            "MAX_IDLE_TIME_BEFORE_CLOSE=2",
+            'REDIS_PARAMS={"socket_timeout": 2, "socket_connect_timeout": 2}',
+        )
+        try:
+            _wait_for("the worker to take a site", lambda: _took(log))
+            run_id = _runs(pg_url, "b1")[_took(log)[0][0]][0].id
+            _wait_for("a part of the site to be stored", lambda: _pages(pg_url, run_id) >= 2)
+            proxy.cut()
+            time.sleep(6)
+            proxy.restore()
+            out, _ = worker.communicate(timeout=120)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    text = log.read_text(encoding="utf-8")
+    assert worker.returncode == 0, text[-3000:]
+    assert "2 sites taken, 2 finished here, 0 given back to the queue; stopped: finished" in out
+    assert "cannot take sites: Redis unreachable" in text
+    assert re.search(r"Redis answers again after \d+ s", text), text[-3000:]
+    runs = _runs(pg_url, "b1")
+    assert sorted(runs) == sorted(names)
+    assert all([r.status for r in runs[n]] == ["finished"] for n in names)  # each once
+    assert all(_pages(pg_url, runs[n][0].id) == 7 for n in names)
+
+
 def test_a_stopped_worker_gives_its_sites_back_at_once(
     server, pg_url, redis_key, tmp_path: Path
 ) -> None:
