@@ -346,10 +346,21 @@ class _Untrusted:
         self.policy = policy
         self.site_hosts = site_hosts
         self.verdicts: dict[str, str] = {}
+        self.netlocs: dict[str, str] = {}  # the same verdicts by the href's host part
         self.quiet_scripts: set[str] = set()  # script URLs judge.external has nothing to say of
 
     def __call__(self, href: str) -> str:
-        key = _href_host(href, self.policy, self.site_hosts)
+        key = ""
+        if "//" in href or "\\" in href:
+            m = NETLOC.match(href)
+            if m is not None:
+                netloc = m.group(1)
+                known = self.netlocs.get(netloc)
+                if known is None:
+                    known = _netloc_host(netloc, self.policy, self.site_hosts)
+                    if len(self.netlocs) < MAX_REMEMBERED:
+                        self.netlocs[netloc] = known
+                key = known
         if len(self.verdicts) < MAX_REMEMBERED:
             self.verdicts[href] = key
         return key
@@ -374,14 +385,15 @@ def _untrusted_of(policy: HostPolicy, site_hosts: frozenset[str]) -> _Untrusted:
     return _Untrusted(policy, site_hosts)
 
 
-def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
-    """The host key of an absolute href to a host nobody trusts, else "" (a relative one too)."""
-    if "//" not in href and "\\" not in href:
+def _netloc_host(netloc: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+    """The host key of an href's host part (NETLOC's group) when nobody trusts it, else ""."""
+    low = netloc.lower()
+    if low.endswith(_GOV):  # most absolute links: gov.cn
         return ""
-    m = NETLOC.match(href)
-    if m is None or m.group(1).lower().endswith(_GOV):  # most absolute links: gov.cn
-        return ""
-    host = host_key(href)
+    host = low.rpartition("@")[2]  # host_key's steps, on the host part it would find
+    if host.endswith((":80", ":443")):
+        host = host.rsplit(":", 1)[0]
+    host = host.removeprefix("www.")
     return host if host and not policy.trust(host, site_hosts) else ""
 
 
