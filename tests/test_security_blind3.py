@@ -293,7 +293,7 @@ async def test_pages_of_four_cms_families(sqlite_url):
     measured = {k: (f["found"], f["cases"], f["false_alarms"]) for k, f in figures.items()}
     assert measured == {k: EXPECTED_NOW[k] for k in figures}
     for k, fig in figures.items():
-        assert _meets(fig, TARGETS[k]) == MEETS_NOW[k], k
+        assert _meets(fig, TARGETS[k]), (k, fig)
 
 
 @pytest_twisted.ensureDeferred
@@ -319,12 +319,21 @@ async def test_cloaking_on_cloaked_sites_only(sqlite_url):
     figures = t.figures()
     _report("cloaking", figures, FIRST_RUN["cloaking"])
     assert (figures["found"], figures["cases"], figures["false_alarms"]) == EXPECTED_NOW["cloaking"]
-    assert _meets(figures, TARGETS["cloaking"]) == MEETS_NOW["cloaking"]
+    assert _meets(figures, TARGETS["cloaking"]), figures
 
 
-# What the detectors do now: (found, cases, false alarms) per family, and which targets are met.
+# After the fixes the first run's misses and false alarms led to (general ones, none about these
+# pages' names or hosts): rules nested in @media read as top-level when another rule preceded
+# them in the block (the print stylesheet's `.footer{display:none}`); `transform: translate…`
+# far off-screen; a hidden panel the page's own handlers toggle or show is a menu
+# (extract/ondemand.py); `new Function(atob(…))` and `setTimeout(unescape(…))` are eval;
+# ajax.aspnetcdn.com is a public CDN (hosts.toml). Left as it was: 李晞书记 — 书记 is a title
+# local officials carry too, and a homophone of a leader's name next to it alone is not read as
+# the leader (a 村支部书记 may be called so); the page named 中央纪委书记李希 earlier, which the
+# detector does not use. (found, cases, false alarms) per family:
 EXPECTED_NOW: dict[str, tuple[int, int, int]] = {
-    k: v["found"][:3]  # type: ignore[index]
-    for k, v in FIRST_RUN.items()
+    "hidden_links": (26, 26, 0),
+    "malicious_script": (24, 24, 0),
+    "wording_error": (14, 15, 0),
+    "cloaking": (6, 6, 0),
 }
-MEETS_NOW = dict.fromkeys(TARGETS, True)

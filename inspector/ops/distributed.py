@@ -18,6 +18,7 @@ from scrapy_redis import connection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector.crawl.run import quiet_collector
 from inspector.crawl.sitequeue import largest_first
 from inspector.judge.checkrun import CheckConfig, check_run
 from inspector.profile import load_profile
@@ -93,6 +94,7 @@ def run_worker(settings: Settings, *, as_of: date | None, batch: str) -> WorkerR
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(QueuedSiteSpider)
     process.crawl(crawler, as_of=as_of, batch=batch)
+    quiet_collector()  # as every crawler process does (inspector/crawl/run.py)
     process.start()
     spider = crawler.spider
     assert isinstance(spider, QueuedSiteSpider)

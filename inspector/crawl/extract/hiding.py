@@ -31,6 +31,9 @@ import tinycss2
 import tinycss2.color3
 from cssselect import SelectorError
 
+from inspector.crawl.extract.ondemand import shown_on_demand
+from inspector.crawl.extract.transforms import transformed_away
+
 OFFSCREEN_PX = -500  # left/top/right/bottom/text-indent at or beyond this is off-screen
 FAR_PX = 5000  # a positive offset this large is off-screen too (right:99999px goes left)
 MARGIN_PX = -1000
@@ -54,7 +57,7 @@ _SHEET_HINT = re.compile(
     r"(?:left|top|right|bottom|text-indent|margin-left|margin-top)\s*:\s*"
     r"(?:-\s*(?:\d{3}|\d{1,2}(?:\.\d+)?\s*(?:r?em|pc|in|cm|vw|vh))|\d{4})|"
     r"(?:width|height)\s*:\s*(?:[01](?:\.\d+)?|\.\d+)\s*(?:px)?\s*(?:[;}!]|$)|"
-    r"font-size\s*:\s*(?:0|1\s*px|0?\.\d)|opacity\s*:\s*(?:0|\.0)|clip\s*:|scale\(\s*0"
+    r"font-size\s*:\s*(?:0|1\s*px|0?\.\d)|opacity\s*:\s*(?:0|\.0)|clip\s*:|scale\(\s*0|translate[^)]*\d{3}"
 )
 _SCRIPT_HIDES = re.compile(
     r"""getElementById\(\s*['"]([\w\-:.]+)['"]\s*\)\.style\.(?:display\s*=\s*['"]none|"""
@@ -202,7 +205,7 @@ def _technique(decls: dict[str, tuple[list[Any], str]]) -> tuple[str, str]:
                 return f"{raw(name)}; overflow:{overflow}", "conceal"
     if "clip" in decls and position in ("absolute", "fixed") and _clipped_away(decls["clip"][0]):
         return raw("clip"), "conceal"
-    if "transform" in decls and re.search(r"scale\(\s*0(?:\.0*)?\s*[,)]", decls["transform"][1]):
+    if "transform" in decls and transformed_away(decls["transform"][1]):
         return raw("transform"), "conceal"
     if "font-size" in decls:
         value = _px(decls["font-size"][0])
@@ -284,7 +287,7 @@ def _hint_patterns() -> list[str]:
     space after the colon (the many display:block, overflow:hidden and top:0 never match)."""
     starts = ["display:none", "visibility:hidden", "visibility:collapse", "indent:-",
               "font-size:0", "font-size:1p", "font-size:.", "opacity:0", "opacity:.", "clip:",
-              "scale(0"]  # fmt: skip
+              "scale(0", "translate"]  # fmt: skip
     for size in ("width", "height"):  # 0, 1px, 1 (a unitless one), .5: not 100px
         starts += [f"{size}:0", f"{size}:.", f"{size}:1p", f"{size}:1;", f"{size}:1}}"]
     for side in ("left", "right", "top", "bottom"):  # margin-left, margin-top included
@@ -347,8 +350,8 @@ def sheet_rules(css: str) -> tuple[RawRule, ...]:
             continue
         done.add(opening)
         before = max(css.rfind("}", 0, opening), css.rfind("{", 0, opening))
-        if before >= 0 and css[before] == "{":
-            continue  # nested in an at-rule block
+        if css.count("{", 0, opening) > css.count("}", 0, opening):
+            continue  # nested in an at-rule block, not only its first rule
         prelude = css[before + 1 : opening].strip()
         if not prelude or prelude.startswith("@") or ":" in prelude:
             continue
@@ -540,14 +543,14 @@ def _inner_colour(link: Any) -> tuple[float, ...] | None:
 
 
 def menu_like(el: Any) -> bool:
-    """Does a hidden block look like a drop-down menu, a tab or a pop-up (shown on hover/click)?"""
+    """Does a hidden block look like a menu, a tab or a pop-up, or does the page show it on click?"""
     parent = el.getparent()
     if el.tag in _MENU_TAGS or (parent is not None and parent.tag == "li"):
         return True
     for node in (el, parent, parent.getparent() if parent is not None else None):
         if node is not None and _MENU.search(f"{node.get('class', '')} {node.get('id', '')}"):
             return True
-    return False
+    return shown_on_demand(el)
 
 
 class HiddenFinder:
@@ -570,8 +573,7 @@ class HiddenFinder:
     ) -> None:
         self.doc = doc
         self.sheet = sheet_index(tuple(style_texts)) if style_texts else None
-        # The colours the page's <style> rules give elements (sheetcolours.ColourIndex), read
-        # only when a text technique needs them.
+        # Colours the page's <style> rules give elements (sheetcolours), read only when needed.
         self._colour_source = colours
         self._colours: Any = None
         self._link_names: frozenset[str] | None = None

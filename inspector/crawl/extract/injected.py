@@ -34,12 +34,16 @@ _TRIGGERS = ("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob", "document.wr
              ".html(", "insertAdjacentHTML", ".src='", '.src="', ".src = '", '.src = "', "getScript",
              "referrer", "userAgent", "unescape", "decodeURI", "location")  # fmt: skip
 _TRIGGER_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([t.encode() for t in _TRIGGERS])
-_OBFUSCATION_TRIGGERS = frozenset(("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob"))
+_OBFUSCATION_TRIGGERS = frozenset(
+    ("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob", "unescape", "decodeURI")
+)
 _WRITE_TRIGGERS = frozenset(("document.write", "innerHTML", ".html(", "insertAdjacentHTML"))
 _LOAD_TRIGGERS = frozenset((".src='", '.src="', ".src = '", '.src = "', "getScript"))
 _ENCODING_TRIGGERS = frozenset(("unescape", "decodeURI"))
 _ENCODED = re.compile(r"\b(?:unescape|decodeURIComponent|decodeURI)\s*\(", re.I)
-_EVAL_CHARCODE = re.compile(r"\beval\s*\(\s*(?:window\.)?String\.fromCharCode\s*\(")
+# eval, or what runs a string as code as eval does: new Function(…), setTimeout("…").
+_EVAL = r"\b(?:eval|Function|setTimeout|setInterval)\s*\(\s*"
+_EVAL_CHARCODE = re.compile(_EVAL + r"(?:window\.)?String\.fromCharCode\s*\(")
 # Twelve codes or more: enough for a short URL (a redirect target assembled from codes).
 _CHARCODES = re.compile(r"String\.fromCharCode\s*\(\s*((?:\d{1,5}\s*,\s*){11,}\d{1,5})\s*\)")
 _URL_IN_TEXT = re.compile(r"(?:https?:)?//[a-z0-9][^\s'\"<>]*", re.I)
@@ -52,7 +56,7 @@ _PACKED = re.compile(
 # (Chinese text escaped as \u4e2d… is what minifiers do with any non-ASCII string).
 _HEX_BLOB = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u00[0-7][0-9a-fA-F]){20,}")
 _EVAL_DECODED = re.compile(
-    r"\beval\s*\(\s*(?:window\.)?(?:unescape|decodeURIComponent|decodeURI|atob)\s*\("
+    _EVAL + r"(?:window\.)?(?:unescape|decodeURIComponent|decodeURI|atob)\s*\("
 )
 _OBFUSCATOR = re.compile(r"\b_0x[0-9a-f]{4,6}\b")
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}")
@@ -104,7 +108,7 @@ def is_absolute(value: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+def untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
     """Remembered per URL: a site's template loads the same scripts on every page."""
     if not is_absolute(value):
         return ""
@@ -144,7 +148,7 @@ class ScriptJudge:
 
     def untrusted(self, value: str) -> str:
         """The host key of an absolute URL nobody trusts, else ""."""
-        return _untrusted_host(value, self.policy, self.site_hosts)
+        return untrusted_host(value, self.policy, self.site_hosts)
 
     def external(self, el: Any, hidden: bool) -> None:
         """A `<script src>`, `<iframe src>` or `<frame src>`."""
@@ -257,7 +261,7 @@ class ScriptJudge:
 
     def _obfuscation(self, code: str, found: set[str]) -> Iterable[tuple[str, int]]:
         if "fromCharCode" in found:
-            m = _EVAL_CHARCODE.search(code) if "eval" in found else None
+            m = _EVAL_CHARCODE.search(code)
             if m:
                 yield "eval_fromcharcode", m.start()
             else:
@@ -265,7 +269,7 @@ class ScriptJudge:
                 decoded = _decode_charcodes(m.group(1)) if m else ""
                 if m and (self._suspicious_markup(decoded) or self._untrusted_url(decoded)):
                     yield "fromcharcode_payload", m.start()
-        if "eval" in found and found & {"unescape", "decodeURI", "atob"}:
+        if found & {"unescape", "decodeURI", "atob"}:
             m = _EVAL_DECODED.search(code)
             if m:
                 yield "eval_encoded", m.start()
