@@ -108,7 +108,7 @@ def is_absolute(value: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+def untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
     """Remembered per URL: a site's template loads the same scripts on every page."""
     if not is_absolute(value):
         return ""
@@ -148,7 +148,7 @@ class ScriptJudge:
 
     def untrusted(self, value: str) -> str:
         """The host key of an absolute URL nobody trusts, else ""."""
-        return _untrusted_host(value, self.policy, self.site_hosts)
+        return untrusted_host(value, self.policy, self.site_hosts)
 
     def external(self, el: Any, hidden: bool) -> None:
         """A `<script src>`, `<iframe src>` or `<frame src>`."""

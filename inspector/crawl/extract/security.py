@@ -28,7 +28,7 @@ from lxml import etree
 
 from inspector.crawl.extract.encoding import parse_html
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
-from inspector.crawl.extract.injected import ScriptJudge, is_absolute
+from inspector.crawl.extract.injected import ScriptJudge, is_absolute, untrusted_host
 from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
@@ -123,18 +123,25 @@ def page_security(
     scripts: list[str] = []
     frames = []
     writers: list[tuple[Any, str]] = []  # (script element, its code)
-    untrusted = _Untrusted(rules.hosts, site_hosts)
+    untrusted = _untrusted_of(rules.hosts, site_hosts)
+    verdicts, quiet = untrusted.verdicts, untrusted.quiet_scripts
     anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
-    # One pass over the tree for everything the checks read from elements.
+    # One pass over the tree for everything the checks read from elements (one walk with an
+    # element object per link costs less than a walk for the hrefs as strings and another
+    # for the elements of the few links that need them: measured).
     for el in doc.iter("a", "script", "iframe", "frame", "style", "meta"):
         tag = el.tag
         if tag == "a":
-            href = el.get("href")
-            if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
-                anchors.append((el, href.strip(), key, ""))
+            if href := el.get("href"):
+                key = verdicts.get(href)
+                if key is None:
+                    key = untrusted(href)
+                if key:
+                    anchors.append((el, href.strip(), key, ""))
         elif tag == "script":
-            if el.get("src"):
-                judge.external(el, False)
+            if src := el.get("src"):
+                if src not in quiet and not untrusted.quiet_script(src):
+                    judge.external(el, False)
             elif code := el.text:  # read once: each read decodes the text again
                 scripts.append(code)
                 judge.inline(code)
@@ -332,20 +339,45 @@ def _hidden_links(
 
 
 class _Untrusted:
-    """href → the host key when it names a host nobody trusts, else ""."""
+    """href → the host key when it names a host nobody trusts, else "" — one per site (its
+    pages repeat their navigation, footer and script URLs), with what it has answered."""
 
     def __init__(self, policy: HostPolicy, site_hosts: frozenset[str]) -> None:
         self.policy = policy
         self.site_hosts = site_hosts
+        self.verdicts: dict[str, str] = {}
+        self.quiet_scripts: set[str] = set()  # script URLs judge.external has nothing to say of
 
     def __call__(self, href: str) -> str:
-        return _href_host(href, self.policy, self.site_hosts)
+        key = _href_host(href, self.policy, self.site_hosts)
+        if len(self.verdicts) < MAX_REMEMBERED:
+            self.verdicts[href] = key
+        return key
+
+    def quiet_script(self, src: str) -> bool:
+        """Is a `<script src>` trusted (or relative), so that judging it would add nothing?"""
+        value = src.strip()
+        if value[:5].lower() == "data:" or untrusted_host(value, self.policy, self.site_hosts):
+            return False
+        if len(self.quiet_scripts) < MAX_REMEMBERED:
+            self.quiet_scripts.add(src)
+        return True
 
 
-@lru_cache(maxsize=65536)
+# Verdicts remembered per site: a template's links and scripts, seen first, stay; the rest of
+# a big site's links are judged again (bounded memory whatever the site's size).
+MAX_REMEMBERED = 4096
+
+
+@lru_cache(maxsize=64)
+def _untrusted_of(policy: HostPolicy, site_hosts: frozenset[str]) -> _Untrusted:
+    return _Untrusted(policy, site_hosts)
+
+
 def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
-    """Remembered per href: a site's pages repeat their navigation and footer links, and a
-    regular expression per link costs more than the rest of a link's handling."""
+    """The host key of an absolute href to a host nobody trusts, else "" (a relative one too)."""
+    if "//" not in href and "\\" not in href:
+        return ""
     m = NETLOC.match(href)
     if m is None or m.group(1).lower().endswith(_GOV):  # most absolute links: gov.cn
         return ""
@@ -357,7 +389,7 @@ def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, 
     out = []
     for a in doc.iter("a"):
         href = a.get("href")
-        if href and ("//" in href or "\\" in href) and (key := untrusted(href)):
+        if href and (key := untrusted(href)):
             out.append((a, href.strip(), key, ""))
     return out
 

@@ -1,9 +1,15 @@
 """One multi-pattern automaton over a page's text: serious wording errors and spam vocabulary.
 
 Everything the security checks read in running text is one Aho-Corasick automaton, built once
-per lexicon set and run once per page (ahocorasick_rs, a DFA: about 3 ns per character for
-thousands of patterns; pyahocorasick was measured 150x slower on CJK text with this many
-patterns, because its root node has one child per first character and is searched linearly).
+per lexicon set and run once per page (ahocorasick_rs, a DFA; pyahocorasick was measured 150x
+slower on CJK text with thousands of patterns, because its root node has one child per first
+character and is searched linearly). The generated misspellings are not in it: a DFA of all of
+them took 30 MB, started a pattern at most common characters (homophones are common
+characters) and so missed the CPU caches on every page of Chinese text. Each misspelling
+instead names an anchor, the longest part of it that is spelt right (近平 for 刁近平, 国务院总理
+for 国务院总理李蔷), and only the anchors are in the automaton; a hit of an anchor is verified by
+looking the bytes around it up among the misspellings that hold it there. Every occurrence of a
+misspelling holds its anchor, so the matches are exactly the full automaton's.
 
 Patterns, all generated from the lexicons (`inspector.lexicons`):
 - misspelled leaders' names: each character replaced by a homophone (pypinyin, common characters
@@ -84,6 +90,8 @@ class TextMatcher:
 
     def __init__(self, lexicons: Lexicons) -> None:
         self.lexicon = lexicons.wording
+        # Misspelling → the index of its wrong character: found through an anchor (_anchor).
+        self._generated: dict[str, int] = {}
         values: dict[str, tuple[Any, ...]] = {}
         for phrase in self.lexicon.exceptions:
             values[phrase] = (_EXCEPT,)
@@ -102,10 +110,27 @@ class TextMatcher:
         )
         self.patterns = list(values)
         self.values = [values[p] for p in self.patterns]
+        # Searched: the lexicon's own words and the anchors of the misspellings; an automaton
+        # index is a pattern index (-1: an anchor only) and what its hit is verified against.
+        searched: dict[str, int] = {}
+        anchored: dict[str, dict[tuple[int, int], dict[bytes, int]]] = {}
+        for idx, pattern in enumerate(self.patterns):
+            at = self._generated.get(pattern)
+            if at is None:
+                searched[pattern] = idx
+                continue
+            anchor, offset = _anchor(pattern, at)
+            searched.setdefault(anchor, -1)
+            key = (len(pattern[:offset].encode("utf-8")), len(pattern.encode("utf-8")))
+            anchored.setdefault(anchor, {}).setdefault(key, {})[pattern.encode("utf-8")] = idx
+        del self._generated
+        words = list(searched)
+        self._direct = [searched[w] for w in words]
+        self._verify = [tuple(anchored.get(w, {}).items()) for w in words]
         # Over UTF-8 bytes: the str automaton maps every offset back to characters, which
         # costs more than the search; here only the few matches are mapped (_char_offsets).
         self.automaton = ahocorasick_rs.BytesAhoCorasick(
-            [p.encode("utf-8") for p in self.patterns],
+            [w.encode("utf-8") for w in words],
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.DFA,
         )
@@ -120,7 +145,10 @@ class TextMatcher:
             )
         for phrase in lex.phrases:
             for variant, how in misspellings(phrase, lazy_pinyin(phrase, style=Style.NORMAL), {}):
-                values.setdefault(variant, (_NAME, 0, len(variant), phrase, f"phrase:{how}", ""))
+                self._add_generated(
+                    values, variant, _wrong_at(variant, phrase),
+                    (_NAME, 0, len(variant), phrase, f"phrase:{how}", ""),
+                )  # fmt: skip
 
     def _add_titles(self, values: dict[str, tuple[Any, ...]]) -> None:
         for p, person in enumerate(self.lexicon.persons):
@@ -142,14 +170,23 @@ class TextMatcher:
                 if variant in names or any(variant in e for e in lex.exceptions):
                     continue
                 value = (_NAME, 0, len(variant), person.name, f"name:{how}", "")
+                at = _wrong_at(variant, person.name)
                 if person.bare_variants:
-                    values.setdefault(variant, value)
+                    self._add_generated(values, variant, at, value)
                     continue
                 for before, after in contexts:
-                    pattern = before + variant + after
-                    values.setdefault(
-                        pattern, (_NAME, len(before), len(variant), person.name, f"name:{how}", "")
-                    )
+                    self._add_generated(
+                        values, before + variant + after, len(before) + at,
+                        (_NAME, len(before), len(variant), person.name, f"name:{how}", ""),
+                    )  # fmt: skip
+
+    def _add_generated(
+        self, values: dict[str, tuple[Any, ...]], pattern: str, at: int, value: tuple[Any, ...]
+    ) -> None:
+        """A misspelling, unless the pattern is already there (the first meaning wins)."""
+        if pattern not in values:
+            values[pattern] = value
+            self._generated[pattern] = at
 
     def _contexts(self, person: Person) -> list[tuple[str, str]]:
         """Text that must touch a two-character name's misspelling: its titles, or 同志 after it."""
@@ -176,7 +213,19 @@ class TextMatcher:
     def scan(self, text: str, on: date | None) -> TextMatches:
         """Wording errors and spam words in `text`; `on` is the page's date (None: unknown)."""
         raw = text.encode("utf-8", "surrogatepass")
-        hits = self.automaton.find_matches_as_indexes(raw, overlapping=True)
+        found = self.automaton.find_matches_as_indexes(raw, overlapping=True)
+        if not found:
+            return TextMatches([], [], [])
+        direct, verify = self._direct, self._verify
+        hits = []
+        for w, s, e in found:
+            idx = direct[w]
+            if idx >= 0:
+                hits.append((idx, s, e))
+            for (offset, length), variants in verify[w]:
+                at = s - offset
+                if at >= 0 and (idx := variants.get(raw[at : at + length], -1)) >= 0:
+                    hits.append((idx, at, at + length))
         if not hits:
             return TextMatches([], [], [])
         hits = _char_offsets(raw, hits)
@@ -232,6 +281,24 @@ class TextMatcher:
             return item
         _, p, office, _name_at = value
         return judge_title(self.lexicon, self.lexicon.persons[p], office, text, start, end, on)
+
+
+def _wrong_at(variant: str, word: str) -> int:
+    """The index of the one character a misspelling changed."""
+    return next(i for i, (a, b) in enumerate(zip(variant, word, strict=True)) if a != b)
+
+
+def _anchor(pattern: str, at: int) -> tuple[str, int]:
+    """The part of a misspelling searched for, and where it starts: the longer of the runs
+    spelt right on either side of the wrong character, when it has two characters or more
+    (a single character would be hit on every line); else the wrong character with the
+    longer of its neighbours."""
+    left, right = pattern[:at], pattern[at + 1 :]
+    if max(len(left), len(right)) >= 2:
+        return (right, at + 1) if len(right) >= len(left) else (left, 0)
+    if at + 1 >= len(pattern) - at:
+        return pattern[: at + 1], 0
+    return pattern[at:], at
 
 
 def _char_offsets(raw: bytes, hits: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
