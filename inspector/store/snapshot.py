@@ -110,9 +110,10 @@ def _links(session: Session, run_id: int, site_url: str) -> list[LinkFacts]:
         )
     ).first()
     home_urls = [u for u in {site_url, *(home_row or ())} if u]
-    first, last = session.execute(
+    span: Any = session.execute(
         select(func.min(LinkRow.id), func.max(LinkRow.id)).where(LinkRow.run_id == run_id)
     ).one()
+    first, last = span  # None, None for a run without links
     if first is None:
         return []
     problem = select(TargetRow.url).where(TargetRow.run_id == run_id, TargetRow.reason != "")
