@@ -346,12 +346,22 @@ def test_unreachable_redis_or_database_at_start_is_one_line_and_exit_2(tmp_path:
             "--redis",
             REDIS_URL,
         ),
+        (
+            "enqueue",
+            "--registry",
+            str(registry),
+            "--db",
+            f"postgresql+psycopg://postgres@127.0.0.1:{closed}/x",
+            "--redis",
+            REDIS_URL,
+        ),
     ):
         proc = _cli(*args, timeout=60)
         assert proc.returncode == 2, (args, proc.stderr)
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: cannot"), proc.stderr
         assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.db").exists()  # Redis unreachable: nothing written
 
 
 def _closed_port() -> int:
