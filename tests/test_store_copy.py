@@ -1,5 +1,6 @@
 """PostgreSQL's COPY path (inspector/store/pgcopy.py) stores exactly what the executemany path
-stores, bounded values included, and a refused batch is split the same way. Real PostgreSQL."""
+stores, bounded values included, and a refused batch is split the same way (real PostgreSQL);
+the snapshot reads back the links checks need (both databases)."""
 
 from __future__ import annotations
 
@@ -183,3 +184,48 @@ def test_a_refused_copy_is_split_like_a_refused_executemany(pg_url):
     assert _stored(sessions, by_copy) == _stored(sessions, by_executemany)
     targets, links = _stored(sessions, by_copy)
     assert [t[0] for t in targets] == ["http://a/1"] and len(links) == 2
+
+
+def test_the_snapshot_reads_the_links_checks_need(db_url):
+    """The home page's links, links to problem targets and links naming a fragment, of one run
+    only (another run's rows written between its own), in (target, id) order; on both
+    databases."""
+    from inspector.store.snapshot import _links
+
+    engine = get_engine(db_url)
+    ensure_schema(engine)
+    sessions = session_factory(engine)
+    mine, other = _runs(sessions, 2)
+    home, page = "http://a/", "http://a/p.html"
+
+    def link(run_id: int, source: str, target: str, fragment: str = "") -> tuple[Any, ...]:
+        return (run_id, source, target, "a", "href", "文", fragment, "content")
+
+    batches = [
+        Batch(
+            targets=[_target(mine, "http://a/gone", reason="http_404", status=404)],
+            links=[link(mine, page, "http://a/z"), link(other, home, "http://a/gone")],
+        ),
+        Batch(
+            links=[
+                link(other, page, "http://a/x", "frag"),
+                link(mine, page, "http://a/gone"),
+                link(mine, home, "http://a/z"),
+                link(other, page, "http://a/gone"),
+                link(mine, page, "http://a/b", "top"),
+                link(mine, page, "http://a/ok"),
+                link(mine, home, "http://a/a"),
+            ]
+        ),
+    ]
+    for batch in batches:
+        assert write_isolated(sessions, batch, write_rows) == []
+    with sessions() as s:
+        found = [(f.source_url, f.target_url, f.fragment) for f in _links(s, mine, home)]
+        assert _links(s, 999_999, home) == []
+    assert found == [
+        (home, "http://a/a", ""),
+        (page, "http://a/b", "top"),
+        (page, "http://a/gone", ""),
+        (home, "http://a/z", ""),
+    ]

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, case, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from inspector.facts import ColumnFacts, LinkFacts, PageFacts, SiteSnapshot, TargetFacts
@@ -97,14 +97,35 @@ def load_snapshot(session: Session, run_id: int) -> SiteSnapshot:
 
 def _links(session: Session, run_id: int, site_url: str) -> list[LinkFacts]:
     """Only the links checks need: the home page's, those pointing at a problem target, and
-    those naming a fragment (few): not every occurrence of a 20,000-page crawl."""
+    those naming a fragment (few): not every occurrence of a 20,000-page crawl.
+
+    Three selects of row ids, each cheap: the first two through the link indexes; the
+    fragments, which no index finds, by reading the run's id range in id order (a run's rows
+    were written together, a few other runs' rows between them) — through the (run, target)
+    index instead, one OR-ed select read every link row of the run in random order (0.5 s of
+    CPU at 10,000 pages, 0.1 s this way). In (target, id) order, as that index gave them."""
     home_row = session.execute(
         select(PageRow.url, PageRow.final_url).where(
             PageRow.run_id == run_id, PageRow.is_home.is_(True)
         )
     ).first()
     home_urls = [u for u in {site_url, *(home_row or ())} if u]
+    span: Any = session.execute(
+        select(func.min(LinkRow.id), func.max(LinkRow.id)).where(LinkRow.run_id == run_id)
+    ).one()
+    first, last = span  # None, None for a run without links
+    if first is None:
+        return []
     problem = select(TargetRow.url).where(TargetRow.run_id == run_id, TargetRow.reason != "")
+    wanted = union(
+        select(LinkRow.id).where(LinkRow.run_id == run_id, LinkRow.source_url.in_(home_urls)),
+        select(LinkRow.id).where(LinkRow.run_id == run_id, LinkRow.target_url.in_(problem)),
+        select(LinkRow.id).where(
+            LinkRow.id.between(first, last),
+            LinkRow.run_id + 0 == run_id,  # `+ 0`: not through the index, in id order
+            LinkRow.fragment != "",
+        ),
+    )
     rows = session.execute(
         select(
             LinkRow.source_url,
@@ -113,14 +134,9 @@ def _links(session: Session, run_id: int, site_url: str) -> list[LinkFacts]:
             LinkRow.attribute,
             LinkRow.text,
             LinkRow.fragment,
-        ).where(
-            LinkRow.run_id == run_id,
-            or_(
-                LinkRow.source_url.in_(home_urls),
-                LinkRow.target_url.in_(problem),
-                LinkRow.fragment != "",
-            ),
         )
+        .where(LinkRow.id.in_(select(wanted.subquery().c.id)))
+        .order_by(LinkRow.target_url, LinkRow.id)
     )
     return [LinkFacts(*row) for row in rows]
 
