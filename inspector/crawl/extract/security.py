@@ -346,10 +346,20 @@ class _Untrusted:
         self.policy = policy
         self.site_hosts = site_hosts
         self.verdicts: dict[str, str] = {}
+        self.netlocs: dict[str, str] = {}  # the same verdicts by the href's host part
         self.quiet_scripts: set[str] = set()  # script URLs judge.external has nothing to say of
 
     def __call__(self, href: str) -> str:
-        key = _href_host(href, self.policy, self.site_hosts)
+        key = ""
+        if "//" in href or "\\" in href:
+            netloc = _netloc(href)
+            if netloc is not None:
+                known = self.netlocs.get(netloc)
+                if known is None:
+                    known = _netloc_host(netloc, self.policy, self.site_hosts)
+                    if len(self.netlocs) < MAX_REMEMBERED:
+                        self.netlocs[netloc] = known
+                key = known
         if len(self.verdicts) < MAX_REMEMBERED:
             self.verdicts[href] = key
         return key
@@ -374,14 +384,32 @@ def _untrusted_of(policy: HostPolicy, site_hosts: frozenset[str]) -> _Untrusted:
     return _Untrusted(policy, site_hosts)
 
 
-def _href_host(href: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
-    """The host key of an absolute href to a host nobody trusts, else "" (a relative one too)."""
-    if "//" not in href and "\\" not in href:
-        return ""
+def _netloc(href: str) -> str | None:
+    """NETLOC's group of an href (None: no match), without the expression for the usual
+    http:// and https:// links whose host part is plain (half the cost of a match)."""
+    if href.startswith("http://"):
+        host = href[7:].partition("/")[0]
+    elif href.startswith("https://"):
+        host = href[8:].partition("/")[0]
+    else:
+        host = ""
+    # isprintable: no whitespace (NETLOC's \s) but the space, tested with the delimiters
+    if host.isprintable() and not (" " in host or "?" in host or "#" in host or "\\" in host):
+        if host:
+            return host
     m = NETLOC.match(href)
-    if m is None or m.group(1).lower().endswith(_GOV):  # most absolute links: gov.cn
+    return m.group(1) if m is not None else None
+
+
+def _netloc_host(netloc: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+    """The host key of an href's host part (NETLOC's group) when nobody trusts it, else ""."""
+    low = netloc.lower()
+    if low.endswith(_GOV):  # most absolute links: gov.cn
         return ""
-    host = host_key(href)
+    host = low.rpartition("@")[2]  # host_key's steps, on the host part it would find
+    if host.endswith((":80", ":443")):
+        host = host.rsplit(":", 1)[0]
+    host = host.removeprefix("www.")
     return host if host and not policy.trust(host, site_hosts) else ""
 
 
