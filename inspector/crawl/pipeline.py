@@ -202,7 +202,8 @@ class StoragePipeline:
         spider.awaiting_store = self.waiting  # the worker does not give these back
         # Held rows and waiting sites are retried on a clock, not only when items come.
         self.ticker = task.LoopingCall(self.tick)
-        self.ticker.start(1.0, now=False)
+        ticking = self.ticker.start(1.0, now=False)
+        ticking.addErrback(lambda failure: logger.error("the store's clock stopped: %s", failure))
 
     def run_id(self, site_id: str) -> int:
         """The run of a site; a site added while crawling (distributed worker) gets one now."""
