@@ -126,10 +126,21 @@ def page_security(
     untrusted = _untrusted_of(rules.hosts, site_hosts)
     verdicts, quiet = untrusted.verdicts, untrusted.quiet_scripts
     anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
-    # One pass over the tree for everything the checks read from elements (one walk with an
-    # element object per link costs less than a walk for the hrefs as strings and another
-    # for the elements of the few links that need them: measured).
-    for el in doc.iter("a", "script", "iframe", "frame", "style", "meta"):
+    # A site whose last page linked to no untrusted host: its hrefs are read as strings (no
+    # element object per link), and the links' elements only if some turn out untrusted (a
+    # second walk). Otherwise, and on a site's first page, one walk for everything.
+    bad: dict[str, str] = {}
+    if not (by_strings := untrusted.clean_last):
+        walked: tuple[str, ...] = ("a", *_ELEMENTS)
+    else:
+        walked = _ELEMENTS
+        for href in _HREFS(doc):
+            key = verdicts.get(href)
+            if key is None:
+                key = untrusted(href)
+            if key:
+                bad[href] = key
+    for el in doc.iter(*walked):
         tag = el.tag
         if tag == "a":
             if href := el.get("href"):
@@ -154,6 +165,9 @@ def page_security(
                 judge.refresh(el.get("content") or "")
         elif el.get("src"):
             frames.append(el)
+    if by_strings and bad:
+        anchors = [(a, h.strip(), bad[h], "") for a in doc.iter("a") if (h := a.get("href")) in bad]
+    untrusted.clean_last = not anchors
     finders = _Finders(doc, styles, scripts)
     for frame in frames:
         # Whether a frame is hidden matters only for one loading a host nobody trusts.
@@ -348,6 +362,7 @@ class _Untrusted:
         self.verdicts: dict[str, str] = {}
         self.netlocs: dict[str, str] = {}  # the same verdicts by the href's host part
         self.quiet_scripts: set[str] = set()  # script URLs judge.external has nothing to say of
+        self.clean_last = False  # did the site's last page link to no untrusted host?
 
     def __call__(self, href: str) -> str:
         key = ""
@@ -411,6 +426,10 @@ def _netloc_host(netloc: str, policy: HostPolicy, site_hosts: frozenset[str]) ->
         host = host.rsplit(":", 1)[0]
     host = host.removeprefix("www.")
     return host if host and not policy.trust(host, site_hosts) else ""
+
+
+_ELEMENTS = ("script", "iframe", "frame", "style", "meta")  # what the walk reads besides links
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
 
 
 def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
