@@ -173,7 +173,7 @@ class ScriptJudge:
 
     def refresh(self, content: str) -> None:
         """`<meta http-equiv=refresh content="0;url=…">` to a host nobody trusts."""
-        m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
+        m = _REFRESH_URL.search(content)
         if m and self.untrusted(m.group(1)):
             self._add(
                 "meta_refresh_untrusted",
@@ -330,7 +330,7 @@ class ScriptJudge:
         return bool(
             self._suspicious_markup(payload)
             or self._untrusted_url(payload)
-            or re.search(r"document\.write|\bFunction\s*\(|\batob\s*\(", payload)
+            or _PAYLOAD_RUNS.search(payload)
         )
 
     def _untrusted_url(self, decoded: str) -> bool:
@@ -341,8 +341,13 @@ class ScriptJudge:
         return bool(
             self._code_hosts(decoded)
             or self._inline_script_tag(decoded)
-            or re.search(r"\beval\s*\(|location|window\.open", decoded)
+            or _MARKUP_RUNS.search(decoded)
         )
+
+
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"\s>]+)", re.I)
+_PAYLOAD_RUNS = re.compile(r"document\.write|\bFunction\s*\(|\batob\s*\(")
+_MARKUP_RUNS = re.compile(r"\beval\s*\(|location|window\.open")
 
 
 def _data_payload(src: str) -> str:

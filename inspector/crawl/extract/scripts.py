@@ -23,6 +23,8 @@ __all__ = ["expand_script_writes", "has_script_writes", "script_literals", "writ
 _WRITE_RE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
 _VAR_RE = re.compile(r"(?:\b(?:var|let|const)\s+)?([A-Za-z_$][\w$]*)\s*=\s*(?=['\"`])")
 _DECODERS = ("unescape", "decodeURIComponent", "decodeURI")
+# A string literal that is a decoder's argument (unescape("%3C…")): its value is URL-decoded.
+_DECODER_CALL = re.compile(r"\b(?:" + "|".join(_DECODERS) + r")\s*\(\s*$")
 _WRITING_SCRIPTS = etree.XPath(
     "//script[not(@src)][not(@data-written-out)]"
     "[contains(., 'document.write') or contains(., 'document .write')]"
@@ -121,18 +123,24 @@ def _closing_paren(text: str, start: int) -> int | None:
 
 
 def _string_end(text: str, start: int) -> int:
-    """Index just after the string literal starting at `start` (its quote)."""
-    quote, i, n = text[start], start + 1, len(text)
-    while i < n:
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == quote:
-            return i + 1
-        if text[i] == "\n" and quote != "`":
-            return i  # unterminated: stop at the line end
-        i += 1
-    return n
+    """Index just after the string literal starting at `start` (its quote); at a line end when
+    it is not closed there (template literals span lines), at the text's end when never."""
+    quote = text[start]
+    at = _STRING_BODY[quote].match(text, start + 1).end()
+    if at >= len(text):
+        return len(text)
+    stop = text[at]
+    if stop == quote:
+        return at + 1
+    return at if stop == "\n" else len(text)  # else a backslash ending the text
+
+
+# A literal's characters up to its closing quote, a line end (not in `...`) or a backslash
+# with nothing after it: an escape takes the next character whatever it is.
+_STRING_BODY = {
+    q: re.compile(r"[^\\{0}]*(?:\\.[^\\{0}]*)*".format(q if q == "`" else q + "\n"), re.S)
+    for q in "'\"`"
+}
 
 
 def _literals(text: str) -> Iterator[tuple[str, int]]:
@@ -147,7 +155,7 @@ def _literals(text: str) -> Iterator[tuple[str, int]]:
             end = _string_end(text, i)
             value = _decode(text[i + 1 : end - 1] if end - 1 > i else "")
             before = text[max(0, i - 24) : i]
-            if any(re.search(rf"\b{name}\s*\(\s*$", before) for name in _DECODERS):
+            if _DECODER_CALL.search(before):
                 value = unquote(value)
             yield value, i
             i = end
@@ -161,18 +169,29 @@ def _without_comments(text: str) -> str:
         return text
     out, i, n = [], 0, len(text)
     while i < n:
+        m = _QUOTE_OR_SLASH.search(text, i)
+        if m is None:
+            out.append(text[i:])
+            break
+        if m.start() > i:
+            out.append(text[i : m.start()])
+        i = m.start()
         char = text[i]
         if char in "'\"`":
             end = _string_end(text, i)
             out.append(text[i:end])
             i = end
-        elif char == "/" and i + 1 < n and text[i + 1] in "/*" and not _regex_or_url(text, i):
+        elif i + 1 < n and text[i + 1] in "/*" and not _regex_or_url(text, i):
             i = _comment_end(text, i)
             out.append("\n")
         else:
             out.append(char)
             i += 1
     return "".join(out)
+
+
+_QUOTE_OR_SLASH = re.compile(r"['\"`/]")
+_QUOTE = re.compile(r"['\"`]")
 
 
 def _regex_or_url(text: str, i: int) -> bool:
@@ -219,13 +238,14 @@ def _mask_strings(text: str) -> str:
     """`text` with every string literal blanked out (same length), so identifiers are found."""
     out, i, n = [], 0, len(text)
     while i < n:
-        if text[i] in "'\"`":
-            end = _string_end(text, i)
-            out.append(" " * (end - i))
-            i = end
-            continue
-        out.append(text[i])
-        i += 1
+        m = _QUOTE.search(text, i)
+        if m is None:
+            out.append(text[i:])
+            break
+        out.append(text[i : m.start()])
+        end = _string_end(text, m.start())
+        out.append(" " * (end - m.start()))
+        i = end
     return "".join(out)
 
 
