@@ -205,7 +205,7 @@ def site_summaries(session: Session, run_ids: Iterable[int], lang: str = "zh") -
         base = session.get(RunRow, run.base_run_id) if run.base_run_id else None
         problems = sorted(
             (
-                {"severity": r.severity, "title": words.title(r.check, lang), "url": r.url}
+                {"severity": r.severity, "title": _headline(words, r, lang), "url": r.url}
                 for r in rows
                 if is_problem(r.severity)
             ),
@@ -230,6 +230,19 @@ def site_summaries(session: Session, run_ids: Iterable[int], lang: str = "zh") -
             )
         )
     return result
+
+
+def _headline(words: FindingWords, row: Any, lang: str) -> str:
+    """What a problem is, as the report's headline says it: seven 缺少必备栏目 lines on one home
+    page URL tell nothing without the column each one misses."""
+    title = words.title(row.check, lang)
+    try:
+        said = words.describe(row.check, row.detail or {}, lang)[0]
+    except Exception:  # noqa: BLE001 - a check's wording must not cost the summary
+        return title
+    if not said or said == title:
+        return title
+    return said if said.startswith(title) else f"{title}{i18n.t(lang, 'colon')}{said}"
 
 
 def _command(*parts: str) -> str:

@@ -161,3 +161,37 @@ def open_session(db_url: str) -> Any:
     from inspector.store.db import get_engine, session_factory
 
     return session_factory(get_engine(db_url))()
+
+
+def bare_runs(
+    db_url: str, n: int = 1, stats: dict[str, Any] | None = None
+) -> tuple[list[int], Any]:
+    """A schema with one site `a` (http://a/) and `n` empty runs of it, for storage tests that
+    write rows themselves: (run ids, session factory)."""
+    from datetime import datetime
+
+    from inspector.store.db import ensure_schema, get_engine, session_factory
+    from inspector.store.models import RunRow, SiteRow
+
+    engine = get_engine(db_url)
+    ensure_schema(engine)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        s.add(SiteRow(site_id="a", name="a", url="http://a/", kind="portal", status="active"))
+        s.flush()
+        runs = [
+            RunRow(
+                site_id="a",
+                as_of=date(2026, 1, 1),
+                started_at=datetime(2026, 1, 1),
+                stats=dict(stats or {}),
+                bounds_tripped={},
+                home_evidence={},
+                check_errors={},
+                verdict_detail={},
+            )
+            for _ in range(n)
+        ]
+        s.add_all(runs)
+        s.commit()
+        return [r.id for r in runs], sessions

@@ -108,8 +108,10 @@ def test_fail_on_and_verbose(crawled: dict[str, Any]) -> None:
     data = _export(crawled["cwd"], crawled["db_url"])
     demo = next(s for s in data["sites"] if s["site_id"] == "demo")
     assert demo["problems"]["new"] == 0 and demo["problems"]["open"] == demo["problems"]["total"]
-    # One site crawled: its problems are listed under the table.
-    assert "[重要] 打不开或错链" in done.stdout
+    # One site crawled: its problems are listed under the table, each saying what it is (the
+    # reason of a broken link, the column that is stale), as the report's headline does.
+    assert "[重要] 打不开或错链：" in done.stdout
+    assert "乡镇动态" in done.stdout and "征集调查" in done.stdout
     again = _run(crawled["cmd"] + ["--site", "demo", "--fail-on", "veto"], crawled["cwd"])
     assert again.returncode == 0, again.stderr
 

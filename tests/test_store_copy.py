@@ -4,46 +4,18 @@ the snapshot reads back the links checks need (both databases)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
+from conftest import bare_runs
 from sqlalchemy import text
 
 from inspector.store.batch import Batch, write_isolated, write_rows, write_rows_executemany
-from inspector.store.db import ensure_schema, get_engine, session_factory
-from inspector.store.models import RunRow
 
 TARGET_COLUMNS = (
     "url, internal, kind, method, status, reason, final_url, redirects, content_type, size, "
     "elapsed_ms, note, note_code, note_params"
 )
 LINK_COLUMNS = "source_url, target_url, element, attribute, text, fragment, position"
-
-
-def _runs(sessions: Any, n: int) -> list[int]:
-    with sessions() as s:
-        s.execute(
-            text(
-                "INSERT INTO site (site_id, name, url, kind, status, organizer, site_code) "
-                "VALUES ('a', 'a', 'http://a/', 'portal', 'active', '', '')"
-            )
-        )
-        runs = [
-            RunRow(
-                site_id="a",
-                as_of=date(2026, 1, 1),
-                started_at=datetime(2026, 1, 1),
-                stats={},
-                bounds_tripped={},
-                home_evidence={},
-                check_errors={},
-                verdict_detail={},
-            )
-            for _ in range(n)
-        ]
-        s.add_all(runs)
-        s.commit()
-        return [r.id for r in runs]
 
 
 def _target(run_id: int, url: str, **kw: Any) -> dict[str, Any]:
@@ -132,10 +104,7 @@ def _stored(sessions: Any, run_id: int) -> tuple[list[Any], list[Any]]:
 
 
 def test_copy_stores_what_executemany_stores(pg_url):
-    engine = get_engine(pg_url)
-    ensure_schema(engine)
-    sessions = session_factory(engine)
-    by_executemany, by_copy = _runs(sessions, 2)
+    (by_executemany, by_copy), sessions = bare_runs(pg_url, 2)
     for batch in _batches(by_executemany):
         assert write_isolated(sessions, batch, write_rows_executemany) == []
     for batch in _batches(by_copy):
@@ -155,10 +124,7 @@ def test_copy_stores_what_executemany_stores(pg_url):
 def test_a_refused_copy_is_split_like_a_refused_executemany(pg_url):
     """Rows of a run that does not exist are refused (foreign key) in both tables; the good rows
     of the same batch land, and the failures are the same whichever path wrote them."""
-    engine = get_engine(pg_url)
-    ensure_schema(engine)
-    sessions = session_factory(engine)
-    by_executemany, by_copy = _runs(sessions, 2)
+    (by_executemany, by_copy), sessions = bare_runs(pg_url, 2)
     failures = {}
     for run_id, write in ((by_executemany, write_rows_executemany), (by_copy, write_rows)):
         missing = run_id + 1000
@@ -192,10 +158,7 @@ def test_the_snapshot_reads_the_links_checks_need(db_url):
     databases."""
     from inspector.store.snapshot import _links
 
-    engine = get_engine(db_url)
-    ensure_schema(engine)
-    sessions = session_factory(engine)
-    mine, other = _runs(sessions, 2)
+    (mine, other), sessions = bare_runs(db_url, 2)
     home, page = "http://a/", "http://a/p.html"
 
     def link(run_id: int, source: str, target: str, fragment: str = "") -> tuple[Any, ...]:

@@ -7,12 +7,11 @@ in the same run.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import pytest_twisted
-from conftest import crawl, open_session, site
+from conftest import bare_runs, crawl, open_session, site
 from sqlalchemy import Engine, func, select, text
 
 from inspector.store.batch import LINK_COLUMNS, Batch, row_refused, write_isolated
@@ -153,29 +152,7 @@ async def test_hostile_values_and_refused_rows_cost_neither_the_run_nor_the_othe
 
 def test_a_refused_row_is_retried_alone_and_reported(db_url):
     """A batch with a row the database refuses (a run that does not exist): the others land."""
-    engine = get_engine(db_url)
-    ensure_schema(engine)
-    sessions = session_factory(engine)
-    with sessions() as s:
-        s.execute(
-            text(
-                "INSERT INTO site (site_id, name, url, kind, status, organizer, site_code) "
-                "VALUES ('a', 'a', 'http://a/', 'portal', 'active', '', '')"
-            )
-        )
-        run = RunRow(
-            site_id="a",
-            as_of=date(2026, 1, 1),
-            started_at=datetime(2026, 1, 1),
-            stats={},
-            bounds_tripped={},
-            home_evidence={},
-            check_errors={},
-            verdict_detail={},
-        )
-        s.add(run)
-        s.commit()
-        run_id = run.id
+    (run_id,), sessions = bare_runs(db_url)
     good = {"run_id": run_id, "url": "http://a/1", "internal": True, "kind": "page"}
     bad = {**good, "run_id": run_id + 1000, "url": "http://a/2"}
     link = (run_id, "http://a/", "http://a/1", "a", "href", "一", "", "content")
@@ -263,22 +240,7 @@ def test_store_errors_wait_for_the_database(tmp_path: Path, db_url):
     """Rows lost while the database itself failed are counted on their run once it answers."""
     from inspector.store.batch import RowFailure, StoreErrors, store_errors
 
-    engine = get_engine(db_url)
-    ensure_schema(engine)
-    sessions = session_factory(engine)
-    with sessions() as s:
-        s.execute(
-            text(
-                "INSERT INTO site (site_id, name, url, kind, status, organizer, site_code) "
-                "VALUES ('a', 'a', 'http://a/', 'portal', 'active', '', '')"
-            )
-        )
-        run = RunRow(site_id="a", as_of=date(2026, 1, 1), started_at=datetime(2026, 1, 1),
-                     stats={"kept": 1}, bounds_tripped={}, home_evidence={}, check_errors={},
-                     verdict_detail={})  # fmt: skip
-        s.add(run)
-        s.commit()
-        run_id = run.id
+    (run_id,), sessions = bare_runs(db_url, stats={"kept": 1})
     gone = get_engine(f"sqlite:///{tmp_path / 'gone.db'}")  # no tables: every write fails
     errors = StoreErrors()
     errors.add([RowFailure(run_id, "link", f"http://a/{i}", "lost") for i in range(30)])

@@ -5,15 +5,15 @@ PostgreSQL through a proxy — are tests/test_db_lost_crawl.py and tests/test_di
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from conftest import bare_runs
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.store.batch import Batch
-from inspector.store.db import ensure_schema, get_engine, session_factory
-from inspector.store.models import LinkRow, RunRow
+from inspector.store.db import get_engine, session_factory
+from inspector.store.models import LinkRow
 from inspector.store.outage import HeldRows, Outage
 
 
@@ -26,22 +26,8 @@ class FakeClock:
 
 
 def _run(db_url: str) -> tuple[int, sessionmaker[Session]]:
-    engine = get_engine(db_url)
-    ensure_schema(engine)
-    sessions = session_factory(engine)
-    with sessions() as s:
-        s.execute(
-            text(
-                "INSERT INTO site (site_id, name, url, kind, status, organizer, site_code) "
-                "VALUES ('a', 'a', 'http://a/', 'portal', 'active', '', '')"
-            )
-        )
-        run = RunRow(site_id="a", as_of=date(2026, 1, 1), started_at=datetime(2026, 1, 1),
-                     stats={}, bounds_tripped={}, home_evidence={}, check_errors={},
-                     verdict_detail={})  # fmt: skip
-        s.add(run)
-        s.commit()
-        return run.id, sessions
+    (run_id,), sessions = bare_runs(db_url)
+    return run_id, sessions
 
 
 def _links(run_id: int, n: int, start: int = 0) -> Batch:
