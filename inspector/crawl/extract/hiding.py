@@ -322,7 +322,7 @@ def _hint_positions(css: str) -> list[int]:
                 continue
             seen.add(start)
             ends = [e for e in (low.find(b";", at), low.find(b"}", at)) if e >= 0]
-            if _SHEET_HINT.search(css[start : min(ends) if ends else len(low)].lower()):
+            if _hides(css[start : min(ends) if ends else len(low)]):
                 out.append(start)
         return out
     text = css.lower()
@@ -337,6 +337,12 @@ def _hint_positions(css: str) -> list[int]:
         if _SHEET_HINT.search(text, start, min(ends) if ends else len(text)):
             out.append(start)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _hides(declaration: str) -> bool:
+    """_SHEET_HINT on one declaration (a template's sheets repeat theirs: display:none, width:0…)."""
+    return _SHEET_HINT.search(declaration.lower()) is not None
 
 
 # The only characters whose lowercase is ASCII (K, the Kelvin sign) or longer (İ): without
@@ -364,6 +370,10 @@ def sheet_rules(css: str) -> tuple[RawRule, ...]:
         css = _COMMENT.sub(" ", css)
     out: list[RawRule] = []
     done: set[int] = set()
+    # Braces opened and closed before `counted`, carried from one rule to the next (the
+    # positions come in the text's order): counting from the start each time cost a
+    # millisecond on a page with 380 KB of inline CSS.
+    counted = opened = closed = 0
     for at in _hint_positions(css):
         opening = css.rfind("{", 0, at)
         closing = css.find("}", at)
@@ -371,7 +381,12 @@ def sheet_rules(css: str) -> tuple[RawRule, ...]:
             continue
         done.add(opening)
         before = max(css.rfind("}", 0, opening), css.rfind("{", 0, opening))
-        if css.count("{", 0, opening) > css.count("}", 0, opening):
+        if opening < counted:
+            counted = opened = closed = 0
+        opened += css.count("{", counted, opening)
+        closed += css.count("}", counted, opening)
+        counted = opening
+        if opened > closed:
             continue  # nested in an at-rule block, not only its first rule
         prelude = css[before + 1 : opening].strip()
         if not prelude or prelude.startswith("@") or ":" in prelude:
