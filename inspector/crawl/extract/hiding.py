@@ -26,11 +26,10 @@ from functools import lru_cache
 from typing import Any
 
 import ahocorasick_rs
-import cssselect
 import tinycss2
 import tinycss2.color3
-from cssselect import SelectorError
 
+from inspector.crawl.extract.cssselectors import matches, parsed_selector, rightmost, selector_key
 from inspector.crawl.extract.ondemand import shown_on_demand
 from inspector.crawl.extract.transforms import transformed_away
 
@@ -404,99 +403,10 @@ def sheet_rule(selector: str, body: str) -> SheetRule | None:
     facts = style_facts(body)
     if not facts.technique:
         return None
-    tree = _parsed(selector)
+    tree = parsed_selector(selector)
     if tree is None:
         return None
-    return SheetRule(selector, tree, facts.technique, facts.kind, _rightmost(tree))
-
-
-_COMBINATOR = re.compile(r"[\s>+~]+")
-_COMPOUND_PART = re.compile(r"[.#\[]")
-
-
-@lru_cache(maxsize=8192)
-def selector_key(selector: str) -> tuple[str, str]:
-    """What a selector's last compound needs, read from its text: ("id", x), ("class", x),
-    ("tag", x) or ("*", "") — the index key browsers look rules up by."""
-    last = _COMBINATOR.split(selector.strip())[-1]
-    if "#" in last:
-        return "id", _COMPOUND_PART.split(last.split("#", 1)[1])[0]
-    if "." in last:
-        return "class", _COMPOUND_PART.split(last.split(".", 1)[1])[0]
-    tag = _COMPOUND_PART.split(last)[0].lower()
-    return ("tag", tag) if tag and tag != "*" else ("*", "")
-
-
-@lru_cache(maxsize=2048)
-def _parsed(selector: str) -> Any:
-    try:
-        parsed = cssselect.parse(selector)
-    except SelectorError:
-        return None
-    return parsed[0].parsed_tree if len(parsed) == 1 else None
-
-
-def _rightmost(tree: Any) -> tuple[str, str]:
-    """The cheapest test a matching element must pass: ("id"|"class"|"tag"|"*", value)."""
-    node = tree.subselector if type(tree).__name__ == "CombinedSelector" else tree
-    best = ("*", "")
-    while node is not None:
-        name = type(node).__name__
-        if name == "Hash":
-            return ("id", node.id)
-        if name == "Class":
-            best = ("class", node.class_name)
-        elif name == "Element":
-            if best[0] == "*" and node.element not in (None, "*"):
-                best = ("tag", node.element.lower())
-            break
-        node = getattr(node, "selector", None)
-    return best
-
-
-_ATTR_TESTS = {
-    "exists": lambda v, want: v is not None,
-    "=": lambda v, want: v == want,
-    "~=": lambda v, want: want in v.split(),
-    "|=": lambda v, want: v == want or v.startswith(want + "-"),
-    "^=": lambda v, want: bool(want) and v.startswith(want),
-    "$=": lambda v, want: bool(want) and v.endswith(want),
-    "*=": lambda v, want: bool(want) and want in v,
-}
-
-
-def _matches(node: Any, el: Any) -> bool:
-    """Does element `el` match a cssselect parse tree (type, class, id, attribute selectors
-    and the four combinators)?"""
-    name = type(node).__name__
-    if name == "Element":
-        return node.element in (None, "*") or el.tag == node.element.lower()
-    if name == "Class":
-        return node.class_name in (el.get("class") or "").split() and _matches(node.selector, el)
-    if name == "Hash":
-        return el.get("id") == node.id and _matches(node.selector, el)
-    if name == "Attrib":
-        value = el.get(node.attrib)
-        want = node.value.value if node.value is not None else None
-        test = _ATTR_TESTS.get(node.operator)
-        if test is None or (value is None and node.operator != "exists"):
-            return False
-        return test(value, want) and _matches(node.selector, el)
-    if name == "CombinedSelector":
-        if not _matches(node.subselector, el):
-            return False
-        comb = node.combinator
-        if comb == " ":
-            return any(_matches(node.selector, a) for a in el.iterancestors())
-        if comb == ">":
-            parent = el.getparent()
-            return parent is not None and _matches(node.selector, parent)
-        siblings = el.itersiblings(preceding=True)
-        if comb == "+":
-            first = next((s for s in siblings if isinstance(s.tag, str)), None)
-            return first is not None and _matches(node.selector, first)
-        return any(_matches(node.selector, s) for s in siblings if isinstance(s.tag, str))
-    return False  # pseudo-classes, functions, negation: not read
+    return SheetRule(selector, tree, facts.technique, facts.kind, rightmost(tree))
 
 
 class SheetIndex:
@@ -521,7 +431,7 @@ class SheetIndex:
         for key in keys:
             for selector, body in index.get(key, ()):
                 rule = sheet_rule(selector, body)
-                if rule is not None and _matches(rule.tree, el):
+                if rule is not None and matches(rule.tree, el):
                     return rule
         return None
 

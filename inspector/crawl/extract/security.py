@@ -119,11 +119,55 @@ def page_security(
         text = body_text(doc)
     trust = _truster(rules.hosts, site_hosts)
     judge = ScriptJudge(url, rules.hosts, site_hosts)
+    untrusted = _untrusted_of(rules.hosts, site_hosts)
+    walk = _walk(doc, untrusted, judge)
+    anchors = walk.anchors
+    finders = _Finders(doc, walk.styles, walk.scripts)
+    for frame in walk.frames:
+        # Whether a frame is hidden matters only for one loading a host nobody trusts.
+        hidden = bool(judge.untrusted(frame.get("src") or "")) and _frame_hidden(
+            frame, finders.of(doc)
+        )
+        judge.external(frame, hidden)
+    # Links a script writes inside a hiding block (or a block it opens around static links) are
+    # read from the page as a browser builds it; only pages whose scripts write such markup.
+    rendered = written_page(doc, walk.writers) if walk.writers else None
+    if rendered is not None:
+        doc, anchors = rendered, _untrusted_anchors(rendered, untrusted)
+    hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
+    # The text last: the automaton's tables and the text are the largest memory a page's
+    # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
+    matches = rules.text.scan(f"{title}\n{text}" if title else text, on)
+    if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
+        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders)
+    facts: dict[str, Any] = {}
+    if hidden:
+        facts["hidden"] = hidden
+    if judge.items:
+        facts["scripts"] = judge.items
+    if matches.wording:
+        facts["wording"] = matches.wording
+    return facts
+
+
+@dataclass(slots=True)
+class _Walked:
+    """What one walk over a page's tree collected for the security checks."""
+
+    anchors: list[tuple[Any, str, str, str]]  # links to hosts nobody trusts
+    styles: list[Any]  # <style> elements: their text is read only for a hidden-link check
+    scripts: list[str]  # inline code
+    frames: list[Any]
+    writers: list[tuple[Any, str]]  # (script element, its code) of scripts that write markup
+
+
+def _walk(doc: Any, untrusted: Any, judge: ScriptJudge) -> _Walked:
+    """One pass over the page's links, scripts, styles, meta refreshes and frames; scripts and
+    refreshes are judged on the way."""
     styles: list[Any] = []  # <style> elements: their text is read only for a hidden-link check
     scripts: list[str] = []
     frames = []
     writers: list[tuple[Any, str]] = []  # (script element, its code)
-    untrusted = _untrusted_of(rules.hosts, site_hosts)
     verdicts, quiet = untrusted.verdicts, untrusted.quiet_scripts
     anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
     # A site whose last page linked to no untrusted host: its hrefs are read as strings (no
@@ -168,32 +212,7 @@ def page_security(
     if by_strings and bad:
         anchors = [(a, h.strip(), bad[h], "") for a in doc.iter("a") if (h := a.get("href")) in bad]
     untrusted.clean_last = not anchors
-    finders = _Finders(doc, styles, scripts)
-    for frame in frames:
-        # Whether a frame is hidden matters only for one loading a host nobody trusts.
-        hidden = bool(judge.untrusted(frame.get("src") or "")) and _frame_hidden(
-            frame, finders.of(doc)
-        )
-        judge.external(frame, hidden)
-    # Links a script writes inside a hiding block (or a block it opens around static links) are
-    # read from the page as a browser builds it; only pages whose scripts write such markup.
-    rendered = written_page(doc, writers) if writers else None
-    if rendered is not None:
-        doc, anchors = rendered, _untrusted_anchors(rendered, untrusted)
-    hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
-    # The text last: the automaton's tables and the text are the largest memory a page's
-    # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
-    matches = rules.text.scan(f"{title}\n{text}" if title else text, on)
-    if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
-        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders)
-    facts: dict[str, Any] = {}
-    if hidden:
-        facts["hidden"] = hidden
-    if judge.items:
-        facts["scripts"] = judge.items
-    if matches.wording:
-        facts["wording"] = matches.wording
-    return facts
+    return _Walked(anchors, styles, scripts, frames, writers)
 
 
 class _Finders:

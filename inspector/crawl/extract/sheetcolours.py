@@ -16,7 +16,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from inspector.crawl.extract.hiding import _matches, _parsed, selector_key, style_facts
+from inspector.crawl.extract.cssselectors import matches, parsed_selector, selector_key
+from inspector.crawl.extract.hiding import style_facts
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
@@ -135,8 +136,8 @@ class ColourIndex:
         for _sheet, _pos, selector, body in rules:
             if selector_key(selector) not in own:
                 continue
-            tree = _parsed(selector)
-            if tree is None or not _matches(tree, el):
+            tree = parsed_selector(selector)
+            if tree is None or not matches(tree, el):
                 continue
             c, b = _colours_of(body)
             color = c if c is not None else color
