@@ -23,9 +23,11 @@ from inspector.ops.commands import db, nightly, probe, prune
 from inspector.options import (
     DB_OPTION,
     SET_OPTION,
+    SITE_OPTION,
     as_of_or_fail,
     db_option,
     fail,
+    lang_option,
     load_rules,
     session_or_fail,
     settings_or_fail,
@@ -33,7 +35,6 @@ from inspector.options import (
 )
 from inspector.profile import ProfileError, load_profile
 from inspector.review import review
-from inspector.words import LANGS
 from reports.cli import check_site_ids, report
 
 
@@ -80,13 +81,7 @@ def console_options(command: Any) -> Any:
                 default=None,
                 help="Exit 1 when a finding of this severity or worse exists (veto: a veto).",
             ),
-            click.option(
-                "--lang",
-                type=click.Choice(LANGS),
-                default="zh",
-                show_default=True,
-                help="Language of the summary.",
-            ),
+            lang_option("Language of the summary."),
         ]
     ):
         command = option(command)
@@ -95,7 +90,7 @@ def console_options(command: Any) -> Any:
 
 @main.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
-@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
+@SITE_OPTION
 @DB_OPTION
 @click.option(
     "--as-of", "as_of", default=None, help="As-of date T for freshness rules (default: today)."
@@ -307,14 +302,8 @@ def check(run_id: int, db_url: str | None, rules: str | None, set_options: tuple
     type=click.Path(dir_okay=False, allow_dash=True),
     help="File to write (default: stdout).",
 )
-@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default="zh",
-    show_default=True,
-    help="Language of the CSV and xlsx (headers, check names, statuses); JSON keeps its codes.",
-)
+@SITE_OPTION
+@lang_option("Language of the CSV and xlsx (headers, check names, statuses); JSON keeps its codes.")
 def export(fmt: str, db_url: str | None, out: str, site_ids: tuple[str, ...], lang: str) -> None:
     """Export the latest run of every site (xlsx needs --out). Reads only: never creates a
     database."""
@@ -409,7 +398,7 @@ def explain(
 
 @main.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
-@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
+@SITE_OPTION
 @db_option("The database the workers share (PostgreSQL; default: INSPECTOR_DB_URL).")
 @click.option(
     "--redis", "redis_url", default=None, help="Redis URL (default: the REDIS_URL setting)."

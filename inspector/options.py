@@ -43,6 +43,7 @@ from inspector.store.db import (
     get_engine,
     session_factory,
 )
+from inspector.words import LANGS
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -74,8 +75,18 @@ def set_option(help: str = SET_HELP) -> Any:
     return click.option("--set", "set_options", multiple=True, metavar="NAME=VALUE", help=help)
 
 
+def lang_option(help: str) -> Any:
+    """Every command's `--lang zh|en` (Chinese by default: what site operators read)."""
+    return click.option(
+        "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help=help
+    )
+
+
 DB_OPTION = db_option()
 SET_OPTION = set_option()
+SITE_OPTION = click.option(
+    "--site", "site_ids", multiple=True, help="Only this site_id (repeatable)."
+)
 
 
 def build_settings(

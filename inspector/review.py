@@ -22,11 +22,17 @@ from sqlalchemy.orm import Session
 from inspector import clock
 from inspector.errors import fail
 from inspector.judge.reviews import evidence_of, run_reviewed, short_id
-from inspector.options import DB_OPTION, SET_OPTION, load_rules, session_or_fail, settings_or_fail
+from inspector.options import (
+    DB_OPTION,
+    SET_OPTION,
+    lang_option,
+    load_rules,
+    session_or_fail,
+    settings_or_fail,
+)
 from inspector.store.history import run_findings
 from inspector.store.models import RunRow, SiteRow
 from inspector.store.reviews import drop_review, save_review
-from inspector.words import LANGS
 from reports.problems import FindingWords, evidence_text
 
 # Findings listed as awaiting review without --all: the security checks' (evidence for a person).
@@ -151,7 +157,7 @@ def _wanted(
 @click.option("--undo", "undo", multiple=True, metavar="ID", help="Forget the decision.")
 @click.option("--note", default="", help="Why (required with --dismiss).")
 @click.option("--by", "reviewer", default="", help="Who decides (kept with the decision).")
-@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True)
+@lang_option("Language of what is printed.")
 @SET_OPTION
 def review(
     site_id: str,

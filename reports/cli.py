@@ -10,15 +10,16 @@ from sqlalchemy import select
 
 from inspector.options import (
     DB_OPTION,
+    SITE_OPTION,
     engine_or_fail,
     fail,
+    lang_option,
     set_option,
     settings_or_fail,
     unknown_ids_message,
 )
 from inspector.store.db import session_factory
 from inspector.store.models import SiteRow
-from reports.i18n import LANGS
 from reports.problems import FindingWords
 from reports.render import render_reports
 
@@ -42,15 +43,9 @@ def check_site_ids(session: Any, site_ids: tuple[str, ...]) -> None:
     type=click.Path(file_okay=False),
     help="Directory for index.html and sites/*.html.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default="zh",
-    show_default=True,
-    help="Language of the reports.",
-)
+@lang_option("Language of the reports.")
 @DB_OPTION
-@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
+@SITE_OPTION
 @set_option("Any INSPECTOR_* setting (INSPECTOR_CHECKS: the checks whose findings are worded).")
 def report(
     out_dir: str,

@@ -28,9 +28,11 @@ from inspector.options import (
     DB_OPTION,
     EXIT_INCOMPLETE,
     SET_OPTION,
+    SITE_OPTION,
     as_of_or_fail,
     engine_or_fail,
     fail,
+    lang_option,
     settings_or_fail,
     sites_or_fail,
 )
@@ -38,7 +40,6 @@ from inspector.store.db import get_engine, schema_version, session_factory
 from inspector.store.migrations import head_revision, upgrade
 from inspector.store.prune import prune_probes, prune_runs
 from inspector.vocabulary import ANSWERED
-from inspector.words import LANGS
 from spiders.probe import probe_targets
 
 # ---- probe ----------------------------------------------------------------------------------
@@ -46,7 +47,7 @@ from spiders.probe import probe_targets
 
 @click.command()
 @click.option("--registry", required=True, type=click.Path(dir_okay=False), help="Registry CSV.")
-@click.option("--site", "site_ids", multiple=True, help="Only this site_id (repeatable).")
+@SITE_OPTION
 @DB_OPTION
 @click.option(
     "--include-closed/--active-only",
@@ -210,9 +211,7 @@ def db_current(db_url: str | None) -> None:
     type=click.Path(file_okay=False),
     help="One log file per run goes here.",
 )
-@click.option(
-    "--lang", type=click.Choice(LANGS), default="zh", show_default=True, help="Report language."
-)
+@lang_option("Report language.")
 @click.option("--rules", default=None, help="Rules profile name or path.")
 @click.option(
     "--processes",
