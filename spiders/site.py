@@ -36,7 +36,7 @@ from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_argume
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.budgets import BudgetExceeded
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import link_rows, title_of
+from inspector.crawl.extract.links import LinkRow, PageElements, link_rows, title_of
 from inspector.crawl.extract.page import page_facts, title_key
 from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.feeding import SiteFeeding
@@ -379,8 +379,11 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
             with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
         )
         facts = read["facts"]
+        seen = PageElements()  # the link pass collects what the security facts read
+        limit = self.max_page_links + 1
+        found = link_rows(doc, response.url, include_invalid=True, limit=limit, seen=seen)
         if security := self.security_facts(
-            sc, doc, response.url, title, read["pub_date"], read["text"]
+            sc, doc, response.url, title, read["pub_date"], read["text"], seen
         ):
             facts["security"] = security
         hint = read["not_found_hint"]
@@ -404,7 +407,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
         if not self.recheck_plans:  # a recheck does not read the message boards again
             yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
         yield from self.security_see(sc, doc, response.url, title, response.status, is_home)
-        yield from self._follow_links(sc, doc, response.url, meta["depth"], encoding, links)
+        yield from self._follow_links(sc, found, response.url, meta["depth"], encoding, links)
         yield from self._column_structure(sc, meta["key"], response.url, text)
         page = PageFacts(
             url=meta["key"],
@@ -439,17 +442,16 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
     def _follow_links(
         self,
         sc: SiteCrawl,
-        doc: Any,
+        found: list[LinkRow],
         url: str,
         depth: int,
         encoding: str | None,
         links: list[LinkTuple],
     ) -> Iterator[Any]:
-        """Record every link of the page in `links` (INSPECTOR_MAX_PAGE_LINKS of them); schedule
-        the URLs new to the site."""
+        """Record the page's links (`found`, link_rows' rows) in `links`
+        (INSPECTOR_MAX_PAGE_LINKS of them); schedule the URLs new to the site."""
         seen = sc.seen
         append = links.append
-        found = link_rows(doc, url, include_invalid=True, limit=self.max_page_links + 1)
         if len(found) > self.max_page_links:
             sc.trip("page_links", url)
             del found[self.max_page_links :]

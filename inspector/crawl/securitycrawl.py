@@ -20,7 +20,7 @@ from urllib.parse import quote
 from scrapy import Request
 
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import title_of
+from inspector.crawl.extract.links import PageElements, title_of
 from inspector.crawl.extract.security import (
     SecurityRules,
     page_security,
@@ -118,7 +118,14 @@ class SecurityMixin:
             yield request
 
     def security_facts(
-        self, sc: SiteCrawl, doc: Any, url: str, title: str, published: date | None, text: str
+        self,
+        sc: SiteCrawl,
+        doc: Any,
+        url: str,
+        title: str,
+        published: date | None,
+        text: str,
+        seen: PageElements,
     ) -> dict[str, Any]:
         if self.security is None:
             return {}
@@ -130,6 +137,7 @@ class SecurityMixin:
             on=published or self.as_of,
             title=title,
             text=text,
+            seen=seen,
         )
 
     def on_cloak(self, sc: SiteCrawl, response: Response) -> None:

@@ -15,7 +15,8 @@ at whitespace-then-comma (URLs may contain commas), a refresh URL may be quoted 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import tostring as _tostring
@@ -47,6 +48,11 @@ _ATTRS: dict[str, tuple[str, ...]] = {
     "th": ("background",),
 }
 LINK_TAGS: tuple[str, ...] = (*_ATTRS, "meta")
+# What the security facts read besides links (PageElements.others); <style> is the one tag the
+# link pass walks for them alone.
+_SEEN_TAGS = frozenset(("script", "style", "iframe", "frame"))
+_SPECIAL = frozenset(("meta", "link", "input", *_SEEN_TAGS))  # tags with a rule of their own
+_SEEN_WALK: tuple[str, ...] = (*LINK_TAGS, "style")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "sms:", "about:", "file:", "ftp:")
 # <link rel> values that are hints, not resources a visitor loads; a link is skipped when all of
 # its rel tokens are hints.
@@ -79,6 +85,18 @@ class Link:
     # "content", or "" for what is not shown (the <head>). The report tells a webmaster where
     # to look with it.
     position: str = ""
+
+
+@dataclass(slots=True)
+class PageElements:
+    """What the link pass met that the security facts read (link_rows fills it when given one):
+    the security facts then need no walk of their own over the tree, the costliest part of
+    them on a real page."""
+
+    anchors: list[tuple[Any, str]] = field(default_factory=list)  # (<a>, its href as written)
+    # <script>, <style>, <iframe>, <frame> and <meta http-equiv=refresh>, in document order
+    others: list[Any] = field(default_factory=list)
+    complete: bool = False  # the pass read the whole page (not stopped at its link limit)
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -178,8 +196,10 @@ def link_rows(
     *,
     include_invalid: bool = False,
     limit: int = 0,
+    seen: PageElements | None = None,
 ) -> list[LinkRow]:
-    """`extract_links` as plain tuples: the crawl's hot path builds no object per occurrence."""
+    """`extract_links` as plain tuples: the crawl's hot path builds no object per occurrence.
+    With `seen`, the elements the security facts read are collected on the way."""
     base = BaseUrl(base_url_of(doc, page_url))
     joined: dict[str, tuple[str, str, str] | None] = {}
     rows: list[LinkRow] = []
@@ -200,21 +220,30 @@ def link_rows(
         return result
 
     append = rows.append
-    for el in doc.iter(*LINK_TAGS):
+    # Collecting for the security facts costs a test per element only on the few tags it reads.
+    others, anchors = (seen.others, seen.anchors) if seen is not None else (None, None)
+    for el in doc.iter(*(LINK_TAGS if seen is None else _SEEN_WALK)):
         tag = el.tag
-        if tag == "meta":
-            if (el.get("http-equiv") or "").lower() != "refresh":
+        if tag == "a":
+            if (value := el.get("href")) is None:
                 continue
-            raw = _refresh_url(el.get("content") or "")
-            if raw and (hit := resolve(raw)):
-                append((hit[0], hit[1], "meta", "content", "", hit[2], "", ""))  # in <head>
-            continue
-        if tag == "link":
-            rel = (el.get("rel") or "").lower().split()
-            if rel and all(token in _LINK_REL_SKIP for token in rel):
+            if anchors is not None and value:
+                anchors.append((el, value))
+        elif tag in _SPECIAL:
+            if others is not None and tag in _SEEN_TAGS:
+                others.append(el)
+                if tag == "style":
+                    continue
+            if tag == "meta":
+                if (row := _refresh_row(el, resolve, others)) is not None:
+                    append(row)
                 continue
-        elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
-            continue
+            if tag == "link":
+                rel = (el.get("rel") or "").lower().split()
+                if rel and all(token in _LINK_REL_SKIP for token in rel):
+                    continue
+            elif tag == "input" and (el.get("type") or "").strip().lower() != "image":
+                continue
         text = None
         position = ""
         rel = el.get("rel") or "" if tag == "link" else ""
@@ -236,7 +265,21 @@ def link_rows(
                     expected_resource(tag, attr, rel, el.get("as") or "") if tag != "a" else ""
                 )
                 append((hit[0], hit[1], tag, attr, text, hit[2], expects, position))
+    if seen is not None:
+        seen.complete = True
     return rows
+
+
+def _refresh_row(el, resolve, others: list[Any] | None) -> LinkRow | None:  # noqa: ANN001
+    """The link row of a `<meta http-equiv=refresh>` (None for any other meta)."""
+    if (el.get("http-equiv") or "").lower() != "refresh":
+        return None
+    if others is not None:
+        others.append(el)
+    raw = _refresh_url(el.get("content") or "")
+    if raw and (hit := resolve(raw)):
+        return (hit[0], hit[1], "meta", "content", "", hit[2], "", "")  # in <head>
+    return None
 
 
 class _PositionFinder:

@@ -29,6 +29,7 @@ from lxml import etree
 from inspector.crawl.extract.encoding import parse_html
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
 from inspector.crawl.extract.injected import ScriptJudge, is_absolute, untrusted_host
+from inspector.crawl.extract.links import PageElements
 from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
@@ -109,18 +110,21 @@ def page_security(
     on: date | None = None,
     title: str = "",
     text: str | None = None,
+    seen: PageElements | None = None,
 ) -> dict[str, Any]:
     """The security facts of one page ({} for a clean page): `hidden`, `scripts`, `wording`.
 
     `on` is the date the page speaks for (its publication date, else the as-of date); `text`
-    the body text when the caller has it already.
+    the body text and `seen` the elements the link pass collected, when the caller has them.
     """
     if text is None:
         text = body_text(doc)
     trust = _truster(rules.hosts, site_hosts)
     judge = ScriptJudge(url, rules.hosts, site_hosts)
     untrusted = _untrusted_of(rules.hosts, site_hosts)
-    walk = _walk(doc, untrusted, judge)
+    if seen is None or not seen.complete:
+        seen = page_elements(doc)
+    walk = _walk(seen, untrusted, judge)
     anchors = walk.anchors
     finders = _Finders(doc, walk.styles, walk.scripts)
     for frame in walk.frames:
@@ -161,39 +165,38 @@ class _Walked:
     writers: list[tuple[Any, str]]  # (script element, its code) of scripts that write markup
 
 
-def _walk(doc: Any, untrusted: Any, judge: ScriptJudge) -> _Walked:
-    """One pass over the page's links, scripts, styles, meta refreshes and frames; scripts and
-    refreshes are judged on the way."""
+def page_elements(doc: Any) -> PageElements:
+    """The elements the security facts read, when the crawl's link pass did not collect them
+    (a page cut at its link limit, a caller without a link pass)."""
+    seen = PageElements(complete=True)
+    for el in doc.iter("a", "meta", *_ELEMENTS):
+        tag = el.tag
+        if tag == "a":
+            if href := el.get("href"):
+                seen.anchors.append((el, href))
+        elif tag != "meta" or (el.get("http-equiv") or "").lower() == "refresh":
+            seen.others.append(el)
+    return seen
+
+
+def _walk(seen: PageElements, untrusted: Any, judge: ScriptJudge) -> _Walked:
+    """The page's links, scripts, styles, meta refreshes and frames, as the link pass met them;
+    scripts and refreshes are judged on the way."""
     styles: list[Any] = []  # <style> elements: their text is read only for a hidden-link check
     scripts: list[str] = []
     frames = []
     writers: list[tuple[Any, str]] = []  # (script element, its code)
     verdicts, quiet = untrusted.verdicts, untrusted.quiet_scripts
     anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
-    # A site whose last page linked to no untrusted host: its hrefs are read as strings (no
-    # element object per link), and the links' elements only if some turn out untrusted (a
-    # second walk). Otherwise, and on a site's first page, one walk for everything.
-    bad: dict[str, str] = {}
-    if not (by_strings := untrusted.clean_last):
-        walked: tuple[str, ...] = ("a", *_ELEMENTS)
-    else:
-        walked = _ELEMENTS
-        for href in _HREFS(doc):
-            key = verdicts.get(href)
-            if key is None:
-                key = untrusted(href)
-            if key:
-                bad[href] = key
-    for el in doc.iter(*walked):
+    for el, href in seen.anchors:
+        key = verdicts.get(href)
+        if key is None:
+            key = untrusted(href)
+        if key:
+            anchors.append((el, href.strip(), key, ""))
+    for el in seen.others:
         tag = el.tag
-        if tag == "a":
-            if href := el.get("href"):
-                key = verdicts.get(href)
-                if key is None:
-                    key = untrusted(href)
-                if key:
-                    anchors.append((el, href.strip(), key, ""))
-        elif tag == "script":
+        if tag == "script":
             if src := el.get("src"):
                 if src not in quiet and not untrusted.quiet_script(src):
                     judge.external(el, False)
@@ -205,13 +208,9 @@ def _walk(doc: Any, untrusted: Any, judge: ScriptJudge) -> _Walked:
         elif tag == "style":
             styles.append(el)
         elif tag == "meta":
-            if (el.get("http-equiv") or "").lower() == "refresh":
-                judge.refresh(el.get("content") or "")
+            judge.refresh(el.get("content") or "")
         elif el.get("src"):
             frames.append(el)
-    if by_strings and bad:
-        anchors = [(a, h.strip(), bad[h], "") for a in doc.iter("a") if (h := a.get("href")) in bad]
-    untrusted.clean_last = not anchors
     return _Walked(anchors, styles, scripts, frames, writers)
 
 
@@ -381,7 +380,6 @@ class _Untrusted:
         self.verdicts: dict[str, str] = {}
         self.netlocs: dict[str, str] = {}  # the same verdicts by the href's host part
         self.quiet_scripts: set[str] = set()  # script URLs judge.external has nothing to say of
-        self.clean_last = False  # did the site's last page link to no untrusted host?
 
     def __call__(self, href: str) -> str:
         key = ""
@@ -447,8 +445,7 @@ def _netloc_host(netloc: str, policy: HostPolicy, site_hosts: frozenset[str]) ->
     return host if host and not policy.trust(host, site_hosts) else ""
 
 
-_ELEMENTS = ("script", "iframe", "frame", "style", "meta")  # what the walk reads besides links
-_HREFS = etree.XPath("//a/@href", smart_strings=False)
+_ELEMENTS = ("script", "iframe", "frame", "style")  # what the walk reads besides links, refreshes
 
 
 def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
