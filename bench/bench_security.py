@@ -37,6 +37,7 @@ from inspector.crawl.extract.encoding import decode_html, parse_html  # noqa: E4
 from inspector.crawl.extract.links import PageElements, link_rows, title_of  # noqa: E402
 from inspector.crawl.extract.page import page_facts  # noqa: E402
 from inspector.crawl.extract.security import body_text, page_security, security_rules  # noqa: E402
+from inspector.crawl.run import quiet_collector  # noqa: E402
 from inspector.crawl.scope import scope_key  # noqa: E402
 from inspector.lexicons import load_lexicons  # noqa: E402
 from inspector.profile import load_profile  # noqa: E402
@@ -73,19 +74,21 @@ def synthetic_pages(pages: int, workdir: Path) -> list[tuple[Path, str]]:
     return [(p, "http://127.0.0.1:8080/" + str(p.relative_to(www))) for p in files]
 
 
-def collecting_cost(docs: list, repeats: int = 9) -> list[float]:
+def collecting_cost(docs: list, repeats: int = 15) -> list[float]:
     """What collecting the security facts' elements adds to the crawl's link pass, per page: the
-    pass with and without collecting, the fastest of `repeats` runs of each, in alternating
-    order (a difference of two single runs of a 2 ms pass is noise)."""
+    median difference of `repeats` adjacent pairs of passes with and without collecting, in
+    alternating order (a difference of two single runs of a 2-20 ms pass is noise)."""
     costs = []
     for doc, url, *_ in docs:
-        runs: dict[bool, list[float]] = {False: [], True: []}
+        pairs = []
         for i in range(repeats):
+            took = {}
             for collect in (False, True) if i % 2 else (True, False):
                 t = time.process_time()
                 link_rows(doc, url, include_invalid=True, seen=PageElements() if collect else None)
-                runs[collect].append(time.process_time() - t)
-        costs.append(min(runs[True]) - min(runs[False]))
+                took[collect] = time.process_time() - t
+            pairs.append(took[True] - took[False])
+        costs.append(statistics.median(pairs))
     return costs
 
 
@@ -165,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     real = real_pages()
     if real:
         docs = _load(real)
+        quiet_collector()  # the crawl's collector settings: the crawl process runs with them
         print(f"\nreal government pages (../shared/realpages): {len(docs)} pages")
         report(
             len(docs),
