@@ -29,8 +29,15 @@ import ahocorasick_rs
 import tinycss2
 import tinycss2.color3
 
-from inspector.crawl.extract.cssselectors import matches, parsed_selector, rightmost, selector_key
+from inspector.crawl.extract.cssselectors import (
+    matches,
+    parsed_selector,
+    rightmost,
+    selector_key,
+    uncommented,
+)
 from inspector.crawl.extract.ondemand import shown_on_demand
+from inspector.crawl.extract.plaincss import plain_declarations, plain_values
 from inspector.crawl.extract.transforms import transformed_away
 
 OFFSCREEN_PX = -500  # left/top/right/bottom/text-indent at or beyond this is off-screen
@@ -41,11 +48,14 @@ MARQUEE_PX = 5
 MARQUEE_SCROLL = 1000  # scrollamount this large moves the text out of sight at once
 _UNIT_PX = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0,
             "cm": 37.8, "mm": 3.78, "q": 0.945, "in": 96.0, "vw": 19.2, "vh": 10.8}  # fmt: skip
-_MENU = re.compile(
+_MENU_WORDS = (
     r"nav|menu|sub|drop|down|xiala|erji|sanji|child|pop|tab|layer|hover|tip|dialog|modal|share|"
-    r"weixin|wechat|ewm|qrcode|select|yqlj|slide|toggle|panel|more",
-    re.I,
+    r"weixin|wechat|ewm|qrcode|select|yqlj|slide|toggle|panel|more"
 )
+_MENU = re.compile(_MENU_WORDS, re.I)
+# The same words on ASCII text lowered: a case-blind expression tries every word at every
+# position (10 µs for a class attribute), a case-sensitive one skips to their first letters.
+_MENU_LOWER = re.compile(_MENU_WORDS)
 _MENU_TAGS = frozenset(("ul", "ol", "li", "dl", "dd", "dt", "select", "option"))
 # Could a declaration of a <style> rule hide something (on lowercase text)? Each alternative
 # is the start of a declaration _technique() reads as hiding, so that the none of
@@ -139,10 +149,14 @@ def style_facts(style: str) -> StyleFacts:
 
 @lru_cache(maxsize=8192)
 def _style_facts(style: str) -> StyleFacts:
-    decls: dict[str, tuple[list[Any], str]] = {}
-    for decl in tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True):
-        if decl.type == "declaration":
-            decls[decl.lower_name] = (_tokens(decl), tinycss2.serialize(decl.value).strip())
+    decls = plain_declarations(style)
+    if decls is None:
+        decls = {}
+        for decl in tinycss2.parse_declaration_list(
+            style, skip_comments=True, skip_whitespace=True
+        ):
+            if decl.type == "declaration":
+                decls[decl.lower_name] = (_tokens(decl), tinycss2.serialize(decl.value).strip())
     if not decls:
         return NOTHING
     technique, kind = _technique(decls)
@@ -249,10 +263,15 @@ def element_facts(el: Any) -> StyleFacts:
 def _element_facts(style: str, color: str | None, bgcolor: str | None) -> StyleFacts:
     facts = style_facts(style) if style else NOTHING
     if color is not None and facts.color is None:
-        facts = _replace(facts, color=_color(tinycss2.parse_component_value_list(color)))
+        facts = _replace(facts, color=_attribute_color(color))
     if bgcolor is not None and facts.background is None:
-        facts = _replace(facts, background=_color(tinycss2.parse_component_value_list(bgcolor)))
+        facts = _replace(facts, background=_attribute_color(bgcolor))
     return facts
+
+
+def _attribute_color(value: str) -> tuple[float, ...] | None:
+    tokens = plain_values(value)
+    return _color(tinycss2.parse_component_value_list(value) if tokens is None else tokens)
 
 
 def _replace(facts: StyleFacts, **changes: Any) -> StyleFacts:
@@ -281,9 +300,6 @@ class SheetRule:
     key: tuple[str, str]  # what the selector's last compound needs: id, class, tag or *
 
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-
-
 def _hint_patterns() -> list[str]:
     """Literal starts of the declarations _SHEET_HINT reads, lowercase, with and without a
     space after the colon (the many display:block, overflow:hidden and top:0 never match)."""
@@ -303,6 +319,9 @@ _HINTS = ahocorasick_rs.BytesAhoCorasick(
 )
 
 
+_DECLARATION_END = re.compile(rb"[;}]")
+
+
 def _hint_positions(css: str) -> list[int]:
     """Where in `css` a declaration _SHEET_HINT reads as hiding starts. A stylesheet runs to
     tens of kilobytes: one automaton pass over it finds the few places worth a regular
@@ -315,13 +334,14 @@ def _hint_positions(css: str) -> list[int]:
         # are the text's: str.lower() of a template's sheet with a few Chinese characters in
         # it costs 4 ns a character (0.4 ms for 96 KB); only the declarations read are.
         low = css.encode("ascii", "replace").lower()
+        rfind, end_of = low.rfind, _DECLARATION_END.search  # a hit costs a microsecond or two
         for _, at, _end in _HINTS.find_matches_as_indexes(low, overlapping=True):
-            start = max(low.rfind(b";", 0, at), low.rfind(b"{", 0, at)) + 1
+            start = max(rfind(b";", 0, at), rfind(b"{", 0, at)) + 1
             if start in seen:
                 continue
             seen.add(start)
-            ends = [e for e in (low.find(b";", at), low.find(b"}", at)) if e >= 0]
-            if _hides(css[start : min(ends) if ends else len(low)]):
+            end = end_of(low, at)
+            if _hides(css[start : end.start() if end else len(low)]):
                 out.append(start)
         return out
     text = css.lower()
@@ -365,8 +385,7 @@ def sheet_rules(css: str) -> tuple[RawRule, ...]:
     and small-screen rules hide things on purpose. Selectors with pseudo-classes (:hover …)
     are skipped too: they do not hide anything from a reader who has not acted.
     """
-    if "/*" in css:
-        css = _COMMENT.sub(" ", css)
+    css = uncommented(css)
     out: list[RawRule] = []
     done: set[int] = set()
     # Braces opened and closed before `counted`, carried from one rule to the next (the
@@ -456,7 +475,19 @@ def _hidden_by(script: str) -> tuple[str, ...]:
     """The ids one inline script hides (a site's template scripts repeat on every page)."""
     if "none" not in script and "hide" not in script and "hidden" not in script:
         return ()
+    if "getElementById(" not in script and "$(" not in script:
+        return ()  # what each of _SCRIPT_HIDES's two forms starts with
     return tuple(m.group(1) or m.group(2) for m in _SCRIPT_HIDES.finditer(script))
+
+
+def _text_only(link: Any) -> bool:
+    """Does the link show text and no image? Read from its own text first: most links have
+    no child element, and lxml's iterators cost a microsecond each."""
+    if not len(link):  # no child node at all: its text is all its text
+        return link.tag != "img" and bool((link.text or "").strip())
+    if next(link.iter("img"), None) is not None:
+        return False
+    return bool((link.text or "").strip()) or any(t.strip() for t in link.itertext())
 
 
 def _unstyled_way_up(el: Any) -> bool:
@@ -475,6 +506,8 @@ def _unstyled_way_up(el: Any) -> bool:
 
 def _inner_colour(link: Any) -> tuple[float, ...] | None:
     """The colour an element inside the link gives all of its text, if one does."""
+    if not len(link):
+        return None  # most links: no element inside, and no iterator to make
     text = None
     for inner in link.iterdescendants():
         if not isinstance(inner.tag, str):
@@ -494,9 +527,16 @@ def menu_like(el: Any) -> bool:
     if el.tag in _MENU_TAGS or (parent is not None and parent.tag == "li"):
         return True
     for node in (el, parent, parent.getparent() if parent is not None else None):
-        if node is not None and _MENU.search(f"{node.get('class', '')} {node.get('id', '')}"):
+        if node is not None and _menu_named(f"{node.get('class', '')} {node.get('id', '')}"):
             return True
     return shown_on_demand(el)
+
+
+def _menu_named(names: str) -> bool:
+    """_MENU.search(names), on ASCII names with _MENU_LOWER (the same matches there)."""
+    if names.isascii():
+        return _MENU_LOWER.search(names.lower()) is not None
+    return _MENU.search(names) is not None
 
 
 class HiddenFinder:
@@ -526,9 +566,18 @@ class HiddenFinder:
         self._names: dict[Any, frozenset[str]] = {}
         self.hidden_ids = hidden_ids
         self._blocks: dict[Any, Hidden | None] = {}
+        # Each element's own facts, read once: the block walk and the text walk go up the
+        # same elements, and each read is three attribute lookups.
+        self._facts: dict[Any, StyleFacts] = {}
 
     def hidden(self, link: Any) -> Hidden | None:
         return self._block(link) or self._text_hidden(link)
+
+    def _facts_of(self, el: Any) -> StyleFacts:
+        facts = self._facts.get(el)
+        if facts is None:
+            facts = self._facts[el] = element_facts(el)
+        return facts
 
     def _block(self, el: Any) -> Hidden | None:
         chain = []
@@ -538,7 +587,7 @@ class HiddenFinder:
             if node in self._blocks:
                 result = self._blocks[node]
                 break
-            found = self._own(node, element_facts(node))
+            found = self._own(node, self._facts_of(node))
             if found is not None and found[1] != "text":
                 result = Hidden(found[0], found[1], node)
                 self._blocks[node] = result
@@ -550,7 +599,7 @@ class HiddenFinder:
         return result
 
     def _text_hidden(self, link: Any) -> Hidden | None:
-        if next(link.iter("img"), None) is not None or not any(t.strip() for t in link.itertext()):
+        if not _text_only(link):
             return None  # text techniques hide text only
         font_reset = False
         # The colour of the text itself: <a><font color=#fff>…</font></a> paints it inside.
@@ -560,7 +609,7 @@ class HiddenFinder:
         for _ in range(self.TEXT_LEVELS):
             if el is None or not isinstance(el.tag, str):
                 break
-            facts = self._with_sheet_colours(el, element_facts(el))
+            facts = self._with_sheet_colours(el, self._facts_of(el))
             if facts.kind == "text" and not font_reset:
                 return Hidden(facts.technique, "text", el)
             font_reset = font_reset or facts.font_size_set

@@ -28,39 +28,66 @@ from inspector.lexicons import HostPolicy, host_key
 SNIPPET_CHARS = 160
 MAX_ITEMS = 30
 
+
+class _Bounded:
+    """A regular expression whose alternatives open with \\b, searched as `re` would: an
+    expression that opens with \\b gives the engine no first character to skip ahead to, so it
+    tries every position of a script (25 ns a character, a long script's largest cost). Every
+    match is one of the same expression without its \\b at the same place, which the engine
+    finds by skipping ahead: the expression is tried only there, and the first place it matches
+    is where a search would have found it."""
+
+    def __init__(self, source: str) -> None:
+        self.exact = re.compile(source)
+        # (no source here has an escaped backslash before a b)
+        self.quick = re.compile(source.replace(r"\b", ""))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        at = 0
+        while (m := self.quick.search(text, at)) is not None:
+            found = self.exact.match(text, m.start())
+            if found is not None:
+                return found
+            at = m.start() + 1
+        return None
+
+
 # A script element created in code and given a URL: var s = createElement("script"); s.src = "…"
 _LOADS = re.compile(r"""(?:\.src\s*=\s*|getScript\s*\(\s*)['"]\s*((?:https?:)?//[^'"\s]+)""")
 _TRIGGERS = ("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob", "document.write", "innerHTML",
              ".html(", "insertAdjacentHTML", ".src='", '.src="', ".src = '", '.src = "', "getScript",
              "referrer", "userAgent", "unescape", "decodeURI", "location")  # fmt: skip
-_TRIGGER_AUTOMATON = ahocorasick_rs.BytesAhoCorasick([t.encode() for t in _TRIGGERS])
+_TRIGGER_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
+    [t.encode() for t in _TRIGGERS], implementation=ahocorasick_rs.Implementation.DFA
+)  # the DFA: the same matches, 40% faster than the default automaton over scripts
 _OBFUSCATION_TRIGGERS = frozenset(
     ("eval", "fromCharCode", "\\x", "\\u00", "_0x", "atob", "unescape", "decodeURI")
 )
 _WRITE_TRIGGERS = frozenset(("document.write", "innerHTML", ".html(", "insertAdjacentHTML"))
 _LOAD_TRIGGERS = frozenset((".src='", '.src="', ".src = '", '.src = "', "getScript"))
 _ENCODING_TRIGGERS = frozenset(("unescape", "decodeURI"))
-_ENCODED = re.compile(r"\b(?:unescape|decodeURIComponent|decodeURI)\s*\(", re.I)
+_ENCODED_SOURCE = r"\b(?:unescape|decodeURIComponent|decodeURI)\s*\("
+_ENCODED = re.compile(_ENCODED_SOURCE, re.I)
 # eval, or what runs a string as code as eval does: new Function(…), setTimeout("…").
 _EVAL = r"\b(?:eval|Function|setTimeout|setInterval)\s*\(\s*"
-_EVAL_CHARCODE = re.compile(_EVAL + r"(?:window\.)?String\.fromCharCode\s*\(")
+_EVAL_CHARCODE = _Bounded(_EVAL + r"(?:window\.)?String\.fromCharCode\s*\(")
 # Twelve codes or more: enough for a short URL (a redirect target assembled from codes).
 _CHARCODES = re.compile(r"String\.fromCharCode\s*\(\s*((?:\d{1,5}\s*,\s*){11,}\d{1,5})\s*\)")
 _URL_IN_TEXT = re.compile(r"(?:https?:)?//[a-z0-9][^\s'\"<>]*", re.I)
 # What cloaking code does for a crawler: navigate, write, or change the title search engines index.
 _SHOWS_OTHER = re.compile(r"document\.title\s*=(?!=)|innerHTML\s*=(?!=)", re.I)
-_PACKED = re.compile(
+_PACKED = _Bounded(
     r"\beval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[rd]\s*\)"
 )
 # Twenty escaped characters in a row: \x.. anything, or \u00.. — ASCII written as \u escapes
 # (Chinese text escaped as \u4e2d… is what minifiers do with any non-ASCII string).
 _HEX_BLOB = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u00[0-7][0-9a-fA-F]){20,}")
-_EVAL_DECODED = re.compile(
+_EVAL_DECODED = _Bounded(
     _EVAL + r"(?:window\.)?(?:unescape|decodeURIComponent|decodeURI|atob)\s*\("
 )
 _OBFUSCATOR = re.compile(r"\b_0x[0-9a-f]{4,6}\b")
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{200,}={0,2}")
-_RUNS_CODE = re.compile(r"\beval\s*\(|\bFunction\s*\(|document\.write")
+_RUNS_CODE = _Bounded(r"\beval\s*\(|\bFunction\s*\(|document\.write")
 # Lowercase names whose presence, with document.referrer and a navigation, makes a redirect of
 # visitors from search engines.
 _SEARCH_ENGINES = ("baidu", "sogou", "so.com", "sm.cn", "google", "bing", "yahoo", "soso", "youdao",
@@ -85,7 +112,7 @@ _SPACE = re.compile(r"\s+")
 _BRACKETS = re.compile(r"""\[\s*['"]([A-Za-z_$][\w$]*)['"]\s*\]""")
 _GOES = re.compile(r"location(?:\.href)?\s*=(?!=)|location\.(?:replace|assign)\s*\(")
 # Code that runs when someone acts (a named function, an event handler), not on load.
-_ON_DEMAND = re.compile(
+_ON_DEMAND = _Bounded(
     r"\bfunction\s+[A-Za-z_$]|\bon[a-z]+\s*=|addEventListener|attachEvent|\.(?:on|click|bind)\s*\(",
 )
 _ABSOLUTE_URL = re.compile(r"https?://[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)+[^\s'\"<>]*", re.I)
@@ -107,11 +134,15 @@ def is_absolute(value: str) -> bool:
     return low.startswith(("http://", "https://")) or value.startswith("//")
 
 
-@lru_cache(maxsize=65536)
 def untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
+    """The host key of an absolute URL nobody trusts, else "". A relative URL (most script
+    URLs) is answered before the cache, which would cost more to fill than the answer."""
+    return _untrusted_host(value, policy, site_hosts) if is_absolute(value) else ""
+
+
+@lru_cache(maxsize=65536)
+def _untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:
     """Remembered per URL: a site's template loads the same scripts on every page."""
-    if not is_absolute(value):
-        return ""
     key = host_key(value)
     return key if key and not policy.trust(key, site_hosts) else ""
 
@@ -121,9 +152,22 @@ def _inline_items(
     code: str, policy: HostPolicy, site_hosts: frozenset[str], scheme: str
 ) -> tuple[dict[str, Any], ...]:
     """What one inline script shows, remembered: a site's template scripts repeat on every page."""
+    found = _triggers(code)
+    if not found:
+        return ()  # half of a page's scripts: no judge to build
     judge = ScriptJudge(f"{scheme}://x/", policy, site_hosts)
-    judge.read_inline(code)
+    judge.read_triggered(code, found)
     return tuple(judge.items)
+
+
+def _triggers(code: str) -> set[str]:
+    """JavaScript names are case-sensitive, so each rule needs a plain name in the code
+    (eval, document.write, referrer …); one automaton pass over the UTF-8 bytes finds which
+    are there before any regular expression runs."""
+    return {
+        _TRIGGERS[i]
+        for i, _, _ in _TRIGGER_AUTOMATON.find_matches_as_indexes(code.encode("utf-8", "replace"))
+    }
 
 
 class ScriptJudge:
@@ -188,15 +232,10 @@ class ScriptJudge:
             self._add(**item)
 
     def read_inline(self, code: str) -> None:
-        """JavaScript names are case-sensitive, so each rule needs a plain name in the code
-        (eval, document.write, referrer …); one automaton pass over the UTF-8 bytes finds which
-        are there before any regular expression runs."""
-        found = {
-            _TRIGGERS[i]
-            for i, _, _ in _TRIGGER_AUTOMATON.find_matches_as_indexes(
-                code.encode("utf-8", "replace")
-            )
-        }
+        self.read_triggered(code, _triggers(code))
+
+    def read_triggered(self, code: str, found: set[str]) -> None:
+        """Inline code, given the trigger names in it (_triggers)."""
         if not found:
             return
         if found & _OBFUSCATION_TRIGGERS:
@@ -290,7 +329,7 @@ class ScriptJudge:
 
     def _written(self, code: str, found: set[str]) -> None:
         """document.write / innerHTML of markup: judged by what the markup loads."""
-        encoded = bool(found & _ENCODING_TRIGGERS) and bool(_ENCODED.search(code))
+        encoded = bool(found & _ENCODING_TRIGGERS) and _encoded(code)
         markup = unquote(code) if encoded else code
         hosts = self._code_hosts(markup)
         if not hosts and "document.write" in found and _JOINED_LITERALS.search(code):
@@ -346,8 +385,17 @@ class ScriptJudge:
 
 
 _REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"\s>]+)", re.I)
-_PAYLOAD_RUNS = re.compile(r"document\.write|\bFunction\s*\(|\batob\s*\(")
-_MARKUP_RUNS = re.compile(r"\beval\s*\(|location|window\.open")
+_PAYLOAD_RUNS = _Bounded(r"document\.write|\bFunction\s*\(|\batob\s*\(")
+_MARKUP_RUNS = _Bounded(r"\beval\s*\(|location|window\.open")
+
+
+_ENCODED_CASED = _Bounded(_ENCODED_SOURCE)
+
+
+def _encoded(code: str) -> bool:
+    """_ENCODED.search(code): as written (unescape, not UNESCAPE) first, since a case-blind
+    expression cannot skip ahead; the case-blind search only when that finds nothing."""
+    return _ENCODED_CASED.search(code) is not None or _ENCODED.search(code) is not None
 
 
 def _data_payload(src: str) -> str:

@@ -16,16 +16,13 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from inspector.crawl.extract.cssselectors import matches, parsed_selector, selector_key
+from inspector.crawl.extract.cssselectors import (
+    matches,
+    parsed_selector,
+    selector_key,
+    uncommented,
+)
 from inspector.crawl.extract.hiding import style_facts
-
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-
-
-@lru_cache(maxsize=64)
-def _clean(css: str) -> str:
-    return _COMMENT.sub(" ", css) if "/*" in css else css
-
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -37,7 +34,7 @@ def rules_naming(css: str, name: str) -> tuple[tuple[int, str, str], ...]:
     name occurs — a stylesheet runs to tens of kilobytes and a link's way up names a few ids and
     classes, so reading only those rules is cheaper than indexing the sheet. A rule whose
     nearest brace before it opens a block (@media) is skipped."""
-    text = _clean(css)
+    text = uncommented(css)
     out: dict[tuple[int, str], str] = {}
     at = 0
     while (i := text.find(name, at)) >= 0:
