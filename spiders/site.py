@@ -379,7 +379,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
             with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
         )
         facts = read["facts"]
-        seen = PageElements()  # the link pass collects what the security facts read
+        seen = PageElements() if self.security is not None else None  # for security_facts
         limit = self.max_page_links + 1
         found = link_rows(doc, response.url, include_invalid=True, limit=limit, seen=seen)
         if security := self.security_facts(

@@ -10,8 +10,8 @@ import pytest
 from test_security import AS_OF, FIXTURES, REALPAGES, RULES
 
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import PageElements, link_rows, title_of
-from inspector.crawl.extract.security import page_elements, page_security
+from inspector.crawl.extract.links import PageElements, link_rows, page_elements, title_of
+from inspector.crawl.extract.security import page_security
 from inspector.crawl.scope import scope_key
 
 PAGES = sorted(FIXTURES.rglob("*.htm*")) + sorted(REALPAGES.glob("*.htm*"))

@@ -125,7 +125,7 @@ class SecurityMixin:
         title: str,
         published: date | None,
         text: str,
-        seen: PageElements,
+        seen: PageElements | None,
     ) -> dict[str, Any]:
         if self.security is None:
             return {}

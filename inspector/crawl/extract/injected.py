@@ -231,9 +231,6 @@ class ScriptJudge:
         for item in _inline_items(code, self.policy, self.site_hosts, scheme):
             self._add(**item)
 
-    def read_inline(self, code: str) -> None:
-        self.read_triggered(code, _triggers(code))
-
     def read_triggered(self, code: str, found: set[str]) -> None:
         """Inline code, given the trigger names in it (_triggers)."""
         if not found:

@@ -48,8 +48,8 @@ _ATTRS: dict[str, tuple[str, ...]] = {
     "th": ("background",),
 }
 LINK_TAGS: tuple[str, ...] = (*_ATTRS, "meta")
-# What the security facts read besides links (PageElements.others); <style> is the one tag the
-# link pass walks for them alone.
+# What the security facts read besides links and meta refreshes (PageElements.others); <style>
+# is the one tag the link pass walks for them alone.
 _SEEN_TAGS = frozenset(("script", "style", "iframe", "frame"))
 _SPECIAL = frozenset(("meta", "link", "input", *_SEEN_TAGS))  # tags with a rule of their own
 _SEEN_WALK: tuple[str, ...] = (*LINK_TAGS, "style")
@@ -97,6 +97,20 @@ class PageElements:
     # <script>, <style>, <iframe>, <frame> and <meta http-equiv=refresh>, in document order
     others: list[Any] = field(default_factory=list)
     complete: bool = False  # the pass read the whole page (not stopped at its link limit)
+
+
+def page_elements(doc) -> PageElements:  # noqa: ANN001 - lxml element
+    """What link_rows collects in a PageElements, by a walk of its own: for a page the link pass
+    stopped at its limit, or a caller without a link pass."""
+    seen = PageElements(complete=True)
+    for el in doc.iter("a", "meta", *_SEEN_TAGS):
+        tag = el.tag
+        if tag == "a":
+            if href := el.get("href"):
+                seen.anchors.append((el, href))
+        elif tag != "meta" or (el.get("http-equiv") or "").lower() == "refresh":
+            seen.others.append(el)
+    return seen
 
 
 def _srcset_urls(value: str) -> list[str]:

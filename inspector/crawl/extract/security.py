@@ -7,9 +7,10 @@ Pure functions of the parsed document, the page URL, the site's hosts and the co
 are what a person needs to check the judgement: URLs, texts, the CSS that hid them, code snippets.
 
 Cost is kept to a fraction of a millisecond per page (bench/bench_security.py) by a fast path
-that ordinary pages never leave: one C-filtered pass over script/iframe/style/meta elements,
-one pass over the `<a>` elements classifying absolute hosts (cached), one automaton run over the
-text. CSS is parsed only when a link goes somewhere untrusted or carries spam words.
+that ordinary pages never leave: no walk of the tree of their own (the crawl's link pass
+collects the links, scripts, styles, frames and refreshes in a `PageElements`), the links'
+hosts classified with per-site memory, one automaton run over the text. CSS is parsed only
+when a link goes somewhere untrusted or carries spam words.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from lxml import etree
 from inspector.crawl.extract.encoding import parse_html
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
 from inspector.crawl.extract.injected import ScriptJudge, is_absolute, untrusted_host
-from inspector.crawl.extract.links import PageElements
+from inspector.crawl.extract.links import PageElements, page_elements
 from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
@@ -137,7 +138,7 @@ def page_security(
     # read from the page as a browser builds it; only pages whose scripts write such markup.
     rendered = written_page(doc, walk.writers) if walk.writers else None
     if rendered is not None:
-        doc, anchors = rendered, _untrusted_anchors(rendered, untrusted)
+        doc, anchors = rendered, _untrusted_anchors(page_elements(rendered).anchors, untrusted)
     hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
     # The text last: the automaton's tables and the text are the largest memory a page's
     # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
@@ -165,20 +166,6 @@ class _Walked:
     writers: list[tuple[Any, str]]  # (script element, its code) of scripts that write markup
 
 
-def page_elements(doc: Any) -> PageElements:
-    """The elements the security facts read, when the crawl's link pass did not collect them
-    (a page cut at its link limit, a caller without a link pass)."""
-    seen = PageElements(complete=True)
-    for el in doc.iter("a", "meta", *_ELEMENTS):
-        tag = el.tag
-        if tag == "a":
-            if href := el.get("href"):
-                seen.anchors.append((el, href))
-        elif tag != "meta" or (el.get("http-equiv") or "").lower() == "refresh":
-            seen.others.append(el)
-    return seen
-
-
 def _walk(seen: PageElements, untrusted: Any, judge: ScriptJudge) -> _Walked:
     """The page's links, scripts, styles, meta refreshes and frames, as the link pass met them;
     scripts and refreshes are judged on the way."""
@@ -186,14 +173,8 @@ def _walk(seen: PageElements, untrusted: Any, judge: ScriptJudge) -> _Walked:
     scripts: list[str] = []
     frames = []
     writers: list[tuple[Any, str]] = []  # (script element, its code)
-    verdicts, quiet = untrusted.verdicts, untrusted.quiet_scripts
-    anchors: list[tuple[Any, str, str, str]] = []  # links to hosts nobody trusts
-    for el, href in seen.anchors:
-        key = verdicts.get(href)
-        if key is None:
-            key = untrusted(href)
-        if key:
-            anchors.append((el, href.strip(), key, ""))
+    quiet = untrusted.quiet_scripts
+    anchors = _untrusted_anchors(seen.anchors, untrusted)
     for el in seen.others:
         tag = el.tag
         if tag == "script":
@@ -445,15 +426,19 @@ def _netloc_host(netloc: str, policy: HostPolicy, site_hosts: frozenset[str]) ->
     return host if host and not policy.trust(host, site_hosts) else ""
 
 
-_ELEMENTS = ("script", "iframe", "frame", "style")  # what the walk reads besides links, refreshes
-
-
-def _untrusted_anchors(doc: Any, untrusted: _Untrusted) -> list[tuple[Any, str, str, str]]:
+def _untrusted_anchors(
+    anchors: list[tuple[Any, str]], untrusted: _Untrusted
+) -> list[tuple[Any, str, str, str]]:
+    """(element, href, host key, "") of the links, (element, href as written), to hosts nobody
+    trusts; the site's remembered verdicts read inline (most hrefs repeat the template's)."""
+    verdicts = untrusted.verdicts
     out = []
-    for a in doc.iter("a"):
-        href = a.get("href")
-        if href and (key := untrusted(href)):
-            out.append((a, href.strip(), key, ""))
+    for el, href in anchors:
+        key = verdicts.get(href)
+        if key is None:
+            key = untrusted(href)
+        if key:
+            out.append((el, href.strip(), key, ""))
     return out
 
 
