@@ -105,17 +105,18 @@ def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
             tp = time.process_time()
             parse_html(decode_html(raw, None)[0])
             times["parse"].append(time.process_time() - tp)
-        for (doc, url, hosts, title, text, _raw), extra in zip(docs, collecting, strict=True):
+        for (doc, url, hosts, title, _text, _raw), extra in zip(docs, collecting, strict=True):
             # As in the crawl: the page facts, then the link pass, which collects the elements
             # the security facts read, then the security facts.
             t0 = time.process_time()
-            page_facts(doc, AS_OF, title=title, url=url, is_home=False)
+            read = page_facts(doc, AS_OF, title=title, url=url, is_home=False)
             seen = PageElements()
             link_rows(doc, url, include_invalid=True, seen=seen)
             t1 = time.process_time()
             page_security(
-                doc, url, rules, site_hosts=hosts, on=AS_OF, title=title, text=text, seen=seen
-            )
+                doc, url, rules, site_hosts=hosts, on=AS_OF, title=title, text=read["text"],
+                text_utf8=read["text_utf8"], seen=seen,
+            )  # fmt: skip
             t2 = time.process_time()
             times["reference"].append(t1 - t0 - extra)
             times["security"].append(t2 - t1 + extra)

@@ -382,9 +382,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
         seen = PageElements() if self.security is not None else None  # for security_facts
         limit = self.max_page_links + 1
         found = link_rows(doc, response.url, include_invalid=True, limit=limit, seen=seen)
-        if security := self.security_facts(
-            sc, doc, response.url, title, read["pub_date"], read["text"], seen
-        ):
+        if security := self.security_facts(sc, doc, response.url, title, read, seen):
             facts["security"] = security
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:

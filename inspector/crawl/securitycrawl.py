@@ -123,10 +123,10 @@ class SecurityMixin:
         doc: Any,
         url: str,
         title: str,
-        published: date | None,
-        text: str,
+        read: dict[str, Any],
         seen: PageElements | None,
     ) -> dict[str, Any]:
+        """The page's security facts; `read` is what page_facts read from it."""
         if self.security is None:
             return {}
         return page_security(
@@ -134,9 +134,10 @@ class SecurityMixin:
             url,
             self.security,
             site_hosts=self.site_hosts(sc),
-            on=published or self.as_of,
+            on=read["pub_date"] or self.as_of,
             title=title,
-            text=text,
+            text=read["text"],
+            text_utf8=read["text_utf8"],
             seen=seen,
         )
 

@@ -93,7 +93,9 @@ class PageElements:
     the security facts then need no walk of their own over the tree, the costliest part of
     them on a real page."""
 
-    anchors: list[tuple[Any, str]] = field(default_factory=list)  # (<a>, its href as written)
+    # (<a>, its href as written) of the links whose href can name a host ("//" or "\\" in it):
+    # the others stay on the page's own host, which the security facts trust.
+    anchors: list[tuple[Any, str]] = field(default_factory=list)
     # <script>, <style>, <iframe>, <frame> and <meta http-equiv=refresh>, in document order
     others: list[Any] = field(default_factory=list)
     complete: bool = False  # the pass read the whole page (not stopped at its link limit)
@@ -106,7 +108,7 @@ def page_elements(doc) -> PageElements:  # noqa: ANN001 - lxml element
     for el in doc.iter("a", "meta", *_SEEN_TAGS):
         tag = el.tag
         if tag == "a":
-            if href := el.get("href"):
+            if (href := el.get("href")) and ("//" in href or "\\" in href):
                 seen.anchors.append((el, href))
         elif tag != "meta" or (el.get("http-equiv") or "").lower() == "refresh":
             seen.others.append(el)
@@ -241,7 +243,7 @@ def link_rows(
         if tag == "a":
             if (value := el.get("href")) is None:
                 continue
-            if anchors is not None and value:
+            if anchors is not None and ("//" in value or "\\" in value):
                 anchors.append((el, value))
         elif tag in _SPECIAL:
             if others is not None and tag in _SEEN_TAGS:

@@ -31,8 +31,10 @@ from inspector.crawl.extract.encoding import parse_html
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
 from inspector.crawl.extract.injected import ScriptJudge, is_absolute, untrusted_host
 from inspector.crawl.extract.links import PageElements, page_elements
+from inspector.crawl.extract.page import body_utf8
 from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
+from inspector.crawl.extract.templatetexts import element_text
 from inspector.crawl.extract.wording import TextMatcher, text_matcher
 from inspector.lexicons import NETLOC, HostPolicy, Lexicons, host_key
 
@@ -74,8 +76,7 @@ def security_rules(lexicons: Lexicons) -> SecurityRules:
 
 
 def body_text(doc: Any) -> str:
-    body = doc.find("body")
-    return body.text_content() if body is not None else ""
+    return body_utf8(doc).decode("utf-8")
 
 
 def absolute(base: str, href: str) -> str:
@@ -111,15 +112,18 @@ def page_security(
     on: date | None = None,
     title: str = "",
     text: str | None = None,
+    text_utf8: bytes | None = None,
     seen: PageElements | None = None,
 ) -> dict[str, Any]:
     """The security facts of one page ({} for a clean page): `hidden`, `scripts`, `wording`.
 
     `on` is the date the page speaks for (its publication date, else the as-of date); `text`
-    the body text and `seen` the elements the link pass collected, when the caller has them.
+    the body text (`text_utf8` the same as UTF-8) and `seen` the elements the link pass
+    collected, when the caller has them.
     """
-    if text is None:
-        text = body_text(doc)
+    if text is None or text_utf8 is None:
+        text_utf8 = body_utf8(doc)
+        text = text_utf8.decode("utf-8")
     trust = _truster(rules.hosts, site_hosts)
     judge = ScriptJudge(url, rules.hosts, site_hosts)
     untrusted = _untrusted_of(rules.hosts, site_hosts)
@@ -142,7 +146,12 @@ def page_security(
     hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
     # The text last: the automaton's tables and the text are the largest memory a page's
     # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
-    matches = rules.text.scan(f"{title}\n{text}" if title else text, on)
+    if title:
+        text, text_utf8 = (
+            f"{title}\n{text}",
+            title.encode("utf-8", "surrogatepass") + b"\n" + text_utf8,
+        )
+    matches = rules.text.scan(text, on, text_utf8)
     if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
         hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders)
     facts: dict[str, Any] = {}
@@ -181,10 +190,10 @@ def _walk(seen: PageElements, untrusted: Any, judge: ScriptJudge) -> _Walked:
             if src := el.get("src"):
                 if src not in quiet and not untrusted.quiet_script(src):
                     judge.external(el, False)
-            elif code := el.text:  # read once: each read decodes the text again
+            elif code := element_text(el):  # the template's scripts: one str for all pages
                 scripts.append(code)
                 judge.inline(code)
-                if "write" in code:
+                if _may_write(code):
                     writers.append((el, code))
         elif tag == "style":
             styles.append(el)
@@ -193,6 +202,13 @@ def _walk(seen: PageElements, untrusted: Any, judge: ScriptJudge) -> _Walked:
         elif el.get("src"):
             frames.append(el)
     return _Walked(anchors, styles, scripts, frames, writers)
+
+
+@lru_cache(maxsize=4096)
+def _may_write(code: str) -> bool:
+    """Could the inline script write markup? (Remembered: searching a long text costs as much
+    as hashing it, and a template script's str, read by element_text, keeps its hash.)"""
+    return "write" in code
 
 
 class _Finders:
@@ -210,7 +226,7 @@ class _Finders:
         finder = self.built.get(id(doc))
         if finder is None:
             styles = self.styles if doc is self.doc else doc.iter("style")
-            texts = [css for el in styles if (css := el.text)]
+            texts = [css for el in styles if (css := element_text(el))]
             finder = self.built[id(doc)] = HiddenFinder(
                 doc, texts, script_hidden_ids(self.scripts), partial(colour_index, tuple(texts))
             )

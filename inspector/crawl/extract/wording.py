@@ -210,9 +210,11 @@ class TextMatcher:
 
     # ---- matching ---------------------------------------------------------------------
 
-    def scan(self, text: str, on: date | None) -> TextMatches:
-        """Wording errors and spam words in `text`; `on` is the page's date (None: unknown)."""
-        raw = text.encode("utf-8", "surrogatepass")
+    def scan(self, text: str, on: date | None, raw: bytes | None = None) -> TextMatches:
+        """Wording errors and spam words in `text`; `on` is the page's date (None: unknown);
+        `raw` the text as UTF-8, when the caller has it."""
+        if raw is None:
+            raw = text.encode("utf-8", "surrogatepass")
         found = self.find(raw)
         if not found:
             return TextMatches([], [], [])
