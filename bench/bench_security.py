@@ -17,12 +17,20 @@ CPU time (time.process_time) per page: mean, median, p95, and security/reference
 bench/sitegen.py (the crawl benchmark's site; pages of one site share their template, as in a
 crawl, so per-site caches work as they do there). The lexicons are compiled before timing
 (once per crawl process: printed separately).
+
+The budget (0.3 ms a page) is the issue's, on the machine it was measured on; machines of this
+kind differ by 2-3x and this one's speed moves within the hour. So, before and after the
+measures, the issues' commit's own bench_dates.py runs here (a git worktree; --calibrate none
+skips it) and the verdict is given at the speed of the issues' machine, where that bench read
+347 pages/s.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -123,7 +131,47 @@ def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
     return times
 
 
-def report(n: int, times: dict[str, list[float]], *, one_site: bool) -> None:
+# The machine issues 15 and 16 were measured on: bench_dates.py of their commit read the real
+# pages from raw bytes at 1,250 / 3.6 = 347 pages/s there (issue 16); its crawl CPU per URL
+# (7.2-7.7 ms) was measured again here when the same bench ran at that speed (README).
+ISSUE_COMMIT = "1372e19"
+ISSUE_MACHINE_RATE = 1250 / 3.6
+_RATE = re.compile(r"decode \+ parse \+ extract\s+([\d.]+) pages/s")
+
+
+def machine_rate(ref: str, workdir: Path) -> float | None:
+    """pages/s of `ref`'s bench_dates.py (decode + parse + extract) on this machine, now."""
+    import bench_crawl
+
+    try:
+        root, _ = bench_crawl.reference_checkout(ref, workdir)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    try:
+        out = subprocess.run(
+            [sys.executable, str(root / "bench" / "bench_dates.py"), "--pages", str(REALPAGES)],
+            capture_output=True, text=True, timeout=600,
+        ).stdout  # fmt: skip
+    finally:
+        bench_crawl.remove_checkout(root)
+    m = _RATE.search(out)
+    return float(m.group(1)) if m else None
+
+
+def speed_note(rates: list[float]) -> tuple[float, str]:
+    """How much faster this machine is than the issues' one (1.0 when not measured)."""
+    if not rates:
+        return 1.0, "machine speed not measured (--calibrate none, or no git checkout)"
+    rate = statistics.mean(rates)
+    factor = rate / ISSUE_MACHINE_RATE
+    return factor, (
+        f"machine speed: {ISSUE_COMMIT}'s bench_dates.py {' / '.join(f'{r:.0f}' for r in rates)} "
+        f"pages/s here (before and after), {ISSUE_MACHINE_RATE:.0f} on the issues' machine: "
+        f"this one is {factor:.2f}x as fast"
+    )
+
+
+def report(n: int, times: dict[str, list[float]], *, one_site: bool, speed: float = 1.0) -> None:
     for key, values in times.items():
         us = sorted(v * 1e6 for v in values)
         p95 = us[int(len(us) * 0.95) - 1]
@@ -144,50 +192,62 @@ def report(n: int, times: dict[str, list[float]], *, one_site: bool) -> None:
     # machine during one reading is not what the page costs.
     warm = statistics.mean(statistics.median(later[i::n]) for i in range(n))
     if one_site:  # the first round is a crawl of the site: its first page cold, the rest warm
-        verdict = "within" if cold <= 0.3e-3 else "OVER"
-        print(f"  per page in crawl order (first round) {cold * 1e3:.3f} ms CPU ({verdict} the "
-              f"0.3 ms budget); read again (later rounds) {warm * 1e3:.3f} ms")  # fmt: skip
+        verdict = "within" if cold * speed <= 0.3e-3 else "OVER"
+        print(f"  per page in crawl order (first round) {cold * 1e3:.3f} ms CPU here, "
+              f"{cold * speed * 1e3:.3f} ms on the issues' machine ({verdict} the 0.3 ms budget); "
+              f"read again (later rounds) {warm * 1e3:.3f} ms here")  # fmt: skip
         return
     # One page per site: what a crawl pays per page is a site's first page with cold template
     # caches, then its other pages with warm ones (re-reading a page is not flattering: on the
     # synthetic site, pages read in crawl order and read again cost the same). The smallest
     # county site of the province benchmark has 100 pages.
     site = (cold + (SITE_PAGES - 1) * warm) / SITE_PAGES
-    verdict = "within" if site <= 0.3e-3 else "OVER"
+    there = site * speed  # the budget is the issue's, on the machine it was measured on
+    verdict = "within" if there <= 0.3e-3 else "OVER"
     print(f"  a site's first page (template caches cold) {cold * 1e3:.3f} ms; its other pages "
           f"(caches warm) {warm * 1e3:.3f} ms; per page over a site of {SITE_PAGES} pages "
-          f"{site * 1e3:.3f} ms CPU ({verdict} the 0.3 ms budget)")  # fmt: skip
+          f"{site * 1e3:.3f} ms CPU here")  # fmt: skip
+    print(f"  on the issues' machine ({speed:.2f}x this one's time): {there * 1e3:.3f} ms per page "
+          f"({verdict} the 0.3 ms budget)")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000, help="synthetic pages (0: none)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--calibrate", default=ISSUE_COMMIT, metavar="REF|none",
+        help="measure this machine's speed with REF's bench_dates.py before and after (a git "
+        "worktree) and judge the budget at the speed of the issues' machine",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    t0 = time.process_time()
-    rules = security_rules(load_lexicons(load_profile("census2015")))
-    print(
-        f"lexicons compiled in {time.process_time() - t0:.2f} s CPU ({len(rules.text.patterns)} text patterns)"
-    )
-    real = real_pages()
-    if real:
-        docs = _load(real)
-        quiet_collector()  # the crawl's collector settings: the crawl process runs with them
-        print(f"\nreal government pages (../shared/realpages): {len(docs)} pages")
-        report(
-            len(docs),
-            measure(docs, args.rounds, rules),
-            one_site=False,
-        )
-    if args.pages:
-        with tempfile.TemporaryDirectory() as tmp:
-            docs = _load(synthetic_pages(args.pages, Path(tmp)))
-        print(f"\nsynthetic county site (bench/sitegen.py): {len(docs)} pages")
-        report(
-            len(docs),
-            measure(docs, args.rounds, rules),
-            one_site=True,
-        )
+    calibrate = args.calibrate != "none" and REALPAGES.is_dir()
+    with tempfile.TemporaryDirectory() as tmp:
+        rates = [r for r in [machine_rate(args.calibrate, Path(tmp))] if calibrate and r]
+        t0 = time.process_time()
+        rules = security_rules(load_lexicons(load_profile("census2015")))
+        print(f"lexicons compiled in {time.process_time() - t0:.2f} s CPU "
+              f"({len(rules.text.patterns)} text patterns)")  # fmt: skip
+        measured = []
+        if real := real_pages():
+            docs = _load(real)
+            quiet_collector()  # the crawl's collector settings: the crawl process runs with them
+            print(f"\nreal government pages (../shared/realpages): {len(docs)} pages")
+            measured.append(
+                ("real government pages", len(docs), measure(docs, args.rounds, rules), False)
+            )
+        if args.pages:
+            docs = _load(synthetic_pages(args.pages, Path(tmp) / "site"))
+            print(f"\nsynthetic county site (bench/sitegen.py): {len(docs)} pages")
+            measured.append(
+                ("synthetic county site", len(docs), measure(docs, args.rounds, rules), True)
+            )
+        rates += [r for r in [machine_rate(args.calibrate, Path(tmp))] if calibrate and r]
+    speed, note = speed_note(rates)
+    print(f"\n{note}")
+    for name, n, times, one_site in measured:
+        print(f"\n{name}: {n} pages")
+        report(n, times, one_site=one_site, speed=speed)
     return 0
 
 
