@@ -40,7 +40,7 @@ def page_facts(
     the fingerprint is "" (the crawl knows when no "not found" page can share it)."""
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
     text_utf8 = body_utf8(doc)
-    text = text_utf8.decode("utf-8")
+    text = text_utf8.decode("utf-8", "replace")
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
     anchors = doc.xpath("//@id|//a/@name")
     evidence = date_evidence(dates, base_url=url)
@@ -141,7 +141,7 @@ def fingerprint(doc, title: str) -> str:  # noqa: ANN001
     Two different URLs with the same fingerprint show the same page; when one of them is a
     URL that cannot exist, both are the site's "not found" page (a soft 404).
     """
-    return text_fingerprint(body_utf8(doc).decode("utf-8"), title)
+    return text_fingerprint(body_utf8(doc).decode("utf-8", "replace"), title)
 
 
 def text_fingerprint(text: str, title: str) -> str:

@@ -76,7 +76,7 @@ def security_rules(lexicons: Lexicons) -> SecurityRules:
 
 
 def body_text(doc: Any) -> str:
-    return body_utf8(doc).decode("utf-8")
+    return body_utf8(doc).decode("utf-8", "replace")
 
 
 def absolute(base: str, href: str) -> str:
@@ -123,7 +123,7 @@ def page_security(
     """
     if text is None or text_utf8 is None:
         text_utf8 = body_utf8(doc)
-        text = text_utf8.decode("utf-8")
+        text = text_utf8.decode("utf-8", "replace")
     trust = _truster(rules.hosts, site_hosts)
     judge = ScriptJudge(url, rules.hosts, site_hosts)
     untrusted = _untrusted_of(rules.hosts, site_hosts)

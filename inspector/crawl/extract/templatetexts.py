@@ -29,12 +29,12 @@ def element_text(el: Any) -> str:
     global _kept
     raw = _tostring(el, method="text", encoding="utf-8", with_tail=False)
     if len(raw) < SHORT or len(raw) > MAX_TEXT:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8", "replace")
     key = (len(raw), raw[:32], raw[-32:])
     hit = _known.get(key)
     if hit is not None and hit[0] == raw:
         return hit[1]
-    text = raw.decode("utf-8")
+    text = raw.decode("utf-8", "replace")
     if hit is not None:  # same length and ends, other middle: the newer text takes the key
         _kept -= len(hit[0])
     _known[key] = (raw, text)
