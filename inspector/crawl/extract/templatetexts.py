@@ -11,6 +11,7 @@ back as the str made the first time, whose hash Python keeps, so the caches answ
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from lxml import etree
@@ -20,7 +21,9 @@ MAX_TEXT = 512 * 1024  # bytes: longer ones are not kept (a hostile page's giant
 MAX_KEPT = 16 * 1024 * 1024  # bytes kept in all (the oldest texts go first)
 
 _tostring = etree.tostring
-_known: dict[tuple[int, bytes, bytes], tuple[bytes, str]] = {}
+# (length, first and last 32 bytes) -> (the bytes, the str); oldest first (OrderedDict: popping
+# the oldest stays O(1) however many were popped before, unlike a dict's first key)
+_known: OrderedDict[tuple[int, bytes, bytes], tuple[bytes, str]] = OrderedDict()
 _kept = 0
 
 
@@ -40,6 +43,5 @@ def element_text(el: Any) -> str:
     _known[key] = (raw, text)
     _kept += len(raw)
     while _kept > MAX_KEPT:
-        old = _known.pop(next(iter(_known)))
-        _kept -= len(old[0])
+        _kept -= len(_known.popitem(last=False)[1][0])
     return text
