@@ -223,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     calibrate = args.calibrate != "none" and REALPAGES.is_dir()
     with tempfile.TemporaryDirectory() as tmp:
-        rates = [r for r in [machine_rate(args.calibrate, Path(tmp))] if calibrate and r]
+        rate = machine_rate(args.calibrate, Path(tmp)) if calibrate else None
+        rates = [rate] if rate else []
         t0 = time.process_time()
         rules = security_rules(load_lexicons(load_profile("census2015")))
         print(f"lexicons compiled in {time.process_time() - t0:.2f} s CPU "
@@ -242,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             measured.append(
                 ("synthetic county site", len(docs), measure(docs, args.rounds, rules), True)
             )
-        rates += [r for r in [machine_rate(args.calibrate, Path(tmp))] if calibrate and r]
+        if calibrate and (rate := machine_rate(args.calibrate, Path(tmp))):
+            rates.append(rate)
     speed, note = speed_note(rates)
     print(f"\n{note}")
     for name, n, times, one_site in measured:
