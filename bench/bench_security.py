@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from inspector.crawl.extract.encoding import decode_html, parse_html  # noqa: E402
 from inspector.crawl.extract.links import PageElements, link_rows, title_of  # noqa: E402
 from inspector.crawl.extract.page import page_facts  # noqa: E402
-from inspector.crawl.extract.security import body_text, page_security, security_rules  # noqa: E402
+from inspector.crawl.extract.security import page_security, security_rules  # noqa: E402
 from inspector.crawl.run import quiet_collector  # noqa: E402
 from inspector.crawl.scope import scope_key  # noqa: E402
 from inspector.lexicons import load_lexicons  # noqa: E402
@@ -61,7 +61,7 @@ def _load(paths: list[tuple[Path, str]]) -> list[tuple[object, ...]]:
         raw = path.read_bytes()
         text, _, _ = decode_html(raw, None)
         doc = parse_html(text)
-        docs.append((doc, url, frozenset({scope_key(url)}), title_of(doc), body_text(doc), raw))
+        docs.append((doc, url, frozenset({scope_key(url)}), title_of(doc), raw))
     return docs
 
 
@@ -113,7 +113,7 @@ def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
             tp = time.process_time()
             parse_html(decode_html(raw, None)[0])
             times["parse"].append(time.process_time() - tp)
-        for (doc, url, hosts, title, _text, _raw), extra in zip(docs, collecting, strict=True):
+        for (doc, url, hosts, title, _raw), extra in zip(docs, collecting, strict=True):
             # As in the crawl: the page facts, then the link pass, which collects the elements
             # the security facts read, then the security facts.
             t0 = time.process_time()
@@ -122,7 +122,7 @@ def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
             link_rows(doc, url, include_invalid=True, seen=seen)
             t1 = time.process_time()
             page_security(
-                doc, url, rules, site_hosts=hosts, on=AS_OF, title=title, text=read["text"],
+                doc, url, rules, site_hosts=hosts, on=AS_OF, title=title,
                 text_utf8=read["text_utf8"], seen=seen,
             )  # fmt: skip
             t2 = time.process_time()

@@ -24,8 +24,9 @@ from typing import Any
 
 from inspector.profile import RULES_FOLDER, RULES_PACKAGE, ProfileError, RulesProfile
 
-# The host part of an absolute or protocol-relative URL (backslashes count as slashes).
-NETLOC = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//([^/?#\\\s]*)")
+# The host part of an absolute or protocol-relative URL. Browsers read a backslash as a slash
+# in web URLs (WHATWG URL: http:\\host, \\host), and so does a link hidden that way.
+NETLOC = re.compile(r"\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?[/\\]{2}([^/?#\\\s]*)")
 LEXICON_KINDS = ("hosts", "spam", "leaders", "terms", "exceptions")
 DEFAULT_LEXICONS = {kind: f"lexicons/{kind}.toml" for kind in LEXICON_KINDS}
 

@@ -27,11 +27,8 @@ from checks.security import (
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
-from inspector.crawl.extract.security import (
-    body_text,
-    page_security,
-    version_facts,
-)
+from inspector.crawl.extract.page import body_text
+from inspector.crawl.extract.security import page_security, version_facts
 from inspector.crawl.extract.security import security_rules as compiled_rules
 from inspector.crawl.scope import scope_key
 from inspector.facts import Finding, PageFacts, SiteInfo, SiteSnapshot

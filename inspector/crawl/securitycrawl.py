@@ -136,7 +136,6 @@ class SecurityMixin:
             site_hosts=self.site_hosts(sc),
             on=read["pub_date"] or self.as_of,
             title=title,
-            text=read["text"],
             text_utf8=read["text_utf8"],
             seen=seen,
         )

@@ -23,7 +23,7 @@ import re
 import lxml.html
 from lxml import etree
 
-__all__ = ["decode_html", "normalise_charset", "parse_html", "sniff_meta_charset"]
+__all__ = ["decode_html", "normalise_charset", "parse_html", "sniff_meta_charset", "text_utf8"]
 
 # How many bytes to scan for <meta charset>. The HTML spec says 1024; real CMS pages put a
 # large <style> or comment block first, so scan more.
@@ -169,6 +169,13 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         return lxml.html.document_fromstring(text, _PARSER)
     except etree.ParserError:  # empty or comment-only documents
         return lxml.html.document_fromstring("<html><body></body></html>", _PARSER)
+
+
+def text_utf8(el) -> bytes:  # noqa: ANN001 - lxml element
+    """text_content() of `el` as UTF-8, serialised by libxml2: no XPath and no str on the way
+    (text_content() builds one through an XPath, a fifth more time), and bytes are what the
+    text automaton reads."""
+    return etree.tostring(el, method="text", encoding="utf-8", with_tail=False)
 
 
 def _header_label(header_charset: str | None) -> str | None:

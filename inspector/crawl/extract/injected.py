@@ -129,9 +129,15 @@ def snippet(text: str, at: int = 0) -> str:
     return _SPACE.sub(" ", text[start : start + SNIPPET_CHARS]).strip()
 
 
+_ABSOLUTE = re.compile(r"(?:https?:)?[/\\]{2}", re.IGNORECASE)
+
+
 def is_absolute(value: str) -> bool:
+    """Does the URL name a host (lexicons.NETLOC), as browsers read it, backslashes included?"""
     low = value[:8].lower()
-    return low.startswith(("http://", "https://")) or value.startswith("//")
+    if low.startswith(("http://", "https://")) or value.startswith("//"):
+        return True
+    return "\\" in value[:8] and _ABSOLUTE.match(value) is not None
 
 
 def untrusted_host(value: str, policy: HostPolicy, site_hosts: frozenset[str]) -> str:

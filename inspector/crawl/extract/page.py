@@ -9,9 +9,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree
-
 from inspector.crawl.extract.dates import extract_dates
+from inspector.crawl.extract.encoding import text_utf8 as element_utf8
 from inspector.crawl.extract.notfound import not_found_hint
 from inspector.crawl.extract.years import YEAR_UNCERTAIN
 from inspector.facts import PageDates
@@ -40,7 +39,6 @@ def page_facts(
     the fingerprint is "" (the crawl knows when no "not found" page can share it)."""
     dates = extract_dates(doc, as_of, title=title, url=url, is_home=is_home, item_dates=item_dates)
     text_utf8 = body_utf8(doc)
-    text = text_utf8.decode("utf-8", "replace")
     hint = not_found_hint(doc, title) if dates.kind == "not_found" else ""
     anchors = doc.xpath("//@id|//a/@name")
     evidence = date_evidence(dates, base_url=url)
@@ -55,22 +53,26 @@ def page_facts(
         "newest_item_date": dates.newest_item_date,
         "meta_date": dates.meta_date,
         "not_found_hint": hint[:100],
-        "fingerprint": text_fingerprint(text, title) if with_fingerprint else "",
+        "fingerprint": (
+            text_fingerprint(text_utf8.decode("utf-8", "replace"), title)
+            if with_fingerprint
+            else ""
+        ),
         "facts": facts,
-        "text": text,  # the body's text, read once (the security facts scan it too)
-        "text_utf8": text_utf8,  # the same, as the security facts' automaton reads it
+        "text_utf8": text_utf8,  # the body's text, read once (the security facts scan it too)
         "uncertain_item": uncertain_item(dates),
     }
 
 
 def body_utf8(doc) -> bytes:  # noqa: ANN001 - lxml document
-    """The body's text (text_content()'s string) as UTF-8, serialised by libxml2: a fifth less
-    time than text_content(), which builds it through an XPath, and no encoding for the text
-    automaton, which reads bytes."""
+    """The body's text as UTF-8 (encoding.text_utf8), b"" without a body."""
     body = doc.find("body")
-    if body is None:
-        return b""
-    return etree.tostring(body, method="text", encoding="utf-8", with_tail=False)
+    return element_utf8(body) if body is not None else b""
+
+
+def body_text(doc) -> str:  # noqa: ANN001 - lxml document
+    """The body's text (text_content()'s string)."""
+    return body_utf8(doc).decode("utf-8", "replace")
 
 
 def uncertain_item(dates: PageDates) -> str:
@@ -141,7 +143,7 @@ def fingerprint(doc, title: str) -> str:  # noqa: ANN001
     Two different URLs with the same fingerprint show the same page; when one of them is a
     URL that cannot exist, both are the site's "not found" page (a soft 404).
     """
-    return text_fingerprint(body_utf8(doc).decode("utf-8", "replace"), title)
+    return text_fingerprint(body_text(doc), title)
 
 
 def text_fingerprint(text: str, title: str) -> str:

@@ -31,7 +31,7 @@ from inspector.crawl.extract.encoding import parse_html
 from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
 from inspector.crawl.extract.injected import ScriptJudge, is_absolute, untrusted_host
 from inspector.crawl.extract.links import PageElements, page_elements
-from inspector.crawl.extract.page import body_utf8
+from inspector.crawl.extract.page import body_text, body_utf8
 from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.templatetexts import element_text
@@ -75,10 +75,6 @@ def security_rules(lexicons: Lexicons) -> SecurityRules:
     )
 
 
-def body_text(doc: Any) -> str:
-    return body_utf8(doc).decode("utf-8", "replace")
-
-
 def absolute(base: str, href: str) -> str:
     """urljoin, with the scheme and host lowercased (HTTP://WWW.X.COM/ is http://www.x.com/)."""
     url = urljoin(base, href.strip())
@@ -111,19 +107,17 @@ def page_security(
     site_hosts: frozenset[str] = frozenset(),
     on: date | None = None,
     title: str = "",
-    text: str | None = None,
     text_utf8: bytes | None = None,
     seen: PageElements | None = None,
 ) -> dict[str, Any]:
     """The security facts of one page ({} for a clean page): `hidden`, `scripts`, `wording`.
 
-    `on` is the date the page speaks for (its publication date, else the as-of date); `text`
-    the body text (`text_utf8` the same as UTF-8) and `seen` the elements the link pass
+    `on` is the date the page speaks for (its publication date, else the as-of date);
+    `text_utf8` the body text as UTF-8 (page.body_utf8) and `seen` the elements the link pass
     collected, when the caller has them.
     """
-    if text is None or text_utf8 is None:
+    if text_utf8 is None:
         text_utf8 = body_utf8(doc)
-        text = text_utf8.decode("utf-8", "replace")
     trust = _truster(rules.hosts, site_hosts)
     judge = ScriptJudge(url, rules.hosts, site_hosts)
     untrusted = _untrusted_of(rules.hosts, site_hosts)
@@ -147,11 +141,8 @@ def page_security(
     # The text last: the automaton's tables and the text are the largest memory a page's
     # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
     if title:
-        text, text_utf8 = (
-            f"{title}\n{text}",
-            title.encode("utf-8", "surrogatepass") + b"\n" + text_utf8,
-        )
-    matches = rules.text.scan(text, on, text_utf8)
+        text_utf8 = title.encode("utf-8", "surrogatepass") + b"\n" + text_utf8
+    matches = rules.text.scan(text_utf8, on)
     if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
         hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders)
     facts: dict[str, Any] = {}
@@ -488,7 +479,9 @@ def _url_spam(rules: SecurityRules, url: str) -> list[str]:
 
 def _link_words(rules: SecurityRules, a: Any, href: str) -> tuple[list[str], list[str]]:
     """Strong and weak spam words in a link's text, title and URL."""
-    found = rules.text.scan(f"{a.text_content()} {a.get('title') or ''}", None)
+    found = rules.text.scan(
+        f"{a.text_content()} {a.get('title') or ''}".encode("utf-8", "surrogatepass"), None
+    )
     low = href.lower()
     strong = list(dict.fromkeys([*found.strong, *_url_spam(rules, low)]))
     weak = list(found.weak)
@@ -510,7 +503,7 @@ def version_facts(
     """One fetched version of a page, as the cloaking comparison reads it: title, spam words in
     title and text, and links/scripts/frames to hosts nobody trusts."""
     text = body_text(doc)
-    found = rules.text.scan(f"{title}\n{text}", None)
+    found = rules.text.scan(f"{title}\n{text}".encode("utf-8", "surrogatepass"), None)
     trust = _truster(rules.hosts, site_hosts)
     links: list[str] = []
     hosts: list[str] = []

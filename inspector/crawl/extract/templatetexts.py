@@ -14,34 +14,42 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from lxml import etree
+from inspector.crawl.extract.encoding import text_utf8
 
 SHORT = 256  # bytes: shorter texts are read and hashed directly (cheaper than the lookup)
 MAX_TEXT = 512 * 1024  # bytes: longer ones are not kept (a hostile page's giant script)
 MAX_KEPT = 16 * 1024 * 1024  # bytes kept in all (the oldest texts go first)
 
-_tostring = etree.tostring
-# (length, first and last 32 bytes) -> (the bytes, the str); oldest first (OrderedDict: popping
-# the oldest stays O(1) however many were popped before, unlike a dict's first key)
-_known: OrderedDict[tuple[int, bytes, bytes], tuple[bytes, str]] = OrderedDict()
-_kept = 0
+
+class KeptTexts:
+    """The texts read so far, at most `limit` bytes of them, oldest dropped first."""
+
+    def __init__(self, limit: int = MAX_KEPT) -> None:
+        self.limit = limit
+        self.kept = 0  # bytes
+        # (length, first and last 32 bytes) -> (the bytes, the str); an OrderedDict: dropping
+        # the oldest stays O(1) however many went before, unlike a dict's first key
+        self._known: OrderedDict[tuple[int, bytes, bytes], tuple[bytes, str]] = OrderedDict()
+
+    def text(self, el: Any) -> str:
+        """`el.text` of a `<script>` or `<style>` (their content is one text node), "" if none."""
+        raw = text_utf8(el)
+        if len(raw) < SHORT or len(raw) > MAX_TEXT:
+            return raw.decode("utf-8", "replace")
+        key = (len(raw), raw[:32], raw[-32:])
+        hit = self._known.get(key)
+        if hit is not None and hit[0] == raw:
+            return hit[1]
+        text = raw.decode("utf-8", "replace")
+        if hit is not None:  # same length and ends, other middle: the newer text takes the key
+            self.kept -= len(hit[0])
+        self._known[key] = (raw, text)
+        self.kept += len(raw)
+        while self.kept > self.limit:
+            self.kept -= len(self._known.popitem(last=False)[1][0])
+        return text
 
 
-def element_text(el: Any) -> str:
-    """`el.text` of a `<script>` or `<style>` (their content is one text node), "" if none."""
-    global _kept
-    raw = _tostring(el, method="text", encoding="utf-8", with_tail=False)
-    if len(raw) < SHORT or len(raw) > MAX_TEXT:
-        return raw.decode("utf-8", "replace")
-    key = (len(raw), raw[:32], raw[-32:])
-    hit = _known.get(key)
-    if hit is not None and hit[0] == raw:
-        return hit[1]
-    text = raw.decode("utf-8", "replace")
-    if hit is not None:  # same length and ends, other middle: the newer text takes the key
-        _kept -= len(hit[0])
-    _known[key] = (raw, text)
-    _kept += len(raw)
-    while _kept > MAX_KEPT:
-        _kept -= len(_known.popitem(last=False)[1][0])
-    return text
+# One per crawl process, like the other per-site caches of the security facts.
+KEPT = KeptTexts()
+element_text = KEPT.text
