@@ -36,7 +36,7 @@ from inspector.crawl.extract.cssselectors import (
     selector_key,
     uncommented,
 )
-from inspector.crawl.extract.ondemand import shown_on_demand
+from inspector.crawl.extract.ondemand import shown_names, shown_on_demand
 from inspector.crawl.extract.plaincss import plain_declarations, plain_values
 from inspector.crawl.extract.transforms import transformed_away
 
@@ -521,15 +521,16 @@ def _inner_colour(link: Any) -> tuple[float, ...] | None:
     return None
 
 
-def menu_like(el: Any) -> bool:
-    """Does a hidden block look like a menu, a tab or a pop-up, or does the page show it on click?"""
+def menu_like(el: Any, shown: Callable[[], frozenset[str]]) -> bool:
+    """Does a hidden block look like a menu, a tab or a pop-up, or does the page show it on click?
+    (`shown`: the names its page's handlers show, HiddenFinder.shown)"""
     parent = el.getparent()
     if el.tag in _MENU_TAGS or (parent is not None and parent.tag == "li"):
         return True
     for node in (el, parent, parent.getparent() if parent is not None else None):
         if node is not None and _menu_named(f"{node.get('class', '')} {node.get('id', '')}"):
             return True
-    return shown_on_demand(el)
+    return shown_on_demand(el, shown())
 
 
 def _menu_named(names: str) -> bool:
@@ -569,6 +570,14 @@ class HiddenFinder:
         # Each element's own facts, read once: the block walk and the text walk go up the
         # same elements, and each read is three attribute lookups.
         self._facts: dict[Any, StyleFacts] = {}
+        self._shown: frozenset[str] | None = None
+
+    def shown(self) -> frozenset[str]:
+        """The ids and classes the page's handlers show: read once per page (each read walks the
+        whole tree; with several hidden blocks on a page it was a third of the checks' time)."""
+        if self._shown is None:
+            self._shown = shown_names(self.doc)
+        return self._shown
 
     def hidden(self, link: Any) -> Hidden | None:
         return self._block(link) or self._text_hidden(link)

@@ -29,9 +29,9 @@ def shown_names(doc: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def shown_on_demand(el: Any) -> bool:
-    """Is the hidden block `el` (or its parent) one the page shows on demand?"""
-    names = shown_names(el.getroottree().getroot())
+def shown_on_demand(el: Any, names: frozenset[str]) -> bool:
+    """Is the hidden block `el` (or its parent) one the page shows on demand? `names`:
+    shown_names of its page."""
     if not names:
         return False
     parent = el.getparent()

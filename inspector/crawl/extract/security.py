@@ -335,7 +335,7 @@ def _hidden_links(
             group = groups[hidden.container] = {
                 "technique": hidden.technique,
                 "kind": hidden.kind,
-                "menu_like": menu_like(hidden.container),
+                "menu_like": menu_like(hidden.container, finder.shown),
                 "block": _describe(hidden.container),
                 "links": [],
             }
