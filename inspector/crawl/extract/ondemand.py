@@ -7,7 +7,10 @@ hidden for good: nothing on the page ever shows them."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
+
+from inspector.crawl.extract.templatetexts import element_text
 
 _SHOWS = re.compile(
     r"""getElementById\(\s*['"]([\w\-:.]+)['"]\s*\)\.(?:style\.display\s*=\s*['"](?!none)|"""
@@ -16,17 +19,38 @@ _SHOWS = re.compile(
     r"""fadeIn|fadeToggle|toggleClass|addClass)\s*\(|querySelector\(\s*['"]([#.][\w\-]+)['"]\s*\)"""
     r"""\.classList\.(?:toggle|add)\s*\(""",
 )
-_HANDLERS = "//@onclick|//@onmouseover|//@onmouseenter|//@onfocus|//@ontouchstart|//script/text()"
+_HANDLERS = "//@onclick|//@onmouseover|//@onmouseenter|//@onfocus|//@ontouchstart"
 
 
 def shown_names(doc: Any) -> frozenset[str]:
     """The ids (#x) and classes (.y) the page's handlers and inline scripts show."""
-    names = set()
+    names: set[str] = set()
     for code in doc.xpath(_HANDLERS):
-        if "getElementById" in code or "$(" in code or "jQuery(" in code or "querySelector" in code:
-            for m in _SHOWS.finditer(code):
-                names.add("#" + m.group(1) if m.group(1) else m.group(2) or m.group(3))
+        names.update(_names_in(code))
+    for el in doc.iter("script"):
+        if code := element_text(el):  # a template's scripts: one str for all its pages
+            names.update(_script_names(code) if len(code) <= _REMEMBERED else _names_in(code))
     return frozenset(names)
+
+
+_REMEMBERED = 64 * 1024  # characters: at most 16 MB of code held by the cache below
+
+
+@lru_cache(maxsize=256)
+def _script_names(code: str) -> frozenset[str]:
+    """_names_in, remembered: the template's scripts are long (tens of KB of code) and the
+    same on every page of a site."""
+    return _names_in(code)
+
+
+def _names_in(code: str) -> frozenset[str]:
+    if not (
+        "getElementById" in code or "$(" in code or "jQuery(" in code or "querySelector" in code
+    ):
+        return frozenset()
+    return frozenset(
+        "#" + m.group(1) if m.group(1) else m.group(2) or m.group(3) for m in _SHOWS.finditer(code)
+    )
 
 
 def shown_on_demand(el: Any, names: frozenset[str]) -> bool:
