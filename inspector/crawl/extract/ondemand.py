@@ -10,8 +10,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from inspector.crawl.extract.templatetexts import element_text
-
 _SHOWS = re.compile(
     r"""getElementById\(\s*['"]([\w\-:.]+)['"]\s*\)\.(?:style\.display\s*=\s*['"](?!none)|"""
     r"""style\.visibility\s*=\s*['"]visible|classList\.(?:toggle|add)\s*\(|className\s*=)|"""
@@ -19,35 +17,27 @@ _SHOWS = re.compile(
     r"""fadeIn|fadeToggle|toggleClass|addClass)\s*\(|querySelector\(\s*['"]([#.][\w\-]+)['"]\s*\)"""
     r"""\.classList\.(?:toggle|add)\s*\(""",
 )
-_HANDLERS = "//@onclick|//@onmouseover|//@onmouseenter|//@onfocus|//@ontouchstart"
+_HANDLERS = "//@onclick|//@onmouseover|//@onmouseenter|//@onfocus|//@ontouchstart|//script/text()"
+_REMEMBERED = 64 * 1024  # characters: at most 16 MB of code held by _names_in's cache
 
 
 def shown_names(doc: Any) -> frozenset[str]:
     """The ids (#x) and classes (.y) the page's handlers and inline scripts show."""
     names: set[str] = set()
     for code in doc.xpath(_HANDLERS):
-        names.update(_names_in(code))
-    for el in doc.iter("script"):
-        if code := element_text(el):  # a template's scripts: one str for all its pages
-            names.update(_script_names(code) if len(code) <= _REMEMBERED else _names_in(code))
+        if "getElementById" in code or "$(" in code or "jQuery(" in code or "querySelector" in code:
+            # str(): a plain copy, so that the cache does not hold the page's tree
+            names.update(_names_in(str(code)) if len(code) <= _REMEMBERED else _read(code))
     return frozenset(names)
 
 
-_REMEMBERED = 64 * 1024  # characters: at most 16 MB of code held by the cache below
-
-
 @lru_cache(maxsize=256)
-def _script_names(code: str) -> frozenset[str]:
-    """_names_in, remembered: the template's scripts are long (tens of KB of code) and the
-    same on every page of a site."""
-    return _names_in(code)
-
-
 def _names_in(code: str) -> frozenset[str]:
-    if not (
-        "getElementById" in code or "$(" in code or "jQuery(" in code or "querySelector" in code
-    ):
-        return frozenset()
+    """_read, remembered: a site's template scripts are long and the same on all its pages."""
+    return _read(code)
+
+
+def _read(code: str) -> frozenset[str]:
     return frozenset(
         "#" + m.group(1) if m.group(1) else m.group(2) or m.group(3) for m in _SHOWS.finditer(code)
     )
