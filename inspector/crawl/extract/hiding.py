@@ -522,8 +522,7 @@ def _inner_colour(link: Any) -> tuple[float, ...] | None:
 
 
 def menu_like(el: Any, shown: Callable[[], frozenset[str]]) -> bool:
-    """Does a hidden block look like a menu, a tab or a pop-up, or does the page show it on click?
-    (`shown`: the names its page's handlers show, HiddenFinder.shown)"""
+    """Is a hidden block a menu, a tab or a pop-up, or one the page shows on click (`shown`)?"""
     parent = el.getparent()
     if el.tag in _MENU_TAGS or (parent is not None and parent.tag == "li"):
         return True
@@ -567,16 +566,13 @@ class HiddenFinder:
         self._names: dict[Any, frozenset[str]] = {}
         self.hidden_ids = hidden_ids
         self._blocks: dict[Any, Hidden | None] = {}
-        # Each element's own facts, read once: the block walk and the text walk go up the
-        # same elements, and each read is three attribute lookups.
+        # Each element's own facts, read once: the block walk and the text walk share them.
         self._facts: dict[Any, StyleFacts] = {}
         self._shown: frozenset[str] | None = None
 
     def shown(self) -> frozenset[str]:
-        """The ids and classes the page's handlers show: read once per page (each read walks the
-        whole tree; with several hidden blocks on a page it was a third of the checks' time)."""
-        if self._shown is None:
-            self._shown = shown_names(self.doc)
+        """shown_names of the page, read once (each read walks the whole tree)."""
+        self._shown = self._shown if self._shown is not None else shown_names(self.doc)
         return self._shown
 
     def hidden(self, link: Any) -> Hidden | None:

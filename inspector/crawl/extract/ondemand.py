@@ -18,7 +18,7 @@ _SHOWS = re.compile(
     r"""\.classList\.(?:toggle|add)\s*\(""",
 )
 _HANDLERS = "//@onclick|//@onmouseover|//@onmouseenter|//@onfocus|//@ontouchstart|//script/text()"
-_REMEMBERED = 64 * 1024  # characters: at most 16 MB of code held by _names_in's cache
+_REMEMBERED = 64 * 1024  # characters: _names_in's cache holds at most 16 M characters of code
 
 
 def shown_names(doc: Any) -> frozenset[str]:
