@@ -238,3 +238,37 @@ def _cmdline(pid: int) -> str:
 def _crawlers(pid: int) -> set[int]:
     """The spawned crawler processes (not multiprocessing's resource tracker)."""
     return {p for p in _descendants(pid) if "spawn_main" in _cmdline(p)}
+
+
+_EARLY_SIGNAL = """
+import multiprocessing, os, signal, sys
+from inspector.ops.processes import ChildJob, run_child
+
+def stop():  # the job's init: a signal that comes before the crawl's own handlers
+    os.kill(os.getpid(), signal.{sig})
+    sum(range(10**6))  # the handler runs at the next bytecode
+
+if __name__ == "__main__":
+    job = ChildJob(1, os.getpid(), None, None, None, None, "b", 1, None, None, stop)
+    child = multiprocessing.get_context("spawn").Process(target=run_child, args=(job,))
+    child.start()
+    child.join()
+    print("exitcode", child.exitcode)
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_crawler_process_signalled_before_its_crawl_exits_quietly(tmp_path: Path, sig: str):
+    """A signal the supervisor passes on while a crawler process is still starting (before
+    Scrapy's handlers): the process ends with code 1 and a line, not a traceback (CI saw one)."""
+    import subprocess
+
+    script = tmp_path / "early.py"
+    script.write_text(_EARLY_SIGNAL.replace("{sig}", sig), encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert "exitcode 1" in proc.stdout, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr

@@ -173,20 +173,29 @@ def run_child(job: ChildJob) -> None:
     if os.getppid() != job.parent:  # the supervisor died before the line above took effect
         os._exit(1)
     os.setpgrp()  # a terminal's Ctrl-C reaches the supervisor, which passes it on once
-    if job.init is not None:
-        job.init()
-    first = job.first or FirstJob([], None, None)
-    result = crawl_sites(
-        first.sites,
-        job.settings,
-        as_of=job.as_of,
-        batch=job.batch,
-        source=job.queue,
-        sites_at_once=job.sites_at_once,
-        progress_sink=job.progress,
-        probe_first=first.probe_first,
-        registry_sites=first.registry_sites,
-    )
+    # Until Scrapy installs its own handlers (when its crawl starts), SIGTERM and SIGINT end
+    # this process quietly: it has taken no site yet, so nothing of it is stored or lost.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        if job.init is not None:
+            job.init()
+        first = job.first or FirstJob([], None, None)
+        result = crawl_sites(
+            first.sites,
+            job.settings,
+            as_of=job.as_of,
+            batch=job.batch,
+            source=job.queue,
+            sites_at_once=job.sites_at_once,
+            progress_sink=job.progress,
+            probe_first=first.probe_first,
+            registry_sites=first.registry_sites,
+        )
+    except KeyboardInterrupt:
+        logger.warning(
+            "crawler process %d: stopped by a signal before its crawl started", job.index
+        )
+        raise SystemExit(1) from None
     stats = {k: v for k, v in result.stats.items() if isinstance(v, int | float | str)}
     job.results.put((job.index, result.run_ids, stats))
 
