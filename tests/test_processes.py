@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 from contextlib import ExitStack
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from ops_farm import (
     AS_OF,
+    REPO,
     export,
     farm,
     nightly_args,
@@ -241,7 +243,7 @@ def _crawlers(pid: int) -> set[int]:
 
 
 _EARLY_SIGNAL = """
-import multiprocessing, os, signal, sys
+import multiprocessing, os, signal
 from inspector.ops.processes import ChildJob, run_child
 
 def stop():  # the job's init: a signal that comes before the crawl's own handlers
@@ -261,14 +263,11 @@ if __name__ == "__main__":
 def test_crawler_process_signalled_before_its_crawl_exits_quietly(tmp_path: Path, sig: str):
     """A signal the supervisor passes on while a crawler process is still starting (before
     Scrapy's handlers): the process ends with code 1 and a line, not a traceback (CI saw one)."""
-    import subprocess
-
     script = tmp_path / "early.py"
     script.write_text(_EARLY_SIGNAL.replace("{sig}", sig), encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
     proc = subprocess.run(
-        [sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        [sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )  # fmt: skip
     assert "exitcode 1" in proc.stdout, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr

@@ -173,8 +173,8 @@ def run_child(job: ChildJob) -> None:
     if os.getppid() != job.parent:  # the supervisor died before the line above took effect
         os._exit(1)
     os.setpgrp()  # a terminal's Ctrl-C reaches the supervisor, which passes it on once
-    # Until Scrapy installs its own handlers (when its crawl starts), SIGTERM and SIGINT end
-    # this process quietly: it has taken no site yet, so nothing of it is stored or lost.
+    # Until Scrapy installs its own handlers (in process.start()), SIGTERM and SIGINT end this
+    # process with code 1 and one log line, not a traceback.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if job.init is not None:
