@@ -19,27 +19,31 @@ crawl, so per-site caches work as they do there). The lexicons are compiled befo
 (once per crawl process: printed separately).
 
 The budget (0.3 ms a page) is the issue's, on the machine it was measured on; machines of this
-kind differ by 2-3x and this one's speed moves within the hour. So, before and after the
-measures, the issues' commit's own bench_dates.py runs here (a git worktree; --calibrate none
-skips it) and the verdict is given at the speed of the issues' machine, where that bench read
-347 pages/s.
+kind differ by 2-3x and this one's speed moves by a quarter within minutes. So the issues'
+commit's own extraction (bench_dates.py's decode + parse + extract, bench/calibration.py, a git
+worktree; --calibrate none skips it) runs beside the measures, a pass before every round and
+after the last: each round is scaled by the mean of the rates taken right before and after it,
+and the verdict is given at the speed of the issues' machine, where that code read 347 pages/s.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import contextlib
+import itertools
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from calibration import ISSUE_COMMIT, ISSUE_MACHINE_RATE, Calibrator  # noqa: E402
 
 from inspector.crawl.extract.encoding import decode_html, parse_html  # noqa: E402
 from inspector.crawl.extract.links import PageElements, link_rows, title_of  # noqa: E402
@@ -100,12 +104,17 @@ def collecting_cost(docs: list, repeats: int = 15) -> list[float]:
     return costs
 
 
-def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
+def measure(
+    docs: list, rounds: int, rules, rate: Callable[[], float | None] = lambda: None
+) -> tuple[dict[str, list[float]], list[float]]:
+    """The per-page times of each round, and this machine's speed (a factor of the issues'
+    machine's) during each round: the mean of the rates `rate` took right before and after it."""
     times: dict[str, list[float]] = {"parse": [], "reference": [], "security": []}
     collecting = collecting_cost(docs)
     print(
         f"  (collecting the elements in the link pass: {statistics.mean(collecting) * 1e6:.1f} us a page, charged to security)"
     )
+    rates = [rate()]
     for _ in range(rounds):
         # The parse, in its own pass: timed between the extractions it would evict the parsed
         # trees from the CPU caches and charge that to them.
@@ -128,73 +137,58 @@ def measure(docs: list, rounds: int, rules) -> dict[str, list[float]]:
             t2 = time.process_time()
             times["reference"].append(t1 - t0 - extra)
             times["security"].append(t2 - t1 + extra)
-    return times
+        rates.append(rate())
+    if None in rates:
+        return times, []
+    speeds = [(a + b) / 2 / ISSUE_MACHINE_RATE for a, b in itertools.pairwise(rates)]  # type: ignore[operator]
+    return times, speeds
 
 
-# The machine issues 15 and 16 were measured on: bench_dates.py of their commit read the real
-# pages from raw bytes at 1,250 / 3.6 = 347 pages/s there (issue 16); its crawl CPU per URL
-# (7.2-7.7 ms) was measured again here when the same bench ran at that speed (README).
-ISSUE_COMMIT = "1372e19"
-ISSUE_MACHINE_RATE = 1250 / 3.6
-_RATE = re.compile(r"decode \+ parse \+ extract\s+([\d.]+) pages/s")
-
-
-def machine_rate(ref: str, workdir: Path) -> float | None:
-    """pages/s of `ref`'s bench_dates.py (decode + parse + extract) on this machine, now."""
-    import bench_crawl
-
-    try:
-        root, _ = bench_crawl.reference_checkout(ref, workdir)
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    try:
-        out = subprocess.run(
-            [sys.executable, str(root / "bench" / "bench_dates.py"), "--pages", str(REALPAGES)],
-            capture_output=True, text=True, timeout=600,
-        ).stdout  # fmt: skip
-    finally:
-        bench_crawl.remove_checkout(root)
-    m = _RATE.search(out)
-    return float(m.group(1)) if m else None
-
-
-def speed_note(rates: list[float]) -> tuple[float, str]:
-    """How much faster this machine is than the issues' one (1.0 when not measured)."""
-    if not rates:
-        return 1.0, "machine speed not measured (--calibrate none, or no git checkout)"
-    rate = statistics.mean(rates)
-    factor = rate / ISSUE_MACHINE_RATE
-    return factor, (
-        f"machine speed: {ISSUE_COMMIT}'s bench_dates.py {' / '.join(f'{r:.0f}' for r in rates)} "
-        f"pages/s here (before and after), {ISSUE_MACHINE_RATE:.0f} on the issues' machine: "
-        f"this one is {factor:.2f}x as fast"
+def speed_note(speeds: list[float], rates: list[float]) -> str:
+    if not speeds:
+        return "machine speed not measured (--calibrate none, or no git checkout)"
+    return (
+        f"machine speed: {ISSUE_COMMIT}'s decode + parse + extract {min(rates):.0f}-{max(rates):.0f} "
+        f"pages/s here ({len(rates)} passes, one before each round and after the last), "
+        f"{ISSUE_MACHINE_RATE:.0f} on the issues' machine: this one was {min(speeds):.2f}-"
+        f"{max(speeds):.2f}x as fast during the rounds (each round is scaled by its own)"
     )
 
 
-def report(n: int, times: dict[str, list[float]], *, one_site: bool, speed: float = 1.0) -> None:
+def _site_figures(n: int, security: list[float]) -> tuple[float, float]:
+    """A site's first page (the first round) and its other pages (each page's median over the
+    later rounds, averaged: a pause of the shared machine during one reading is not what the
+    page costs)."""
+    first, later = security[:n], security[n:]
+    cold = statistics.mean(first)
+    warm = statistics.mean(statistics.median(later[i::n]) for i in range(n)) if later else cold
+    return cold, warm
+
+
+def report(n: int, times: dict[str, list[float]], *, one_site: bool, speeds: list[float]) -> None:
     for key, values in times.items():
         us = sorted(v * 1e6 for v in values)
         p95 = us[int(len(us) * 0.95) - 1]
         print(
             f"  {key:10s} mean {statistics.mean(us):8.1f} us   median {statistics.median(us):8.1f} us   p95 {p95:8.1f} us"
         )
-    first, later = times["security"][:n], times["security"][n:]
     security = statistics.mean(times["security"])
     ratio = security / statistics.mean(times["reference"])
     parse = statistics.mean(times["parse"])
     print(f"  security per page = {security * 1e3:.3f} ms CPU (mean of the rounds); "
           f"parse of the same pages {parse * 1e3:.3f} ms ({security / parse:.1%} of it); "
           f"{ratio:.1%} of the reference extraction, measured in the same rounds")  # fmt: skip
-    if not later:
+    if len(times["security"]) <= n:
         return
-    cold = statistics.mean(first)
-    # Each page's median over the later rounds, averaged over the pages: a pause of the shared
-    # machine during one reading is not what the page costs.
-    warm = statistics.mean(statistics.median(later[i::n]) for i in range(n))
+    # The same figures at the speed of the issues' machine: each round's times scaled by this
+    # machine's speed during that round (1.0: not measured).
+    scaled = [t * (speeds[i // n] if speeds else 1.0) for i, t in enumerate(times["security"])]
+    cold, warm = _site_figures(n, times["security"])
+    cold_there, warm_there = _site_figures(n, scaled)
     if one_site:  # the first round is a crawl of the site: its first page cold, the rest warm
-        verdict = "within" if cold * speed <= 0.3e-3 else "OVER"
+        verdict = "within" if cold_there <= 0.3e-3 else "OVER"
         print(f"  per page in crawl order (first round) {cold * 1e3:.3f} ms CPU here, "
-              f"{cold * speed * 1e3:.3f} ms on the issues' machine ({verdict} the 0.3 ms budget); "
+              f"{cold_there * 1e3:.3f} ms on the issues' machine ({verdict} the 0.3 ms budget); "
               f"read again (later rounds) {warm * 1e3:.3f} ms here")  # fmt: skip
         return
     # One page per site: what a crawl pays per page is a site's first page with cold template
@@ -202,13 +196,13 @@ def report(n: int, times: dict[str, list[float]], *, one_site: bool, speed: floa
     # synthetic site, pages read in crawl order and read again cost the same). The smallest
     # county site of the province benchmark has 100 pages.
     site = (cold + (SITE_PAGES - 1) * warm) / SITE_PAGES
-    there = site * speed  # the budget is the issue's, on the machine it was measured on
+    there = (cold_there + (SITE_PAGES - 1) * warm_there) / SITE_PAGES
     verdict = "within" if there <= 0.3e-3 else "OVER"
     print(f"  a site's first page (template caches cold) {cold * 1e3:.3f} ms; its other pages "
           f"(caches warm) {warm * 1e3:.3f} ms; per page over a site of {SITE_PAGES} pages "
           f"{site * 1e3:.3f} ms CPU here")  # fmt: skip
-    print(f"  on the issues' machine ({speed:.2f}x this one's time): {there * 1e3:.3f} ms per page "
-          f"({verdict} the 0.3 ms budget)")  # fmt: skip
+    print(f"  on the issues' machine (each round at its measured speed): {there * 1e3:.3f} ms "
+          f"per page ({verdict} the 0.3 ms budget)")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,14 +211,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--calibrate", default=ISSUE_COMMIT, metavar="REF|none",
-        help="measure this machine's speed with REF's bench_dates.py before and after (a git "
+        help="measure this machine's speed with REF's extraction beside every round (a git "
         "worktree) and judge the budget at the speed of the issues' machine",
     )  # fmt: skip
     args = parser.parse_args(argv)
     calibrate = args.calibrate != "none" and REALPAGES.is_dir()
-    with tempfile.TemporaryDirectory() as tmp:
-        rate = machine_rate(args.calibrate, Path(tmp)) if calibrate else None
-        rates = [rate] if rate else []
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        cal = (
+            stack.enter_context(Calibrator(args.calibrate, REALPAGES, Path(tmp)))
+            if calibrate
+            else None
+        )
+        rate = cal.rate if cal is not None else (lambda: None)
         t0 = time.process_time()
         rules = security_rules(load_lexicons(load_profile("census2015")))
         print(f"lexicons compiled in {time.process_time() - t0:.2f} s CPU "
@@ -235,21 +233,24 @@ def main(argv: list[str] | None = None) -> int:
             quiet_collector()  # the crawl's collector settings: the crawl process runs with them
             print(f"\nreal government pages (../shared/realpages): {len(docs)} pages")
             measured.append(
-                ("real government pages", len(docs), measure(docs, args.rounds, rules), False)
+                (
+                    "real government pages",
+                    len(docs),
+                    *measure(docs, args.rounds, rules, rate),
+                    False,
+                )
             )
         if args.pages:
             docs = _load(synthetic_pages(args.pages, Path(tmp) / "site"))
             print(f"\nsynthetic county site (bench/sitegen.py): {len(docs)} pages")
             measured.append(
-                ("synthetic county site", len(docs), measure(docs, args.rounds, rules), True)
+                ("synthetic county site", len(docs), *measure(docs, args.rounds, rules, rate), True)
             )
-        if calibrate and (rate := machine_rate(args.calibrate, Path(tmp))):
-            rates.append(rate)
-    speed, note = speed_note(rates)
-    print(f"\n{note}")
-    for name, n, times, one_site in measured:
+        rates = list(cal.rates) if cal is not None else []
+    print(f"\n{speed_note([s for *_, speeds, _o in measured for s in speeds], rates)}")
+    for name, n, times, speeds, one_site in measured:
         print(f"\n{name}: {n} pages")
-        report(n, times, one_site=one_site, speed=speed)
+        report(n, times, one_site=one_site, speeds=speeds)
     return 0
 
 
