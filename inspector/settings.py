@@ -6,6 +6,8 @@ Every INSPECTOR_* setting is documented in README.md ("Settings").
 
 from __future__ import annotations
 
+import os
+
 BOT_NAME = "inspector"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -86,6 +88,12 @@ INSPECTOR_RETRY_AFTER_TRIES = 2
 # core (never more than the sites). Each takes whole sites, largest first, from one local queue,
 # and crawls INSPECTOR_SITES_AT_ONCE of them at once (the next as one finishes).
 INSPECTOR_PROCESSES = 0
+# Reader processes per crawler process (inspector/crawl/readpool.py): a site's ordinary pages are
+# read (decoded, parsed, their facts and links extracted) on the machine's other cores. "auto":
+# the cores the crawler processes leave idle (one crawler process on 2 cores: 1 reader; one per
+# core: none); 0: every page is read in the crawler process. The environment variable of the
+# same name sets it too (the tests set 0).
+INSPECTOR_READ_PROCESSES = os.environ.get("INSPECTOR_READ_PROCESSES", "auto")
 INSPECTOR_SITES_AT_ONCE = 16
 # Progress (inspector/ops/progress.py): a live display on a terminal, plain log lines otherwise.
 INSPECTOR_PROGRESS = True

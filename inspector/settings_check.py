@@ -130,6 +130,13 @@ def _special(name: str, raw: str) -> Any:
         return raw
     if name == "INSPECTOR_BLOCKED_NETWORKS":
         return _networks(name, raw)
+    if name == "INSPECTOR_READ_PROCESSES":
+        word = raw.strip().lower()
+        if word != "auto" and not (word.isdigit() and int(word) <= 64):
+            raise SettingError(
+                f"setting {name}={raw!r}: expects a number of reader processes (0-64) or auto"
+            )
+        return word
     if name == "LOG_LEVEL":
         if raw.upper() not in LOG_LEVELS:
             raise SettingError(f"setting LOG_LEVEL={raw!r}: one of {', '.join(LOG_LEVELS)}")

@@ -50,6 +50,7 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
 
     name = "site_queue"
     finish_once_per_batch = True  # read by the storage pipeline's guarded finish
+    auto_readers = False  # INSPECTOR_READ_PROCESSES=auto: none (a machine runs a worker per core)
     leases: SiteLeases
     keeper: LeaseKeeper
 

@@ -35,9 +35,8 @@ from inspector.crawl.addresses import site_on_private_address
 from inspector.crawl.arguments import parse_as_of, parse_flag, sites_from_arguments
 from inspector.crawl.boardcrawl import BoardsMixin
 from inspector.crawl.budgets import BudgetExceeded
-from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import LinkRow, PageElements, link_rows, title_of
-from inspector.crawl.extract.page import page_facts, title_key
+from inspector.crawl.extract.encoding import decode_html
+from inspector.crawl.extract.links import LinkRow
 from inspector.crawl.extract.redirect import Redirect
 from inspector.crawl.feeding import SiteFeeding
 from inspector.crawl.items import (
@@ -62,6 +61,8 @@ from inspector.crawl.outcomes import (
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
 from inspector.crawl.reading import hop_of
+from inspector.crawl.readpage import PageRead, read_html
+from inspector.crawl.readpool import ReadingApart
 from inspector.crawl.recheck import RecheckCrawl
 from inspector.crawl.responses import (
     header_charset,
@@ -92,7 +93,7 @@ from inspector.vocabulary import Note, NoteCode, Reason, TargetKind
 logger = logging.getLogger(__name__)
 
 
-class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
+class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, ReadingApart, SiteFeeding, Spider):
     name = "site"
     # Read from the settings in from_crawler (INSPECTOR_*).
     max_pages: int
@@ -164,12 +165,14 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
         profile = load_profile(s.get("INSPECTOR_RULES"))
         spider.policy = CrawlPolicy.from_profile(profile)
         spider.security_setup(profile, s.getint("INSPECTOR_CLOAKING_SAMPLE"))
+        spider.reading_setup(s, spider.as_of, spider.security)
         if spider.recheck:
             spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
             configure_politeness(s, spider.sites)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
+        crawler.signals.connect(spider.reading_closed, signal=signals.spider_closed)
         return spider
 
     # ---- start --------------------------------------------------------------------------
@@ -318,7 +321,14 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
 
     # ---- pages --------------------------------------------------------------------------
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    def parse_page(self, response: Response) -> Any:
+        """A page's facts and links: a generator, or — when an ordinary page goes to the reader
+        processes (INSPECTOR_READ_PROCESSES) — a coroutine that Scrapy awaits."""
+        if self.read_apart(response):
+            return self.parse_page_apart(response)
+        return self._parse_page(response)
+
+    def _parse_page(self, response: Response, page: PageRead | None = None) -> Iterator[Any]:
         meta = response.meta
         sc: SiteCrawl = meta["sc"]
         if meta.get("redirect_stop"):
@@ -353,7 +363,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
             yield self.follow_home(sc, response, stub)
             yield from self._finish(meta, None)
             return
-        yield from self._parse_html(response, sc, outcome, is_home, stub)
+        yield from self._parse_html(response, sc, outcome, is_home, stub, page)
         if is_home:
             yield from self._site_start_requests(sc, response.url)
         yield from self._finish(meta, None)  # the page's outcome went with its PageItem
@@ -365,25 +375,20 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
         outcome: TargetFacts,
         is_home: bool,
         stub: Redirect | None = None,
+        page: PageRead | None = None,
     ) -> Iterator[Any]:
         meta = response.meta
-        text, declared, used = decode_html(response.body, header_charset(response))
-        doc = parse_html(text)
-        title = title_of(doc)
-        read = page_facts(
-            doc,
-            self.as_of,
-            title=title,
-            url=response.url,
-            is_home=is_home,
-            with_fingerprint=self._may_be_not_found_page(sc, title, is_home),
-        )
+        if page is None:  # not read by a reader process
+            page = read_html(
+                response.body, header_charset(response), response.url, is_home=is_home,
+                as_of=self.as_of, fingerprint=self.fingerprint_rule(sc, is_home),
+                link_limit=self.max_page_links + 1, security=self.security,
+                site_hosts=self.site_hosts(sc),
+            )  # fmt: skip
+        title, read = page.title, page.read
         facts = read["facts"]
-        seen = PageElements() if self.security is not None else None  # for security_facts
-        limit = self.max_page_links + 1
-        found = link_rows(doc, response.url, include_invalid=True, limit=limit, seen=seen)
-        if security := self.security_facts(sc, doc, response.url, title, read, seen):
-            facts["security"] = security
+        if page.security:
+            facts["security"] = page.security
         hint = read["not_found_hint"]
         if hint and 200 <= response.status < 300 and not is_home:
             outcome = noted(
@@ -392,22 +397,20 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
         if stub is not None:
             facts["redirect"] = {**hop_of(response.url, stub), "followed": not is_home}
         if is_home:
-            facts.update(self._home_structure(sc, text, response.url))
+            facts.update(self._home_structure(sc, page.text, response.url))
             facts["home_chain"] = list(meta.get("home_chain") or [])
-        elif (
-            elements := self.sample_elements(sc, doc, text, response.url, read["kind"])
-        ) is not None:
+        elif (elements := self.sample_elements(sc, page, response.url, read["kind"])) is not None:
             # The census wants the footer elements on every page: a stable sample of them.
             facts["elements"] = elements
         # Non-ASCII queries are sent the way a browser sends them: in the page's encoding.
-        encoding = used if used not in ("utf-8", "ascii") else None
+        encoding = page.used if page.used not in ("utf-8", "ascii") else None
         links: list[LinkTuple] = []
         if not self.recheck_plans:  # a recheck does not read the message boards again
-            yield from self.boards_see(sc, meta, response.url, doc, title, is_home)
-        yield from self.security_see(sc, doc, response.url, title, response.status, is_home)
-        yield from self._follow_links(sc, found, response.url, meta["depth"], encoding, links)
-        yield from self._column_structure(sc, meta["key"], response.url, text)
-        page = PageFacts(
+            yield from self.boards_see(sc, meta, response.url, page, title, is_home)
+        yield from self.security_see(sc, page, response.url, title, response.status, is_home)
+        yield from self._follow_links(sc, page.links, response.url, meta["depth"], encoding, links)
+        yield from self._column_structure(sc, meta["key"], response.url, lambda: page.text)
+        facts_of_page = PageFacts(
             url=meta["key"],
             final_url=response.url,
             status=response.status,
@@ -421,21 +424,14 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
             pub_date=read["pub_date"],
             newest_item_date=read["newest_item_date"],
             meta_date=read["meta_date"],
-            encoding_declared=declared,
-            encoding_used=used,
+            encoding_declared=page.declared,
+            encoding_used=page.used,
             not_found_hint=hint,
             fingerprint=read["fingerprint"],
             facts=facts,
         )
-        item = PageItem(sc.site.site_id, page, outcome, links)
-        yield from self.deliver_page(sc, item, read["uncertain_item"], text)
-
-    def _may_be_not_found_page(self, sc: SiteCrawl, title: str, is_home: bool) -> bool:
-        """Whether a page needs its fingerprint: the home page, any page while a soft-404 probe
-        is unanswered, and a page whose title is that of a probe's page."""
-        if is_home:
-            return True
-        return sc.probes_answered < self.soft404_probes or title_key(title) in sc.probe_titles
+        item = PageItem(sc.site.site_id, facts_of_page, outcome, links)
+        yield from self.deliver_page(sc, item, read["uncertain_item"], page.text if is_home else "")
 
     def _follow_links(
         self,
@@ -511,7 +507,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, SiteFeeding, Spider):
         if kind == "column":
             if 200 <= response.status < 300 and response.body:
                 text, _, _ = decode_html(response.body, header_charset(response))
-                yield from self._column_structure(sc, meta["key"], response.url, text)
+                yield from self._column_structure(sc, meta["key"], response.url, lambda: text)
             yield from self._finish(meta, None)
             return
         if kind == "cloak":

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Every crawl of the tests reads its pages in its own process (inherited by the commands the
+# tests start); the tests of the reader processes set INSPECTOR_READ_PROCESSES themselves.
+os.environ["INSPECTOR_READ_PROCESSES"] = "0"
 
 import inspector  # noqa: F401 - sets the offline tldextract configuration first
 
@@ -124,9 +128,15 @@ TEST_SETTINGS = {
 
 
 async def crawl(
-    sites: list[Any], db_url: str, as_of: date = AS_OF, **settings: Any
+    sites: list[Any],
+    db_url: str,
+    as_of: date = AS_OF,
+    *,
+    crawler_hook: Callable[[Any], None] | None = None,
+    **settings: Any,
 ) -> dict[str, int]:
-    """Crawl `sites` into `db_url` in this process; returns {site_id: run_id}."""
+    """Crawl `sites` into `db_url` in this process; returns {site_id: run_id}.
+    `crawler_hook(crawler)` runs before the crawl starts (to connect signals)."""
     from scrapy.crawler import CrawlerRunner
     from twisted.internet import reactor
 
@@ -140,6 +150,8 @@ async def crawl(
     # CrawlerProcess installs the resolver of TWISTED_DNS_RESOLVER; CrawlerRunner leaves that
     # to its caller. Without it a made-up name would go to a real DNS server.
     StaticHostsResolver.from_crawler(crawler, reactor).install_on_reactor()
+    if crawler_hook is not None:
+        crawler_hook(crawler)
     await runner.crawl(crawler, sites=sites, as_of=as_of, batch="test")
     return dict(crawler.spider.run_ids)
 

@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from lxml import etree
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -36,6 +35,7 @@ from inspector.crawl.guides import GUIDE_TITLE_RE, looks_like_guide_title, read_
 from inspector.crawl.items import BoardsFound
 from inspector.crawl.outcomes import failure_reason
 from inspector.crawl.policy import CrawlPolicy
+from inspector.crawl.readpage import PageRead
 from inspector.crawl.responses import header_charset
 from inspector.crawl.scope import scope_key
 from inspector.crawl.state import SiteCrawl
@@ -45,7 +45,7 @@ BOARD_PRIORITY = 2  # board pages go before the deep pages of a big site
 
 class BoardsMixin:
     """Board and guide reading for SiteSpider (see module doc). It uses the spider's `policy`,
-    `as_of`, `settings`, `_request`, `parse_page`, `_finish` and `on_error`."""
+    `as_of`, `settings`, `_request`, `_parse_page`, `_finish` and `on_error`."""
 
     policy: CrawlPolicy
     as_of: date
@@ -57,7 +57,7 @@ class BoardsMixin:
         def _request(
             self, sc: SiteCrawl, url: str, kind: str, depth: int, *, priority: int | None = None
         ) -> Request: ...
-        def parse_page(self, response: Response) -> Iterator[Any]: ...
+        def _parse_page(self, response: Response) -> Iterator[Any]: ...
         def _finish(self, meta: dict[str, Any], outcome: Any) -> Iterator[Any]: ...
         def on_error(self, failure: Failure) -> Iterator[Any]: ...
 
@@ -68,19 +68,20 @@ class BoardsMixin:
         sc: SiteCrawl,
         meta: dict[str, Any],
         url: str,
-        doc: etree._Element,
+        page: PageRead,
         title: str,
         is_home: bool,
     ) -> Iterator[Request]:
-        """Every parsed HTML page of a site goes by here once, before its links are followed."""
+        """Every parsed HTML page of a site goes by here once, before its links are followed
+        (`page.doc` is read only on the pages the boards and guides read)."""
         if is_home:  # (a redirect stub and the home page it leads to may both be read as home)
             if sc.boards is None:
                 sc.boards = self._site_boards(sc)
-            yield from self._board_requests(sc, sc.boards.on_home(doc, url), meta["depth"])
+            yield from self._board_requests(sc, sc.boards.on_home(page.doc, url), meta["depth"])
         if sc.boards is not None and len(sc.columns) > sc.columns_offered:
             yield from self._offer_columns(sc)
         if self.policy.guide_sample:
-            self._guides_see(sc, meta["key"], url, doc, title)
+            self._guides_see(sc, meta["key"], url, page, title)
 
     def boards_item(self, sc: SiteCrawl) -> BoardsFound:
         """What the site's boards and guides gave, when the site is done."""
@@ -143,7 +144,7 @@ class BoardsMixin:
                 follow = sc.boards.on_page(fetch, parse_html(text), text)
             yield from self._board_requests(sc, follow, meta["depth"])
         if meta["kind"] == "page":
-            yield from self.parse_page(response)
+            yield from self._parse_page(response)  # in this process (board pages are few)
         else:
             yield from self._finish(meta, None)
 
@@ -158,9 +159,7 @@ class BoardsMixin:
 
     # --- 办事指南 --------------------------------------------------------------------------------
 
-    def _guides_see(
-        self, sc: SiteCrawl, key: str, url: str, doc: etree._Element, title: str
-    ) -> None:
+    def _guides_see(self, sc: SiteCrawl, key: str, url: str, page: PageRead, title: str) -> None:
         """A page titled 办事指南 (or a column so named) is a guide, or — when it shows no key
         elements — a list of guides, whose links are then read as guides too."""
         column = sc.columns.get(key) or sc.columns.get(url)
@@ -170,6 +169,7 @@ class BoardsMixin:
         candidate = key in sc.guide_candidates or url in sc.guide_candidates
         if not (named or candidate) or key in sc.guides:
             return
+        doc = page.doc
         guide = read_guide(
             doc, key, title, elements=self.policy.guide_elements, in_guide_column=candidate
         )

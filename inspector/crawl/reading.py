@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -36,8 +36,9 @@ from inspector.crawl.items import PageItem, SiteStat
 from inspector.crawl.listpage import list_page_facts
 from inspector.crawl.outcomes import noted
 from inspector.crawl.policy import CrawlPolicy
+from inspector.crawl.readpage import PageRead
 from inspector.crawl.responses import header_charset, request_of
-from inspector.crawl.sampling import CONTENT_KINDS, BottomK, template_key
+from inspector.crawl.sampling import CONTENT_KINDS, BottomK
 from inspector.crawl.scope import same_page, scope_key
 from inspector.crawl.sitemap import discover_sitemap_columns, find_sitemap_url
 from inspector.crawl.state import SiteCrawl, again
@@ -161,10 +162,17 @@ class SiteReading:
         names = shown_names(html, url, rules=policy.column_rules, written=written or ())
         return {"elements": elements, "names": names}
 
-    def _column_structure(self, sc: SiteCrawl, key: str, url: str, html: str) -> Iterator[Request]:
-        """List-page facts of a column page; new columns from the site map and sub-navigation."""
+    def _column_structure(
+        self, sc: SiteCrawl, key: str, url: str, html_of: Callable[[], str]
+    ) -> Iterator[Request]:
+        """List-page facts of a column page; new columns from the site map and sub-navigation
+        (`html_of()`: the page's text, read only on those pages)."""
         policy = self.policy
         column_url = key if key in sc.columns else url if url in sc.columns else None
+        is_sitemap = bool(sc.sitemap_url) and sc.sitemap_url in (key, url)
+        if not is_sitemap and (not column_url or column_url in sc.columns_judged):
+            return
+        html = html_of()
         if column_url and column_url not in sc.columns_judged:
             sc.columns_judged.add(column_url)
             facts = list_page_facts(html, url, self.as_of, rules=policy.column_rules)
@@ -180,7 +188,7 @@ class SiteReading:
                     html, url, policy.categories, scope_hosts=sc.scope, rules=policy.column_rules
                 )
                 yield from self._add_columns(sc, found, "sub", column.name)
-        if sc.sitemap_url and sc.sitemap_url in (key, url):
+        if is_sitemap:
             found = discover_sitemap_columns(
                 html, url, policy.categories, sc.scope, rules=policy.column_rules
             )
@@ -323,19 +331,20 @@ class SiteReading:
     # ---- the footer-element sample ---------------------------------------------------------
 
     def sample_elements(
-        self, sc: SiteCrawl, doc: Any, html: str, url: str, kind: str
+        self, sc: SiteCrawl, page: PageRead, url: str, kind: str
     ) -> dict[str, Any] | None:
-        """Footer elements of an inner page when it may be in the site's final sample."""
+        """Footer elements of an inner page when it may be in the site's final sample (its text
+        is read only then)."""
         sample = self.samples.get(sc.site.site_id)
         if sample is None:
             sample = self.samples[sc.site.site_id] = SiteSample(BottomK(self.element_sample))
         if kind not in CONTENT_KINDS:
             return None
-        template = template_key(doc)
+        template = page.template
         sample.counts[template] += 1
         if not sample.sketch.offer(url, template):
             return None
-        elements = find_footer_elements(html, url, self.policy.element_patterns)
+        elements = find_footer_elements(page.text, url, self.policy.element_patterns)
         return {**elements, "_template": template}
 
     def reading_done(self, sc: SiteCrawl) -> Iterator[Any]:

@@ -18,6 +18,7 @@ from scrapy import Request
 
 from inspector.crawl.footer import find_footer_elements
 from inspector.crawl.reading import SiteReading
+from inspector.crawl.readpage import PageRead
 from inspector.crawl.sampling import template_key
 from inspector.crawl.scope import scope_key
 from inspector.crawl.state import SiteCrawl
@@ -60,11 +61,11 @@ class RecheckCrawl(SiteReading):
         return plan is not None and not plan.allows(url)
 
     def sample_elements(
-        self, sc: SiteCrawl, doc: Any, html: str, url: str, kind: str
+        self, sc: SiteCrawl, page: PageRead, url: str, kind: str
     ) -> dict[str, Any] | None:
         """In a recheck, every page fetched again is read for the footer elements: the pages of
         the full run's sample must be judged again, whatever a sample of a few pages would keep."""
         if sc.site.site_id not in self.recheck_plans:
-            return super().sample_elements(sc, doc, html, url, kind)
-        elements = find_footer_elements(html, url, self.policy.element_patterns)
-        return {**elements, "_template": template_key(doc)}
+            return super().sample_elements(sc, page, url, kind)
+        elements = find_footer_elements(page.text, url, self.policy.element_patterns)
+        return {**elements, "_template": template_key(page.doc)}

@@ -20,14 +20,14 @@ from urllib.parse import quote
 from scrapy import Request
 
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import PageElements, title_of
+from inspector.crawl.extract.links import title_of
 from inspector.crawl.extract.security import (
     SecurityRules,
-    page_security,
     security_rules,
     version_facts,
 )
 from inspector.crawl.items import SiteStat
+from inspector.crawl.readpage import PageRead
 from inspector.crawl.responses import header_charset
 from inspector.crawl.state import SiteCrawl
 from inspector.lexicons import host_key, load_lexicons
@@ -82,14 +82,15 @@ class SecurityMixin:
     def security_see(
         self,
         sc: SiteCrawl,
-        doc: Any,
+        page: PageRead,
         url: str,
         title: str,
         status: int,
         is_home: bool,
     ) -> Iterator[Request]:
-        """Every parsed HTML page goes by here once: its facts go to `facts["security"]` (by
-        `security_facts`); the home page and a sample of pages are fetched again."""
+        """Every parsed HTML page goes by here once (its facts went to `facts["security"]`, read
+        with the page: `inspector.crawl.readpage`); the home page and a sample of pages are
+        fetched again (`page.doc` is read only for those)."""
         if self.security is None or not 200 <= status < 300:
             return
         versions = self.cloaking.setdefault(sc.site.site_id, {})
@@ -99,7 +100,7 @@ class SecurityMixin:
             return  # the home page comes first; a page read twice is compared once
         versions[url] = {
             "browser": version_facts(
-                doc,
+                page.doc,
                 url,
                 self.security,
                 site_hosts=self.site_hosts(sc),
@@ -116,29 +117,6 @@ class SecurityMixin:
             request.headers.update(headers)
             request.meta["cloak"] = (url, mode)
             yield request
-
-    def security_facts(
-        self,
-        sc: SiteCrawl,
-        doc: Any,
-        url: str,
-        title: str,
-        read: dict[str, Any],
-        seen: PageElements | None,
-    ) -> dict[str, Any]:
-        """The page's security facts; `read` is what page_facts read from it."""
-        if self.security is None:
-            return {}
-        return page_security(
-            doc,
-            url,
-            self.security,
-            site_hosts=self.site_hosts(sc),
-            on=read["pub_date"] or self.as_of,
-            title=title,
-            text_utf8=read["text_utf8"],
-            seen=seen,
-        )
 
     def on_cloak(self, sc: SiteCrawl, response: Response) -> None:
         url, mode = response.meta["cloak"]

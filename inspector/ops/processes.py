@@ -41,6 +41,7 @@ from typing import Any
 
 from scrapy.settings import Settings
 
+from inspector.crawl.readpool import read_processes
 from inspector.crawl.run import CrawlResult, crawl_sites
 from inspector.crawl.sitequeue import LocalSiteQueue, largest_first
 from inspector.ops.progress import (
@@ -223,6 +224,11 @@ class Supervisor:
         limit = settings.getint("INSPECTOR_EXTERNAL_HOST_CONCURRENCY")
         priority = max(settings.getpriority("INSPECTOR_EXTERNAL_HOST_CONCURRENCY") or 0, 40)
         settings.set("INSPECTOR_EXTERNAL_HOST_CONCURRENCY", max(1, limit // self.n), priority)
+        # "auto" readers: the cores left idle, shared among the crawler processes.
+        readers = read_processes(settings.get("INSPECTOR_READ_PROCESSES"), self.n)
+        settings.set(
+            "INSPECTOR_READ_PROCESSES", readers, settings.getpriority("INSPECTOR_READ_PROCESSES")
+        )
         return settings
 
     def run(self, first: FirstJob, as_of: date | None, batch: str, at_once: int) -> CrawlResult:

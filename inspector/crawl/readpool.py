@@ -1,0 +1,221 @@
+"""Reader processes: the pages of a crawl read on the machine's other cores.
+
+A crawler process fetches a site with exact per-site politeness, so one big site is one
+process's work; reading its pages (decode, parse, dates, links, security facts: `read_html`)
+is most of that work and needs nothing of the crawl's state. With INSPECTOR_READ_PROCESSES > 0
+the spider sends each ordinary page's bytes to a pool of that many processes and gets plain data
+back (`PageRead` without its tree); the crawl process keeps the network, the crawl's state and
+the storage. The home page and the pages whose response is not a plain in-scope HTML page are
+read in the crawl process, as before.
+
+Each reader process compiles the profile's lexicons once (`_start`). A reader that dies or a
+page that makes `read_html` raise in a reader is read again in the crawl process: a page gets the
+same facts either way, or the same error it would have had without the pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from inspector.crawl.extract.security import SecurityRules, security_rules
+from inspector.crawl.readpage import FingerprintRule, PageRead, read_html
+from inspector.crawl.responses import header_charset, looks_html
+from inspector.crawl.scope import scope_key
+from inspector.crawl.state import SiteCrawl
+from inspector.lexicons import load_lexicons
+from inspector.profile import load_profile
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from scrapy.http import Response
+    from scrapy.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def read_processes(setting: str | int | None, crawler_processes: int = 1) -> int:
+    """INSPECTOR_READ_PROCESSES (checked by inspector.settings_check): a number, or "auto" —
+    the cores the machine's crawler processes leave idle, shared among them (one crawler
+    process on two cores: one reader; one per core: none)."""
+    if setting in (None, "", "auto"):
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return max(0, (cores or 1) // max(1, crawler_processes) - 1)
+    return max(0, int(setting))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadJob:
+    body: bytes
+    charset: str | None
+    url: str
+    fingerprint: FingerprintRule
+    site_hosts: frozenset[str]
+
+
+# In a reader process: what `_start` set up once.
+_READER: dict[str, Any] = {}
+
+
+def _start(rules: str | None, as_of: date, link_limit: int, security: bool) -> None:
+    from inspector.crawl.run import quiet_collector
+
+    quiet_collector()  # as in the crawl process: trees are freed by reference counting
+    _READER["as_of"] = as_of
+    _READER["link_limit"] = link_limit
+    _READER["security"] = security_rules(load_lexicons(load_profile(rules))) if security else None
+
+
+def _ready() -> bool:
+    return True
+
+
+def _read(job: ReadJob) -> PageRead:
+    page = read_html(
+        job.body, job.charset, job.url, is_home=False, as_of=_READER["as_of"],
+        fingerprint=job.fingerprint, link_limit=_READER["link_limit"],
+        security=_READER["security"], site_hosts=job.site_hosts,
+    )  # fmt: skip
+    return page.detached()
+
+
+class ReadPool:
+    """`processes` reader processes (started with `spawn`: the crawl process runs a reactor and
+    threads, which a fork would copy half-way)."""
+
+    def __init__(
+        self,
+        processes: int,
+        *,
+        rules: str | None,
+        as_of: date,
+        link_limit: int,
+        security: SecurityRules | None,
+    ) -> None:
+        self.as_of = as_of
+        self.link_limit = link_limit
+        self.security = security  # for pages read again here
+        self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start,
+            initargs=(rules, as_of, link_limit, security is not None),
+        )
+        # Started now, while the crawl fetches its home pages: the first pages sent wait for them.
+        for _ in range(processes):
+            self.pool.submit(_ready)
+        self.read_apart = 0  # pages read by the reader processes
+        self.read_here = 0  # pages sent to them and read here again (a reader failed)
+
+    async def read(self, job: ReadJob) -> PageRead:
+        if self.pool is not None:
+            try:
+                page = await asyncio.get_running_loop().run_in_executor(self.pool, _read, job)
+            except BrokenProcessPool:
+                logger.warning("a reader process died: the crawl reads its pages itself now")
+                self.close()
+            except Exception:
+                logger.debug("a reader process could not read %s", job.url, exc_info=True)
+            else:
+                page.body, page.charset = job.body, job.charset
+                self.read_apart += 1
+                return page
+        self.read_here += 1
+        return read_html(
+            job.body, job.charset, job.url, is_home=False, as_of=self.as_of,
+            fingerprint=job.fingerprint, link_limit=self.link_limit, security=self.security,
+            site_hosts=job.site_hosts,
+        )  # fmt: skip
+
+    def pids(self) -> list[int]:
+        """The reader processes' ids (none once the pool is closed)."""
+        if self.pool is None:
+            return []
+        return [p.pid for p in (self.pool._processes or {}).values() if p.pid is not None]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
+class ReadingApart:
+    """For SiteSpider: its ordinary pages read by reader processes (INSPECTOR_READ_PROCESSES)."""
+
+    reader: ReadPool | None = None
+    # "auto" readers: the cores this crawl process leaves idle. A Redis worker takes none: a
+    # worker machine runs one worker per core.
+    auto_readers = True
+    soft404_probes: int
+
+    if TYPE_CHECKING:  # what the spider provides
+
+        def site_hosts(self, sc: SiteCrawl) -> frozenset[str]: ...
+        def _parse_page(
+            self, response: Response, page: PageRead | None = None
+        ) -> Iterator[Any]: ...
+
+    def reading_setup(
+        self, settings: Settings, as_of: date, security: SecurityRules | None
+    ) -> None:
+        setting = settings.get("INSPECTOR_READ_PROCESSES")
+        if setting in (None, "", "auto") and not self.auto_readers:
+            return
+        if processes := read_processes(setting):
+            self.reader = ReadPool(
+                processes, rules=settings.get("INSPECTOR_RULES"), as_of=as_of,
+                link_limit=settings.getint("INSPECTOR_MAX_PAGE_LINKS") + 1, security=security,
+            )  # fmt: skip
+
+    def reading_closed(self, spider: Any) -> None:
+        if self.reader is not None:
+            stats = spider.crawler.stats
+            stats.set_value("inspector/pages_read_apart", self.reader.read_apart)
+            stats.set_value("inspector/pages_read_again_here", self.reader.read_here)
+            logger.info(
+                "reader processes read %d pages (%d read again here)",
+                self.reader.read_apart, self.reader.read_here,
+            )  # fmt: skip
+            self.reader.close()
+
+    def read_apart(self, response: Response) -> bool:
+        """A plain HTML page of the site, new to the crawl: nothing in its reading needs the
+        crawl's state (the home page, redirects and errors are read here)."""
+        meta = response.meta
+        sc: SiteCrawl = meta["sc"]
+        return (
+            self.reader is not None
+            and meta["kind"] == "page"
+            and not meta.get("redirect_stop")
+            and 200 <= response.status < 300
+            and response.url not in sc.parsed
+            and scope_key(response.url) in sc.scope
+            and looks_html(
+                (response.headers.get(b"Content-Type") or b"").decode("latin-1").strip().lower(),
+                response.body,
+            )
+        )
+
+    async def parse_page_apart(self, response: Response) -> list[Any]:
+        """The page read by a reader process, then taken in by the crawl (`_parse_page`)."""
+        assert self.reader is not None
+        sc: SiteCrawl = response.meta["sc"]
+        job = ReadJob(
+            bytes(response.body), header_charset(response), response.url,
+            self.fingerprint_rule(sc, False), self.site_hosts(sc),
+        )  # fmt: skip
+        return list(self._parse_page(response, await self.reader.read(job)))
+
+    def fingerprint_rule(self, sc: SiteCrawl, is_home: bool) -> FingerprintRule:
+        """Which pages need their fingerprint: the home page, any page while a soft-404 probe
+        is unanswered, and a page whose title is that of a probe's page."""
+        pending = is_home or sc.probes_answered < self.soft404_probes
+        return FingerprintRule(pending, frozenset(sc.probe_titles) if not pending else frozenset())
