@@ -8,7 +8,8 @@ A script, not a test (`make bench`). It generates the site (bench/sitegen.py), s
 127.0.0.1 with nginx when /usr/sbin/nginx (or nginx on PATH) exists, else with a threaded Python
 server, runs `inspector crawl` on it in a subprocess with everything on (extraction, storage,
 checks) and a fresh SQLite database, and prints: pages, URLs fetched, wall time, pages/s, URLs/s,
-CPU ms per fetched URL (the crawler process's user+sys), peak RSS, and recall/precision of the
+CPU ms per fetched URL (user+sys of the crawler process and its reader processes), peak RSS
+(the process tree's, summed), and recall/precision of the
 broken_link findings against the planted broken targets. See bench/README.md.
 """
 
@@ -143,7 +144,9 @@ def run_measured(
     skip_rss: tuple[str, ...] = (),
     server_pid: int | None = None,
 ) -> Measured:
-    """Run cmd, sampling its tree's peak RSS every 0.2 s; CPU is the child's rusage (wait4).
+    """Run cmd, sampling its tree's RSS every 0.2 s (summed over its processes: a crawl with
+    reader processes uses all of theirs); CPU is the child's rusage (wait4: with every
+    descendant it waited for, which a crawl's reader processes are).
 
     Processes whose name starts with one of `skip_rss` (py-spy) are left out of RSS and CPU.
     On timeout the process group gets SIGINT (LinkChecker then reports what it checked), and
@@ -167,8 +170,10 @@ def run_measured(
                 sample = _proc_sample(p)
                 if sample is None or sample[0].startswith(skip_rss or ("\0",)):
                     continue
-                peak_kb, rss_kb = max(peak_kb, sample[1]), max(rss_kb, sample[2])
+                # The tree's memory, summed: a crawl with reader processes uses all of theirs.
+                peak_kb, rss_kb = max(peak_kb, sample[1]), rss_kb + sample[2]
                 cpu[p] = sample[3], sample[4]
+            peak_kb = max(peak_kb, rss_kb)
             now = time.perf_counter()
             timeline.append((round(now - t0, 1), round(rss_kb / 1024, 1)))
             if tick is not None and now >= next_tick:

@@ -45,11 +45,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from calibration import ISSUE_COMMIT, ISSUE_MACHINE_RATE, Calibrator  # noqa: E402
 
+from inspector.crawl.collector import quiet_collector  # noqa: E402
 from inspector.crawl.extract.encoding import decode_html, parse_html  # noqa: E402
 from inspector.crawl.extract.links import PageElements, link_rows, title_of  # noqa: E402
 from inspector.crawl.extract.page import page_facts  # noqa: E402
 from inspector.crawl.extract.security import page_security, security_rules  # noqa: E402
-from inspector.crawl.run import quiet_collector  # noqa: E402
 from inspector.crawl.scope import scope_key  # noqa: E402
 from inspector.lexicons import load_lexicons  # noqa: E402
 from inspector.profile import load_profile  # noqa: E402

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from inspector.crawl.collector import quiet_collector
 from inspector.crawl.extract.security import SecurityRules, security_rules
 from inspector.crawl.readpage import FingerprintRule, PageRead, read_html
 from inspector.crawl.responses import header_charset, looks_html
@@ -66,8 +67,6 @@ _READER: dict[str, Any] = {}
 
 
 def _start(rules: str | None, as_of: date, link_limit: int, security: bool) -> None:
-    from inspector.crawl.run import quiet_collector
-
     quiet_collector()  # as in the crawl process: trees are freed by reference counting
     _READER["as_of"] = as_of
     _READER["link_limit"] = link_limit

@@ -3,7 +3,6 @@ them, and their queue, is inspector/ops/processes.py)."""
 
 from __future__ import annotations
 
-import gc
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +11,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from inspector.crawl.collector import quiet_collector
 from inspector.crawl.sitequeue import LocalSiteQueue
 from inspector.registry import Site
 from spiders.batch import BatchSiteSpider
@@ -79,18 +79,3 @@ def crawl_sites(
         batch=batch,
         stats=dict(crawler.stats.get_stats()) if crawler.stats else {},
     )
-
-
-# Objects allocated between two young-generation collections. Every parsed page makes tens of
-# thousands of short-lived objects that reference counting frees; at Python's default (700) the
-# collector ran several times per page and each older pass walked the whole heap again.
-GC_YOUNG_THRESHOLD = 50_000
-
-
-def quiet_collector() -> None:
-    """Move what start-up allocated (modules, settings, the registry) out of the collector's
-    sight, and collect young objects less often. Cycles are still collected, just in fewer passes."""
-    gc.collect()
-    gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)

@@ -18,7 +18,7 @@ from scrapy_redis import connection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.crawl.run import quiet_collector
+from inspector.crawl.collector import quiet_collector
 from inspector.crawl.sitequeue import largest_first
 from inspector.judge.checkrun import CheckConfig, check_run
 from inspector.profile import load_profile
