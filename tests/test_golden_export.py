@@ -14,14 +14,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from golden import normalise_export
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "fixtures" / "golden" / "demo_export.json"
 
 
-def test_demo_export_matches_the_golden_one(tmp_path: Path) -> None:
-    env = {**os.environ, "INSPECTOR_DEMO_OUT": str(tmp_path), "INSPECTOR_DEMO_PORT": "0"}
+@pytest.mark.parametrize("readers", ["0", "1"])
+def test_demo_export_matches_the_golden_one(tmp_path: Path, readers: str) -> None:
+    """Also with the pages read by a reader process (inspector/crawl/readpool.py)."""
+    env = {
+        **os.environ,
+        "INSPECTOR_DEMO_OUT": str(tmp_path),
+        "INSPECTOR_DEMO_PORT": "0",
+        "INSPECTOR_READ_PROCESSES": readers,
+    }
     done = subprocess.run(
         [sys.executable, "-m", "inspector.demo.run"],
         cwd=REPO,
@@ -31,6 +39,7 @@ def test_demo_export_matches_the_golden_one(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    assert ("pages read by reader processes" in done.stdout) == (readers == "1")
     got = normalise_export(json.loads((tmp_path / "export.json").read_text(encoding="utf-8")))
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) == json.dumps(

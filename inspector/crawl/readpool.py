@@ -154,6 +154,7 @@ class ReadingApart:
     # worker machine runs one worker per core.
     auto_readers = True
     soft404_probes: int
+    recheck_plans: dict[str, Any]
 
     if TYPE_CHECKING:  # what the spider provides
 
@@ -187,12 +188,14 @@ class ReadingApart:
 
     def read_apart(self, response: Response) -> bool:
         """A plain HTML page of the site, new to the crawl: nothing in its reading needs the
-        crawl's state (the home page, redirects and errors are read here)."""
+        crawl's state (the home page, redirects and errors, and a recheck's pages, whose footer
+        elements are all read, are read here)."""
         meta = response.meta
         sc: SiteCrawl = meta["sc"]
         return (
             self.reader is not None
             and meta["kind"] == "page"
+            and sc.site.site_id not in self.recheck_plans  # a recheck reads every page's tree
             and not meta.get("redirect_stop")
             and 200 <= response.status < 300
             and response.url not in sc.parsed

@@ -67,7 +67,7 @@ def main() -> int:
             },
             db_url=db_url,
         )
-        crawl_sites(load_registry(registry), settings, as_of=AS_OF, batch=f"demo-{AS_OF}")
+        result = crawl_sites(load_registry(registry), settings, as_of=AS_OF, batch=f"demo-{AS_OF}")
     finally:
         server.shutdown()
         server.server_close()
@@ -82,6 +82,8 @@ def main() -> int:
         (OUT / "findings.csv").write_text(export_csv(session), encoding="utf-8")
         index = _render_reports(session)
     _summarise(data, server.port, server.dead_port)
+    if apart := result.stats.get("inspector/pages_read_apart"):
+        print(f"\npages read by reader processes (INSPECTOR_READ_PROCESSES): {apart}")
     print(f"\nresults: {_shown(OUT)}/export.json, findings.csv, inspector.db, crawl.log")
     if index:
         print(f"reports: {index}")
