@@ -8,7 +8,8 @@ back (`PageRead` without its tree); the crawl process keeps the network, the cra
 the storage. The home page and the pages whose response is not a plain in-scope HTML page are
 read in the crawl process, as before.
 
-Each reader process compiles the profile's lexicons once (`_start`). A reader that dies or a
+Each reader process (`inspector.crawl.reader`, which imports no Scrapy) compiles the profile's
+lexicons once. A reader that dies or a
 page that makes `read_html` raise in a reader is read again in the crawl process: a page gets the
 same facts either way, or the same error it would have had without the pool.
 """
@@ -16,27 +17,26 @@ same facts either way, or the same error it would have had without the pool.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
+import sys
+import types
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from inspector.crawl.collector import quiet_collector
-from inspector.crawl.extract.security import SecurityRules, security_rules
+from inspector.crawl.extract.security import SecurityRules
+from inspector.crawl.reader import ReadJob, read_job, ready, start_reader
 from inspector.crawl.readpage import FingerprintRule, PageRead, read_html
 from inspector.crawl.responses import header_charset, looks_html
 from inspector.crawl.scope import scope_key
 from inspector.crawl.state import SiteCrawl
-from inspector.lexicons import load_lexicons
-from inspector.profile import load_profile
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from scrapy.http import Response
     from scrapy.settings import Settings
 
@@ -53,37 +53,17 @@ def read_processes(setting: str | int | None, crawler_processes: int = 1) -> int
     return max(0, int(setting))
 
 
-@dataclass(frozen=True, slots=True)
-class ReadJob:
-    body: bytes
-    charset: str | None
-    url: str
-    fingerprint: FingerprintRule
-    site_hosts: frozenset[str]
-
-
-# In a reader process: what `_start` set up once.
-_READER: dict[str, Any] = {}
-
-
-def _start(rules: str | None, as_of: date, link_limit: int, security: bool) -> None:
-    quiet_collector()  # as in the crawl process: trees are freed by reference counting
-    _READER["as_of"] = as_of
-    _READER["link_limit"] = link_limit
-    _READER["security"] = security_rules(load_lexicons(load_profile(rules))) if security else None
-
-
-def _ready() -> bool:
-    return True
-
-
-def _read(job: ReadJob) -> PageRead:
-    page = read_html(
-        job.body, job.charset, job.url, is_home=False, as_of=_READER["as_of"],
-        fingerprint=job.fingerprint, link_limit=_READER["link_limit"],
-        security=_READER["security"], site_hosts=job.site_hosts,
-    )  # fmt: skip
-    return page.detached()
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """While reader processes start: `spawn` makes each child import the parent's main module
+    (the CLI, with Scrapy and SQLAlchemy: ~70 MB a reader) unless it has neither a module name
+    nor a file. A reader needs none of it: what it runs is named by module (inspector.crawl.reader)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class ReadPool:
@@ -105,19 +85,20 @@ class ReadPool:
         self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             processes,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start,
+            initializer=start_reader,
             initargs=(rules, as_of, link_limit, security is not None),
         )
         # Started now, while the crawl fetches its home pages: the first pages sent wait for them.
-        for _ in range(processes):
-            self.pool.submit(_ready)
+        with _main_module_hidden():
+            for _ in range(processes):
+                self.pool.submit(ready)  # each submit starts one process (none is idle yet)
         self.read_apart = 0  # pages read by the reader processes
         self.read_here = 0  # pages sent to them and read here again (a reader failed)
 
     async def read(self, job: ReadJob) -> PageRead:
         if self.pool is not None:
             try:
-                page = await asyncio.get_running_loop().run_in_executor(self.pool, _read, job)
+                page = await asyncio.get_running_loop().run_in_executor(self.pool, read_job, job)
             except BrokenProcessPool:
                 logger.warning("a reader process died: the crawl reads its pages itself now")
                 self.close()

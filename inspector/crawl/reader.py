@@ -1,0 +1,48 @@
+"""The reader process's side of `inspector.crawl.readpool`: its start (the lexicons compiled
+once) and the reading of one page. It imports no Scrapy, Twisted or database code: a reader
+process holds the page readers and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from inspector.crawl.collector import quiet_collector
+from inspector.crawl.extract.security import security_rules
+from inspector.crawl.readpage import FingerprintRule, PageRead, read_html
+from inspector.lexicons import load_lexicons
+from inspector.profile import load_profile
+
+
+@dataclass(frozen=True, slots=True)
+class ReadJob:
+    body: bytes
+    charset: str | None
+    url: str
+    fingerprint: FingerprintRule
+    site_hosts: frozenset[str]
+
+
+# In a reader process: what `start_reader` set up once.
+_READER: dict[str, Any] = {}
+
+
+def start_reader(rules: str | None, as_of: date, link_limit: int, security: bool) -> None:
+    quiet_collector()  # as in the crawl process: trees are freed by reference counting
+    _READER["as_of"] = as_of
+    _READER["link_limit"] = link_limit
+    _READER["security"] = security_rules(load_lexicons(load_profile(rules))) if security else None
+
+
+def ready() -> bool:
+    return True
+
+
+def read_job(job: ReadJob) -> PageRead:
+    page = read_html(
+        job.body, job.charset, job.url, is_home=False, as_of=_READER["as_of"],
+        fingerprint=job.fingerprint, link_limit=_READER["link_limit"],
+        security=_READER["security"], site_hosts=job.site_hosts,
+    )  # fmt: skip
+    return page.detached()
