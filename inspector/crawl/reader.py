@@ -28,7 +28,7 @@ class ReadJob:
 _READER: dict[str, Any] = {}
 
 
-def start_reader(rules: str | None, as_of: date, link_limit: int, security: bool) -> None:
+def start_reader(rules: str, as_of: date, link_limit: int, security: bool) -> None:
     quiet_collector()  # as in the crawl process: trees are freed by reference counting
     _READER["as_of"] = as_of
     _READER["link_limit"] = link_limit

@@ -38,7 +38,7 @@ class FingerprintRule:
 class PageRead:
     """One HTML page as read by `read_html`. `read` is page_facts' dict without its text."""
 
-    declared: str | None
+    declared: str
     used: str
     title: str
     read: dict[str, Any]

@@ -74,7 +74,7 @@ class ReadPool:
         self,
         processes: int,
         *,
-        rules: str | None,
+        rules: str,
         as_of: date,
         link_limit: int,
         security: SecurityRules | None,

@@ -227,7 +227,9 @@ class Supervisor:
         # "auto" readers: the cores left idle, shared among the crawler processes.
         readers = read_processes(settings.get("INSPECTOR_READ_PROCESSES"), self.n)
         settings.set(
-            "INSPECTOR_READ_PROCESSES", readers, settings.getpriority("INSPECTOR_READ_PROCESSES")
+            "INSPECTOR_READ_PROCESSES",
+            readers,
+            settings.getpriority("INSPECTOR_READ_PROCESSES") or "project",
         )
         return settings
 
