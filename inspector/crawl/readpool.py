@@ -5,13 +5,13 @@ process's work; reading its pages (decode, parse, dates, links, security facts: 
 is most of that work and needs nothing of the crawl's state. With INSPECTOR_READ_PROCESSES > 0
 the spider sends each ordinary page's bytes to a pool of that many processes and gets plain data
 back (`PageRead` without its tree); the crawl process keeps the network, the crawl's state and
-the storage. The home page and the pages whose response is not a plain in-scope HTML page are
-read in the crawl process, as before.
+the storage. The home page, a recheck's pages and the pages whose response is not a plain
+in-scope HTML page are read in the crawl process, as before.
 
 Each reader process (`inspector.crawl.reader`, which imports no Scrapy) compiles the profile's
-lexicons once. A reader that dies or a
-page that makes `read_html` raise in a reader is read again in the crawl process: a page gets the
-same facts either way, or the same error it would have had without the pool.
+lexicons once. A page whose reader died, or made `read_html` raise, is read again in the crawl
+process: it gets the same facts either way, or the same error it would have had without the
+pool.
 """
 
 from __future__ import annotations
