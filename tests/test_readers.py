@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +22,12 @@ import pytest_twisted
 from conftest import crawl, open_session, site
 from scrapy import signals
 from sqlalchemy import select
+from test_security import AS_OF as ON
+from test_security import FIXTURES, REALPAGES, RULES
 from test_security_crawl import HACKED_HOME, page
 
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.security import page_security
 from inspector.crawl.readpool import read_processes
 from inspector.settings_check import SettingError, convert
 from inspector.store.models import FindingRow, LinkRow, PageRow
@@ -164,3 +172,28 @@ def test_read_processes_setting():
     for bad in ("two", "-1", "1.5", "999"):
         with pytest.raises(SettingError, match="expects a number of reader processes"):
             convert("INSPECTOR_READ_PROCESSES", bad, "auto")
+
+
+def test_a_reader_gets_the_compiled_lexicons_and_imports_no_scrapy_nor_pypinyin():
+    """The reader's side imports no Scrapy, Twisted, SQLAlchemy or pypinyin (pypinyin's
+    dictionaries are ~56 MB, needed only to generate the misspellings), and the lexicons it gets
+    pickled find exactly what the crawl process's find."""
+    code = (
+        "import sys, inspector.crawl.reader; "
+        "print(sorted(m for m in ('scrapy', 'twisted', 'sqlalchemy', 'pypinyin') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert done.stdout.strip() == "[]"
+    copy = pickle.loads(pickle.dumps(RULES))
+    pages = sorted(FIXTURES.rglob("*.htm*")) + sorted(REALPAGES.glob("*.htm*"))
+    found = 0
+    for path in pages:
+        doc = parse_html(decode_html(path.read_bytes(), None)[0])
+        url = "http://www.example.gov.cn/page.html"
+        facts = page_security(doc, url, RULES, on=ON)
+        assert page_security(doc, url, copy, on=ON) == facts, path.name
+        found += bool(facts)
+    assert found >= 20  # the comparison covers pages with findings of every kind

@@ -1,6 +1,6 @@
-"""The reader process's side of `inspector.crawl.readpool`: its start (the lexicons compiled
-once) and the reading of one page. It imports no Scrapy, Twisted or database code: a reader
-process holds the page readers and nothing else."""
+"""The reader process's side of `inspector.crawl.readpool`: its start (the crawl process's
+compiled lexicons received once) and the reading of one page. It imports no Scrapy, Twisted,
+database code or pypinyin: a reader process holds the page readers and nothing else."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from datetime import date
 from typing import Any
 
 from inspector.crawl.collector import quiet_collector
-from inspector.crawl.extract.security import security_rules
+from inspector.crawl.extract.security import SecurityRules
 from inspector.crawl.readpage import FingerprintRule, PageRead, read_html
-from inspector.lexicons import load_lexicons
-from inspector.profile import load_profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +26,13 @@ class ReadJob:
 _READER: dict[str, Any] = {}
 
 
-def start_reader(rules: str, as_of: date, link_limit: int, security: bool) -> None:
+def start_reader(security: SecurityRules | None, as_of: date, link_limit: int) -> None:
+    """`security`: the crawl process's compiled lexicons, pickled into this process (their
+    automata are rebuilt from their tables: no misspelling is generated again here)."""
     quiet_collector()  # as in the crawl process: trees are freed by reference counting
     _READER["as_of"] = as_of
     _READER["link_limit"] = link_limit
-    _READER["security"] = security_rules(load_lexicons(load_profile(rules))) if security else None
+    _READER["security"] = security
 
 
 def ready() -> bool:

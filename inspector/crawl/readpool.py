@@ -8,8 +8,8 @@ back (`PageRead` without its tree); the crawl process keeps the network, the cra
 the storage. The home page, a recheck's pages and the pages whose response is not a plain
 in-scope HTML page are read in the crawl process, as before.
 
-Each reader process (`inspector.crawl.reader`, which imports no Scrapy) compiles the profile's
-lexicons once. A page whose reader died, or made `read_html` raise, is read again in the crawl
+Each reader process (`inspector.crawl.reader`, which imports no Scrapy and no pypinyin) gets the
+crawl process's compiled lexicons once, pickled. A page whose reader died, or made `read_html` raise, is read again in the crawl
 process: it gets the same facts either way, or the same error it would have had without the
 pool.
 """
@@ -74,7 +74,6 @@ class ReadPool:
         self,
         processes: int,
         *,
-        rules: str,
         as_of: date,
         link_limit: int,
         security: SecurityRules | None,
@@ -86,7 +85,7 @@ class ReadPool:
             processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=start_reader,
-            initargs=(rules, as_of, link_limit, security is not None),
+            initargs=(security, as_of, link_limit),
         )
         # Started now, while the crawl fetches its home pages: the first pages sent wait for them.
         with _main_module_hidden():
@@ -152,7 +151,7 @@ class ReadingApart:
             return
         if processes := read_processes(setting):
             self.reader = ReadPool(
-                processes, rules=settings.get("INSPECTOR_RULES"), as_of=as_of,
+                processes, as_of=as_of,
                 link_limit=settings.getint("INSPECTOR_MAX_PAGE_LINKS") + 1, security=security,
             )  # fmt: skip
 

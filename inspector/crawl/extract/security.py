@@ -57,17 +57,31 @@ class SecurityRules:
     url_strong_words: list[str]
     url_weak: re.Pattern[str] | None  # shorter ones, as whole words of the URL
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled for the reader processes: the URL automaton is built again from its words."""
+        return _rules, (self.lexicons, self.hosts, self.text, self.url_strong_words, self.url_weak)
+
+
+def _rules(
+    lexicons: Lexicons,
+    hosts: HostPolicy,
+    text: TextMatcher,
+    long_: list[str],
+    url_weak: re.Pattern[str] | None,
+) -> SecurityRules:
+    strong = ahocorasick_rs.AhoCorasick(long_) if long_ else None
+    return SecurityRules(lexicons, hosts, text, strong, long_, url_weak)
+
 
 @lru_cache(maxsize=4)
 def security_rules(lexicons: Lexicons) -> SecurityRules:
     tokens = lexicons.spam.url_tokens
     long_ = sorted((t for t in tokens if len(t) >= 5), key=len, reverse=True)
     short = sorted((t for t in tokens if len(t) < 5), key=len, reverse=True)
-    return SecurityRules(
+    return _rules(
         lexicons,
         lexicons.hosts,
         text_matcher(lexicons),
-        ahocorasick_rs.AhoCorasick(long_) if long_ else None,
         long_,
         re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, short)) + r")(?![a-z])")
         if short

@@ -32,7 +32,6 @@ from functools import lru_cache
 from typing import Any
 
 import daachorse
-from pypinyin import Style, lazy_pinyin, pinyin
 
 from inspector.lexicons import Lexicons, Person, WordingLexicon
 
@@ -49,6 +48,8 @@ _EXCEPT, _SPAM, _NAME, _TITLE, _TERM = range(5)
 @lru_cache(maxsize=1)
 def homophone_index() -> dict[str, str]:
     """Toneless pinyin syllable → the common simplified characters (GB2312 level 1) read so."""
+    from pypinyin import Style, pinyin  # (imported to build the lexicons only: see TextMatcher)
+
     index: dict[str, list[str]] = {}
     for b1 in range(0xB0, 0xD8):
         for b2 in range(0xA1, 0xFF):
@@ -129,15 +130,32 @@ class TextMatcher:
         self._verify = [tuple(anchored.get(w, {}).items()) for w in words]
         # Over UTF-8 bytes: the str automaton maps every offset back to characters, which
         # costs more than the search; here only the few matches are mapped (_char_offsets).
-        encoded = [w.encode("utf-8") for w in words]
+        self._words = [w.encode("utf-8") for w in words]
+        self._build()
+
+    def _build(self) -> None:
         # A double-array automaton (daachorse): half the time of ahocorasick_rs's DFA on
         # Chinese text (bench/bench_security.py), the same matches.
-        self.automaton = daachorse.DoubleArrayAhoCorasick(encoded)
+        self.automaton = daachorse.DoubleArrayAhoCorasick(self._words)
         self.find: Callable[[bytes], list[tuple[int, int, int]]] = self.automaton.find_overlapping
+
+    # A matcher is sent to reader processes (inspector.crawl.readpool) as its tables, and its
+    # automaton built again there from the searched words: a reader neither imports pypinyin
+    # (~56 MB of dictionaries, needed only to generate the misspellings) nor generates them.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["automaton"], state["find"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._build()
 
     # ---- building ---------------------------------------------------------------------
 
     def _add_terms(self, values: dict[str, tuple[Any, ...]]) -> None:
+        from pypinyin import Style, lazy_pinyin
+
         lex = self.lexicon
         for term in lex.terms:
             values.setdefault(
@@ -161,6 +179,8 @@ class TextMatcher:
                     values.setdefault(person.name + title.text, (_TITLE, p, title.office, 0))
 
     def _add_names(self, values: dict[str, tuple[Any, ...]]) -> None:
+        from pypinyin import Style, lazy_pinyin
+
         lex = self.lexicon
         names = {person.name for person in lex.persons}
         for person in lex.persons:
