@@ -247,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("synthetic county site", len(docs), *measure(docs, args.rounds, rules, rate), True)
             )
         rates = list(cal.rates) if cal is not None else []
-    print(f"\n{speed_note([s for *_, speeds, _o in measured for s in speeds], rates)}")
+    every_round = [speed for _name, _n, _times, speeds, _site in measured for speed in speeds]
+    print(f"\n{speed_note(every_round, rates)}")
     for name, n, times, speeds, one_site in measured:
         print(f"\n{name}: {n} pages")
         report(n, times, one_site=one_site, speeds=speeds)

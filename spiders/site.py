@@ -61,7 +61,7 @@ from inspector.crawl.outcomes import (
 from inspector.crawl.policy import CrawlPolicy
 from inspector.crawl.politeness import configure_politeness, slot_settings
 from inspector.crawl.reading import hop_of
-from inspector.crawl.readpage import PageRead, read_html
+from inspector.crawl.readpage import PageRead
 from inspector.crawl.readpool import ReadingApart
 from inspector.crawl.recheck import RecheckCrawl
 from inspector.crawl.responses import (
@@ -165,7 +165,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, ReadingApart, SiteFee
         profile = load_profile(s.get("INSPECTOR_RULES"))
         spider.policy = CrawlPolicy.from_profile(profile)
         spider.security_setup(profile, s.getint("INSPECTOR_CLOAKING_SAMPLE"))
-        spider.reading_setup(s, spider.as_of, spider.security)
+        spider.reading_setup(s)
         if spider.recheck:
             spider.load_recheck_plans(s, [site.site_id for site in spider.sites])
         if not s.frozen:
@@ -379,11 +379,9 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, ReadingApart, SiteFee
     ) -> Iterator[Any]:
         meta = response.meta
         if page is None:  # not read by a reader process
-            page = read_html(
+            page = self.page_reader.read_html(
                 response.body, header_charset(response), response.url, is_home=is_home,
-                as_of=self.as_of, fingerprint=self.fingerprint_rule(sc, is_home),
-                link_limit=self.max_page_links + 1, security=self.security,
-                site_hosts=self.site_hosts(sc),
+                fingerprint=self.fingerprint_rule(sc, is_home), site_hosts=self.site_hosts(sc),
             )  # fmt: skip
         title, read = page.title, page.read
         facts = read["facts"]

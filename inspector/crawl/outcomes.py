@@ -25,6 +25,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from inspector.crawl.addresses import BlockedAddress
 from inspector.crawl.budgets import HeadersTooLargeError
 from inspector.crawl.parking import parked_hint
+from inspector.crawl.responses import content_type
 from inspector.crawl.scope import scope_key
 from inspector.crawl.state import ATTACHMENT_EXTENSIONS, url_extension
 from inspector.facts import TargetFacts
@@ -57,7 +58,7 @@ def response_outcome(response: Response, kind: str) -> TargetFacts:
     request = response.request
     assert request is not None  # Scrapy sets it on every response a callback gets
     headers = response.headers
-    ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").strip().lower()
+    ctype = content_type(response)
     size: int | None
     if "download_stopped" in response.flags or request.method == "HEAD":
         length = headers.get(b"Content-Length")

@@ -5,12 +5,9 @@ database code or pypinyin: a reader process holds the page readers and nothing e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
 from inspector.crawl.collector import quiet_collector
-from inspector.crawl.extract.security import SecurityRules
-from inspector.crawl.readpage import FingerprintRule, PageRead, read_html
+from inspector.crawl.readpage import FingerprintRule, PageRead, PageReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,27 +19,30 @@ class ReadJob:
     site_hosts: frozenset[str]
 
 
-# In a reader process: what `start_reader` set up once.
-_READER: dict[str, Any] = {}
+def read_job(reader: PageReader, job: ReadJob) -> PageRead:
+    """A page sent to the readers, read by `reader` (in a reader process, or in the crawl
+    process again when its reader failed)."""
+    return reader.read_html(
+        job.body, job.charset, job.url, is_home=False, fingerprint=job.fingerprint,
+        site_hosts=job.site_hosts,
+    )  # fmt: skip
 
 
-def start_reader(security: SecurityRules | None, as_of: date, link_limit: int) -> None:
-    """`security`: the crawl process's compiled lexicons, pickled into this process (their
+# In a reader process: the crawl's PageReader, received once by `start_reader`.
+_READER: list[PageReader] = []
+
+
+def start_reader(reader: PageReader) -> None:
+    """`reader` holds the crawl process's compiled lexicons, pickled into this process (their
     automata are rebuilt from their tables: no misspelling is generated again here)."""
     quiet_collector()  # as in the crawl process: trees are freed by reference counting
-    _READER["as_of"] = as_of
-    _READER["link_limit"] = link_limit
-    _READER["security"] = security
+    _READER.append(reader)
 
 
 def ready() -> bool:
     return True
 
 
-def read_job(job: ReadJob) -> PageRead:
-    page = read_html(
-        job.body, job.charset, job.url, is_home=False, as_of=_READER["as_of"],
-        fingerprint=job.fingerprint, link_limit=_READER["link_limit"],
-        security=_READER["security"], site_hosts=job.site_hosts,
-    )  # fmt: skip
-    return page.detached()
+def read_apart(job: ReadJob) -> PageRead:
+    """What a reader process runs for a page: its facts, without its text, tree and body."""
+    return read_job(_READER[0], job).detached()

@@ -2,7 +2,7 @@
 decoded and parsed once, its title, page facts (dates, kind, "not found" signals, fingerprint),
 link rows, security facts and template key.
 
-`read_html` is that reading, whether it runs in the crawl process or in a reader process of
+`PageReader.read_html` is that reading, whether it runs in the crawl process or in a reader process of
 `inspector.crawl.readpool` (bytes in, plain data out): one function, so both give the same facts.
 What needs the crawl's state (columns, the footer sample, boards, guides, the cloaking sample)
 stays in the spider and asks for the tree or the text only on the few pages it reads
@@ -36,7 +36,7 @@ class FingerprintRule:
 
 @dataclass(slots=True)
 class PageRead:
-    """One HTML page as read by `read_html`. `read` is page_facts' dict without its text."""
+    """One HTML page as read by `PageReader.read_html`. `read` is page_facts' dict without its text."""
 
     declared: str
     used: str
@@ -71,37 +71,45 @@ class PageRead:
         )  # fmt: skip
 
 
-def read_html(
-    body: bytes,
-    charset: str | None,
-    url: str,
-    *,
-    is_home: bool,
-    as_of: date,
-    fingerprint: FingerprintRule,
-    link_limit: int,
-    security: SecurityRules | None,
-    site_hosts: frozenset[str],
-) -> PageRead:
-    """Read one HTML page (`charset`: the Content-Type header's; `link_limit`: rows at most)."""
-    text, declared, used = decode_html(body, charset)
-    doc = parse_html(text)
-    title = title_of(doc)
-    read = page_facts(
-        doc, as_of, title=title, url=url, is_home=is_home,
-        with_fingerprint=is_home or fingerprint.wants(title),
-    )  # fmt: skip
-    seen = PageElements() if security is not None else None  # what the security facts read
-    links = link_rows(doc, url, include_invalid=True, limit=link_limit, seen=seen)
-    text_utf8 = read.pop("text_utf8")
-    facts = {}
-    if security is not None:
-        facts = page_security(
-            doc, url, security, site_hosts=site_hosts, on=read["pub_date"] or as_of,
-            title=title, text_utf8=text_utf8, seen=seen,
+@dataclass(frozen=True, slots=True)
+class PageReader:
+    """What reading a page needs that is the same for every page of a crawl: made once by the
+    spider, and pickled once into each reader process."""
+
+    as_of: date
+    link_limit: int  # link rows read at most (one more than INSPECTOR_MAX_PAGE_LINKS: the trip)
+    security: SecurityRules | None  # None: `[security] enabled = false`
+
+    def read_html(
+        self,
+        body: bytes,
+        charset: str | None,
+        url: str,
+        *,
+        is_home: bool,
+        fingerprint: FingerprintRule,
+        site_hosts: frozenset[str],
+    ) -> PageRead:
+        """Read one HTML page (`charset`: the Content-Type header's)."""
+        text, declared, used = decode_html(body, charset)
+        doc = parse_html(text)
+        title = title_of(doc)
+        read = page_facts(
+            doc, self.as_of, title=title, url=url, is_home=is_home,
+            with_fingerprint=is_home or fingerprint.wants(title),
         )  # fmt: skip
-    template = template_key(doc) if read["kind"] in CONTENT_KINDS else ""
-    return PageRead(
-        declared, used, title, read, links, facts, template,
-        body=body, charset=charset, _text=text, _doc=doc,
-    )  # fmt: skip
+        security = self.security
+        seen = PageElements() if security is not None else None  # what the security facts read
+        links = link_rows(doc, url, include_invalid=True, limit=self.link_limit, seen=seen)
+        text_utf8 = read.pop("text_utf8")
+        facts = {}
+        if security is not None:
+            facts = page_security(
+                doc, url, security, site_hosts=site_hosts, on=read["pub_date"] or self.as_of,
+                title=title, text_utf8=text_utf8, seen=seen,
+            )  # fmt: skip
+        template = template_key(doc) if read["kind"] in CONTENT_KINDS else ""
+        return PageRead(
+            declared, used, title, read, links, facts, template,
+            body=body, charset=charset, _text=text, _doc=doc,
+        )  # fmt: skip

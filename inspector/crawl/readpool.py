@@ -1,7 +1,8 @@
 """Reader processes: the pages of a crawl read on the machine's other cores.
 
 A crawler process fetches a site with exact per-site politeness, so one big site is one
-process's work; reading its pages (decode, parse, dates, links, security facts: `read_html`)
+process's work; reading its pages (decode, parse, dates, links, security facts:
+`PageReader.read_html`)
 is most of that work and needs nothing of the crawl's state. With INSPECTOR_READ_PROCESSES > 0
 the spider sends each ordinary page's bytes to a pool of that many processes and gets plain data
 back (`PageRead` without its tree); the crawl process keeps the network, the crawl's state and
@@ -9,9 +10,9 @@ the storage. The home page, a recheck's pages and the pages whose response is no
 in-scope HTML page are read in the crawl process, as before.
 
 Each reader process (`inspector.crawl.reader`, which imports no Scrapy and no pypinyin) gets the
-crawl process's compiled lexicons once, pickled. A page whose reader died, or made `read_html` raise, is read again in the crawl
-process: it gets the same facts either way, or the same error it would have had without the
-pool.
+crawl's PageReader, with its compiled lexicons, once, pickled. A page whose reader died, or made
+`read_html` raise, is read again in the crawl process by the same PageReader: it gets the same
+facts either way, or the same error it would have had without the pool.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from inspector.crawl.extract.security import SecurityRules
-from inspector.crawl.reader import ReadJob, read_job, ready, start_reader
-from inspector.crawl.readpage import FingerprintRule, PageRead, read_html
-from inspector.crawl.responses import header_charset, looks_html
+from inspector.crawl.reader import ReadJob, read_apart, read_job, ready, start_reader
+from inspector.crawl.readpage import FingerprintRule, PageRead, PageReader
+from inspector.crawl.responses import content_type, header_charset, looks_html
 from inspector.crawl.scope import scope_key
 from inspector.crawl.state import SiteCrawl
 
@@ -70,22 +71,13 @@ class ReadPool:
     """`processes` reader processes (started with `spawn`: the crawl process runs a reactor and
     threads, which a fork would copy half-way)."""
 
-    def __init__(
-        self,
-        processes: int,
-        *,
-        as_of: date,
-        link_limit: int,
-        security: SecurityRules | None,
-    ) -> None:
-        self.as_of = as_of
-        self.link_limit = link_limit
-        self.security = security  # for pages read again here
+    def __init__(self, processes: int, reader: PageReader) -> None:
+        self.reader = reader  # for pages read again here
         self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
             processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=start_reader,
-            initargs=(security, as_of, link_limit),
+            initargs=(reader,),
         )
         # Started now, while the crawl fetches its home pages: the first pages sent wait for them.
         with _main_module_hidden():
@@ -97,7 +89,7 @@ class ReadPool:
     async def read(self, job: ReadJob) -> PageRead:
         if self.pool is not None:
             try:
-                page = await asyncio.get_running_loop().run_in_executor(self.pool, read_job, job)
+                page = await asyncio.get_running_loop().run_in_executor(self.pool, read_apart, job)
             except BrokenProcessPool:
                 logger.warning("a reader process died: the crawl reads its pages itself now")
                 self.close()
@@ -108,11 +100,7 @@ class ReadPool:
                 self.read_apart += 1
                 return page
         self.read_here += 1
-        return read_html(
-            job.body, job.charset, job.url, is_home=False, as_of=self.as_of,
-            fingerprint=job.fingerprint, link_limit=self.link_limit, security=self.security,
-            site_hosts=job.site_hosts,
-        )  # fmt: skip
+        return read_job(self.reader, job)
 
     def pids(self) -> list[int]:
         """The reader processes' ids (none once the pool is closed)."""
@@ -129,10 +117,14 @@ class ReadPool:
 class ReadingApart:
     """For SiteSpider: its ordinary pages read by reader processes (INSPECTOR_READ_PROCESSES)."""
 
+    page_reader: PageReader  # every page's reading, here and in the reader processes
     reader: ReadPool | None = None
     # "auto" readers: the cores this crawl process leaves idle. A Redis worker takes none: a
     # worker machine runs one worker per core.
     auto_readers = True
+    as_of: date
+    max_page_links: int
+    security: SecurityRules | None
     soft404_probes: int
     recheck_plans: dict[str, Any]
 
@@ -143,17 +135,14 @@ class ReadingApart:
             self, response: Response, page: PageRead | None = None
         ) -> Iterator[Any]: ...
 
-    def reading_setup(
-        self, settings: Settings, as_of: date, security: SecurityRules | None
-    ) -> None:
+    def reading_setup(self, settings: Settings) -> None:
+        """Once `as_of`, `max_page_links` and `security` are known."""
+        self.page_reader = PageReader(self.as_of, self.max_page_links + 1, self.security)
         setting = settings.get("INSPECTOR_READ_PROCESSES")
         if setting in (None, "", "auto") and not self.auto_readers:
             return
         if processes := read_processes(setting):
-            self.reader = ReadPool(
-                processes, as_of=as_of,
-                link_limit=settings.getint("INSPECTOR_MAX_PAGE_LINKS") + 1, security=security,
-            )  # fmt: skip
+            self.reader = ReadPool(processes, self.page_reader)
 
     def reading_closed(self, spider: Any) -> None:
         if self.reader is not None:
@@ -180,10 +169,7 @@ class ReadingApart:
             and 200 <= response.status < 300
             and response.url not in sc.parsed
             and scope_key(response.url) in sc.scope
-            and looks_html(
-                (response.headers.get(b"Content-Type") or b"").decode("latin-1").strip().lower(),
-                response.body,
-            )
+            and looks_html(content_type(response), response.body)
         )
 
     async def parse_page_apart(self, response: Response) -> list[Any]:
@@ -191,7 +177,7 @@ class ReadingApart:
         assert self.reader is not None
         sc: SiteCrawl = response.meta["sc"]
         job = ReadJob(
-            bytes(response.body), header_charset(response), response.url,
+            response.body, header_charset(response), response.url,
             self.fingerprint_rule(sc, False), self.site_hosts(sc),
         )  # fmt: skip
         return list(self._parse_page(response, await self.reader.read(job)))

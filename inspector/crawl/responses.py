@@ -23,7 +23,8 @@ def request_of(response: Response) -> Request:
 
 
 def content_type(response: Response) -> str:
-    return (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    """The Content-Type header as the outcome records it: stripped, lowercase, "" when absent."""
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1").strip().lower()
 
 
 def header_charset(response: Response) -> str | None:
