@@ -6,6 +6,7 @@ server; the test sends the signal once pages are being stored.
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -141,3 +142,35 @@ def test_a_site_left_unfinished_is_exit_1_and_the_others_finish(server, tmp_path
             "SELECT finish_reason, stats FROM run WHERE site_id='bad'"
         ).fetchone()
     assert reason == "storing the site's results failed" and "refused by the test database" in stats
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_signal_while_the_crawler_is_made_is_a_graceful_stop(
+    server, tmp_path: Path, processes: int
+):
+    """SIGINT before Scrapy's handlers are in place (an extension raises it while the crawler
+    is being made): the crawl stops as on any Ctrl-C — exit 1, one line, no traceback."""
+    registry = tmp_path / "sites.csv"
+    rows = [
+        f"early{i},早停{i},{server.add_site(f'exit-early{i}', _slow_site(5))},portal,active,,\n"
+        for i in range(processes)
+    ]
+    registry.write_text(HEADER + "".join(rows), encoding="utf-8")
+    db = tmp_path / "x.db"
+    extension = '{"setup_signal.SignalAtSetup": 0}'
+    sets = [x for s in [*FAST, f"EXTENSIONS={extension}"] for x in ("--set", s)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join((str(REPO), str(REPO / "tests"))))
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "inspector.cli", "crawl", "--registry", str(registry),
+            "--db", f"sqlite:///{db}", "--processes", str(processes),
+            "--log-file", str(tmp_path / "crawl.log"), *sets,
+        ],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert "error: the crawl was interrupted" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Unhandled error" not in proc.stderr
+    assert f"{processes} of {processes} sites not finished" in proc.stderr
+    assert set(_statuses(db).values()) <= {"interrupted"}  # stopped before or after a run began
