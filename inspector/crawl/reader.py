@@ -43,6 +43,14 @@ def ready() -> bool:
     return True
 
 
-def read_apart(job: ReadJob) -> PageRead:
-    """What a reader process runs for a page: its facts, without its text, tree and body."""
-    return read_job(_READER[0], job).detached()
+def read_apart(jobs: list[ReadJob]) -> list[PageRead | None]:
+    """What a reader process runs for the pages sent together: their facts, without their text,
+    tree and body; None for a page whose reading raised (the crawl process reads it again, and
+    meets the same error where it is handled)."""
+    pages: list[PageRead | None] = []
+    for job in jobs:
+        try:
+            pages.append(read_job(_READER[0], job).detached())
+        except Exception:  # noqa: BLE001 - reported where the page is read again
+            pages.append(None)
+    return pages

@@ -9,6 +9,10 @@ back (`PageRead` without its tree); the crawl process keeps the network, the cra
 the storage. The home page, a recheck's pages and the pages whose response is not a plain
 in-scope HTML page are read in the crawl process, as before.
 
+The pages that arrive in one turn of the event loop go to a reader together (one task of the
+process pool, one answer): the pool's cost per task (its threads, pickling, waking the loop) is
+then paid per group, not per page.
+
 Each reader process (`inspector.crawl.reader`, which imports no Scrapy and no pypinyin) gets the
 crawl's PageReader, with its compiled lexicons, once, pickled. A page whose reader died, or made
 `read_html` raise, is read again in the crawl process by the same PageReader: it gets the same
@@ -28,6 +32,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from inspector.crawl.extract.security import SecurityRules
@@ -83,24 +88,53 @@ class ReadPool:
         with _main_module_hidden():
             for _ in range(processes):
                 self.pool.submit(ready)  # each submit starts one process (none is idle yet)
+        self.gathering: list[tuple[ReadJob, asyncio.Future[Any]]] = []  # to send this turn
         self.read_apart = 0  # pages read by the reader processes
         self.read_here = 0  # pages sent to them and read here again (a reader failed)
 
     async def read(self, job: ReadJob) -> PageRead:
         if self.pool is not None:
-            try:
-                page = await asyncio.get_running_loop().run_in_executor(self.pool, read_apart, job)
-            except BrokenProcessPool:
-                logger.warning("a reader process died: the crawl reads its pages itself now")
-                self.close()
-            except Exception:
-                logger.debug("a reader process could not read %s", job.url, exc_info=True)
-            else:
+            loop = asyncio.get_running_loop()
+            answer: asyncio.Future[PageRead | None] = loop.create_future()
+            if not self.gathering:
+                loop.call_soon(self._send, loop)  # once this turn's pages are gathered
+            self.gathering.append((job, answer))
+            page = await answer
+            if page is not None:
                 page.body, page.charset = job.body, job.charset
                 self.read_apart += 1
                 return page
         self.read_here += 1
         return read_job(self.reader, job)
+
+    def _send(self, loop: asyncio.AbstractEventLoop) -> None:
+        sent, self.gathering = self.gathering, []
+        try:
+            if self.pool is None:
+                raise BrokenProcessPool("closed")
+            task = self.pool.submit(read_apart, [job for job, _ in sent])
+        except BrokenProcessPool:
+            self._answer(sent, None)
+        else:
+            asyncio.wrap_future(task, loop=loop).add_done_callback(partial(self._answer, sent))
+
+    def _answer(self, sent: list[tuple[ReadJob, asyncio.Future[Any]]], task: Any) -> None:
+        """Each page's facts; None (read again here) for every page of a task that failed."""
+        pages: list[PageRead | None] = [None] * len(sent)
+        if task is None or task.cancelled():  # the pool was closed
+            pass
+        elif isinstance(task.exception(), BrokenProcessPool):
+            if self.pool is not None:
+                logger.warning("a reader process died: the crawl reads its pages itself now")
+                self.close()
+        elif task.exception() is not None:
+            logger.debug("the reader processes could not read %d pages", len(sent),
+                         exc_info=task.exception())  # fmt: skip
+        else:
+            pages = task.result()
+        for (_, answer), page in zip(sent, pages, strict=True):
+            if not answer.done():
+                answer.set_result(page)
 
     def pids(self) -> list[int]:
         """The reader processes' ids (none once the pool is closed)."""
