@@ -56,6 +56,9 @@ class BatchSiteSpider(SiteSpider):
             self.in_flight.add(site.site_id)
             yield self.add_site(site)
 
+    def more_pages_to_come(self) -> bool:
+        return super().more_pages_to_come() or self.source.taken() < len(self.source.sites)
+
     def _maybe_done(self, sc: SiteCrawl) -> Iterator[Any]:
         yield from super()._maybe_done(sc)
         if sc.done and sc.site.site_id in self.in_flight:

@@ -54,6 +54,9 @@ class QueuedSiteSpider(RedisMixin, SiteSpider):
     leases: SiteLeases
     keeper: LeaseKeeper
 
+    def more_pages_to_come(self) -> bool:
+        return True  # the queue may hand out another site at any time
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("sites", [])
         super().__init__(*args, **kwargs)

@@ -682,6 +682,8 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, ReadingApart, SiteFee
             yield ColumnsFound(sc.site.site_id, list(sc.columns.values()))
             yield self.boards_item(sc)
             yield from self.security_done(sc)
+            if not self.more_pages_to_come():
+                self.reading_over()
             yield SiteDone(
                 sc.site.site_id, bounds=sc.bounds, pages_scheduled=sc.pages, urls_seen=len(sc.seen)
             )

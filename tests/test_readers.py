@@ -29,6 +29,7 @@ from test_security_crawl import HACKED_HOME, page
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.security import page_security
 from inspector.crawl.readpool import read_processes
+from inspector.crawl.signals import site_judged
 from inspector.settings_check import SettingError, convert
 from inspector.store.models import FindingRow, LinkRow, PageRow
 
@@ -126,8 +127,19 @@ async def _crawl(server: Any, db_url: str, readers: int, hook: Any = None) -> tu
 
 @pytest_twisted.ensureDeferred
 async def test_pages_read_by_a_reader_process_give_the_same_run(server, tmp_path):
+    readers_at_checks: list[Any] = []
+
+    def watch(spider: Any) -> None:
+        def judged(**_: Any) -> None:
+            readers_at_checks.append(spider.reader.pool)
+
+        assert spider.reader.pool is not None
+        spider.crawler.signals.connect(judged, signal=site_judged, weak=False)
+
     here, here_stats = await _crawl(server, f"sqlite:///{tmp_path / 'here.db'}", 0)
-    apart, stats = await _crawl(server, f"sqlite:///{tmp_path / 'apart.db'}", 1)
+    apart, stats = await _crawl(server, f"sqlite:///{tmp_path / 'apart.db'}", 1, watch)
+    # The last site's checks ran with the readers already stopped (their memory given back).
+    assert readers_at_checks == [None]
     assert "inspector/pages_read_apart" not in here_stats
     # Every inner HTML page went to the reader; the home page and the 404s did not.
     inner = [p for p in apart["pages"].values() if not p["is_home"] and p["status"] == 200]

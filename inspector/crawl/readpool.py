@@ -161,6 +161,7 @@ class ReadingApart:
     security: SecurityRules | None
     soft404_probes: int
     recheck_plans: dict[str, Any]
+    crawls: dict[str, SiteCrawl]
 
     if TYPE_CHECKING:  # what the spider provides
 
@@ -177,6 +178,17 @@ class ReadingApart:
             return
         if processes := read_processes(setting):
             self.reader = ReadPool(processes, self.page_reader)
+
+    def more_pages_to_come(self) -> bool:
+        """False once every site of this crawl is done (a spider taking sites from a queue
+        says whether more will come)."""
+        return not all(sc.done for sc in self.crawls.values())
+
+    def reading_over(self) -> None:
+        """No page is left for the readers: they stop now, before the last site's checks run,
+        so that their memory is not held through the crawl's peak (the checks of a big site)."""
+        if self.reader is not None:
+            self.reader.close()
 
     def reading_closed(self, spider: Any) -> None:
         if self.reader is not None:
