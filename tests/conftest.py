@@ -8,6 +8,7 @@ shares the crawler's reactor.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -19,6 +20,8 @@ import pytest
 # Every crawl of the tests reads its pages in its own process (inherited by the commands the
 # tests start); the tests of the reader processes set INSPECTOR_READ_PROCESSES themselves.
 os.environ["INSPECTOR_READ_PROCESSES"] = "0"
+# The wording matchers the tests generate are kept in a folder of their own, not the user's cache.
+os.environ.setdefault("INSPECTOR_CACHE_DIR", tempfile.mkdtemp(prefix="inspector-test-cache-"))
 
 import inspector  # noqa: F401 - sets the offline tldextract configuration first
 

@@ -35,7 +35,8 @@ from inspector.crawl.extract.page import body_text, body_utf8
 from inspector.crawl.extract.scripts import written_html
 from inspector.crawl.extract.sheetcolours import colour_index
 from inspector.crawl.extract.templatetexts import element_text
-from inspector.crawl.extract.wording import TextMatcher, text_matcher
+from inspector.crawl.extract.wording import TextMatcher
+from inspector.crawl.extract.wordingcache import text_matcher
 from inspector.lexicons import NETLOC, HostPolicy, Lexicons, host_key
 
 _GOV = (".gov.cn", ".gov.cn.")

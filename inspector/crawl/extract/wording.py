@@ -424,8 +424,3 @@ def context(text: str, start: int, end: int) -> str:
     left = _SPACE.sub(" ", text[max(0, start - CONTEXT_CHARS) : start]).lstrip()
     right = _SPACE.sub(" ", text[end : end + CONTEXT_CHARS]).rstrip()
     return f"{left}{text[start:end]}{right}"
-
-
-@lru_cache(maxsize=4)
-def text_matcher(lexicons: Lexicons) -> TextMatcher:
-    return TextMatcher(lexicons)

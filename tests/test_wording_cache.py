@@ -1,0 +1,111 @@
+"""The wording matcher kept on disk (inspector/crawl/extract/wordingcache.py): loaded, it finds
+exactly what a generated one finds, without pypinyin; an edited lexicon, a broken file or a
+folder that cannot be written never gives a stale or missing matcher."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from test_security import AS_OF, FIXTURES, REALPAGES
+
+from inspector.crawl.extract.encoding import decode_html, parse_html
+from inspector.crawl.extract.security import SecurityRules, page_security, security_rules
+from inspector.crawl.extract.wording import TextMatcher
+from inspector.crawl.extract.wordingcache import cache_dir, matcher_key, text_matcher
+from inspector.lexicons import load_lexicons
+from inspector.profile import load_profile
+
+REPO = Path(__file__).resolve().parents[1]
+LEXICONS = load_lexicons(load_profile("census2015"))
+
+
+def _cached_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("wording-*.pickle"))
+
+
+def test_a_loaded_matcher_finds_what_a_generated_one_finds(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTOR_CACHE_DIR", str(tmp_path))
+    assert cache_dir() == tmp_path
+    generated = text_matcher(LEXICONS)  # nothing cached yet: generated, then written
+    assert len(_cached_files(tmp_path)) == 1
+    loaded = text_matcher(LEXICONS)
+    assert isinstance(loaded, TextMatcher) and loaded is not generated
+    rules = security_rules(LEXICONS)
+    fresh = SecurityRules(
+        LEXICONS, rules.hosts, TextMatcher(LEXICONS), rules.url_strong,
+        rules.url_strong_words, rules.url_weak,
+    )  # fmt: skip
+    cached = SecurityRules(
+        LEXICONS, rules.hosts, loaded, rules.url_strong, rules.url_strong_words, rules.url_weak
+    )
+    pages = sorted(FIXTURES.rglob("*.htm*")) + sorted(REALPAGES.glob("*.htm*"))
+    wording = 0
+    for path in pages:
+        doc = parse_html(decode_html(path.read_bytes(), None)[0])
+        url = "http://www.example.gov.cn/page.html"
+        facts = page_security(doc, url, fresh, on=AS_OF)
+        assert page_security(doc, url, cached, on=AS_OF) == facts, path.name
+        wording += bool(facts.get("wording"))
+    assert wording >= 4  # the comparison covers pages with wording errors
+
+
+def test_a_process_that_finds_the_matcher_cached_imports_no_pypinyin(tmp_path):
+    code = (
+        "import sys\n"
+        "from inspector.crawl.extract.security import security_rules\n"
+        "from inspector.lexicons import load_lexicons\n"
+        "from inspector.profile import load_profile\n"
+        "rules = security_rules(load_lexicons(load_profile('census2015')))\n"
+        "print('pypinyin' in sys.modules, len(rules.text.patterns))\n"
+    )
+    env = dict(os.environ, INSPECTOR_CACHE_DIR=str(tmp_path))
+
+    def run() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+            check=True,
+        )  # fmt: skip
+        return done.stdout.split()
+
+    first, second = run(), run()
+    assert first[0] == "True" and second[0] == "False"
+    assert first[1] == second[1] and int(first[1]) > 100
+
+
+def test_an_edited_lexicon_is_a_new_key(tmp_path):
+    profile_dir = tmp_path / "profile"
+    shutil.copytree(Path(LEXICONS.files[0]).parent, profile_dir)
+    copies = [profile_dir / Path(f).name for f in LEXICONS.files]
+    before = matcher_key(_with_files(copies))
+    wording = next(p for p in copies if p.name == "terms.toml")
+    wording.write_text(wording.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert matcher_key(_with_files(copies)) != before
+
+
+def _with_files(files: list[Path]):
+    from dataclasses import replace
+
+    return replace(LEXICONS, files=tuple(str(f) for f in files))
+
+
+def test_a_broken_file_is_generated_again_and_an_unwritable_folder_only_costs_time(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setenv("INSPECTOR_CACHE_DIR", str(tmp_path))
+    text_matcher(LEXICONS)
+    (cached,) = _cached_files(tmp_path)
+    cached.write_bytes(b"not a pickle")
+    with caplog.at_level(logging.WARNING):
+        matcher = text_matcher(LEXICONS)
+    assert "unreadable" in caplog.text
+    assert matcher.patterns == TextMatcher(LEXICONS).patterns
+    assert isinstance(text_matcher(LEXICONS), TextMatcher)  # rewritten whole
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("INSPECTOR_CACHE_DIR", str(blocked / "cache"))  # under a file: unwritable
+    assert text_matcher(LEXICONS).patterns == matcher.patterns
