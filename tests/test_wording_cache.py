@@ -16,7 +16,7 @@ from test_security import AS_OF, FIXTURES, REALPAGES
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.security import SecurityRules, page_security, security_rules
 from inspector.crawl.extract.wording import TextMatcher
-from inspector.crawl.extract.wordingcache import cache_dir, matcher_key, text_matcher
+from inspector.crawl.extract.wordingcache import KEPT, cache_dir, matcher_key, text_matcher
 from inspector.lexicons import load_lexicons
 from inspector.profile import load_profile
 
@@ -109,3 +109,17 @@ def test_a_broken_file_is_generated_again_and_an_unwritable_folder_only_costs_ti
     blocked.write_text("")
     monkeypatch.setenv("INSPECTOR_CACHE_DIR", str(blocked / "cache"))  # under a file: unwritable
     assert text_matcher(LEXICONS).patterns == matcher.patterns
+
+
+def test_only_the_newest_matchers_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTOR_CACHE_DIR", str(tmp_path))
+    for i in range(KEPT + 3):  # matchers of earlier lexicon sets, oldest first
+        old = tmp_path / f"wording-old{i:02d}.pickle"
+        old.write_bytes(b"x")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    text_matcher(LEXICONS)
+    kept = _cached_files(tmp_path)
+    assert len(kept) == KEPT
+    assert tmp_path / f"wording-{matcher_key(LEXICONS)}.pickle" in kept
+    assert tmp_path / "wording-old00.pickle" not in kept  # the oldest went first
+    assert not list(tmp_path.glob("*.tmp"))

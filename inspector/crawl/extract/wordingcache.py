@@ -15,6 +15,7 @@ that cannot be written only costs the generation, every time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ENV_VAR = "INSPECTOR_CACHE_DIR"
+KEPT = 8  # matchers kept (the newest): one per lexicon set and code version in use
 
 
 def cache_dir() -> Path:
@@ -60,7 +62,8 @@ def text_matcher(lexicons: Lexicons) -> TextMatcher:
     """The lexicons' matcher: loaded from the cache folder, or generated and kept there."""
     try:
         path = cache_dir() / f"wording-{matcher_key(lexicons)}.pickle"
-    except (OSError, RuntimeError) as exc:  # no home folder, a lexicon file gone meanwhile
+    except (OSError, RuntimeError, metadata.PackageNotFoundError) as exc:
+        # No home folder, a lexicon file gone meanwhile, pypinyin without its metadata.
         logger.info("no wording cache (%s): generated", exc)
         return TextMatcher(lexicons)
     try:
@@ -73,11 +76,26 @@ def text_matcher(lexicons: Lexicons) -> TextMatcher:
         logger.warning("wording cache %s unreadable (%s): generated again", path, exc)
     matcher = TextMatcher(lexicons)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside and renamed: a crawl process starting meanwhile reads all or nothing.
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
-            tmp.write(pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp.name, path)
+        _write(path, pickle.dumps(matcher, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as exc:
         logger.info("wording cache %s not written (%s): generated at every start", path, exc)
     return matcher
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Written aside and renamed, so that a crawl process starting meanwhile reads all or
+    nothing; then only the KEPT newest matchers stay (each lexicon edit leaves one behind)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        try:
+            tmp.write(data)
+        except OSError:
+            os.unlink(tmp.name)
+            raise
+    os.replace(tmp.name, path)
+    ages = []
+    for file in path.parent.glob("wording-*.pickle"):
+        with contextlib.suppress(FileNotFoundError):  # pruned by another process meanwhile
+            ages.append((file.stat().st_mtime, file))
+    for _, old in sorted(ages, reverse=True)[KEPT:]:
+        old.unlink(missing_ok=True)
