@@ -61,27 +61,32 @@ def _statuses(db: Path) -> dict[str, str]:
 FAST = ["INSPECTOR_FLUSH_SECONDS=0.3", "INSPECTOR_SITE_CONCURRENCY=2", "INSPECTOR_PROGRESS=false"]
 
 
-@pytest.mark.parametrize(
-    ("sig", "processes"), [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGINT, 2)]
-)
-def test_inspector_crawl_interrupted_exits_1(server, tmp_path: Path, sig: int, processes: int):
+def _crawl_command(
+    server, tmp_path: Path, name: str, processes: int, pages: int, extra: list[str]
+) -> tuple[list[str], Path]:
+    """`inspector crawl` of `processes` slow sites (one each); the command and its database."""
     registry = tmp_path / "sites.csv"
     rows = [
-        f"slow{i},慢站{i},{server.add_site(f'exit-slow{i}', _slow_site())},portal,active,,\n"
+        f"{name}{i},慢站{i},{server.add_site(f'exit-{name}{i}', _slow_site(pages))},portal,active,,\n"
         for i in range(processes)
     ]
     registry.write_text(HEADER + "".join(rows), encoding="utf-8")
     db = tmp_path / "x.db"
-    sets = [x for s in FAST for x in ("--set", s)]
-    proc = _run_and_signal(
-        [
-            sys.executable, "-m", "inspector.cli", "crawl", "--registry", str(registry),
-            "--db", f"sqlite:///{db}", "--processes", str(processes),
-            "--log-file", str(tmp_path / "crawl.log"), *sets,
-        ],
-        db,
-        sig,
-    )  # fmt: skip
+    sets = [x for s in [*FAST, *extra] for x in ("--set", s)]
+    command = [
+        sys.executable, "-m", "inspector.cli", "crawl", "--registry", str(registry),
+        "--db", f"sqlite:///{db}", "--processes", str(processes),
+        "--log-file", str(tmp_path / "crawl.log"), *sets,
+    ]  # fmt: skip
+    return command, db
+
+
+@pytest.mark.parametrize(
+    ("sig", "processes"), [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGINT, 2)]
+)
+def test_inspector_crawl_interrupted_exits_1(server, tmp_path: Path, sig: int, processes: int):
+    command, db = _crawl_command(server, tmp_path, "slow", processes, 100, [])
+    proc = _run_and_signal(command, db, sig)
     assert proc.returncode == 1, proc.stderr
     assert "error: the crawl was interrupted" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -150,24 +155,12 @@ def test_a_signal_while_the_crawler_is_made_is_a_graceful_stop(
 ):
     """SIGINT before Scrapy's handlers are in place (an extension raises it while the crawler
     is being made): the crawl stops as on any Ctrl-C — exit 1, one line, no traceback."""
-    registry = tmp_path / "sites.csv"
-    rows = [
-        f"early{i},早停{i},{server.add_site(f'exit-early{i}', _slow_site(5))},portal,active,,\n"
-        for i in range(processes)
-    ]
-    registry.write_text(HEADER + "".join(rows), encoding="utf-8")
-    db = tmp_path / "x.db"
     extension = '{"setup_signal.SignalAtSetup": 0}'
-    sets = [x for s in [*FAST, f"EXTENSIONS={extension}"] for x in ("--set", s)]
+    command, db = _crawl_command(
+        server, tmp_path, "early", processes, 5, [f"EXTENSIONS={extension}"]
+    )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join((str(REPO), str(REPO / "tests"))))
-    proc = subprocess.run(
-        [
-            sys.executable, "-m", "inspector.cli", "crawl", "--registry", str(registry),
-            "--db", f"sqlite:///{db}", "--processes", str(processes),
-            "--log-file", str(tmp_path / "crawl.log"), *sets,
-        ],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    proc = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert "error: the crawl was interrupted" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -28,7 +28,7 @@ from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.encoding import decode_html, parse_html
 from inspector.crawl.extract.links import title_of
 from inspector.crawl.extract.page import body_text
-from inspector.crawl.extract.security import page_security, version_facts
+from inspector.crawl.extract.security import SecurityRules, page_security, version_facts
 from inspector.crawl.extract.security import security_rules as compiled_rules
 from inspector.crawl.scope import scope_key
 from inspector.facts import Finding, PageFacts, SiteInfo, SiteSnapshot
@@ -42,6 +42,21 @@ AS_OF = date(2025, 11, 28)
 PROFILE = load_profile("census2015")
 RULES = compiled_rules(load_lexicons(PROFILE))
 CHECKS = [cls(PROFILE) for cls in (HiddenLinks, MaliciousScript, WordingErrors, Cloaking)]
+
+
+def same_facts_everywhere(expected: SecurityRules, got: SecurityRules) -> dict[str, int]:
+    """Assert both rule sets read the same security facts from every fixture and real page;
+    how many pages had facts of each kind (what the comparison covered)."""
+    pages = sorted(FIXTURES.rglob("*.htm*")) + sorted(REALPAGES.glob("*.htm*"))
+    covered: dict[str, int] = {}
+    for path in pages:
+        doc = parse_html(decode_html(path.read_bytes(), None)[0])
+        url = "http://www.example.gov.cn/page.html"
+        facts = page_security(doc, url, expected, on=AS_OF)
+        assert page_security(doc, url, got, on=AS_OF) == facts, path.name
+        for kind in facts:
+            covered[kind] = covered.get(kind, 0) + 1
+    return covered
 
 
 def snapshot_of(pages: list[PageFacts], site_url: str) -> SiteSnapshot:
