@@ -7,7 +7,9 @@ shares the crawler's reactor.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,8 +22,11 @@ import pytest
 # Every crawl of the tests reads its pages in its own process (inherited by the commands the
 # tests start); the tests of the reader processes set INSPECTOR_READ_PROCESSES themselves.
 os.environ["INSPECTOR_READ_PROCESSES"] = "0"
-# The wording matchers the tests generate are kept in a folder of their own, not the user's cache.
-os.environ.setdefault("INSPECTOR_CACHE_DIR", tempfile.mkdtemp(prefix="inspector-test-cache-"))
+# The wording matchers the tests generate are kept in a folder of their own, not the user's
+# cache, and removed at the end (set here: test modules compile lexicons when imported).
+if "INSPECTOR_CACHE_DIR" not in os.environ:
+    os.environ["INSPECTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="inspector-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["INSPECTOR_CACHE_DIR"], ignore_errors=True)
 
 import inspector  # noqa: F401 - sets the offline tldextract configuration first
 

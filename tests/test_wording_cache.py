@@ -68,20 +68,32 @@ def test_a_process_that_finds_the_matcher_cached_imports_no_pypinyin(tmp_path):
     assert first[1] == second[1] and int(first[1]) > 100
 
 
-def test_an_edited_lexicon_is_a_new_key(tmp_path):
-    profile_dir = tmp_path / "profile"
-    shutil.copytree(Path(LEXICONS.files[0]).parent, profile_dir)
-    copies = [profile_dir / Path(f).name for f in LEXICONS.files]
-    before = matcher_key(_with_files(copies))
-    wording = next(p for p in copies if p.name == "terms.toml")
-    wording.write_text(wording.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert matcher_key(_with_files(copies)) != before
+def test_an_edited_lexicon_is_a_new_matcher_and_a_comment_is_not(tmp_path, monkeypatch):
+    """Through a profile, as an office edits it: a banned term added to its terms file is found
+    by the next matcher (a new key, generated); a comment changes nothing (the same key)."""
+    monkeypatch.setenv("INSPECTOR_CACHE_DIR", str(tmp_path / "cache"))
+    terms = tmp_path / "terms.toml"
+    shutil.copy(next(f for f in LEXICONS.files if Path(f).name == "terms.toml"), terms)
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        f'[profile]\nextends = "census2015"\n[security.lexicons]\nterms = "{terms}"\n',
+        encoding="utf-8",
+    )
 
+    def edit(text: str) -> tuple[str, TextMatcher]:
+        with terms.open("a", encoding="utf-8") as f:
+            f.write(text)
+        os.utime(terms, ns=(terms.stat().st_mtime_ns + 10**9,) * 2)  # load_lexicons re-reads
+        lexicons = load_lexicons(load_profile(str(profile)))
+        return matcher_key(lexicons), text_matcher(lexicons)
 
-def _with_files(files: list[Path]):
-    from dataclasses import replace
-
-    return replace(LEXICONS, files=tuple(str(f) for f in files))
+    before, matcher = edit("")
+    assert "某某错词" not in matcher.patterns
+    commented, _ = edit("\n# a note of the office\n")
+    assert commented == before
+    added, matcher = edit('\n[[term]]\nwrong = "某某错词"\nsuggestion = "某某正词"\n')
+    assert added != before and "某某错词" in matcher.patterns
+    assert len(_cached_files(tmp_path / "cache")) == 2
 
 
 def test_a_broken_file_is_generated_again_and_an_unwritable_folder_only_costs_time(

@@ -109,32 +109,41 @@ class ReadPool:
 
     def _send(self, loop: asyncio.AbstractEventLoop) -> None:
         sent, self.gathering = self.gathering, []
+        if self.pool is None:  # closed meanwhile (a reader died): read here
+            self._answer(sent, [None] * len(sent))
+            return
         try:
-            if self.pool is None:
-                raise BrokenProcessPool("closed")
             task = self.pool.submit(read_apart, [job for job, _ in sent])
         except BrokenProcessPool:
-            self._answer(sent, None)
+            self._broken()
+            self._answer(sent, [None] * len(sent))
         else:
-            asyncio.wrap_future(task, loop=loop).add_done_callback(partial(self._answer, sent))
+            asyncio.wrap_future(task, loop=loop).add_done_callback(partial(self._done, sent))
 
-    def _answer(self, sent: list[tuple[ReadJob, asyncio.Future[Any]]], task: Any) -> None:
+    def _done(self, sent: list[tuple[ReadJob, asyncio.Future[Any]]], task: Any) -> None:
         """Each page's facts; None (read again here) for every page of a task that failed."""
         pages: list[PageRead | None] = [None] * len(sent)
-        if task is None or task.cancelled():  # the pool was closed
+        if task.cancelled():  # the pool was closed
             pass
         elif isinstance(task.exception(), BrokenProcessPool):
-            if self.pool is not None:
-                logger.warning("a reader process died: the crawl reads its pages itself now")
-                self.close()
+            self._broken()
         elif task.exception() is not None:
             logger.debug("the reader processes could not read %d pages", len(sent),
                          exc_info=task.exception())  # fmt: skip
         else:
             pages = task.result()
+        self._answer(sent, pages)
+
+    @staticmethod
+    def _answer(sent: list[tuple[ReadJob, asyncio.Future[Any]]], pages: list[Any]) -> None:
         for (_, answer), page in zip(sent, pages, strict=True):
             if not answer.done():
                 answer.set_result(page)
+
+    def _broken(self) -> None:
+        if self.pool is not None:
+            logger.warning("a reader process died: the crawl reads its pages itself now")
+            self.close()
 
     def pids(self) -> list[int]:
         """The reader processes' ids (none once the pool is closed)."""

@@ -46,13 +46,16 @@ def cache_dir() -> Path:
 
 
 def matcher_key(lexicons: Lexicons) -> str:
-    """What a generated matcher depends on, hashed: a change to any of it is a new file."""
+    """What a generated matcher depends on, hashed: a change to any of it is a new file. The
+    lexicons as loaded (not their files' bytes: a change in how a file is read is a change
+    too, a comment is not); they hold only tuples, dicts, strings and dates, so their pickle is
+    the same in every process."""
     digest = hashlib.sha256()
     for part in (
         sys.version.encode(),
         metadata.version("pypinyin").encode(),
         Path(wording.__file__).read_bytes(),
-        *(Path(path).read_bytes() for path in lexicons.files),
+        pickle.dumps((lexicons.wording, lexicons.spam), protocol=4),
     ):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()[:32]
@@ -63,7 +66,7 @@ def text_matcher(lexicons: Lexicons) -> TextMatcher:
     try:
         path = cache_dir() / f"wording-{matcher_key(lexicons)}.pickle"
     except (OSError, RuntimeError, metadata.PackageNotFoundError) as exc:
-        # No home folder, a lexicon file gone meanwhile, pypinyin without its metadata.
+        # No home folder, pypinyin without its metadata.
         logger.info("no wording cache (%s): generated", exc)
         return TextMatcher(lexicons)
     try:
