@@ -65,7 +65,7 @@ def _load(paths: list[tuple[Path, str]]) -> list[tuple[object, ...]]:
         raw = path.read_bytes()
         text, _, _ = decode_html(raw, None)
         doc = parse_html(text)
-        docs.append((doc, url, frozenset({scope_key(url)}), title_of(doc), raw))
+        docs.append((doc, url, frozenset({scope_key(url)}), title_of(doc), raw, text))
     return docs
 
 
@@ -118,11 +118,11 @@ def measure(
     for _ in range(rounds):
         # The parse, in its own pass: timed between the extractions it would evict the parsed
         # trees from the CPU caches and charge that to them.
-        for *_, raw in docs:
+        for *_, raw, _text in docs:
             tp = time.process_time()
             parse_html(decode_html(raw, None)[0])
             times["parse"].append(time.process_time() - tp)
-        for (doc, url, hosts, title, _raw), extra in zip(docs, collecting, strict=True):
+        for (doc, url, hosts, title, _raw, text), extra in zip(docs, collecting, strict=True):
             # As in the crawl: the page facts, then the link pass, which collects the elements
             # the security facts read, then the security facts.
             t0 = time.process_time()
@@ -132,7 +132,7 @@ def measure(
             t1 = time.process_time()
             page_security(
                 doc, url, rules, site_hosts=hosts, on=AS_OF, title=title,
-                text_utf8=read["text_utf8"], seen=seen,
+                text_utf8=read["text_utf8"], seen=seen, source=text,
             )  # fmt: skip
             t2 = time.process_time()
             times["reference"].append(t1 - t0 - extra)

@@ -194,7 +194,9 @@ class HiddenLinks(SecurityCheck):
         quiet = group.get("menu_like", False)
         untrusted = bool(link.get("host")) and not self.hosts.trust(link["host"], hosts)
         if untrusted:
-            if kind == "script":  # a block a script hides: any spam word, weak ones too
+            # A block a script hides, or links written after </html> (where a vendor's credit
+            # link may stand too): any spam word, weak ones too.
+            if kind in ("script", "after_end"):
                 return bool(strong) or bool(link.get("weak"))
             return bool(strong) or kind in ("conceal", "text") or not quiet
         if len(set(strong)) >= 2:

@@ -72,7 +72,7 @@ def facts_of(html: str, url: str, on: date | None, *, site_url: str | None = Non
     doc = parse_html(html)
     title = title_of(doc)
     site = frozenset({scope_key(site_url or url)})
-    security = page_security(doc, url, RULES, site_hosts=site, on=on, title=title)
+    security = page_security(doc, url, RULES, site_hosts=site, on=on, title=title, source=html)
     return PageFacts(
         url=url, final_url=url, status=200, content_type="text/html", size=len(html), depth=1,
         title=title, elapsed_ms=1, security=security,
@@ -330,3 +330,18 @@ def test_body_text_is_what_the_scan_reads() -> None:
     assert body_text(doc).strip() == "习近萍"
     assert security_rules(PROFILE)["severity"]["wording_error"] == "major"
     assert isinstance(PROFILE, RulesProfile)
+
+
+def test_links_after_the_end_tag_are_read_from_the_source() -> None:
+    """The last </html> is looked for near the end first, then further back (a long list of
+    appended links); any case; nothing without an end tag or with nothing after it."""
+    from inspector.crawl.extract.security import END_WINDOWS, after_end_hrefs
+
+    page = "<html><body>" + "县政府工作动态。" * 20_000 + "</body></HTML>"
+    assert after_end_hrefs(page) == frozenset()
+    appended = "".join(f'<A HREF="http://www.xpj{i}.example.com/">新葡京</a>\n' for i in range(200))
+    assert len(appended) > END_WINDOWS[0]
+    found = after_end_hrefs(page + appended)
+    assert len(found) == 200 and "http://www.xpj199.example.com/" in found
+    assert after_end_hrefs(page.replace("</body></HTML>", "") + appended) == frozenset()
+    assert after_end_hrefs("") == frozenset()

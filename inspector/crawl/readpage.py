@@ -106,7 +106,7 @@ class PageReader:
         if security is not None:
             facts = page_security(
                 doc, url, security, site_hosts=site_hosts, on=read["pub_date"] or self.as_of,
-                title=title, text_utf8=text_utf8, seen=seen,
+                title=title, text_utf8=text_utf8, seen=seen, source=text,
             )  # fmt: skip
         template = template_key(doc) if read["kind"] in CONTENT_KINDS else ""
         return PageRead(

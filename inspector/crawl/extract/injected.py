@@ -14,6 +14,7 @@ an unknown host does not.
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -122,6 +123,23 @@ _JOINED_LITERALS = re.compile(
 )
 _CONDITIONAL = ("search_referrer_redirect", "crawler_user_agent_check")
 _ATOB = re.compile(r"""\batob\s*\(\s*['"]([A-Za-z0-9+/]{8,}={0,2})['"]\s*\)""")
+
+
+_BASE64_LITERAL = re.compile(r"""['"]([A-Za-z0-9+/]{16,}={0,2})['"]""")
+
+
+def _base64_literals(code: str) -> str:
+    """The code's string literals that are base64 of UTF-8 text, decoded, one per line."""
+    out = []
+    for m in itertools.islice(_BASE64_LITERAL.finditer(code), 20):
+        value = m.group(1)
+        if len(value) % 4 == 1:
+            continue
+        try:
+            out.append(base64.b64decode(value + "=" * (-len(value) % 4)).decode("utf-8"))
+        except ValueError:  # not base64, or not text (binascii.Error, UnicodeDecodeError)
+            continue
+    return "\n".join(out)
 
 
 def snippet(text: str, at: int = 0) -> str:
@@ -340,6 +358,12 @@ class ScriptJudge:
             written = written_html(code)
             hosts = self._code_hosts(written)
             markup = written if hosts else markup
+        if not hosts and "atob" in found:
+            # Markup written from base64 (var a="PHNjcmlwdCBzcmM9…"; document.write(atob(a))):
+            # the string literals decoded, whatever the variable they pass through.
+            decoded = _base64_literals(code)
+            hosts = self._code_hosts(decoded)
+            markup = decoded if hosts else markup
         if hosts:
             at = markup.find(hosts[0])
             self._add("writes_untrusted_source", snippet=snippet(markup, at), host=hosts[0])

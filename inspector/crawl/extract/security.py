@@ -28,7 +28,13 @@ import lxml.html
 from lxml import etree
 
 from inspector.crawl.extract.encoding import parse_html
-from inspector.crawl.extract.hiding import HiddenFinder, element_facts, menu_like, script_hidden_ids
+from inspector.crawl.extract.hiding import (
+    Hidden,
+    HiddenFinder,
+    element_facts,
+    menu_like,
+    script_hidden_ids,
+)
 from inspector.crawl.extract.injected import ScriptJudge, is_absolute, untrusted_host
 from inspector.crawl.extract.links import PageElements, page_elements
 from inspector.crawl.extract.page import body_text, body_utf8
@@ -124,12 +130,14 @@ def page_security(
     title: str = "",
     text_utf8: bytes | None = None,
     seen: PageElements | None = None,
+    source: str = "",
 ) -> dict[str, Any]:
     """The security facts of one page ({} for a clean page): `hidden`, `scripts`, `wording`.
 
     `on` is the date the page speaks for (its publication date, else the as-of date);
     `text_utf8` the body text as UTF-8 (page.body_utf8) and `seen` the elements the link pass
-    collected, when the caller has them.
+    collected, when the caller has them; `source` the decoded page, for the links written
+    after its end (the tree does not say where `</html>` stood).
     """
     if text_utf8 is None:
         text_utf8 = body_utf8(doc)
@@ -152,6 +160,7 @@ def page_security(
     rendered = written_page(doc, walk.writers) if walk.writers else None
     if rendered is not None:
         doc, anchors = rendered, _untrusted_anchors(page_elements(rendered).anchors, untrusted)
+    finders.after_end = after_end_hrefs(source)
     hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
     # The text last: the automaton's tables and the text are the largest memory a page's
     # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
@@ -227,6 +236,7 @@ class _Finders:
         self.styles = styles
         self.scripts = scripts
         self.built: dict[int, HiddenFinder] = {}
+        self.after_end: frozenset[str] = frozenset()  # hrefs written after </html>
 
     def of(self, doc: Any) -> HiddenFinder:
         finder = self.built.get(id(doc))
@@ -341,17 +351,20 @@ def _hidden_links(
     groups: dict[Any, dict[str, Any]] = {}
     for a, href, key, level in candidates:
         hidden = finder.hidden(a)
+        if hidden is None and href in finders.after_end:
+            hidden = Hidden(AFTER_END, "after_end", AFTER_END)
         if hidden is None:
             continue
         group = groups.get(hidden.container)
         if group is None:
             if len(groups) >= MAX_GROUPS:
                 continue
+            after_end = hidden.container is AFTER_END
             group = groups[hidden.container] = {
                 "technique": hidden.technique,
                 "kind": hidden.kind,
-                "menu_like": menu_like(hidden.container, finder.shown),
-                "block": _describe(hidden.container),
+                "menu_like": not after_end and menu_like(hidden.container, finder.shown),
+                "block": AFTER_END if after_end else _describe(hidden.container),
                 "links": [],
             }
         if len(group["links"]) >= MAX_LINKS:
@@ -371,6 +384,33 @@ def _hidden_links(
             link["weak"] = weak
         group["links"].append(link)
     return list(groups.values())
+
+
+# Links written after the page's last </html>: no template puts anything there, hackers append
+# their links there (browsers show them at the page's foot, search engines read them).
+AFTER_END = "after </html>"
+_HREF_IN_SOURCE = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
+# Characters of the page's end searched for its last </html>: first the last 4 K (a template
+# ends with it), then, when it is not there, the last 64 K (a long list of appended links).
+# Searching the whole text would cost a pass over 60-200 KB on every page.
+END_WINDOWS = (4 * 1024, 64 * 1024)
+
+
+def after_end_hrefs(source: str) -> frozenset[str]:
+    """The hrefs of the links that follow the page's last `</html>`."""
+    n = len(source)
+    end = -1
+    for window in END_WINDOWS:
+        start = max(0, n - window)
+        end = max(source.rfind("</html", start), source.rfind("</HTML", start))
+        if end >= 0 or start == 0:
+            break
+    if end < 0:
+        return frozenset()
+    after = source[end + 6 :]
+    if "<a" not in after and "<A" not in after:
+        return frozenset()
+    return frozenset(m.group(1) for m in _HREF_IN_SOURCE.finditer(after))
 
 
 class _Untrusted:
