@@ -29,11 +29,12 @@ from inspector.profile import ProfileError, RulesProfile
 
 DEFAULT_SEVERITY = {
     "hidden_links": "veto",
+    "spam_links": "veto",
     "malicious_script": "veto",
     "cloaking": "veto",
     "wording_error": "major",
 }
-DEFAULT_NEEDS_REVIEW = ("wording_error",)
+DEFAULT_NEEDS_REVIEW = ("spam_links", "wording_error")
 # Cloaking fetch modes: what the second (and third) fetch pretended to be.
 CLOAKING_MODES = ("baiduspider", "baidu_referer")
 
@@ -208,6 +209,52 @@ class HiddenLinks(SecurityCheck):
         if lang == "en":
             return f"{n} hidden link(s) ({detail.get('technique', '')})"
         return f"{n} 个隐藏链接（隐藏方式：{detail.get('technique', '')}）"
+
+
+class SpamLinks(SecurityCheck):
+    """链接赌博色情等违法网站 — links in plain view to hosts nobody trusts whose own text or title
+    is gambling, adult or loan spam: a 友情链接 block rewritten by an intruder, spam links added
+    to an article. Hidden ones are `hidden_links`.
+
+    One finding `spam_links` per page, read only on pages whose text carries a strong word of the
+    spam lexicon; a link's URL alone is not enough, nor are the weak words (福利彩票, 打击赌博).
+    detail: `page`, `targets`, `links` (url, text, host, strong/weak words), `words`.
+    """
+
+    code = "spam_links"
+    labels = (
+        ("targets", "违规链接", "Links", True),
+        ("words", "涉及词语", "Words", False),
+    )
+    quiet = frozenset({"links"})
+    title = {"zh": "链接赌博、色情等违法网站", "en": "Links to gambling or adult sites"}
+    advice = {
+        "zh": "页面上有指向赌博、色情、网贷等违法网站的链接，通常是网站被入侵后篡改了友情链接或正文。"
+        "请核实并删除这些链接，排查网页模板和服务器文件，修补漏洞并修改管理密码。",
+        "en": "The page links to gambling, adult or loan sites, usually after an intruder rewrote "
+        "its links or text. Check and remove them, search the templates and files, fix the hole "
+        "and change the passwords.",
+    }
+
+    def check_site(self, site: SiteSnapshot) -> Iterator[Finding]:
+        for page in site.pages:
+            links = list(page_security(page).get("spam_links", ()))
+            if not links:
+                continue
+            url = _page_url(page)
+            detail = {
+                "page": url,
+                "targets": list(dict.fromkeys(link["url"] for link in links)),
+                "links": links,
+                "words": list(dict.fromkeys(w for link in links for w in link.get("strong", ()))),
+            }
+            yield self.finding(url, detail, key=url)
+
+    def describe(self, detail: Mapping[str, Any], lang: str = "zh") -> str:
+        n = len(detail.get("targets", ()))
+        if lang == "en":
+            return f"{n} link(s) to gambling or adult sites ({', '.join(detail.get('words', ()))})"
+        return f"{n} 个指向赌博、色情等违法网站的链接（{'、'.join(detail.get('words', ()))}）"
 
 
 WHY_TEXT = {

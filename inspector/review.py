@@ -36,7 +36,9 @@ from inspector.store.reviews import drop_review, save_review
 from reports.problems import FindingWords, evidence_text
 
 # Findings listed as awaiting review without --all: the security checks' (evidence for a person).
-SECURITY_CHECKS = ("hidden_links", "malicious_script", "cloaking", "wording_error")
+SECURITY_CHECKS = (
+    "hidden_links", "spam_links", "malicious_script", "cloaking", "wording_error",
+)  # fmt: skip
 
 WORDS = {
     "zh": {

@@ -141,6 +141,7 @@ INSPECTOR_CHECKS_BASE = {
     "checks.services.ServiceGuideIncomplete": 700,
     "checks.services.ServiceVeto": 710,
     "checks.security.HiddenLinks": 800,
+    "checks.security.SpamLinks": 805,
     "checks.security.MaliciousScript": 810,
     "checks.security.Cloaking": 820,
     "checks.security.WordingErrors": 830,

@@ -20,6 +20,7 @@ from checks.security import (
     Cloaking,
     HiddenLinks,
     MaliciousScript,
+    SpamLinks,
     WordingErrors,
     compare_versions,
     security_rules,
@@ -41,7 +42,9 @@ DEFAULT_URL = "http://www.qingshan.gov.cn/xwdt/202511/t20251120_1.html"
 AS_OF = date(2025, 11, 28)
 PROFILE = load_profile("census2015")
 RULES = compiled_rules(load_lexicons(PROFILE))
-CHECKS = [cls(PROFILE) for cls in (HiddenLinks, MaliciousScript, WordingErrors, Cloaking)]
+CHECKS = [
+    cls(PROFILE) for cls in (HiddenLinks, SpamLinks, MaliciousScript, WordingErrors, Cloaking)
+]
 
 
 def same_facts_everywhere(expected: SecurityRules, got: SecurityRules) -> dict[str, int]:
@@ -153,11 +156,17 @@ def test_findings_carry_the_contract_keys() -> None:
 
 
 def test_hidden_link_needs_a_hidden_ancestor() -> None:
-    """The same gambling links, visible, are not 暗链 (visible spam is not this check's job)."""
-    html = _page_html(FIXTURES / "hidden_display_none_gambling").replace(
-        '<div style="display:none">', "<div>"
-    )
-    assert not run_checks([facts_of(html, DEFAULT_URL, AS_OF)], DEFAULT_URL)
+    """The same gambling links, visible, are not 暗链: they are links to gambling sites in plain
+    view (spam_links), with the same targets, flagged for review."""
+    hostile = _page_html(FIXTURES / "hidden_display_none_gambling")
+    html = hostile.replace('<div style="display:none">', "<div>")
+    assert html != hostile
+    (hidden,) = run_checks([facts_of(hostile, DEFAULT_URL, AS_OF)], DEFAULT_URL)
+    (shown,) = run_checks([facts_of(html, DEFAULT_URL, AS_OF)], DEFAULT_URL)
+    assert (hidden.check, shown.check) == ("hidden_links", "spam_links")
+    assert shown.detail["targets"] == hidden.detail["targets"]
+    assert shown.detail["needs_review"] is True and shown.severity.value == "veto"
+    assert shown.detail["words"]
 
 
 def test_inline_display_block_overrides_a_hiding_rule() -> None:

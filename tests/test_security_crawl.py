@@ -47,6 +47,13 @@ CLEAN_HOME = page(
     '<ul><li><a href="a.html">县政府召开常务会议</a><span>2026-11-20</span></li></ul>',
 )
 A_PAGE = page("县政府召开常务会议", ARTICLE)
+# A 友情链接 block rewritten by an intruder: the gambling link in plain view.
+FRIENDS_HOME = page(
+    "青山县人民政府",
+    '<ul><li><a href="a.html">县政府召开常务会议</a><span>2026-11-20</span></li></ul>'
+    '<div class="yqlj">友情链接：<a href="http://www.gov.cn/">中国政府网</a>'
+    '<a href="http://www.am888-bocai.invalid/">澳门娱乐城</a></div>',
+)
 CLOAKED = page(
     "澳门新葡京娱乐城_百家乐_真人视讯",
     '<a href="http://www.am888-bocai.invalid/">澳门娱乐城 百家乐 时时彩</a>',
@@ -57,6 +64,7 @@ CLOAKED = page(
 def security_sites(server):
     server.add_site("hacked", {"/": HACKED_HOME, "/a.html": A_PAGE})
     server.add_site("clean", {"/": CLEAN_HOME, "/a.html": A_PAGE})
+    server.add_site("friends", {"/": FRIENDS_HOME, "/a.html": A_PAGE})
     server.add_site(
         "cloaked",
         {
@@ -97,7 +105,7 @@ async def test_a_crawl_finds_hidden_links_and_cloaking_and_stays_silent_on_a_cle
     ]
     security_sites.requests(clear=True)
     runs = await crawl(sites, db_url, **SETTINGS)
-    security = {"hidden_links", "malicious_script", "cloaking", "wording_error"}
+    security = {"hidden_links", "spam_links", "malicious_script", "cloaking", "wording_error"}
 
     hacked = [f for f in _findings(db_url, runs["hacked"]) if f.check in security]
     assert [f.check for f in hacked] == ["hidden_links"]
@@ -131,6 +139,22 @@ async def test_a_crawl_finds_hidden_links_and_cloaking_and_stays_silent_on_a_cle
     agents = [r["headers"].get("User-Agent", "") for r in asked]
     assert sum("Baiduspider" in a for a in agents) == 2  # home + a.html
     assert json.dumps(detail, ensure_ascii=False)  # stored as JSON
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_crawl_finds_gambling_links_in_plain_view(security_sites, db_url):
+    """spam_links through a real crawl (readers, storage, checks, the verdict): found, flagged
+    for review, a veto like the hidden ones."""
+    runs = await crawl(
+        [site("friends", security_sites.site_url("friends", "/"))], db_url, **SETTINGS
+    )
+    found = [f for f in _findings(db_url, runs["friends"]) if f.check.endswith("_links")]
+    assert [f.check for f in found] == ["spam_links"]
+    detail = found[0].detail
+    assert detail["targets"] == ["http://www.am888-bocai.invalid/"]
+    assert detail["needs_review"] is True and "娱乐城" in detail["words"]
+    assert found[0].severity == "veto"
+    assert "spam_links" in _run(db_url, runs["friends"]).verdict_detail["vetoes"]
 
 
 def _review(db_url: str, *args: str) -> Any:

@@ -132,7 +132,8 @@ def page_security(
     seen: PageElements | None = None,
     source: str = "",
 ) -> dict[str, Any]:
-    """The security facts of one page ({} for a clean page): `hidden`, `scripts`, `wording`.
+    """The security facts of one page ({} for a clean page): `hidden`, `scripts`, `wording`,
+    `spam_links` (links in plain view to untrusted hosts that say gambling, adult or loan spam).
 
     `on` is the date the page speaks for (its publication date, else the as-of date);
     `text_utf8` the body text as UTF-8 (page.body_utf8) and `seen` the elements the link pass
@@ -167,11 +168,14 @@ def page_security(
     if title:
         text_utf8 = title.encode("utf-8", "surrogatepass") + b"\n" + text_utf8
     matches = rules.text.scan(text_utf8, on)
+    shown: list[dict[str, Any]] = []  # links in plain view to untrusted hosts, with spam words
     if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
-        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders)
+        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders, shown)
     facts: dict[str, Any] = {}
     if hidden:
         facts["hidden"] = hidden
+    if shown:
+        facts["spam_links"] = shown
     if judge.items:
         facts["scripts"] = judge.items
     if matches.wording:
@@ -335,7 +339,10 @@ def _hidden_links(
     anchors: list[tuple[Any, str, str, str]],
     page_strong: list[str],
     finders: _Finders,
+    shown: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
+    """The hidden blocks' links; `shown` collects the links in plain view to untrusted hosts
+    that are spam themselves (_spam_link)."""
     candidates = list(anchors)  # (element, href, host key, trust): links to untrusted hosts
     # Links to trusted places matter only when they carry spam words: the page's text has some.
     if page_strong:
@@ -354,6 +361,13 @@ def _hidden_links(
         if hidden is None and href in finders.after_end:
             hidden = Hidden(AFTER_END, "after_end", AFTER_END)
         if hidden is None:
+            if (
+                shown is not None
+                and not level
+                and len(shown) < MAX_LINKS
+                and _spam_link(rules, a, href)
+            ):
+                shown.append(_link_fact(rules, url, a, href, key, level))
             continue
         group = groups.get(hidden.container)
         if group is None:
@@ -367,23 +381,42 @@ def _hidden_links(
                 "block": AFTER_END if after_end else _describe(hidden.container),
                 "links": [],
             }
-        if len(group["links"]) >= MAX_LINKS:
-            continue
-        strong, weak = _link_words(rules, a, href)
-        link = {
-            "url": absolute(url, href),
-            "text": _short(a.text_content()),
-            "host": key,
-            "trust": level,
-        }
-        if a.get("title"):
-            link["title"] = _short(a.get("title"))
-        if strong:
-            link["strong"] = strong
-        if weak:
-            link["weak"] = weak
-        group["links"].append(link)
+        if len(group["links"]) < MAX_LINKS:
+            group["links"].append(_link_fact(rules, url, a, href, key, level))
     return list(groups.values())
+
+
+SPAM_TEXT_MAX = 16  # characters: a spam link names a brand; a news headline runs longer
+
+
+def _spam_link(rules: SecurityRules, a: Any, href: str) -> bool:
+    """A link in plain view that is spam itself: a strong word in its text or title, and either
+    a short text (a brand: 澳门金沙娱乐城) or a strong word in its URL too — a headline about
+    a gambling case on a news site says the words in a long text to an ordinary URL."""
+    words = _words_of(a)
+    if not rules.text.scan(words.encode("utf-8", "surrogatepass"), None).strong:
+        return False
+    text = _SPACE.sub("", a.text_content())
+    return len(text) <= SPAM_TEXT_MAX or bool(_url_spam(rules, href.lower()))
+
+
+def _link_fact(
+    rules: SecurityRules, url: str, a: Any, href: str, key: str, level: str
+) -> dict[str, Any]:
+    strong, weak = _link_words(rules, a, href)
+    link = {
+        "url": absolute(url, href),
+        "text": _short(a.text_content()),
+        "host": key,
+        "trust": level,
+    }
+    if a.get("title"):
+        link["title"] = _short(a.get("title"))
+    if strong:
+        link["strong"] = strong
+    if weak:
+        link["weak"] = weak
+    return link
 
 
 # Links written after the page's last </html>: no template puts anything there, hackers append
@@ -532,11 +565,14 @@ def _url_spam(rules: SecurityRules, url: str) -> list[str]:
     )
 
 
+def _words_of(a: Any) -> str:
+    """What a link says: its text and title."""
+    return f"{a.text_content()} {a.get('title') or ''}"
+
+
 def _link_words(rules: SecurityRules, a: Any, href: str) -> tuple[list[str], list[str]]:
     """Strong and weak spam words in a link's text, title and URL."""
-    found = rules.text.scan(
-        f"{a.text_content()} {a.get('title') or ''}".encode("utf-8", "surrogatepass"), None
-    )
+    found = rules.text.scan(_words_of(a).encode("utf-8", "surrogatepass"), None)
     low = href.lower()
     strong = list(dict.fromkeys([*found.strong, *_url_spam(rules, low)]))
     weak = list(found.weak)
