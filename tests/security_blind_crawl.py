@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from conftest import crawl, open_session, site
 from sqlalchemy import select
 
-from inspector.store.models import FindingRow
+from inspector.store.models import FindingRow, TargetRow
 
 HOST_RE = re.compile(r"(?<![\w.@-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[:/\"'\s?#<&)\\]|$)")
 B64_RE = re.compile(r"""['"]([A-Za-z0-9+/]{16,}={0,2})['"]""")
@@ -213,19 +213,27 @@ async def crawl_corpus(folder: Path, db_url: str) -> tuple[dict[str, Tally], lis
     with serve(files, lists) as port:
         hosts = sorted(by_host)
         sites = [site(f"b{i}", f"http://{h}:{port}/__list.html") for i, h in enumerate(hosts)]
+        # The server answers from a thread of this process, which the crawl's parsing holds
+        # the GIL against: a generous timeout, so that a busy machine costs time, not pages.
         runs = await crawl(
-            sites, db_url, INSPECTOR_STATIC_HOSTS=static, INSPECTOR_CLOAKING_SAMPLE=0
-        )
+            sites, db_url, INSPECTOR_STATIC_HOSTS=static, INSPECTOR_CLOAKING_SAMPLE=0,
+            DOWNLOAD_TIMEOUT=60,
+        )  # fmt: skip
     found: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    fetched: dict[str, tuple[int | None, str]] = {}
     with open_session(db_url) as s:
         for f in s.scalars(select(FindingRow).where(FindingRow.run_id.in_(runs.values()))):
             found[f.url][f.check].append(f.detail)
+        for t in s.scalars(select(TargetRow).where(TargetRow.run_id.in_(runs.values()))):
+            fetched[t.url] = (t.status, t.reason)
     tallies = {k: Tally() for k in TARGETS}
     pages = {}
     for label in labels:
         host = (urlsplit(label["url"]).hostname or "").lower()
         page = f"http://{host}:{port}{label['path']}"
         pages[page] = label
+        # Every page read, or the figures would measure the harness, not the detectors.
+        assert fetched.get(page) == (200, ""), (page, fetched.get(page))
         file, codec = files[(host, label["path"])]
         judge(label, file.read_bytes().decode(codec, "replace"), page, found.get(page, {}), tallies)
         for check in ("spam_links", "cloaking"):  # not labelled: a false alarm wherever it is
@@ -236,8 +244,15 @@ async def crawl_corpus(folder: Path, db_url: str) -> tuple[dict[str, Tally], lis
     return tallies, stray
 
 
-def report(tallies: dict[str, Tally], first_run: dict[str, Any]) -> None:
+def judged(
+    tallies: dict[str, Tally], stray: list[str], first_run: dict[str, Any], expected: dict
+) -> None:
+    """Print the figures beside the first run's, then hold them to `expected` and the targets."""
     for k, t in tallies.items():
         print(f"\n{k}: {t.figures()} (found, cases, false alarms); first run {first_run[k]}")
         for line in t.misses + t.false_alarms:
             print("  ", line)
+    assert not stray, stray
+    assert {k: t.figures() for k, t in tallies.items()} == expected
+    for k, t in tallies.items():
+        assert t.meets(TARGETS[k]), (k, t.figures())
