@@ -137,8 +137,9 @@ class HiddenLinks(SecurityCheck):
     title or URL carries the spam lexicon's strong words. Hiding by display:none or
     visibility:hidden (how drop-down menus and tabs work) counts for such a link only outside a
     menu/tab/pop-up block, or with strong words; a block an inline script hides only with
-    strong words; a link to the site's own pages only with two strong words, or one outside a
-    menu. detail: `page`, `targets` (the hidden URLs), `technique` (the CSS or markup that hides
+    strong words; links written after the page's last `</html>` (technique `after </html>`)
+    with any spam word; a link to the site's own pages only with two strong words, or one
+    outside a menu. detail: `page`, `targets` (the hidden URLs), `technique` (the CSS or markup that hides
     them, e.g. `display:none`, `position:absolute; left:-9999px`, `font-size:0`), `links`
     (url, text, host, strong/weak words, technique, block), `words`.
     """

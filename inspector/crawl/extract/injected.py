@@ -128,18 +128,19 @@ _ATOB = re.compile(r"""\batob\s*\(\s*['"]([A-Za-z0-9+/]{8,}={0,2})['"]\s*\)""")
 _BASE64_LITERAL = re.compile(r"""['"]([A-Za-z0-9+/]{16,}={0,2})['"]""")
 
 
+def _from_base64(value: str, errors: str = "strict") -> str | None:
+    """base64 (its padding optional, as atob takes it) of UTF-8 text, decoded; None when it is
+    not base64, or (errors="strict") not text."""
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4)).decode("utf-8", errors)
+    except ValueError:  # binascii.Error, UnicodeDecodeError
+        return None
+
+
 def _base64_literals(code: str) -> str:
     """The code's string literals that are base64 of UTF-8 text, decoded, one per line."""
-    out = []
-    for m in itertools.islice(_BASE64_LITERAL.finditer(code), 20):
-        value = m.group(1)
-        if len(value) % 4 == 1:
-            continue
-        try:
-            out.append(base64.b64decode(value + "=" * (-len(value) % 4)).decode("utf-8"))
-        except ValueError:  # not base64, or not text (binascii.Error, UnicodeDecodeError)
-            continue
-    return "\n".join(out)
+    found = (_from_base64(m.group(1)) for m in itertools.islice(_BASE64_LITERAL.finditer(code), 20))
+    return "\n".join(text for text in found if text is not None)
 
 
 def snippet(text: str, at: int = 0) -> str:
@@ -307,12 +308,7 @@ class ScriptJudge:
         plain = _BRACKETS.sub(r".\1", code) if bracketed else code
         if not _GOES.search(plain) or _ON_DEMAND.search(plain):
             return ""
-        texts = [code]
-        for m in _ATOB.finditer(code):
-            try:
-                texts.append(base64.b64decode(m.group(1) + "=" * (-len(m.group(1)) % 4)).decode())
-            except ValueError:
-                continue
+        texts = [code, *filter(None, (_from_base64(m.group(1)) for m in _ATOB.finditer(code)))]
         for text in texts:
             for m in _ABSOLUTE_URL.finditer(text):
                 if self.untrusted(m.group(0)):
@@ -430,10 +426,7 @@ def _data_payload(src: str) -> str:
     head, _, body = src.partition(",")
     if ";base64" not in head.lower():
         return ""
-    try:
-        return base64.b64decode(body + "=" * (-len(body) % 4)).decode("utf-8", "replace")
-    except ValueError:
-        return ""
+    return _from_base64(body, "replace") or ""
 
 
 def _decode_charcodes(numbers: str) -> str:

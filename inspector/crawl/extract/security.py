@@ -161,16 +161,18 @@ def page_security(
     rendered = written_page(doc, walk.writers) if walk.writers else None
     if rendered is not None:
         doc, anchors = rendered, _untrusted_anchors(page_elements(rendered).anchors, untrusted)
-    finders.after_end = after_end_hrefs(source)
-    hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders)
+    after_end = after_end_hrefs(source)
+    hidden = _hidden_links(doc, url, rules, trust, anchors, [], finders, after_end)
     # The text last: the automaton's tables and the text are the largest memory a page's
     # checks touch; read after the tree work, they do not push the tree out of the CPU caches.
     if title:
         text_utf8 = title.encode("utf-8", "surrogatepass") + b"\n" + text_utf8
     matches = rules.text.scan(text_utf8, on)
-    shown: list[dict[str, Any]] = []  # links in plain view to untrusted hosts, with spam words
-    if matches.strong:  # trusted links with spam words count too (rare: spam on the page)
-        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders, shown)
+    shown: list[dict[str, Any]] = []
+    if matches.strong:  # spam words on the page (rare): trusted links with them count too,
+        # and links in plain view that are spam themselves
+        hidden = _hidden_links(doc, url, rules, trust, anchors, matches.strong, finders, after_end)
+        shown = _spam_in_view(url, rules, anchors, finders, doc, after_end)
     facts: dict[str, Any] = {}
     if hidden:
         facts["hidden"] = hidden
@@ -240,7 +242,6 @@ class _Finders:
         self.styles = styles
         self.scripts = scripts
         self.built: dict[int, HiddenFinder] = {}
-        self.after_end: frozenset[str] = frozenset()  # hrefs written after </html>
 
     def of(self, doc: Any) -> HiddenFinder:
         finder = self.built.get(id(doc))
@@ -339,10 +340,9 @@ def _hidden_links(
     anchors: list[tuple[Any, str, str, str]],
     page_strong: list[str],
     finders: _Finders,
-    shown: list[dict[str, Any]] | None = None,
+    after_end: frozenset[str],
 ) -> list[dict[str, Any]]:
-    """The hidden blocks' links; `shown` collects the links in plain view to untrusted hosts
-    that are spam themselves (_spam_link)."""
+    """The hidden blocks' links, and the links written after </html> (`after_end`: their hrefs)."""
     candidates = list(anchors)  # (element, href, host key, trust): links to untrusted hosts
     # Links to trusted places matter only when they carry spam words: the page's text has some.
     if page_strong:
@@ -357,28 +357,19 @@ def _hidden_links(
     finder = finders.of(doc)
     groups: dict[Any, dict[str, Any]] = {}
     for a, href, key, level in candidates:
-        hidden = finder.hidden(a)
-        if hidden is None and href in finders.after_end:
-            hidden = Hidden(AFTER_END, "after_end", AFTER_END)
+        hidden = finder.hidden(a) or (_AFTER_END if href in after_end else None)
         if hidden is None:
-            if (
-                shown is not None
-                and not level
-                and len(shown) < MAX_LINKS
-                and _spam_link(rules, a, href)
-            ):
-                shown.append(_link_fact(rules, url, a, href, key, level))
             continue
         group = groups.get(hidden.container)
         if group is None:
             if len(groups) >= MAX_GROUPS:
                 continue
-            after_end = hidden.container is AFTER_END
+            tail = hidden is _AFTER_END  # no block: nothing to call a menu or to describe
             group = groups[hidden.container] = {
                 "technique": hidden.technique,
                 "kind": hidden.kind,
-                "menu_like": not after_end and menu_like(hidden.container, finder.shown),
-                "block": AFTER_END if after_end else _describe(hidden.container),
+                "menu_like": not tail and menu_like(hidden.container, finder.shown),
+                "block": AFTER_END if tail else _describe(hidden.container),
                 "links": [],
             }
         if len(group["links"]) < MAX_LINKS:
@@ -389,15 +380,33 @@ def _hidden_links(
 SPAM_TEXT_MAX = 16  # characters: a spam link names a brand; a news headline runs longer
 
 
+def _spam_in_view(
+    url: str,
+    rules: SecurityRules,
+    anchors: list[tuple[Any, str, str, str]],
+    finders: _Finders,
+    doc: Any,
+    after_end: frozenset[str],
+) -> list[dict[str, Any]]:
+    """The links to untrusted hosts (`anchors`) in plain view that are spam themselves."""
+    out: list[dict[str, Any]] = []
+    for a, href, key, level in anchors:
+        if _spam_link(rules, a, href) and href not in after_end and not finders.of(doc).hidden(a):
+            out.append(_link_fact(rules, url, a, href, key, level))
+            if len(out) >= MAX_LINKS:
+                break
+    return out
+
+
 def _spam_link(rules: SecurityRules, a: Any, href: str) -> bool:
-    """A link in plain view that is spam itself: a strong word in its text or title, and either
-    a short text (a brand: 澳门金沙娱乐城) or a strong word in its URL too — a headline about
-    a gambling case on a news site says the words in a long text to an ordinary URL."""
-    words = _words_of(a)
-    if not rules.text.scan(words.encode("utf-8", "surrogatepass"), None).strong:
+    """A link that is spam itself: a strong word in its text or title, and either a short text
+    (a brand: 澳门金沙娱乐城) or a strong word in its URL too — a headline about a gambling case
+    on a news site says the words in a long text to an ordinary URL."""
+    text = a.text_content()
+    said = f"{text} {a.get('title') or ''}".encode("utf-8", "surrogatepass")
+    if not rules.text.scan(said, None).strong:
         return False
-    text = _SPACE.sub("", a.text_content())
-    return len(text) <= SPAM_TEXT_MAX or bool(_url_spam(rules, href.lower()))
+    return len(_SPACE.sub("", text)) <= SPAM_TEXT_MAX or bool(_url_spam(rules, href.lower()))
 
 
 def _link_fact(
@@ -422,6 +431,7 @@ def _link_fact(
 # Links written after the page's last </html>: no template puts anything there, hackers append
 # their links there (browsers show them at the page's foot, search engines read them).
 AFTER_END = "after </html>"
+_AFTER_END = Hidden(AFTER_END, "after_end", AFTER_END)  # the technique and the group of them
 _HREF_IN_SOURCE = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
 # Characters of the page's end searched for its last </html>: first the last 4 K (a template
 # ends with it), then, when it is not there, the last 64 K (a long list of appended links).
@@ -565,14 +575,11 @@ def _url_spam(rules: SecurityRules, url: str) -> list[str]:
     )
 
 
-def _words_of(a: Any) -> str:
-    """What a link says: its text and title."""
-    return f"{a.text_content()} {a.get('title') or ''}"
-
-
 def _link_words(rules: SecurityRules, a: Any, href: str) -> tuple[list[str], list[str]]:
     """Strong and weak spam words in a link's text, title and URL."""
-    found = rules.text.scan(_words_of(a).encode("utf-8", "surrogatepass"), None)
+    found = rules.text.scan(
+        f"{a.text_content()} {a.get('title') or ''}".encode("utf-8", "surrogatepass"), None
+    )
     low = href.lower()
     strong = list(dict.fromkeys([*found.strong, *_url_spam(rules, low)]))
     weak = list(found.weak)
