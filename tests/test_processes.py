@@ -135,7 +135,7 @@ def test_the_shared_queue_hands_each_site_out_once() -> None:
         Site(f"s{i:03d}", f"站点{i}", f"http://127.0.0.1:9/{i}/", "portal", "active")
         for i in range(150)
     ]
-    queue = LocalSiteQueue(sites, shared=True)
+    queue = LocalSiteQueue(sites, takers=3)
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     procs = [ctx.Process(target=_take_all, args=(queue, out)) for _ in range(3)]
@@ -148,7 +148,24 @@ def test_the_shared_queue_hands_each_site_out_once() -> None:
     assert sorted(taken) == [s.site_id for s in sites]  # every site, none twice
     for _, part in results:
         assert part == sorted(part)  # each process took them in the queue's order
+        assert part, "a process took nothing: they did not start taking together"
     assert queue.taken() == len(sites) and queue.waiting() == []
+
+
+def test_a_process_whose_siblings_never_come_takes_sites_alone(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import inspector.crawl.sitequeue as sitequeue
+
+    monkeypatch.setattr(sitequeue, "START_WAIT", 0.2)
+    sites = [
+        Site(f"s{i}", f"站点{i}", f"http://127.0.0.1:9/{i}/", "portal", "active") for i in "ab"
+    ]
+    queue = LocalSiteQueue(sites, takers=2)  # the second taker never starts
+    with caplog.at_level("WARNING"):
+        taken = [queue.take(), queue.take(), queue.take()]
+    assert [s.site_id if s else None for s in taken] == ["sa", "sb", None]
+    assert "taking sites alone" in caplog.text
 
 
 def test_largest_sites_first_and_never_crawled_before_them(tmp_path: Path) -> None:

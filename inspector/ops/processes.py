@@ -115,7 +115,7 @@ def crawl_registry(
     engine.dispose()
     # Never more at once than an even share: a process that starts first must not take them all.
     at_once = min(at_once, -(-len(active) // n))
-    queue = LocalSiteQueue(ordered, sizes, shared=True)
+    queue = LocalSiteQueue(ordered, sizes, takers=n)
     first = FirstJob(passive, probe_first, registry_sites)
     return Supervisor(settings, n, queue, child_init).run(first, as_of, batch, at_once)
 
