@@ -32,7 +32,8 @@ from inspector.crawl.markup import (
 __all__ = ["DEFAULT_ELEMENT_PATTERNS", "find_footer_elements", "layout_scripts"]
 
 # Per element, matchers tried in this order (first hit gives the value):
-#   text      regexes over the area's visible text (value: group 1, else the match)
+#   text      regexes over the area's visible text and its images' alt/title (value: group 1,
+#             else the match)
 #   link_text regexes over link texts and image alt/title (value: the link URL)
 #   href      regexes over href/src of a, img, script, iframe, embed, link (value: the URL)
 #   css       CSS selectors (value: the element's href/src, else tag#id)
@@ -59,6 +60,8 @@ DEFAULT_ELEMENT_PATTERNS: Mapping[str, Mapping[str, Sequence[str]]] = {
         "href": [r"/(?:wzdt|sitemap|webmap|site_?map)(?:/|\.s?html?|\.jsp|\.aspx?|$)"],
     },
     "search": {
+        # A link to the site's search page is its search entry as much as a box is.
+        "link_text": [r"^\s*(?:站内|全站|网站|全文|信息|高级)?(?:搜索|检索)\s*$"],
         "css": [
             "form[action*=search] input[type=text]",
             "form[action*=search] input:not([type])",
@@ -86,7 +89,7 @@ DEFAULT_ELEMENT_PATTERNS: Mapping[str, Mapping[str, Sequence[str]]] = {
             "input[value*=搜索]",
             "input[value*=关键字]",
             "input[value*=关键词]",
-        ]
+        ],
     },
     "contact": {
         "text": [
@@ -218,6 +221,9 @@ class _Area:
                 parts.extend(TEXT_OF(root))
                 if root.tail:
                     parts.append(root.tail)
+            # What an image shows is in its alt/title: a 网站标识码 or ICP number is often one.
+            for image in self.elements(("img",)):
+                parts.extend(v for v in (image.get("alt"), image.get("title")) if v)
             self._text = _SPACE_RE.sub(" ", " ".join(parts))
         return self._text
 

@@ -35,8 +35,8 @@ from inspector.crawl.boards.vocab import (
     BoardRules,
     header_field,
 )
+from inspector.crawl.extract.scripts import datastore_records
 
-_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 _SCRIPT_LIST_RE = re.compile(
     r"\$\.(?:ajax|get|post|getJSON)\b|\bfetch\(|XMLHttpRequest|axios|v-for|\{\{\s*\w|layui|laypage"
     r"|template\(|\.json\b|dataproxy|jpage|renderList|loadList|getList",
@@ -68,7 +68,7 @@ def read_list(
     """The rows of a board list page (see module doc). `text` is the page source, for the
     Hanweb datastore; `doc` its parsed tree."""
     page = ListPage()
-    records = _RECORD_RE.findall(text) if "<record" in text.lower() else []
+    records = datastore_records(text)
     if records:
         page.records_embedded = len(records)
         doc = _with_records(doc, records)

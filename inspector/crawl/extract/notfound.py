@@ -49,8 +49,23 @@ _CLOSED_RE = re.compile(
     r"(?:已经|已|现已|正式)?(?:关闭|关停|停止运行|停止更新|停止服务|停止访问|下线|停运|撤销|注销)"
     r"|(?:已|现已|已经|正式)(?:整体)?(?:整合|迁移|并入|迁至|转移|合并)(?:至|到|入)?"
     r"|(?:已|现已)停止(?:更新|运行|维护|服务)"
-    r"|请(?:访问|登录|浏览)新(?:网站|网址|域名|站点)",
+    r"|请(?:访问|登录|浏览)新(?:网站|网址|域名|站点)"
+    r"|(?:网站|站点)(?:整合|迁移)+(?:公告|通知|说明)",
 )
+# Said to the visitor of this very page or site: on a short page, such a sentence is the page's
+# message even inside a longer paragraph (根据…要求，本网站已停止更新，所有信息已迁移至…).
+_NOT_FOUND_ADDRESSED_RE = re.compile(
+    r"(?:您|你)(?:所|要)?(?:访问|请求|查看|浏览|打开)的(?:页面|网页|信息|内容|文章)"
+    r"(?:已经|已|可能已)?(?:被)?(?:不存在|删除|移除|找不到)"
+)
+_CLOSED_ADDRESSED_RE = re.compile(
+    r"(?:本|该|此)(?:网站|站点|站)(?:已经|已|现已)(?:于[^，。,.;；]{0,12})?"
+    r"(?:关闭|关停|停止运行|停止更新|停止服务|下线|停运|整合|迁移|并入|迁至|合并)"
+)
+# A page whose title is only the status code.
+_TITLE_404_RE = re.compile(r"^(?:HTTP\s*)?(?:错误\s*)?404(?:\s*错误)?$", re.IGNORECASE)
+# Links a message shows beside itself in its table row: no list item has only these.
+_BACK_LINK_RE = re.compile(r"返回|首页|关闭|点击这里|点此|这里|刷新|重试")
 _TITLE_SPLIT_RE = re.compile(r"\s*[-_|｜—–·:：]+\s*")
 _PUBLICATION_LABEL_RE = re.compile(
     r"(?:发布日期|发布时间|发稿时间|发稿日期|发表时间|发表日期|公布日期|上网时间)\s*[:：]?\s*"
@@ -75,6 +90,7 @@ MESSAGE_SHOWN_MAX = 80  # characters of the message kept as evidence
 MESSAGE_EXTRA = 16  # characters a message line may hold besides the matched words
 NOTICE_EXTRA = 80  # a closure notice is a sentence or two (where to go instead)
 MESSAGE_SHARE = 0.3  # the message's share of the main content, at least
+BACK_LINK_MAX = 10  # characters of a 返回首页/点击这里 link beside a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +101,12 @@ class ClosedNotice:
 
 def not_found_hint(doc: etree._Element, title: str = "") -> str:
     """The error message the page itself shows ("" when it is not an error page)."""
-    return error_message(doc, _NOT_FOUND_RE, title)
+    return error_message(doc, _NOT_FOUND_RE, title, addressed=_NOT_FOUND_ADDRESSED_RE)
 
 
 def closed_notice(doc: etree._Element, title: str = "") -> ClosedNotice | None:
     """The 本网站已关闭/已迁移至 notice when that is what the page is, else None."""
-    text = error_message(doc, _CLOSED_RE, title, extra=NOTICE_EXTRA)
+    text = error_message(doc, _CLOSED_RE, title, extra=NOTICE_EXTRA, addressed=_CLOSED_ADDRESSED_RE)
     if not text:
         return None
     body = " ".join(t.strip() for t in _BODY_TEXT(doc))
@@ -108,10 +124,15 @@ def is_error_title(title: str) -> str:
 
 
 def error_message(
-    doc: etree._Element, pattern: re.Pattern[str], title: str = "", extra: int = 0
+    doc: etree._Element,
+    pattern: re.Pattern[str],
+    title: str = "",
+    extra: int = 0,
+    addressed: re.Pattern[str] | None = None,
 ) -> str:
     """The text matching `pattern` that is the page's own message (title, main heading or
-    short main content), or ""."""
+    short main content), or "". On a short page, a sentence matching `addressed` (said to
+    the visitor of this page or site) is the message wherever it stands."""
     title = title or str(_TITLE(doc)).strip()
     texts = [t for t in _BODY_TEXT(doc) if not _in_chrome(t.getparent())]
     candidates = [t for t in texts if pattern.search(t)]
@@ -129,6 +150,9 @@ def error_message(
         return heading
     if main_length > MAIN_TEXT_MAX:
         return ""
+    said = _addressed(candidates, addressed)
+    if said:
+        return said
     messages = [t for t in candidates if _is_message(t, pattern, extra or MESSAGE_EXTRA)]
     # The message must be what the main content consists of, not a line of a longer text.
     if not messages or sum(len(t.strip()) for t in messages) < MESSAGE_SHARE * main_length:
@@ -147,8 +171,19 @@ def _is_message(text: etree._ElementUnicodeResult, pattern: re.Pattern[str], ext
     return match is not None and len(text.strip()) <= len(match.group()) + extra
 
 
+def _addressed(texts: list, addressed: re.Pattern[str] | None) -> str:
+    for text in texts:
+        match = addressed.search(text) if addressed is not None else None
+        element = text.getparent()
+        if match and not (_in_link(element) or _in_list_item(element) or _quoted(text)):
+            return " ".join(text.split())[:MESSAGE_SHOWN_MAX]
+    return ""
+
+
 def _title_message(title: str, pattern: re.Pattern[str]) -> str:
     for segment in _TITLE_SPLIT_RE.split(title.strip()):
+        if pattern is _NOT_FOUND_RE and _TITLE_404_RE.match(segment):
+            return segment
         match = pattern.search(segment)
         if match and len(segment) <= len(match.group()) + TITLE_EXTRA and not _quoted(segment):
             return segment
@@ -200,10 +235,17 @@ def _in_list_item(element: etree._Element | None) -> bool:
     for _ in range(4):
         if node is None or not isinstance(node.tag, str):
             return False
-        if node.tag in ("li", "tr", "dd") and node.find(".//a[@href]") is not None:
+        if node.tag in ("li", "tr", "dd") and any(
+            not _back_link(link) for link in node.iterfind(".//a[@href]")
+        ):
             return True
         node = node.getparent()
     return False
+
+
+def _back_link(link: etree._Element) -> bool:
+    text = link.text_content().strip()
+    return len(text) <= BACK_LINK_MAX and bool(_BACK_LINK_RE.search(text))
 
 
 def _in_chrome(element: etree._Element | None) -> bool:

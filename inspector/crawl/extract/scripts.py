@@ -6,6 +6,10 @@ and pagers with `document.write`. A crawler without a browser sees none of it un
 literals are read. This is not a JavaScript interpreter: it concatenates the string literals of
 each `document.write` argument (after `unescape`/`decodeURIComponent`, and with simple
 `var x = "…"` variables substituted), which is what such templates write in practice.
+
+Hanweb (大汉) JCMS pages keep their column lists as records of a "datastore" inside
+`<script type="text/xml">`, which its dataproxy script shows as the list: those records are
+what the page shows, and are inserted like written HTML.
 """
 
 from __future__ import annotations
@@ -18,7 +22,13 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
-__all__ = ["expand_script_writes", "has_script_writes", "script_literals", "written_html"]
+__all__ = [
+    "datastore_records",
+    "expand_script_writes",
+    "has_script_writes",
+    "script_literals",
+    "written_html",
+]
 
 _WRITE_RE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
 _VAR_RE = re.compile(r"(?:\b(?:var|let|const)\s+)?([A-Za-z_$][\w$]*)\s*=\s*(?=['\"`])")
@@ -27,14 +37,27 @@ _DECODERS = ("unescape", "decodeURIComponent", "decodeURI")
 _DECODER_CALL = re.compile(r"\b(?:" + "|".join(_DECODERS) + r")\s*\(\s*$")
 _WRITING_SCRIPTS = etree.XPath(
     "//script[not(@src)][not(@data-written-out)]"
-    "[contains(., 'document.write') or contains(., 'document .write')]"
+    "[contains(., 'document.write') or contains(., 'document .write') or contains(., '<record')]"
 )
+_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 MAX_WRITTEN = 200_000  # characters written per page: a runaway template is not worth more
 
 
 def has_script_writes(doc: etree._Element) -> bool:
     """Whether any inline script of the page calls document.write."""
     return bool(_WRITING_SCRIPTS(doc))
+
+
+def datastore_records(text: str) -> list[str]:
+    """The HTML of each record of a Hanweb datastore in `text` (a script's or a page's)."""
+    return _RECORD_RE.findall(text) if "<record" in text or "<RECORD" in text else []
+
+
+def _shown_html(script: etree._Element) -> str:
+    text = script.text or ""
+    if (script.get("type") or "").lower() == "text/xml":
+        return "".join(datastore_records(text))[:MAX_WRITTEN]
+    return written_html(text)
 
 
 def written_html(script: str) -> str:
@@ -61,7 +84,8 @@ def expand_script_writes(
     in_place: bool = False,
     wanted: Callable[[str], bool] | None = None,
 ) -> etree._Element:
-    """The document with what its inline scripts write inserted right after each script.
+    """The document with what its inline scripts write (and Hanweb datastores hold) inserted
+    right after each script.
 
     Returns `doc` itself when nothing (`wanted`) is written; otherwise a modified copy (or `doc`
     modified in place when `in_place`). `wanted` filters the written HTML worth inserting (the
@@ -71,7 +95,7 @@ def expand_script_writes(
     scripts = _WRITING_SCRIPTS(doc)
     if not scripts:
         return doc
-    writes = [(i, written_html(script.text or "")) for i, script in enumerate(scripts)]
+    writes = [(i, _shown_html(script)) for i, script in enumerate(scripts)]
     writes = [(i, html) for i, html in writes if html.strip() and (wanted is None or wanted(html))]
     if not writes:
         return doc
