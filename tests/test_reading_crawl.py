@@ -469,3 +469,59 @@ async def test_unreadable_header_and_footer_scripts_leave_the_elements_undecided
     assert "missing_element" not in checks and "missing_column" not in checks
     home_page = _pages(sqlite_url, runs[name])[home]
     assert home_page.facts["elements"]["icp"]["written_by"] == [home + "resource/js/home_bottom.js"]
+
+
+# ---- Hanweb datastore lists --------------------------------------------------------------------
+
+
+def hanweb_list(rows: list[tuple[str, str, str]]) -> str:
+    """A Hanweb JCMS column page: the list is a datastore its dataproxy script shows."""
+    records = "".join(
+        f"<record><![CDATA[<table><tr><td><a href='{href}' title='{title}'>{title}</a></td>"
+        f"<td class='bt_time'>{shown}</td></tr></table>]]></record>\n"
+        for href, title, shown in rows
+    )
+    return page(
+        "工作动态",
+        f"{NAV}<div id='4201'><script type='text/xml'><datastore><recordset>\n{records}"
+        "</recordset></datastore></script></div>"
+        "<script>$('#4201').dataproxy({perpage: 15});</script>",
+    )
+
+
+@pytest_twisted.ensureDeferred
+async def test_hanweb_datastore_lists_are_read_and_their_links_crawled(server, sqlite_url):
+    name = _name()
+    rows = [
+        ("{{SITE}}/art/2026/11/20/art_4201_1.html", "县政府召开常务会议", recent(8)),
+        ("{{SITE}}/art/2026/11/12/art_4201_2.html", "县领导调研重点项目", recent(16)),
+        ("{{SITE}}/art/2026/11/03/art_4201_3.html", "全县安全生产工作会议召开", recent(25)),
+    ]
+    article = page("文章", f"<h1>会议</h1><p>发布时间：{recent(8)}</p><p>{'正文。' * 80}</p>")
+    home = server.add_site(
+        name,
+        {
+            "/": real_home(),
+            "/xwdt/": hanweb_list(rows),
+            "/art/2026/11/20/art_4201_1.html": article,
+            "/art/2026/11/12/art_4201_2.html": article,
+            "/art/2026/11/03/art_4201_3.html": {"status": 404, "body": "not found"},
+            "*": page("栏目", "<ul><li>内容</li></ul>"),
+        },
+    )
+    runs = await crawl([site(name, home)], sqlite_url)
+    pages = _pages(sqlite_url, runs[name])
+    # The records' articles were found and fetched as pages of the site ...
+    assert home + "art/2026/11/20/art_4201_1.html" in pages
+    # ... their broken one is reported, found on the column page ...
+    broken = {f.url: f for f in _findings(sqlite_url, runs[name]) if f.check == "broken_link"}
+    dead = home + "art/2026/11/03/art_4201_3.html"
+    assert dead in broken, sorted(broken)
+    assert home + "xwdt/" in str(broken[dead].detail)
+    # ... and the column's newest item is the records' newest, not "no items".
+    with open_session(sqlite_url) as s:
+        column = s.scalars(
+            select(ColumnRow).where(ColumnRow.run_id == runs[name], ColumnRow.name == "新闻动态")
+        ).one()
+    assert column.newest_date == AS_OF - timedelta(days=8)
+    assert column.item_count == 3

@@ -171,9 +171,23 @@ def _item_of(link: etree._Element) -> etree._Element:
         if parent is None:
             break
         node = parent
-        if node.tag in ("li", "tr", "dd", "dt"):
+        if node.tag == "tr":
+            table = _one_row_table(node)
+            return node if table is None else table
+        if node.tag in ("li", "dd", "dt"):
             return node
     return link.getparent() if link.getparent() is not None else link
+
+
+def _one_row_table(row: etree._Element) -> etree._Element | None:
+    """The table of a row that is its only row: one table per item (Hanweb records, old CMSs)
+    makes the table the item, so that the items are siblings."""
+    table = row.getparent()
+    if table is not None and table.tag == "tbody":
+        table = table.getparent()
+    if table is None or table.tag != "table" or len(table.findall(".//tr")) != 1:
+        return None
+    return table
 
 
 def _empty_marker(doc: etree._Element, rules: ColumnRules) -> str:

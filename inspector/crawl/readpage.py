@@ -16,7 +16,13 @@ from datetime import date
 from typing import Any
 
 from inspector.crawl.extract.encoding import decode_html, parse_html
-from inspector.crawl.extract.links import LinkRow, PageElements, link_rows, title_of
+from inspector.crawl.extract.links import (
+    LinkRow,
+    PageElements,
+    datastore_link_rows,
+    link_rows,
+    title_of,
+)
 from inspector.crawl.extract.page import page_facts, title_key
 from inspector.crawl.extract.security import SecurityRules, page_security
 from inspector.crawl.sampling import CONTENT_KINDS, template_key
@@ -101,6 +107,9 @@ class PageReader:
         security = self.security
         seen = PageElements() if security is not None else None  # what the security facts read
         links = link_rows(doc, url, include_invalid=True, limit=self.link_limit, seen=seen)
+        room = self.link_limit - len(links) if self.link_limit else 0  # 0: no limit
+        if room > 0 or not self.link_limit:
+            links += datastore_link_rows(doc, text, url, limit=room)
         text_utf8 = read.pop("text_utf8")
         facts = {}
         if security is not None:

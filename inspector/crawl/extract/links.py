@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.html
 from lxml.etree import tostring as _tostring
 
 from inspector.crawl.extract.resources import expected_resource
+from inspector.crawl.extract.scripts import datastore_records
 
 # (element, attributes) read for each tag, in this order.
 _ATTRS: dict[str, tuple[str, ...]] = {
@@ -284,6 +286,17 @@ def link_rows(
     if seen is not None:
         seen.complete = True
     return rows
+
+
+def datastore_link_rows(doc, text: str, page_url: str, *, limit: int = 0) -> list[LinkRow]:  # noqa: ANN001
+    """Link rows of the records of a Hanweb datastore (`<script type="text/xml">`): the list its
+    dataproxy script shows a visitor, so links the crawl follows and checks like any other."""
+    records = datastore_records(text)
+    if not records:
+        return []
+    shown = lxml.html.document_fromstring(f"<html><body>{''.join(records)}</body></html>")
+    rows = link_rows(shown, base_url_of(doc, page_url), include_invalid=True, limit=limit)
+    return [(*row[:7], "content") for row in rows]
 
 
 def _refresh_row(el, resolve, others: list[Any] | None) -> LinkRow | None:  # noqa: ANN001
