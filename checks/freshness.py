@@ -68,15 +68,22 @@ def _age(as_of: date, newest: date | None) -> int | None:
 
 
 def judged_columns(site: SiteSnapshot) -> list[ColumnFacts]:
-    """Columns that can be judged: on the site, with their list page fetched, and not a hub
-    page that lists sub-columns rather than items (its sub-columns are judged instead)."""
+    """Columns that can be judged: on the site, with their list page fetched, not a hub page
+    that lists sub-columns rather than items (its sub-columns are judged instead), and not a
+    list drawn by scripts from data the page does not hold (nobody could read its items)."""
     return [
-        c for c in site.columns if not c.external and c.item_count is not None and not is_hub(c)
+        c
+        for c in site.columns
+        if not c.external and c.item_count is not None and not is_hub(c) and not drawn_list(c)
     ]
 
 
 def is_hub(column: ColumnFacts) -> bool:
     return any(isinstance(e, dict) and e.get("hub") for e in column.evidence or ())
+
+
+def drawn_list(column: ColumnFacts) -> bool:
+    return any(isinstance(e, dict) and e.get("script_list") for e in column.evidence or ())
 
 
 def is_empty(column: ColumnFacts) -> bool:

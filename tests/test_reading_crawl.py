@@ -525,3 +525,101 @@ async def test_hanweb_datastore_lists_are_read_and_their_links_crawled(server, s
         ).one()
     assert column.newest_date == AS_OF - timedelta(days=8)
     assert column.item_count == 3
+
+
+# ---- lists drawn by script -----------------------------------------------------------------------
+
+
+@pytest_twisted.ensureDeferred
+async def test_a_list_its_scripts_draw_is_not_an_empty_column(server, sqlite_url):
+    """A 集约化 column whose list arrives by ajax: nobody could read its items, so it is neither
+    empty nor stale (a false 空白栏目 would count toward the veto); a column that shows 暂无信息 is
+    still empty."""
+    name = _name()
+    drawn = page(
+        "工作动态",
+        f"{NAV}<h2>新闻动态</h2><ul id='newsList' class='list'></ul><div id='pager'></div>"
+        "<script>$(function(){ $.ajax({url:'/api/article/list?channelId=12&page=1',"
+        "success:function(d){ $('#newsList').html(render(d)); }}); });</script>",
+    )
+    home = server.add_site(
+        name,
+        {
+            "/": real_home(),
+            "/xwdt/": drawn,
+            "/tzgg/": page("通知公告", f"{NAV}<h2>通知公告</h2><p>暂无信息</p>"),
+            "*": page("栏目", "<ul><li>内容</li></ul>"),
+        },
+    )
+    runs = await crawl([site(name, home)], sqlite_url)
+    empty = {
+        f.detail["column"] for f in _findings(sqlite_url, runs[name]) if f.check == "column_empty"
+    }
+    assert "新闻动态" not in empty
+    assert "通知公告" in empty
+    with open_session(sqlite_url) as s:
+        column = s.scalars(
+            select(ColumnRow).where(ColumnRow.run_id == runs[name], ColumnRow.name == "新闻动态")
+        ).one()
+    assert column.evidence == [{"script_list": "$.ajax"}]
+
+
+def loaded_home(footer: str) -> str:
+    """A home page whose footer and header the browser loads as HTML parts."""
+    rows = [
+        ("{{SITE}}" + f"/xwdt/a{i}.html", f"县政府召开第{i}次常务会议", recent(2 + i))
+        for i in range(3)
+    ]
+    return (
+        "<html><head><meta charset='utf-8'><title>清溪县人民政府</title></head><body>"
+        "<div id='header'></div>"
+        f"<div class='main'><ul class='news'>{items(rows)}</ul></div>{footer}"
+        "<script>$(function(){ $('#header').load('{{SITE}}/inc/top.html');"
+        " $('#footer').load('{{SITE}}/inc/common.html'); });</script></body></html>"
+    )
+
+
+@pytest_twisted.ensureDeferred
+async def test_header_and_footer_loaded_as_html_parts_are_read(server, sqlite_url):
+    """`$('#footer').load(url)` and `<iframe src=…bottom.htm>`: the parts are fetched and what
+    they show counts (no 缺少网站标识码 for a footer the browser loads); a part that cannot be
+    fetched leaves the elements undecided, never missing."""
+    name = _name()
+    header = f"<html><body>{NAV}<form action='{{{{SITE}}}}/search/'><input name='q'></form></body></html>"
+    home = server.add_site(
+        name,
+        {
+            "/": loaded_home("<div id='footer'></div>"),
+            "/inc/top.html": header,
+            "/inc/common.html": f"<html><body>{FOOTER}</body></html>",
+            "*": page("栏目", "<ul><li>内容</li></ul>"),
+        },
+    )
+    framed = _name()
+    framed_home = server.add_site(
+        framed,
+        {
+            "/": loaded_home(
+                "<iframe src='{{SITE}}/inc/bottom.htm' width='100%'></iframe>"
+            ).replace("$('#footer').load('{{SITE}}/inc/common.html');", ""),
+            "/inc/top.html": header,
+            "/inc/bottom.htm": {"status": 404, "body": ""},
+            "*": page("栏目", "<ul><li>内容</li></ul>"),
+        },
+    )
+    runs = await crawl([site(name, home), site(framed, framed_home)], sqlite_url)
+    loaded = _pages(sqlite_url, runs[name])[home]
+    assert loaded.facts["elements"]["site_code"]["found"] is True
+    assert loaded.facts["elements"]["search"]["found"] is True
+    assert sorted(loaded.facts["scripts_read"]) == [home + "inc/common.html", home + "inc/top.html"]
+    checks = {f.check: f.detail for f in _findings(sqlite_url, runs[name])}
+    assert "missing_element" not in checks, checks["missing_element"]
+    # The iframe's part is gone: its elements are undecided, not missing.
+    framed_page = _pages(sqlite_url, runs[framed])[framed_home]
+    assert framed_page.facts["elements"]["icp"]["written_by"] == [framed_home + "inc/bottom.htm"]
+    missing = {
+        f.detail.get("element")
+        for f in _findings(sqlite_url, runs[framed])
+        if f.check == "missing_element"
+    }
+    assert missing.isdisjoint({"site_code", "icp", "police_record", "party_gov_logo"})

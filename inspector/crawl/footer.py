@@ -125,6 +125,13 @@ _FOOTER_SCRIPT_RE = re.compile(
 _HEADER_SCRIPT_RE = re.compile(
     r"(?:^|[/_\-.])(?:top|head(?:er)?|nav|menu|daohang|dh)[\w\-.]*\.js$", re.I
 )
+# The same parts as HTML the browser puts in the page: `$("#footer").load("/inc/foot.html")`,
+# `<iframe src="bottom.htm">`. Named so by their file or by the element they are loaded into.
+_FOOTER_PART_RE = re.compile(r"foot|bottom|dibu|copyright|banquan", re.I)
+_HEADER_PART_RE = re.compile(r"top|head|nav|menu|daohang", re.I)
+_LOAD_RE = re.compile(
+    r"""(?:\$|jQuery)\(\s*['"]([^'"]{1,80})['"]\s*\)\s*\.load\(\s*['"]([^'"\s]+)""", re.I
+)
 _FOOTER_WORDS_RE = re.compile(r"版权|主办|承办|ICP|copyright|©|网站标识码|公网安备", re.I)
 _NAV_WITH_LINKS = etree.XPath(
     "//*[self::nav or re:test(@class, 'nav|menu|daohang', 'i') or re:test(@id, 'nav|menu|daohang', 'i')]"
@@ -176,7 +183,9 @@ def layout_scripts(doc: etree._Element, base_url: str) -> dict[str, list[str]]:
     """Same-site external scripts that write the page's footer or header, when the page's own
     markup lacks that part: footer scripts (home_bottom.js, foot.js, or the body's last
     element) when no footer with 版权/主办/ICP text is there; header scripts (top.js, nav.js)
-    when no navigation is. {"header": [urls], "footer": [urls]}."""
+    when no navigation is; also HTML parts put into the page by jQuery's `.load(url)` or an
+    `<iframe>`, named for a footer or header by their file or the element they fill (their URL
+    does not end in .js). {"header": [urls], "footer": [urls]}."""
     base = base_href(doc, base_url)
     body = body_of(doc)
     site = host_key(base_url)
@@ -193,7 +202,32 @@ def layout_scripts(doc: etree._Element, base_url: str) -> dict[str, list[str]]:
             found.setdefault("header", []).append(url)
         elif need_footer and (_FOOTER_SCRIPT_RE.search(path) or script is last):
             found.setdefault("footer", []).append(url)
+    if need_footer or need_header:
+        for where, url in _html_parts(body, base):
+            wanted = need_footer if where == "footer" else need_header
+            if wanted and host_key(url) == site and url not in found.get(where, ()):
+                found.setdefault(where, []).append(url)
     return found
+
+
+def _html_parts(body: etree._Element, base: str) -> Iterator[tuple[str, str]]:
+    """(footer | header, url) of the HTML parts loaded into the page by script or iframe."""
+    loads = [
+        (target, href)
+        for script in body.iter("script")
+        if not script.get("src")
+        for target, href in _LOAD_RE.findall(script.text or "")
+    ]
+    frames = [("", frame.get("src") or "") for frame in body.iter("iframe")]
+    for target, href in loads + frames:
+        url = absolute(base, href)
+        if not url or url.split("?", 1)[0].lower().endswith(".js"):
+            continue
+        name = f"{target} {url.rsplit('/', 1)[-1]}"
+        if _FOOTER_PART_RE.search(name):
+            yield "footer", url
+        elif _HEADER_PART_RE.search(name):
+            yield "header", url
 
 
 def _has_own_footer(doc: etree._Element) -> bool:

@@ -13,6 +13,7 @@ from lxml import etree
 from inspector.crawl.columns import ColumnRules, article_url, column_rules, normalise_name
 from inspector.crawl.extract.dates import extract_dates
 from inspector.crawl.extract.page import date_evidence, uncertain_item
+from inspector.crawl.extract.scripts import list_script
 from inspector.crawl.markup import (
     LINKS,
     TEXT_OF,
@@ -58,7 +59,9 @@ def list_page_facts(
     `uncertain_item`: the link of the newest item whose year stays uncertain (see page_facts);
     `item_dates`: dates read on items' own pages (href as written → date). A hub page (one
     that lists sub-columns, not items: nothing dated, its links short column names) has the
-    evidence `[{"hub": [names]}]`: it is neither stale nor empty, its sub-columns are judged.
+    evidence `[{"hub": [names]}]`: it is neither stale nor empty, its sub-columns are judged. A
+    page without items whose list its scripts draw from data it does not hold (an ajax call, a
+    template) has `[{"script_list": what shows it}]`: nobody could read it, so it is not judged.
     """
     rules = column_rules(rules)
     doc = prepare(html)
@@ -71,17 +74,22 @@ def list_page_facts(
             for c in dates.candidates
         )
         newest = dates.pub_date if shown else None
+    items = _count_items(doc, rules)
+    empty_marker = bool(_empty_marker(doc, rules)) and not dates.item_dates
+    drawn = list_script(doc) if not items and newest is None and not empty_marker else ""
     return {
-        "item_count": _count_items(doc, rules),
+        "item_count": items,
         "newest_date": newest,
         "year_uncertain": uncertain,
         "newest_settled": dates.newest_settled,
-        "empty_marker": bool(_empty_marker(doc, rules)) and not dates.item_dates,
+        "empty_marker": empty_marker,
         "kind": dates.kind,
         "item_dates": list(dates.item_dates),
         "evidence": (
             [{"hub": hub}]
             if (hub := hub_page(doc, dates.item_dates, dates.kind, rules))
+            else [{"script_list": drawn}]
+            if drawn
             else date_evidence(dates, EVIDENCE_ITEMS, base_url)
         ),
         "breadcrumb": [name for name, _ in breadcrumb(doc, base_url, rules)],

@@ -242,7 +242,7 @@ class SiteReading:
 
     def after_scripts(self, sc: SiteCrawl, held: HeldHome) -> Iterator[Any]:
         item = held.item
-        written = [written_html(text) for text in held.scripts.values() if text]
+        written = [_shown(url, text) for url, text in held.scripts.items() if text]
         written = [html for html in written if html.strip()]
         if written:
             known = set(sc.columns)
@@ -411,3 +411,9 @@ def with_list_facts(column: ColumnFacts, facts: dict[str, Any]) -> ColumnFacts:
         year_uncertain=facts["year_uncertain"],
         evidence=facts["evidence"],
     )
+
+
+def _shown(url: str, text: str) -> str:
+    """What a header or footer part puts in the page: a script's written HTML, an HTML part
+    (loaded by `.load()` or an iframe) itself."""
+    return written_html(text) if url.split("?", 1)[0].lower().endswith(".js") else text

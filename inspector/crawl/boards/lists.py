@@ -16,7 +16,6 @@ a login, only a query form, only a write form, rows written by script, or nothin
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,13 +34,8 @@ from inspector.crawl.boards.vocab import (
     BoardRules,
     header_field,
 )
-from inspector.crawl.extract.scripts import datastore_records
+from inspector.crawl.extract.scripts import LIST_SCRIPT_RE, datastore_records
 
-_SCRIPT_LIST_RE = re.compile(
-    r"\$\.(?:ajax|get|post|getJSON)\b|\bfetch\(|XMLHttpRequest|axios|v-for|\{\{\s*\w|layui|laypage"
-    r"|template\(|\.json\b|dataproxy|jpage|renderList|loadList|getList",
-    re.IGNORECASE,
-)
 _CELLS = etree.XPath("./th|./td")
 _TABLE_ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 # Fields a header must name (at least two of them) to be a message list's header.
@@ -317,7 +311,7 @@ def unreadable_reason(doc: etree._Element, content: str) -> str:
     if forms and any(t in content for t in SEARCH_FORM_TEXTS):
         return "search_form"
     scripts = " ".join(s.text or "" for s in doc.iter("script"))
-    if _SCRIPT_LIST_RE.search(scripts) or _SCRIPT_LIST_RE.search(content):
+    if LIST_SCRIPT_RE.search(scripts) or LIST_SCRIPT_RE.search(content):
         return "script"
     if scripts.strip() and len(content) < VISIBLE_TEXT_MIN:
         return "script"

@@ -23,9 +23,11 @@ import lxml.html
 from lxml import etree
 
 __all__ = [
+    "LIST_SCRIPT_RE",
     "datastore_records",
     "expand_script_writes",
     "has_script_writes",
+    "list_script",
     "script_literals",
     "written_html",
 ]
@@ -40,12 +42,29 @@ _WRITING_SCRIPTS = etree.XPath(
     "[contains(., 'document.write') or contains(., 'document .write') or contains(., '<record')]"
 )
 _RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
+# What draws a list in the browser from data the page does not hold: an ajax call, a template,
+# a paging widget, a script named for lists.
+LIST_SCRIPT_RE = re.compile(
+    r"\$\.(?:ajax|get|post|getJSON)\b|\bfetch\(|XMLHttpRequest|axios|v-for|\{\{\s*\w|layui|laypage"
+    r"|template\(|\.json\b|dataproxy|jpage|renderList|loadList|getList|list[\w.-]*\.js\b",
+    re.IGNORECASE,
+)
 MAX_WRITTEN = 200_000  # characters written per page: a runaway template is not worth more
 
 
 def has_script_writes(doc: etree._Element) -> bool:
     """Whether any inline script of the page calls document.write."""
     return bool(_WRITING_SCRIPTS(doc))
+
+
+def list_script(doc: etree._Element) -> str:
+    """The words of a script (its code or its file name) that draw a list in the browser, or
+    "": a page without items that has one is a list nobody could read, not an empty one."""
+    for script in doc.iter("script"):
+        match = LIST_SCRIPT_RE.search(f"{script.text or ''} {script.get('src') or ''}")
+        if match:
+            return match.group()
+    return ""
 
 
 def datastore_records(text: str) -> list[str]:
