@@ -56,6 +56,7 @@ from inspector.crawl.outcomes import (
     noted,
     request_outcome,
     response_outcome,
+    small_attachment,
     wrong_thing,
 )
 from inspector.crawl.policy import CrawlPolicy
@@ -527,8 +528,14 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, ReadingApart, SiteFee
             return
         req = request_of(response)
         outcome = response_outcome(response, kind)
-        if kind == "resource" and req.method == "HEAD" and outcome.size == 0 and not outcome.reason:
-            yield again(req, method="GET", sniff=True)  # HEAD may lie: emptiness is what GET reads
+        if (
+            kind == "resource"
+            and req.method == "HEAD"
+            and not outcome.reason
+            and (outcome.size == 0 or small_attachment(meta["key"], outcome))
+        ):
+            # HEAD may lie: emptiness is what GET reads, and a small attachment may be a page.
+            yield again(req, method="GET", sniff=True)
             return
         if not outcome.reason:
             outcome = wrong_thing(response, kind, outcome)

@@ -201,6 +201,35 @@ async def test_error_links_attachment_html_empty_and_parked_domain(server, sqlit
 
 
 @pytest_twisted.ensureDeferred
+async def test_an_error_page_saved_as_the_attachment_is_an_error_link(server, sqlite_url):
+    """A .pdf whose bytes are an HTML page, served with the PDF type (what a web server does
+    with a file named .pdf): a small attachment's first bytes are read. A small real PDF and a
+    large attachment (not read) are fine."""
+    name = _name()
+    pdf = {"Content-Type": "application/pdf"}
+    gone = "<html><head><title>提示</title></head><body>文件不存在或已被删除</body></html>"
+    home = server.add_site(
+        name,
+        {
+            "/": PAGE.format(
+                title="首页",
+                body='<a href="{{SITE}}/gone.pdf">附件一</a><a href="{{SITE}}/small.pdf">附件二</a>'
+                '<a href="{{SITE}}/large.pdf">附件三</a>',
+            ),
+            "/gone.pdf": {"body": gone, "headers": pdf},
+            "/small.pdf": {"body": "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "headers": pdf},
+            "/large.pdf": {"body": "%PDF-1.4\n" + "0" * 20000, "headers": pdf},
+        },
+    )
+    runs = await crawl([site(name, home)], sqlite_url)
+    findings = _findings(sqlite_url, runs[name])
+    gone_finding = findings[home + "gone.pdf"]
+    assert gone_finding.detail["reason"] == "error_link"
+    assert gone_finding.detail["note_code"] == "attachment_html"
+    assert home + "small.pdf" not in findings and home + "large.pdf" not in findings
+
+
+@pytest_twisted.ensureDeferred
 async def test_external_url_checked_once_for_all_sites_of_the_run(server, sqlite_url):
     key = uuid.uuid4().hex
     shared = f"http://national.example:{server.port}/status/200?shared={key}"

@@ -24,6 +24,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from inspector.crawl.addresses import BlockedAddress
 from inspector.crawl.budgets import HeadersTooLargeError
+from inspector.crawl.extract.resources import looks_like_html
 from inspector.crawl.parking import parked_hint
 from inspector.crawl.responses import content_type
 from inspector.crawl.scope import scope_key
@@ -89,14 +90,27 @@ def noted(outcome: TargetFacts, note: Note, **changes: Any) -> TargetFacts:
     )
 
 
+# An attachment this small may be an error page saved under the document's name (served with
+# the document's type): its first bytes are read. Real documents are larger.
+SMALL_ATTACHMENT = 4096
+
+
+def small_attachment(url: str, outcome: TargetFacts) -> bool:
+    size = outcome.size
+    return (
+        url_extension(url) in ATTACHMENT_EXTENSIONS and size is not None and size < SMALL_ATTACHMENT
+    )
+
+
 def wrong_thing(response: Response, kind: str, outcome: TargetFacts) -> TargetFacts:
     """错链: the target opens, but is not what the link promises (an attachment that is an HTML
     page or empty, an external domain that is parked or for sale)."""
     url = response.meta["key"]
     note = None
     if kind == "resource" and url_extension(url) in ATTACHMENT_EXTENSIONS:
-        if "html" in outcome.content_type:
-            note = Note.of(NoteCode.ATTACHMENT_HTML)
+        head = bytes(response.body[:4096]) if outcome.method == "GET" else b""
+        if "html" in outcome.content_type or (head and looks_like_html(head)):
+            note = Note.of(NoteCode.ATTACHMENT_HTML)  # by its type, or by what it holds
         elif outcome.size == 0:
             note = Note.of(NoteCode.ATTACHMENT_EMPTY)
     elif kind == "external" and outcome.method == "GET" and response.body:
