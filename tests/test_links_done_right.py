@@ -217,7 +217,10 @@ async def test_an_error_page_saved_as_the_attachment_is_an_error_link(server, sq
                 '<a href="{{SITE}}/large.pdf">附件三</a>',
             ),
             "/gone.pdf": {"body": gone, "headers": pdf},
-            "/small.pdf": {"body": "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "headers": pdf},
+            "/small.pdf": {
+                "body": "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
+                "headers": pdf,
+            },
             "/large.pdf": {"body": "%PDF-1.4\n" + "0" * 20000, "headers": pdf},
         },
     )

@@ -437,3 +437,27 @@ def test_template_key_is_the_stylesheets():
     )
     assert template_key(doc) == "list.css,main.css"
     assert template_key(parse_html("<html><body>备案信息</body></html>")) == ""
+
+
+def test_links_beside_known_columns_in_a_small_group_are_columns():
+    """A 信息公开 box of 指南/目录/年报 and two names without a keyword: a person reads all five
+    as columns. Not when the group holds an article or another site, nor when few of its
+    links are known columns."""
+    box = (
+        "<div class='box'><div class='hd'><span>信息公开</span></div>"
+        "<p><a href='/xxgk/zn/'>信息公开指南</a> <a href='/xxgk/ml/'>信息公开目录</a>"
+        " <a href='/xxgk/nb/'>信息公开年报</a></p>"
+        "<p><a href='/xxgk/rs/'>人事信息</a> <a href='/xxgk/cf/'>行政处罚信息</a>"
+        " <a href='/xxgk/sj/'>双随机抽查结果</a> <a href='/xxgk/more/'>更多服务</a></p></div>"
+    )
+    mixed = (
+        "<ul><li><a href='/tzgg/'>通知公告</a></li><li><a href='/a/t20240105_1.html'>县长调研</a></li>"
+        "<li><a href='/zt/lszx/'>绿色出行</a></li><li><a href='http://other.example.cn/'>兄弟单位</a></li></ul>"
+        "<ul><li><a href='/zcwj/'>政策文件</a></li><li><a href='/zt/a/'>美丽乡村</a></li>"
+        "<li><a href='/zt/b/'>文明创建</a></li><li><a href='/zt/c/'>乡村振兴示范</a></li></ul>"
+    )
+    html = f"<html><body>{box}{mixed}</body></html>"
+    names = {c.name for c in discover_columns(html, BASE, CATEGORIES)}
+    assert {"行政处罚信息", "双随机抽查结果"} <= names
+    assert "服务" not in names  # 更多服务 is a 更多 link
+    assert names.isdisjoint({"绿色出行", "美丽乡村", "文明创建", "乡村振兴示范"})

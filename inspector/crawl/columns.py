@@ -76,6 +76,9 @@ LINK_DIRECTORY_MIN = 5  # this many links to other hosts side by side: a link di
 # --- public functions ---------------------------------------------------------------------------
 
 
+SIBLING_GROUP_MIN, SIBLING_GROUP_MAX = 3, 16  # links in a group whose unknown ones are columns
+
+
 def url_name(url: str, rules: ColumnRules = DEFAULT_COLUMN_RULES) -> str:
     """What an unlabelled link is read as from its URL alone (rules.url_names), or ""."""
     lowered = url.lower()
@@ -122,6 +125,8 @@ def discover_columns(
     for name, url in _more_links(page):
         _add(found, page, name, url, "", "more", categories)
     for name, url in _keyword_links(page):
+        _add(found, page, name, url, "", "nav", categories)
+    for name, url in _sibling_links(page, set(found)):
         _add(found, page, name, url, "", "nav", categories)
     return _with_path_parents(found)
 
@@ -375,6 +380,49 @@ def _keyword_links(page: _Page) -> Iterator[tuple[str, str]]:
         if page.says_column(name):
             page.used.add(link)
             yield name, url
+
+
+def _sibling_links(page: _Page, known: set[str]) -> Iterator[tuple[str, str]]:
+    """Short links in a small group of links most of which are known columns (a 信息公开 box of
+    指南, 目录, 年报, 行政处罚信息, 双随机抽查结果): a person reads the others as columns too. The
+    group is the known link's paragraph or cell, then the block around it."""
+    looked: set[etree._Element] = set()
+    for link in LINKS(page.body):
+        if absolute(page.base, link.get("href")) not in known:
+            continue
+        group = link.getparent()
+        for _ in range(2):
+            if group is None or group is page.body or group in looked:
+                break
+            looked.add(group)
+            yield from _group_columns(page, group, known)
+            group = group.getparent()
+
+
+def _group_columns(page: _Page, group: etree._Element, known: set[str]) -> list[tuple[str, str]]:
+    links = LINKS(group)
+    if not SIBLING_GROUP_MIN <= len(links) <= SIBLING_GROUP_MAX:
+        return []
+    urls = [absolute(page.base, link.get("href")) for link in links]
+    if 2 * sum(url in known for url in urls) < len(links):
+        return []
+    new: list[tuple[str, str]] = []
+    for link, url in zip(links, urls, strict=True):
+        if url in known:
+            continue
+        found = page.candidate(link)
+        raw = "".join(TEXT_OF(link)).lower()
+        if found is None or any(more.lower() in raw for more in page.rules.more_texts):
+            continue  # 首页, 更多服务, a script link: no column, and no sign against the group
+        if (
+            len(found[0]) > page.rules.keyword_name_length
+            or page.external(found[1])
+            or page.dated_item(link)
+            or article_url(found[1], page.rules)
+        ):
+            return []  # an article or another site among them: not a group of columns
+        new.append(found)
+    return new
 
 
 def _link_directories(page: _Page) -> set[etree._Element]:
