@@ -411,15 +411,20 @@ TOP_JS = (
 BOTTOM_JS = "document.write('" + FOOTER.replace("'", '"') + "');"
 
 
-def scripted_home() -> str:
+def fresh_news() -> str:
+    """A fresh news list: three items, the newest two days before T."""
     rows = [
         ("{{SITE}}" + f"/xwdt/a{i}.html", f"县政府召开第{i}次常务会议", recent(2 + i))
         for i in range(3)
     ]
+    return f"<div class='main'><ul class='news'>{items(rows)}</ul></div>"
+
+
+def scripted_home() -> str:
     return (
         "<html><head><meta charset='utf-8'><title>北京朝阳</title></head><body>"
         "<script src='{{SITE}}/resource/js/home_top.js'></script>"
-        f"<div class='main'><ul class='news'>{items(rows)}</ul></div>"
+        f"{fresh_news()}"
         "<script src='{{SITE}}/resource/js/home_bottom.js'></script></body></html>"
     )
 
@@ -566,14 +571,9 @@ async def test_a_list_its_scripts_draw_is_not_an_empty_column(server, sqlite_url
 
 def loaded_home(footer: str) -> str:
     """A home page whose footer and header the browser loads as HTML parts."""
-    rows = [
-        ("{{SITE}}" + f"/xwdt/a{i}.html", f"县政府召开第{i}次常务会议", recent(2 + i))
-        for i in range(3)
-    ]
     return (
         "<html><head><meta charset='utf-8'><title>清溪县人民政府</title></head><body>"
-        "<div id='header'></div>"
-        f"<div class='main'><ul class='news'>{items(rows)}</ul></div>{footer}"
+        f"<div id='header'></div>{fresh_news()}{footer}"
         "<script>$(function(){ $('#header').load('{{SITE}}/inc/top.html');"
         " $('#footer').load('{{SITE}}/inc/common.html'); });</script></body></html>"
     )
