@@ -51,12 +51,12 @@ from inspector.crawl.items import (
 )
 from inspector.crawl.outcomes import (
     failure_reason,
+    first_bytes_needed,
     gave_up_outcome,
     invalid_outcome,
     noted,
     request_outcome,
     response_outcome,
-    small_attachment,
     wrong_thing,
 )
 from inspector.crawl.policy import CrawlPolicy
@@ -528,13 +528,7 @@ class SiteSpider(RecheckCrawl, BoardsMixin, SecurityMixin, ReadingApart, SiteFee
             return
         req = request_of(response)
         outcome = response_outcome(response, kind)
-        if (
-            kind == "resource"
-            and req.method == "HEAD"
-            and not outcome.reason
-            and (outcome.size == 0 or small_attachment(meta["key"], outcome))
-        ):
-            # HEAD may lie: emptiness is what GET reads, and a small attachment may be a page.
+        if kind == "resource" and req.method == "HEAD" and first_bytes_needed(meta["key"], outcome):
             yield again(req, method="GET", sniff=True)
             return
         if not outcome.reason:

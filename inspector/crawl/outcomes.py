@@ -95,11 +95,14 @@ def noted(outcome: TargetFacts, note: Note, **changes: Any) -> TargetFacts:
 SMALL_ATTACHMENT = 4096
 
 
-def small_attachment(url: str, outcome: TargetFacts) -> bool:
+def first_bytes_needed(url: str, outcome: TargetFacts) -> bool:
+    """Whether a resource's HEAD answer needs its first bytes read: HEAD may lie (emptiness is
+    what GET reads), and a small attachment may be an error page under the document's name."""
+    if outcome.reason:
+        return False
     size = outcome.size
-    return (
-        url_extension(url) in ATTACHMENT_EXTENSIONS and size is not None and size < SMALL_ATTACHMENT
-    )
+    small = size is not None and size < SMALL_ATTACHMENT
+    return size == 0 or (small and url_extension(url) in ATTACHMENT_EXTENSIONS)
 
 
 def wrong_thing(response: Response, kind: str, outcome: TargetFacts) -> TargetFacts:
