@@ -456,8 +456,15 @@ def test_links_beside_known_columns_in_a_small_group_are_columns():
         "<ul><li><a href='/zcwj/'>政策文件</a></li><li><a href='/zt/a/'>美丽乡村</a></li>"
         "<li><a href='/zt/b/'>文明创建</a></li><li><a href='/zt/c/'>乡村振兴示范</a></li></ul>"
     )
-    html = f"<html><body>{box}{mixed}</body></html>"
+    banners = (
+        "<div class='zt'><a href='/tzgg/'><img src='/zt/1.jpg' alt='专题专栏'></a>"
+        "<a href='/zcwj/'><img src='/zt/2.jpg' alt='专题专栏'></a>"
+        "<a href='/xxgk/rs/'><img src='/zt/3.jpg' alt='专题专栏'></a>"
+        "<a href='/zt/hd/'><img src='/zt/4.jpg' alt='专题专栏'></a></div>"
+    )
+    html = f"<html><body>{box}{mixed}{banners}</body></html>"
     names = {c.name for c in discover_columns(html, BASE, CATEGORIES)}
     assert {"行政处罚信息", "双随机抽查结果"} <= names
     assert "服务" not in names  # 更多服务 is a 更多 link
     assert names.isdisjoint({"绿色出行", "美丽乡村", "文明创建", "乡村振兴示范"})
+    assert BASE + "zt/hd/" not in {c.url for c in discover_columns(html, BASE, CATEGORIES)}

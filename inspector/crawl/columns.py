@@ -411,9 +411,11 @@ def _group_columns(page: _Page, group: etree._Element, known: set[str]) -> list[
         if url in known:
             continue
         found = page.candidate(link)
-        raw = "".join(TEXT_OF(link)).lower()
-        if found is None or any(more.lower() in raw for more in page.rules.more_texts):
-            continue  # 首页, 更多服务, a script link: no column, and no sign against the group
+        raw = "".join(TEXT_OF(link)).strip().lower()
+        if found is None or not raw or any(more.lower() in raw for more in page.rules.more_texts):
+            # 首页, 更多服务, a script link, an image (a banner named by its alt, as a 专题 block
+            # of pictures is): no column, and no sign against the group.
+            continue
         if (
             len(found[0]) > page.rules.keyword_name_length
             or page.external(found[1])
