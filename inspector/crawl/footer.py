@@ -126,8 +126,8 @@ _HEADER_SCRIPT_RE = re.compile(
     r"(?:^|[/_\-.])(?:top|head(?:er)?|nav|menu|daohang|dh)[\w\-.]*\.js$", re.I
 )
 # The same parts as HTML the browser puts in the page: `$("#footer").load("/inc/foot.html")`,
-# `<iframe src="bottom.htm">`. Named so by their file or by the element they are loaded into.
-_FOOTER_PART_RE = re.compile(r"foot|bottom|dibu|copyright|banquan", re.I)
+# `<iframe src="bottom.htm">`. Named so by their file or by the element they are loaded into
+# (footer words: _FOOTER_ATTR_RE, the words of a footer's class or id).
 _HEADER_PART_RE = re.compile(r"top|head|nav|menu|daohang", re.I)
 _LOAD_RE = re.compile(
     r"""(?:\$|jQuery)\(\s*['"]([^'"]{1,80})['"]\s*\)\s*\.load\(\s*['"]([^'"\s]+)""", re.I
@@ -224,7 +224,7 @@ def _html_parts(body: etree._Element, base: str) -> Iterator[tuple[str, str]]:
         if not url or url.split("?", 1)[0].lower().endswith(".js"):
             continue
         name = f"{target} {url.rsplit('/', 1)[-1]}"
-        if _FOOTER_PART_RE.search(name):
+        if _FOOTER_ATTR_RE.search(name):
             yield "footer", url
         elif _HEADER_PART_RE.search(name):
             yield "header", url

@@ -172,10 +172,13 @@ def _is_message(text: etree._ElementUnicodeResult, pattern: re.Pattern[str], ext
 
 
 def _addressed(texts: list, addressed: re.Pattern[str] | None) -> str:
+    if addressed is None:
+        return ""
     for text in texts:
-        match = addressed.search(text) if addressed is not None else None
         element = text.getparent()
-        if match and not (_in_link(element) or _in_list_item(element) or _quoted(text)):
+        if addressed.search(text) and not (
+            _in_link(element) or _in_list_item(element) or _quoted(text)
+        ):
             return " ".join(text.split())[:MESSAGE_SHOWN_MAX]
     return ""
 
